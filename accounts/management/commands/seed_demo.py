@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts import demo
+
+
+class Command(BaseCommand):
+    help = "Crée les comptes et données de démonstration (idempotent). Refusé hors DEBUG sauf --force."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="autoriser l'exécution quand DEBUG est désactivé"
+        )
+
+    def handle(self, *args, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG est désactivé : les comptes de démonstration ont un mot de passe public. "
+                "Utilisez --force si c'est vraiment voulu."
+            )
+        call_command("load_certifications", stdout=self.stdout)
+        rows = demo.seed()
+        self.stdout.write(
+            self.style.SUCCESS(f"Comptes de démonstration (mot de passe : {demo.DEMO_PASSWORD}) :")
+        )
+        for email, role in rows:
+            self.stdout.write(f"  {email:32} {role}")

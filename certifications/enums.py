@@ -1,0 +1,22 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CertificationStatus(models.TextChoices):
+    DRAFT = "draft", _("brouillon")
+    PUBLISHED = "published", _("publiée")
+    ARCHIVED = "archived", _("archivée")
+
+
+class AssessmentKind(models.TextChoices):
+    PROFESSIONAL_THESIS = "professional_thesis", _("mémoire professionnel")
+    PRACTICAL_SITUATION = "practical_situation", _("mise en situation")
+    CASE_STUDY = "case_study", _("étude de cas")
+    ORAL_EXAM = "oral_exam", _("épreuve orale")
+    WRITTEN_EXAM = "written_exam", _("épreuve écrite")
+    ROLE_PLAY = "role_play", _("jeu de rôle")
+    REFLECTIVE_ANALYSIS = "reflective_analysis", _("analyse réflexive")
+    ENGLISH_TEST = "english_test", _("épreuve d'anglais")
+    PORTFOLIO = "portfolio", _("dossier professionnel")
+    INTERVIEW = "interview", _("entretien avec le jury")
+    OTHER = "other", _("autre")

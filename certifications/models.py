@@ -1,0 +1,345 @@
+"""The certification referential: a versioned tree certification → blocs → compétences,
+with modalités d'évaluation and grilles critériées.
+
+A published version never changes (see ``certifications.services``); editing starts a new
+draft version that shares the ``lineage`` of the versions before it.
+"""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from certifications.enums import AssessmentKind, CertificationStatus
+
+certification_code_validator = RegexValidator(
+    r"^(RNCP|RS)\d{2,6}$",
+    _("Le code doit être un code RNCP ou RS, par exemple RNCP35203 ou RS5000."),
+)
+siret_validator = RegexValidator(r"^\d{14}$", _("Le SIRET compte exactement 14 chiffres."))
+
+
+class Certifier(models.Model):
+    legal_name = models.CharField(_("raison sociale"), max_length=255)
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[siret_validator])
+    commercial_name = models.CharField(_("nom commercial"), max_length=255, blank=True)
+    website = models.URLField(_("site internet"), blank=True)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="certifiers", blank=True, verbose_name=_("personnel")
+    )
+
+    class Meta:
+        verbose_name = _("certificateur")
+        verbose_name_plural = _("certificateurs")
+        ordering = ["legal_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["siret"], condition=~Q(siret=""), name="unique_certifier_siret")
+        ]
+
+    def __str__(self) -> str:
+        return self.commercial_name or self.legal_name
+
+
+class CertificationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=CertificationStatus.PUBLISHED)
+
+    def managed_by(self, user):
+        """Certifications of the organisations ``user`` is staff of (all of them for a superuser)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(certifiers__staff=user).distinct()
+
+
+class Certification(models.Model):
+    lineage = models.UUIDField(
+        _("lignée"), default=uuid.uuid4, db_index=True, help_text=_("Commune à toutes les versions.")
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    status = models.CharField(
+        _("statut"), max_length=16, choices=CertificationStatus.choices, default=CertificationStatus.DRAFT
+    )
+    code = models.CharField(
+        _("code RNCP ou RS"), max_length=12, blank=True, validators=[certification_code_validator]
+    )
+    slug = models.SlugField(_("identifiant d'adresse"), max_length=120)
+    title = models.CharField(_("intitulé"), max_length=800)
+    level = models.PositiveSmallIntegerField(
+        _("niveau européen"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(3), MaxValueValidator(8)],
+    )
+    nsf_codes = models.JSONField(_("codes NSF"), default=list, blank=True)
+    formacodes = models.JSONField(_("formacodes"), default=list, blank=True)
+    rome_codes = models.JSONField(_("codes ROME"), default=list, blank=True)
+    end_of_registration = models.DateField(_("fin d'enregistrement"), null=True, blank=True)
+    certifiers = models.ManyToManyField(
+        Certifier, related_name="certifications", blank=True, verbose_name=_("certificateurs")
+    )
+    rules = models.TextField(_("modalités d'obtention"), blank=True)
+    requires_all_blocks = models.BooleanField(_("tous les blocs sont requis pour le titre"), default=True)
+    requires_transversal = models.BooleanField(
+        _("une épreuve transversale est requise pour le titre"), default=False
+    )
+    partial_validation = models.BooleanField(_("validation partielle par blocs possible"), default=True)
+    jury_composition = models.TextField(_("composition du jury VAE"), blank=True)
+    prerequisites = models.TextField(_("prérequis"), blank=True)
+    fees = models.TextField(_("tarifs"), blank=True)
+    jury_place = models.TextField(_("lieu du jury"), blank=True)
+    notes = models.TextField(
+        _("notes"), blank=True, help_text=_("Ce qui ne vient pas de la fiche officielle, et pourquoi.")
+    )
+    source = models.TextField(_("source"), blank=True)
+    replaces_code = models.CharField(_("remplace la certification"), max_length=12, blank=True)
+    replaces = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaced_by",
+        verbose_name=_("certification remplacée (dans le portail)"),
+    )
+    min_narrative_length = models.PositiveIntegerField(
+        _("longueur minimale d'un récit (caractères)"), default=300
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+    published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
+
+    objects = CertificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("certification")
+        verbose_name_plural = _("certifications")
+        ordering = ["title", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["lineage", "version"], name="unique_certification_version"),
+            models.UniqueConstraint(fields=["slug", "version"], name="unique_certification_slug_version"),
+            models.UniqueConstraint(
+                fields=["lineage"],
+                condition=Q(status="published"),
+                name="one_published_version_per_lineage",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        prefix = f"{self.code} " if self.code else ""
+        return f"{prefix}{self.title} (v{self.version})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("certifications:detail", args=[self.slug])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == CertificationStatus.DRAFT
+
+    @property
+    def block_assessments(self):
+        return self.assessment_methods.filter(block__isnull=False)
+
+    @property
+    def transversal_assessments(self):
+        return self.assessment_methods.filter(block__isnull=True)
+
+
+class Block(models.Model):
+    """A bloc de compétences. A validated bloc is acquired for life."""
+
+    certification = models.ForeignKey(
+        Certification, on_delete=models.CASCADE, related_name="blocks", verbose_name=_("certification")
+    )
+    code = models.CharField(_("code"), max_length=40, blank=True)
+    title = models.CharField(_("intitulé"), max_length=800)
+    order = models.PositiveIntegerField(_("ordre"))
+    domain = models.CharField(_("domaine d'activités"), max_length=500, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("bloc de compétences")
+        verbose_name_plural = _("blocs de compétences")
+        ordering = ["certification", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["certification", "order"], name="unique_block_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}".strip()
+
+    @property
+    def label(self) -> str:
+        return self.code or _("Bloc %(order)s") % {"order": self.order}
+
+
+class Competency(models.Model):
+    """A compétence. Codes are not unique: real referentials repeat them (C1-2.6 in 004)."""
+
+    block = models.ForeignKey(
+        Block, on_delete=models.CASCADE, related_name="competencies", verbose_name=_("bloc")
+    )
+    code = models.CharField(_("code"), max_length=40, blank=True)
+    group = models.CharField(_("intitulé de groupe"), max_length=500, blank=True)
+    text = models.TextField(_("énoncé"))
+    order = models.PositiveIntegerField(_("ordre"))
+
+    class Meta:
+        verbose_name = _("compétence")
+        verbose_name_plural = _("compétences")
+        ordering = ["block", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["block", "order"], name="unique_competency_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:80]}".strip()
+
+
+class AssessmentMethod(models.Model):
+    """A modalité d'évaluation, for one bloc or (``block`` empty) the whole certification."""
+
+    certification = models.ForeignKey(
+        Certification,
+        on_delete=models.CASCADE,
+        related_name="assessment_methods",
+        verbose_name=_("certification"),
+    )
+    block = models.ForeignKey(
+        Block,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assessment_methods",
+        verbose_name=_("bloc"),
+        help_text=_("Vide pour une épreuve transversale à toute la certification."),
+    )
+    kind = models.CharField(_("type"), max_length=32, choices=AssessmentKind.choices)
+    title = models.CharField(_("intitulé"), max_length=500, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    duration = models.CharField(_("durée"), max_length=200, blank=True)
+    length = models.CharField(_("longueur attendue"), max_length=200, blank=True)
+    assessors = models.TextField(_("évaluateurs"), blank=True)
+    order = models.PositiveIntegerField(_("ordre"), default=1)
+
+    class Meta:
+        verbose_name = _("modalité d'évaluation")
+        verbose_name_plural = _("modalités d'évaluation")
+        ordering = ["certification", "block__order", "order"]
+
+    def __str__(self) -> str:
+        return self.title or self.get_kind_display()
+
+    @property
+    def is_transversal(self) -> bool:
+        return self.block_id is None
+
+
+class Rubric(models.Model):
+    """A grille critériée, for a bloc or for a transversal assessment.
+
+    Pass rule: the weighted score (sum of weight × points of the chosen level, over the
+    maximum) must reach ``pass_threshold_percent``; when ``no_minimum_level`` is set, no
+    criterion may sit at the lowest level either.
+    """
+
+    certification = models.ForeignKey(
+        Certification, on_delete=models.CASCADE, related_name="rubrics", verbose_name=_("certification")
+    )
+    block = models.OneToOneField(
+        Block, on_delete=models.CASCADE, null=True, blank=True, related_name="rubric", verbose_name=_("bloc")
+    )
+    assessment_method = models.OneToOneField(
+        AssessmentMethod,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rubric",
+        verbose_name=_("épreuve transversale"),
+    )
+    title = models.CharField(_("intitulé"), max_length=500, blank=True)
+    pass_threshold_percent = models.PositiveSmallIntegerField(
+        _("seuil de réussite (% des points)"), default=50, validators=[MaxValueValidator(100)]
+    )
+    no_minimum_level = models.BooleanField(
+        _("aucun critère au niveau le plus bas"),
+        default=False,
+    )
+    pass_rule = models.TextField(_("règle de réussite (texte)"), blank=True)
+
+    class Meta:
+        verbose_name = _("grille critériée")
+        verbose_name_plural = _("grilles critériées")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(block__isnull=False, assessment_method__isnull=True)
+                | Q(block__isnull=True, assessment_method__isnull=False),
+                name="rubric_for_block_or_transversal",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title or str(_("Grille critériée"))
+
+
+class RubricLevel(models.Model):
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="levels")
+    label = models.CharField(_("libellé"), max_length=200)
+    points = models.PositiveSmallIntegerField(_("points"))
+    order = models.PositiveIntegerField(_("ordre"))
+
+    class Meta:
+        verbose_name = _("niveau")
+        verbose_name_plural = _("niveaux")
+        ordering = ["rubric", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.points})"
+
+
+class RubricCriterion(models.Model):
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
+    text = models.TextField(_("critère"))
+    weight = models.DecimalField(
+        _("pondération"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    order = models.PositiveIntegerField(_("ordre"))
+    competencies = models.ManyToManyField(
+        Competency, blank=True, related_name="criteria", verbose_name=_("compétences évaluées")
+    )
+
+    class Meta:
+        verbose_name = _("critère")
+        verbose_name_plural = _("critères")
+        ordering = ["rubric", "order"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class CertificationEvent(models.Model):
+    """One row per state change of a certification version (publish, archive, new version)."""
+
+    certification = models.ForeignKey(Certification, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    from_status = models.CharField(max_length=16, choices=CertificationStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=CertificationStatus.choices)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("historique de certification")
+        verbose_name_plural = _("historiques de certification")
+        ordering = ["certification", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.certification}: {self.from_status or '∅'} → {self.to_status}"

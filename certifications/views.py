@@ -1,0 +1,54 @@
+"""Public catalogue: no login needed."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+
+from certifications.enums import CertificationStatus
+from certifications.forms import CatalogueSearchForm
+from certifications.models import AssessmentMethod, Block, Certification, Competency
+
+
+@login_not_required
+def catalogue(request):
+    form = CatalogueSearchForm(request.GET or None)
+    certifications = Certification.objects.published().prefetch_related("certifiers").order_by("title")
+    if form.is_valid():
+        q = form.cleaned_data.get("q")
+        if q:
+            certifications = certifications.filter(
+                Q(title__icontains=q)
+                | Q(code__icontains=q)
+                | Q(certifiers__legal_name__icontains=q)
+                | Q(certifiers__commercial_name__icontains=q)
+            ).distinct()
+        if form.cleaned_data.get("level"):
+            certifications = certifications.filter(level=form.cleaned_data["level"])
+    page = Paginator(certifications, 20).get_page(request.GET.get("page"))
+    return render(request, "certifications/catalogue.html", {"form": form, "page": page})
+
+
+@login_not_required
+def detail(request, slug: str):
+    """The published version of a certification (404 for a draft or archived-only one)."""
+    certification = get_object_or_404(
+        Certification.objects.prefetch_related(
+            "certifiers",
+            Prefetch(
+                "blocks",
+                queryset=Block.objects.prefetch_related(
+                    Prefetch("competencies", queryset=Competency.objects.order_by("order")),
+                    Prefetch("assessment_methods", queryset=AssessmentMethod.objects.order_by("order")),
+                ),
+            ),
+        ),
+        slug=slug,
+        status=CertificationStatus.PUBLISHED,
+    )
+    transversal = certification.assessment_methods.filter(block__isnull=True).order_by("order")
+    return render(
+        request,
+        "certifications/detail.html",
+        {"certification": certification, "transversal": transversal},
+    )

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Starts the web server and a Celery worker (with beat), and stops both on Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PY:-.venv/bin/python}
+PORT=${PORT:-8000}
+CELERY=$(dirname "$PY")/celery
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo
+  echo "Arrêt du serveur et du worker…"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait || true
+}
+trap stop INT TERM EXIT
+
+"$CELERY" -A vae_portal worker --beat --loglevel=INFO --concurrency=2 \
+  --schedule "${DATA_DIR:-data}/celerybeat-schedule" &
+pids+=($!)
+"$PY" manage.py runserver "127.0.0.1:${PORT}" &
+pids+=($!)
+echo "Portail VAE : http://127.0.0.1:${PORT}  (Ctrl-C pour arrêter)"
+wait -n
