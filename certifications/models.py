@@ -37,9 +37,7 @@ class Certifier(models.Model):
         verbose_name = _("certificateur")
         verbose_name_plural = _("certificateurs")
         ordering = ["legal_name"]
-        constraints = [
-            models.UniqueConstraint(fields=["siret"], condition=~Q(siret=""), name="unique_certifier_siret")
-        ]
+        constraints = [models.UniqueConstraint(fields=["siret"], condition=~Q(siret=""), name="unique_certifier_siret")]
 
     def __str__(self) -> str:
         return self.commercial_name or self.legal_name
@@ -66,9 +64,7 @@ class Certification(models.Model):
     status = models.CharField(
         _("statut"), max_length=16, choices=CertificationStatus.choices, default=CertificationStatus.DRAFT
     )
-    code = models.CharField(
-        _("code RNCP ou RS"), max_length=12, blank=True, validators=[certification_code_validator]
-    )
+    code = models.CharField(_("code RNCP ou RS"), max_length=12, blank=True, validators=[certification_code_validator])
     slug = models.SlugField(_("identifiant d'adresse"), max_length=120)
     title = models.CharField(_("intitulé"), max_length=800)
     level = models.PositiveSmallIntegerField(
@@ -86,9 +82,7 @@ class Certification(models.Model):
     )
     rules = models.TextField(_("modalités d'obtention"), blank=True)
     requires_all_blocks = models.BooleanField(_("tous les blocs sont requis pour le titre"), default=True)
-    requires_transversal = models.BooleanField(
-        _("une épreuve transversale est requise pour le titre"), default=False
-    )
+    requires_transversal = models.BooleanField(_("une épreuve transversale est requise pour le titre"), default=False)
     partial_validation = models.BooleanField(_("validation partielle par blocs possible"), default=True)
     jury_composition = models.TextField(_("composition du jury VAE"), blank=True)
     prerequisites = models.TextField(_("prérequis"), blank=True)
@@ -107,9 +101,7 @@ class Certification(models.Model):
         related_name="replaced_by",
         verbose_name=_("certification remplacée (dans le portail)"),
     )
-    min_narrative_length = models.PositiveIntegerField(
-        _("longueur minimale d'un récit (caractères)"), default=300
-    )
+    min_narrative_length = models.PositiveIntegerField(_("longueur minimale d'un récit (caractères)"), default=300)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
@@ -181,9 +173,7 @@ class Block(models.Model):
 class Competency(models.Model):
     """A compétence. Codes are not unique: real referentials repeat them (C1-2.6 in 004)."""
 
-    block = models.ForeignKey(
-        Block, on_delete=models.CASCADE, related_name="competencies", verbose_name=_("bloc")
-    )
+    block = models.ForeignKey(Block, on_delete=models.CASCADE, related_name="competencies", verbose_name=_("bloc"))
     code = models.CharField(_("code"), max_length=40, blank=True)
     group = models.CharField(_("intitulé de groupe"), max_length=500, blank=True)
     text = models.TextField(_("énoncé"))

@@ -70,9 +70,7 @@ def _export_rubric(rubric: Rubric | None, block_orders: dict[int, int]) -> dict[
                 "weight": _weight(crit.weight),
                 "competencies": [
                     {"block": block_orders[c.block_id], "competency": c.order}
-                    for c in sorted(
-                        crit.competencies.all(), key=lambda c: (block_orders[c.block_id], c.order)
-                    )
+                    for c in sorted(crit.competencies.all(), key=lambda c: (block_orders[c.block_id], c.order))
                 ],
             }
             for crit in rubric.criteria.all()
@@ -133,8 +131,7 @@ def export_certification(cert: Certification) -> dict[str, Any]:
             "domain": b.domain,
             "description": b.description,
             "competencies": [
-                {"code": c.code, "group": c.group, "text": c.text, "order": c.order}
-                for c in b.competencies.all()
+                {"code": c.code, "group": c.group, "text": c.text, "order": c.order} for c in b.competencies.all()
             ],
             "assessment_methods": [_export_method(m) for m in b.assessment_methods.all()],
             "rubric": _export_rubric(_get_rubric(b, "rubric"), block_orders),
@@ -171,9 +168,7 @@ class _Reader:
         self.path = path
 
     def _fail(self, key: str, expected: str) -> None:
-        raise ReferentialFormatError(
-            f"{self.path}.{key} : {expected} attendu, trouvé {self.data.get(key)!r}."
-        )
+        raise ReferentialFormatError(f"{self.path}.{key} : {expected} attendu, trouvé {self.data.get(key)!r}.")
 
     def required(self, key: str) -> Any:
         if key not in self.data:
@@ -281,9 +276,7 @@ def _read_date(r: _Reader, key: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise ReferentialFormatError(
-            f"{r.path}.{key} : date AAAA-MM-JJ attendue, trouvé {value!r}."
-        ) from None
+        raise ReferentialFormatError(f"{r.path}.{key} : date AAAA-MM-JJ attendue, trouvé {value!r}.") from None
 
 
 def read_certification(data: Any, path: str) -> dict[str, Any]:
@@ -303,9 +296,7 @@ def read_certification(data: Any, path: str) -> dict[str, Any]:
         try:
             certification_code_validator(cert["code"])
         except ValidationError:
-            raise ReferentialFormatError(
-                f"{path}.code : {cert['code']!r} n'est pas un code RNCP ou RS."
-            ) from None
+            raise ReferentialFormatError(f"{path}.code : {cert['code']!r} n'est pas un code RNCP ou RS.") from None
     if cert["level"] is not None and not 3 <= cert["level"] <= 8:
         raise ReferentialFormatError(f"{path}.level : niveau européen entre 3 et 8 attendu.")
     if cert["status"] not in CertificationStatus.values:
@@ -344,9 +335,7 @@ def read_certification(data: Any, path: str) -> dict[str, Any]:
         br = _Reader(raw, bpath)
         order = br.integer("order", required=True)
         if order in seen_orders:
-            raise ReferentialFormatError(
-                f"{bpath}.order : l'ordre {order} est déjà utilisé par un autre bloc."
-            )
+            raise ReferentialFormatError(f"{bpath}.order : l'ordre {order} est déjà utilisé par un autre bloc.")
         seen_orders.add(order)
         competencies = []
         comp_orders: set[int] = set()
@@ -355,9 +344,7 @@ def read_certification(data: Any, path: str) -> dict[str, Any]:
             cr = _Reader(craw, cpath)
             corder = cr.integer("order", required=True)
             if corder in comp_orders:
-                raise ReferentialFormatError(
-                    f"{cpath}.order : l'ordre {corder} est déjà utilisé dans ce bloc."
-                )
+                raise ReferentialFormatError(f"{cpath}.order : l'ordre {corder} est déjà utilisé dans ce bloc.")
             comp_orders.add(corder)
             competencies.append(
                 {
@@ -393,9 +380,7 @@ def read_certification(data: Any, path: str) -> dict[str, Any]:
     # Every criterion link must name a compétence that exists in this document.
     known = {(b["order"], c["order"]) for b in blocks for c in b["competencies"]}
     rubrics = [(f"{path}.blocks[{i}].rubric", b["rubric"]) for i, b in enumerate(blocks)]
-    rubrics += [
-        (f"{path}.transversal_assessments[{i}].rubric", t["rubric"]) for i, t in enumerate(transversal)
-    ]
+    rubrics += [(f"{path}.transversal_assessments[{i}].rubric", t["rubric"]) for i, t in enumerate(transversal)]
     for rpath, rubric in rubrics:
         for k, crit in enumerate((rubric or {}).get("criteria", [])):
             for link in crit["links"]:
@@ -458,9 +443,7 @@ def _save_rubric(rubric: dict[str, Any], cert: Certification, comps: dict, **own
         for i, lvl in enumerate(rubric["levels"], start=1)
     )
     for i, crit in enumerate(rubric["criteria"], start=1):
-        criterion = RubricCriterion.objects.create(
-            rubric=obj, text=crit["text"], weight=crit["weight"], order=i
-        )
+        criterion = RubricCriterion.objects.create(rubric=obj, text=crit["text"], weight=crit["weight"], order=i)
         if crit["links"]:
             criterion.competencies.set([comps[link] for link in crit["links"]])
 

@@ -49,15 +49,11 @@ def publication_problems(certification: Certification) -> list[Problem]:
     blocks = list(certification.blocks.prefetch_related("competencies"))
     if not blocks:
         problems.append(Problem(_("La certification n'a aucun bloc de compétences."), "blocks"))
-    with_rubric = set(
-        Rubric.objects.filter(block__certification=certification).values_list("block_id", flat=True)
-    )
+    with_rubric = set(Rubric.objects.filter(block__certification=certification).values_list("block_id", flat=True))
     for block in blocks:
         if not block.competencies.all():
             problems.append(
-                Problem(
-                    _("Le bloc « %(block)s » n'a aucune compétence.") % {"block": block}, f"block-{block.pk}"
-                )
+                Problem(_("Le bloc « %(block)s » n'a aucune compétence.") % {"block": block}, f"block-{block.pk}")
             )
         if block.pk not in with_rubric:
             problems.append(
@@ -69,9 +65,7 @@ def publication_problems(certification: Certification) -> list[Problem]:
     if certification.requires_transversal and not certification.assessment_methods.filter(
         block__isnull=True, rubric__isnull=False
     ):
-        problems.append(
-            Problem(_("L'épreuve transversale requise n'a pas de grille critériée."), "transversal")
-        )
+        problems.append(Problem(_("L'épreuve transversale requise n'a pas de grille critériée."), "transversal"))
     return problems
 
 

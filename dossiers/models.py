@@ -1,0 +1,261 @@
+"""A VAE dossier: one candidate × one certification version, from recevabilité to decision.
+
+State changes go through ``dossiers.services`` only; ``TRANSITIONS`` is the one table of what
+may follow what (../shared/DOMAIN.md).
+"""
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from certifications.models import Block, Certification, Competency
+from dossiers.enums import DossierStatus, ExperienceKind, ProofKind, SelfAssessment, SnapshotKind
+
+S = DossierStatus
+TRANSITIONS: dict[str, set[str]] = {
+    S.DRAFT: {S.FEASIBILITY_SUBMITTED, S.WITHDRAWN},
+    S.FEASIBILITY_SUBMITTED: {S.ADMISSIBLE, S.FEASIBILITY_INCOMPLETE, S.INADMISSIBLE},
+    S.FEASIBILITY_INCOMPLETE: {S.FEASIBILITY_SUBMITTED, S.WITHDRAWN},
+    S.INADMISSIBLE: set(),
+    S.ADMISSIBLE: {S.VALIDATION_SUBMITTED, S.WITHDRAWN},
+    S.VALIDATION_SUBMITTED: {S.READY_FOR_JURY, S.VALIDATION_INCOMPLETE},
+    S.VALIDATION_INCOMPLETE: {S.VALIDATION_SUBMITTED, S.WITHDRAWN},
+    S.READY_FOR_JURY: {S.SCHEDULED},
+    S.SCHEDULED: {S.DECIDED, S.READY_FOR_JURY},
+    S.DECIDED: set(),
+    S.WITHDRAWN: set(),
+}
+# States in which the candidate edits: stage 1 (recevabilité) and stage 2 (dossier de validation).
+FEASIBILITY_EDITABLE = {S.DRAFT, S.FEASIBILITY_INCOMPLETE}
+VALIDATION_EDITABLE = {S.ADMISSIBLE, S.VALIDATION_INCOMPLETE}
+# A dossier counts as active (one per certification) until it ends.
+FINAL_STATES = {S.INADMISSIBLE, S.DECIDED, S.WITHDRAWN}
+# Withdrawal is possible "from any state before jury".
+WITHDRAWABLE = {S.DRAFT, S.FEASIBILITY_INCOMPLETE, S.ADMISSIBLE, S.VALIDATION_INCOMPLETE}
+
+
+def _random_name(folder: str, owner_id, filename: str) -> str:
+    # Random names on disk: the original (sanitised) name is kept in the row.
+    suffix = PurePosixPath(filename).suffix.lower()[:8]
+    return f"{folder}/{owner_id or 'new'}/{uuid.uuid4().hex}{suffix}"
+
+
+def identity_upload_to(instance, filename: str) -> str:
+    return _random_name("identity", instance.pk, filename)
+
+
+def proof_upload_to(instance, filename: str) -> str:
+    return _random_name("proofs", instance.dossier_id, filename)
+
+
+class DossierQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(status__in=FINAL_STATES)
+
+    def owned_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(candidate=user)
+
+
+class Dossier(models.Model):
+    candidate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("candidat"),
+    )
+    certification = models.ForeignKey(
+        Certification, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("certification")
+    )
+    status = models.CharField(_("état"), max_length=32, choices=DossierStatus.choices, default=DossierStatus.DRAFT)
+    targets_all_blocks = models.BooleanField(_("vise la certification entière"), default=True)
+    target_blocks = models.ManyToManyField(
+        Block, related_name="targeting_dossiers", blank=True, verbose_name=_("blocs visés")
+    )
+    acquired_blocks = models.ManyToManyField(
+        Block,
+        related_name="acquired_in_dossiers",
+        blank=True,
+        verbose_name=_("blocs déjà acquis"),
+        help_text=_("Validés lors d'une décision antérieure sur cette certification."),
+    )
+    sworn_statement_at = models.DateTimeField(_("attestation sur l'honneur signée le"), null=True, blank=True)
+    identity_document = models.FileField(_("pièce d'identité"), upload_to=identity_upload_to, blank=True)
+    identity_document_name = models.CharField(_("nom du fichier d'identité"), max_length=255, blank=True)
+    identity_document_sha256 = models.CharField(max_length=64, blank=True)
+    feasibility_submitted_at = models.DateTimeField(_("recevabilité demandée le"), null=True, blank=True)
+    validation_submitted_at = models.DateTimeField(_("dossier de validation déposé le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "certification"])]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} — {self.certification.title[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("dossiers:detail", args=[self.pk])
+
+    @property
+    def feasibility_editable(self) -> bool:
+        return self.status in FEASIBILITY_EDITABLE
+
+    @property
+    def validation_editable(self) -> bool:
+        return self.status in VALIDATION_EDITABLE
+
+    @property
+    def can_withdraw(self) -> bool:
+        return self.status in WITHDRAWABLE
+
+    @property
+    def is_active(self) -> bool:
+        return self.status not in FINAL_STATES
+
+    def targeted_blocks(self):
+        """The blocs this dossier must prove: targeted (or all) minus those already acquired."""
+        blocks = self.certification.blocks.all() if self.targets_all_blocks else self.target_blocks.all()
+        return blocks.exclude(pk__in=self.acquired_blocks.values("pk")).order_by("order")
+
+    def targeted_competencies(self):
+        return Competency.objects.filter(block__in=self.targeted_blocks()).order_by("block__order", "order")
+
+
+class TransitionLog(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("de"), max_length=32, choices=DossierStatus.choices)
+    to_status = models.CharField(_("vers"), max_length=32, choices=DossierStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("par")
+    )
+    comment = models.TextField(_("commentaire"), blank=True)
+    created_at = models.DateTimeField(_("le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("transition de dossier")
+        verbose_name_plural = _("transitions de dossier")
+        ordering = ["dossier", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.from_status} → {self.to_status}"
+
+
+class Experience(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="experiences")
+    kind = models.CharField(_("nature"), max_length=20, choices=ExperienceKind.choices)
+    organisation = models.CharField(_("structure"), max_length=255)
+    role = models.CharField(_("fonction ou poste"), max_length=255)
+    start_date = models.DateField(_("début"))
+    end_date = models.DateField(_("fin"), null=True, blank=True, help_text=_("Vide si elle est en cours."))
+    hours_per_week = models.DecimalField(
+        _("heures par semaine"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.5), MaxValueValidator(80)],
+    )
+    total_hours = models.PositiveIntegerField(_("nombre total d'heures"), null=True, blank=True)
+    activities = models.TextField(_("activités exercées"))
+    order = models.PositiveIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("expérience")
+        verbose_name_plural = _("expériences")
+        ordering = ["dossier", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="experience_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} — {self.organisation}"
+
+
+class Proof(models.Model):
+    """A piece of evidence, uploaded once and linked to any number of compétences."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="proofs")
+    title = models.CharField(_("titre"), max_length=255)
+    kind = models.CharField(_("nature"), max_length=20, choices=ProofKind.choices)
+    date = models.DateField(_("date"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    file = models.FileField(_("fichier"), upload_to=proof_upload_to)
+    original_name = models.CharField(_("nom du fichier"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("taille (octets)"))
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("déposée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("preuve")
+        verbose_name_plural = _("preuves")
+        ordering = ["dossier", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CompetencyStatement(models.Model):
+    """What the candidate says about one compétence: self-positioning, narrative, what it draws on.
+
+    ``version`` grows with every save; an autosave carries the version it started from, so a
+    save from a stale tab is detected instead of overwriting (see ``services.save_statement``).
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="statements")
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="statements")
+    self_assessment = models.CharField(
+        _("auto-positionnement"), max_length=10, choices=SelfAssessment.choices, blank=True
+    )
+    self_comment = models.TextField(_("commentaire"), blank=True)
+    narrative = models.TextField(_("récit de situations de travail"), blank=True)
+    experiences = models.ManyToManyField(Experience, blank=True, related_name="statements")
+    proofs = models.ManyToManyField(Proof, blank=True, related_name="statements")
+    version = models.PositiveIntegerField(_("version"), default=0)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("déclaration de compétence")
+        verbose_name_plural = _("déclarations de compétence")
+        ordering = ["dossier", "competency__block__order", "competency__order"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "competency"], name="one_statement_per_competency")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} / {self.competency}"
+
+
+class Snapshot(models.Model):
+    """What the candidate submitted, frozen: content plus each file's SHA-256."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="snapshots")
+    kind = models.CharField(_("nature"), max_length=20, choices=SnapshotKind.choices)
+    number = models.PositiveIntegerField(_("numéro"))
+    content = models.JSONField(_("contenu"))
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        verbose_name = _("version déposée")
+        verbose_name_plural = _("versions déposées")
+        ordering = ["dossier", "kind", "number"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "kind", "number"], name="unique_snapshot_number")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} n°{self.number} ({self.dossier_id})"

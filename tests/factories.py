@@ -77,9 +77,7 @@ def make_certification(blocks: int = 2, competencies: int = 3, **kwargs) -> Cert
             certification=cert, order=b, code=f"{cert.code}BC{b:02d}" if cert.code else "", title=f"Bloc {b}"
         )
         comps = [
-            Competency.objects.create(
-                block=block, order=i, code=f"C{b}.{i}", text=f"Compétence {i} du bloc {b}"
-            )
+            Competency.objects.create(block=block, order=i, code=f"C{b}.{i}", text=f"Compétence {i} du bloc {b}")
             for i in range(1, competencies + 1)
         ]
         AssessmentMethod.objects.create(
@@ -94,3 +92,121 @@ def make_certification(blocks: int = 2, competencies: int = 3, **kwargs) -> Cert
         for i, comp in enumerate(comps, start=1):
             RubricCriterion.objects.create(rubric=rubric, text=comp.text, order=i).competencies.add(comp)
     return cert
+
+
+# --- dossiers -----------------------------------------------------------------------------
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \n"
+    b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n"
+)
+NARRATIVE = (
+    "Dans l'association où je coordonne les bénévoles depuis quatre ans, j'ai conduit le projet de "
+    "recyclerie solidaire : j'ai réuni les partenaires, construit le budget avec la trésorière, animé "
+    "les réunions d'équipe chaque semaine et présenté le bilan au conseil d'administration. Le projet "
+    "a ouvert en mars avec douze bénévoles formés et trois emplois aidés créés."
+)
+
+
+def pdf_upload(name: str = "preuve.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, MINIMAL_PDF, content_type="application/pdf")
+
+
+def fill_feasibility(dossier):
+    """Everything stage 1 asks for: an experience, every self-positioning, the statement, the ID."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from dossiers.enums import ExperienceKind, SelfAssessment
+    from dossiers.models import Experience
+
+    Experience.objects.create(
+        dossier=dossier,
+        kind=ExperienceKind.VOLUNTEER,
+        organisation="Association Les Ateliers",
+        role="Coordinatrice bénévole",
+        start_date=dt.date(2019, 9, 1),
+        hours_per_week=10,
+        activities="Coordination des bénévoles, montage de projets, relations avec les financeurs.",
+    )
+    dossier.statements.update(self_assessment=SelfAssessment.YES)
+    dossier.sworn_statement_at = timezone.now()
+    dossier.identity_document.save("identite.pdf", pdf_upload().file, save=False)
+    dossier.identity_document_name = "identite.pdf"
+    dossier.save()
+
+
+def fill_validation(dossier):
+    """A narrative long enough and one proof for every targeted compétence."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from dossiers.enums import ProofKind
+    from dossiers.models import Proof
+
+    proof = Proof(
+        dossier=dossier,
+        title="Bilan du projet",
+        kind=ProofKind.PRODUCTION,
+        original_name="bilan.pdf",
+        content_type="application/pdf",
+        size=len(MINIMAL_PDF),
+        sha256=hashlib.sha256(MINIMAL_PDF).hexdigest(),
+    )
+    proof.file.save("bilan.pdf", ContentFile(MINIMAL_PDF), save=True)
+    for statement in dossier.statements.all():
+        statement.narrative = NARRATIVE
+        statement.version += 1
+        statement.save()
+        statement.proofs.add(proof)
+        statement.experiences.add(*dossier.experiences.all())
+    return proof
+
+
+# The path a dossier walks to reach each state, through the services only.
+def dossier_in_state(state: str, candidate=None, certification=None, blocks=None, certifier_user=None):
+    from dossiers import services
+    from dossiers.enums import DossierStatus as S
+
+    candidate = candidate or UserFactory()
+    certification = certification or make_certification(published=True)
+    actor = certifier_user or UserFactory(admin=True)
+    dossier = services.start_dossier(candidate, certification, blocks)
+    path = {
+        S.DRAFT: [],
+        S.FEASIBILITY_SUBMITTED: ["request"],
+        S.FEASIBILITY_INCOMPLETE: ["request", "incomplete"],
+        S.INADMISSIBLE: ["request", "inadmissible"],
+        S.ADMISSIBLE: ["request", "admissible"],
+        S.VALIDATION_SUBMITTED: ["request", "admissible", "submit"],
+        S.VALIDATION_INCOMPLETE: ["request", "admissible", "submit", "to_complete"],
+        S.READY_FOR_JURY: ["request", "admissible", "submit", "complete"],
+        S.WITHDRAWN: ["withdraw"],
+    }[state]
+    for step in path:
+        if step == "request":
+            fill_feasibility(dossier)
+            services.request_feasibility(dossier, candidate)
+        elif step in ("admissible", "incomplete", "inadmissible"):
+            decision = {
+                "admissible": S.ADMISSIBLE,
+                "incomplete": S.FEASIBILITY_INCOMPLETE,
+                "inadmissible": S.INADMISSIBLE,
+            }[step]
+            services.decide_feasibility(dossier, actor, decision, "Motif détaillé pour le candidat.")
+        elif step == "submit":
+            fill_validation(dossier)
+            services.submit_validation(dossier, candidate)
+        elif step in ("complete", "to_complete"):
+            services.review_validation(dossier, actor, step == "complete", "Il manque une attestation.")
+        elif step == "withdraw":
+            services.withdraw(dossier, candidate)
+        dossier.refresh_from_db()
+    return dossier

@@ -18,9 +18,7 @@ def test_every_model_of_the_project_is_registered_in_the_admin():
     from django.apps import apps
 
     ours = {"accounts", "certifications", "dossiers", "juries"}
-    missing = [
-        m.__name__ for m in apps.get_models() if m._meta.app_label in ours and m not in admin.site._registry
-    ]
+    missing = [m.__name__ for m in apps.get_models() if m._meta.app_label in ours and m not in admin.site._registry]
     assert missing == []
 
 
@@ -32,9 +30,7 @@ def test_every_admin_list_and_search_renders(admin_client, reference_certificati
             assert admin_client.get(url, {"q": "RNCP"}).status_code == 200, url
 
 
-def test_a_certification_reads_on_one_admin_page_with_its_blocs_and_competences(
-    admin_client, reference_certifications
-):
+def test_a_certification_reads_on_one_admin_page_with_its_blocs_and_competences(admin_client, reference_certifications):
     cert = Certification.objects.get(code="RNCP35203")
     response = admin_client.get(reverse("admin:certifications_certification_change", args=[cert.pk]))
     page = response.content.decode()
@@ -49,9 +45,7 @@ def test_a_published_certification_cannot_be_changed_through_the_admin(admin_cli
 
     admin_client.post(url, {"title": "Titre modifié", "code": cert.code, "slug": cert.slug})
     block = Block.objects.filter(certification=cert).first()
-    admin_client.post(
-        reverse("admin:certifications_block_change", args=[block.pk]), {"title": "X", "order": 1}
-    )
+    admin_client.post(reverse("admin:certifications_block_change", args=[block.pk]), {"title": "X", "order": 1})
 
     cert.refresh_from_db()
     block.refresh_from_db()

@@ -59,9 +59,7 @@ def test_certifications_without_an_official_bloc_structure_say_so_in_their_notes
     ifaid = Certification.objects.get(slug="coordonnateur-projet-solidarites")
     assert _counts(ifaid) == [25]
     assert sum(_counts(cpsl)) == 6
-    assert set(
-        Competency.objects.filter(block__certification__in=[cpsl, ifaid]).values_list("code", flat=True)
-    ) == {""}
+    assert set(Competency.objects.filter(block__certification__in=[cpsl, ifaid]).values_list("code", flat=True)) == {""}
     for cert in (cpsl, ifaid):
         assert "non officiel" in cert.notes
         assert set(cert.blocks.values_list("code", flat=True)) == {""}

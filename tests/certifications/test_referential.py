@@ -98,9 +98,7 @@ def test_a_malformed_document_is_refused_with_a_message_naming_the_problem(mutat
 
 def test_the_import_command_explains_invalid_json_and_imports_nothing(tmp_path):
     path = tmp_path / "broken.json"
-    path.write_text(
-        '{"format": "vae-portal-referential", "version": 1, "certifications": [', encoding="utf-8"
-    )
+    path.write_text('{"format": "vae-portal-referential", "version": 1, "certifications": [', encoding="utf-8")
 
     with pytest.raises(CommandError, match="ligne 1, colonne"):
         call_command("import_referential", str(path))

@@ -32,9 +32,7 @@ def test_the_catalogue_filters_by_level(client, reference_certifications):
     assert [c.code for c in response.context["page"]] == ["RNCP35203"]
 
 
-def test_the_certification_page_shows_blocs_competences_grouped_under_headings(
-    client, reference_certifications
-):
+def test_the_certification_page_shows_blocs_competences_grouped_under_headings(client, reference_certifications):
     url = reverse("certifications:detail", args=["coordinateur-operationnel-etablissements-educatifs"])
 
     response = client.get(url)

@@ -9,9 +9,7 @@ class Command(BaseCommand):
     help = "Crée les comptes et données de démonstration (idempotent). Refusé hors DEBUG sauf --force."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--force", action="store_true", help="autoriser l'exécution quand DEBUG est désactivé"
-        )
+        parser.add_argument("--force", action="store_true", help="autoriser l'exécution quand DEBUG est désactivé")
 
     def handle(self, *args, force, **options):
         if not settings.DEBUG and not force:
@@ -21,8 +19,6 @@ class Command(BaseCommand):
             )
         call_command("load_certifications", stdout=self.stdout)
         rows = demo.seed()
-        self.stdout.write(
-            self.style.SUCCESS(f"Comptes de démonstration (mot de passe : {demo.DEMO_PASSWORD}) :")
-        )
+        self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration (mot de passe : {demo.DEMO_PASSWORD}) :"))
         for email, role in rows:
             self.stdout.write(f"  {email:32} {role}")

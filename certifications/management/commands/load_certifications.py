@@ -11,9 +11,7 @@ DEFAULT_FILE = settings.BASE_DIR / "fixtures" / "certifications.json"
 
 
 class Command(BaseCommand):
-    help = (
-        "Charge les certifications de référence (fixtures/certifications.json) ; sans effet si déjà chargées."
-    )
+    help = "Charge les certifications de référence (fixtures/certifications.json) ; sans effet si déjà chargées."
 
     def add_arguments(self, parser):
         parser.add_argument("--file", default=str(DEFAULT_FILE))

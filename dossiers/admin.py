@@ -1,0 +1,100 @@
+from django.contrib import admin
+
+from dossiers.models import CompetencyStatement, Dossier, Experience, Proof, Snapshot, TransitionLog
+
+
+class TransitionInline(admin.TabularInline):
+    model = TransitionLog
+    extra = 0
+    fields = ["created_at", "from_status", "to_status", "actor", "comment"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ExperienceInline(admin.StackedInline):
+    model = Experience
+    extra = 0
+
+
+class ProofInline(admin.TabularInline):
+    model = Proof
+    extra = 0
+    fields = ["title", "kind", "date", "original_name", "size", "sha256"]
+    readonly_fields = ["original_name", "size", "sha256"]
+
+
+@admin.register(Dossier)
+class DossierAdmin(admin.ModelAdmin):
+    list_display = ["pk", "candidate", "certification", "status", "created_at", "updated_at"]
+    list_filter = ["status", "certification"]
+    list_select_related = ["candidate", "certification"]
+    search_fields = [
+        "candidate__email",
+        "candidate__last_name",
+        "certification__title",
+        "certification__code",
+    ]
+    raw_id_fields = ["candidate", "certification"]
+    filter_horizontal = ["target_blocks", "acquired_blocks"]
+    # The state only changes through the services (transition log, e-mails): never by hand here.
+    readonly_fields = [
+        "status",
+        "feasibility_submitted_at",
+        "validation_submitted_at",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [ExperienceInline, ProofInline, TransitionInline]
+
+
+@admin.register(TransitionLog)
+class TransitionLogAdmin(admin.ModelAdmin):
+    list_display = ["dossier", "from_status", "to_status", "actor", "created_at"]
+    list_select_related = ["dossier__candidate", "dossier__certification", "actor"]
+    list_filter = ["to_status"]
+    search_fields = ["dossier__candidate__email", "actor__email", "comment"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Experience)
+class ExperienceAdmin(admin.ModelAdmin):
+    list_display = ["role", "organisation", "kind", "start_date", "end_date", "dossier"]
+    list_select_related = ["dossier__candidate", "dossier__certification"]
+    search_fields = ["role", "organisation", "dossier__candidate__email"]
+    list_filter = ["kind"]
+
+
+@admin.register(Proof)
+class ProofAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "original_name", "size", "dossier", "uploaded_at"]
+    list_select_related = ["dossier__candidate", "dossier__certification"]
+    search_fields = ["title", "original_name", "sha256", "dossier__candidate__email"]
+    list_filter = ["kind", "content_type"]
+
+
+@admin.register(CompetencyStatement)
+class CompetencyStatementAdmin(admin.ModelAdmin):
+    list_display = ["dossier", "competency", "self_assessment", "version", "updated_at"]
+    list_select_related = ["dossier__candidate", "dossier__certification", "competency__block"]
+    search_fields = ["dossier__candidate__email", "competency__text", "competency__code", "narrative"]
+    raw_id_fields = ["dossier", "competency"]
+    filter_horizontal = ["experiences", "proofs"]
+
+
+@admin.register(Snapshot)
+class SnapshotAdmin(admin.ModelAdmin):
+    list_display = ["dossier", "kind", "number", "sha256", "created_at"]
+    list_select_related = ["dossier__candidate", "dossier__certification"]
+    search_fields = ["dossier__candidate__email", "sha256"]
+    readonly_fields = ["dossier", "kind", "number", "content", "sha256", "created_at", "created_by"]
+
+    def has_add_permission(self, request):
+        return False

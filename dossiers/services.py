@@ -1,0 +1,356 @@
+"""Every state change of a dossier, and every write a candidate makes, goes through here.
+
+Rules (Code du travail R335-7 and ../shared/DOMAIN.md):
+- one active dossier per certification and candidate;
+- at most three recevabilité requests per calendar year in all, and one per certification
+  within a year (resubmitting a request returned as incomplete is not a new request);
+- a transition follows ``TRANSITIONS``; negative decisions need a reason; each one is logged
+  and the candidate is e-mailed (links only) once the transaction commits;
+- submissions freeze the dossier into a ``Snapshot``;
+- a statement save that started from an older version is a conflict, never an overwrite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from certifications.enums import CertificationStatus
+from certifications.models import Block, Certification
+from dossiers import notifications
+from dossiers.enums import DossierStatus, SnapshotKind, StatementState
+from dossiers.models import TRANSITIONS, WITHDRAWABLE, CompetencyStatement, Dossier, Snapshot, TransitionLog
+from dossiers.snapshots import build_content, canonical_sha256
+
+S = DossierStatus
+MAX_REQUESTS_PER_YEAR = 3
+
+
+class DossierError(Exception):
+    """A refused action; the message is shown to the user as it is."""
+
+
+class IncompleteDossier(DossierError):
+    def __init__(self, missing: list[Missing]):
+        self.missing = missing
+        super().__init__(_("Le dossier est incomplet : %(n)s élément(s) manquant(s).") % {"n": len(missing)})
+
+
+@dataclass(frozen=True)
+class Missing:
+    message: str
+    url: str
+
+
+@dataclass
+class StatementConflict(Exception):
+    """The statement changed since the candidate's tab loaded it: both texts are kept."""
+
+    statement: CompetencyStatement
+    theirs: dict
+    mine: dict
+
+
+# --- starting -----------------------------------------------------------------------------
+
+
+def acquired_blocks_for(candidate, certification: Certification) -> list[Block]:
+    """Blocs of ``certification`` validated for ``candidate`` by an earlier decision on the same
+    certification (any version), matched by bloc code, else by order. Acquired for life."""
+    from juries.acquired import validated_blocks  # the jury app owns decisions
+
+    earlier = validated_blocks(candidate, certification.lineage)
+    if not earlier:
+        return []
+    acquired = []
+    for block in certification.blocks.all():
+        for old in earlier:
+            if (block.code and block.code == old.code) or (not block.code and block.order == old.order):
+                acquired.append(block)
+                break
+    return acquired
+
+
+def check_request_limits(candidate, certification: Certification, today: dt.date | None = None) -> None:
+    """R335-7: three recevabilité requests a calendar year, one a year per certification."""
+    today = today or timezone.localdate()
+    requested = Dossier.objects.filter(candidate=candidate, feasibility_submitted_at__isnull=False)
+    this_year = requested.filter(feasibility_submitted_at__year=today.year).count()
+    if this_year >= MAX_REQUESTS_PER_YEAR:
+        raise DossierError(
+            _(
+                "Vous avez déjà déposé %(n)s demandes de recevabilité en %(year)s : la loi (article R335-7 du "
+                "Code du travail) en limite le nombre à trois par année civile."
+            )
+            % {"n": this_year, "year": today.year}
+        )
+    year_ago = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=365), dt.time.min))
+    if requested.filter(certification__lineage=certification.lineage, feasibility_submitted_at__gt=year_ago).exists():
+        raise DossierError(
+            _(
+                "Vous avez déjà déposé une demande de recevabilité pour cette certification il y a moins d'un "
+                "an : la loi (article R335-7 du Code du travail) n'en permet qu'une par an et par certification."
+            )
+        )
+
+
+def _check_no_active_dossier(candidate, certification: Certification, exclude: int | None = None) -> None:
+    active = Dossier.objects.active().filter(candidate=candidate, certification__lineage=certification.lineage)
+    if exclude:
+        active = active.exclude(pk=exclude)
+    if active.exists():
+        raise DossierError(
+            _(
+                "Vous avez déjà un dossier en cours pour cette certification : poursuivez-le, ou abandonnez-le "
+                "avant d'en commencer un autre."
+            )
+        )
+
+
+@transaction.atomic
+def start_dossier(candidate, certification: Certification, blocks: list[Block] | None = None) -> Dossier:
+    """Open a draft dossier on the published version; ``blocks`` empty or None means all blocs."""
+    if certification.status != CertificationStatus.PUBLISHED:
+        raise DossierError(_("Cette certification n'est pas ouverte : seule une version publiée peut être visée."))
+    # Lock the candidate's row so that two tabs cannot open two dossiers at once.
+    type(candidate).objects.select_for_update().get(pk=candidate.pk)
+    _check_no_active_dossier(candidate, certification)
+    check_request_limits(candidate, certification)
+    blocks = list(blocks or [])
+    if any(b.certification_id != certification.pk for b in blocks):
+        raise DossierError(_("Un bloc choisi n'appartient pas à cette certification."))
+    acquired = acquired_blocks_for(candidate, certification)
+    all_blocks = set(certification.blocks.all())
+    targets_all = not blocks or set(blocks) | set(acquired) >= all_blocks
+    if set(acquired) >= all_blocks:
+        raise DossierError(_("Vous avez déjà acquis tous les blocs de cette certification."))
+    if blocks and set(blocks) <= set(acquired):
+        raise DossierError(_("Les blocs choisis sont déjà acquis : choisissez-en au moins un autre."))
+    dossier = Dossier.objects.create(candidate=candidate, certification=certification, targets_all_blocks=targets_all)
+    if not targets_all:
+        dossier.target_blocks.set(blocks)
+    dossier.acquired_blocks.set(acquired)
+    CompetencyStatement.objects.bulk_create(
+        CompetencyStatement(dossier=dossier, competency=c) for c in dossier.targeted_competencies()
+    )
+    TransitionLog.objects.create(
+        dossier=dossier, from_status=S.DRAFT, to_status=S.DRAFT, actor=candidate, comment=_("Dossier créé")
+    )
+    return dossier
+
+
+# --- transitions --------------------------------------------------------------------------
+
+
+def _locked(dossier: Dossier) -> Dossier:
+    return Dossier.objects.select_for_update().select_related("certification", "candidate").get(pk=dossier.pk)
+
+
+def _transition(dossier: Dossier, to: str, actor, comment: str = "", fields: tuple[str, ...] = ()) -> Dossier:
+    """Move a locked dossier to ``to``: guard, save, log, notify on commit."""
+    if to not in TRANSITIONS[dossier.status]:
+        raise DossierError(
+            _("Action impossible : le dossier est « %(state)s ».") % {"state": dossier.get_status_display()}
+        )
+    from_status = dossier.status
+    dossier.status = to
+    dossier.save(update_fields=["status", "updated_at", *fields])
+    log = TransitionLog.objects.create(
+        dossier=dossier, from_status=from_status, to_status=to, actor=actor, comment=comment
+    )
+    transaction.on_commit(lambda: notifications.transition(log.pk))
+    return dossier
+
+
+def _snapshot(dossier: Dossier, kind: str, actor) -> Snapshot:
+    content = build_content(dossier)
+    number = Snapshot.objects.filter(dossier=dossier, kind=kind).count() + 1
+    return Snapshot.objects.create(
+        dossier=dossier,
+        kind=kind,
+        number=number,
+        content=content,
+        sha256=canonical_sha256(content),
+        created_by=actor,
+    )
+
+
+def feasibility_missing(dossier: Dossier) -> list[Missing]:
+    """What stage 1 still lacks, each with a link to where it is filled in."""
+    missing = []
+    base = reverse("dossiers:detail", args=[dossier.pk])
+    if not dossier.experiences.exists():
+        missing.append(
+            Missing(_("Ajoutez au moins une expérience."), reverse("dossiers:experiences", args=[dossier.pk]))
+        )
+    unpositioned = dossier.statements.filter(self_assessment="").select_related("competency")
+    for s in unpositioned:
+        missing.append(
+            Missing(
+                _("Positionnez-vous sur la compétence « %(c)s ».") % {"c": s.competency.text[:80]},
+                reverse("dossiers:positioning", args=[dossier.pk]) + f"#competency-{s.competency_id}",
+            )
+        )
+    if not dossier.sworn_statement_at:
+        missing.append(Missing(_("Signez l'attestation sur l'honneur."), base + "#attestation"))
+    if not dossier.identity_document:
+        missing.append(Missing(_("Déposez une pièce d'identité."), base + "#identite"))
+    return missing
+
+
+@transaction.atomic
+def request_feasibility(dossier: Dossier, actor) -> Dossier:
+    dossier = _locked(dossier)
+    if dossier.status not in (S.DRAFT, S.FEASIBILITY_INCOMPLETE):
+        raise DossierError(_("La recevabilité a déjà été demandée."))
+    missing = feasibility_missing(dossier)
+    if missing:
+        raise IncompleteDossier(missing)
+    first_request = dossier.feasibility_submitted_at is None
+    if first_request:
+        check_request_limits(dossier.candidate, dossier.certification)
+        dossier.feasibility_submitted_at = timezone.now()
+    _snapshot(dossier, SnapshotKind.FEASIBILITY, actor)
+    return _transition(dossier, S.FEASIBILITY_SUBMITTED, actor, fields=("feasibility_submitted_at",))
+
+
+@transaction.atomic
+def decide_feasibility(dossier: Dossier, actor, decision: str, comment: str = "") -> Dossier:
+    """Certifier's decision: admissible, feasibility_incomplete (what is missing) or inadmissible (reason)."""
+    if decision not in (S.ADMISSIBLE, S.FEASIBILITY_INCOMPLETE, S.INADMISSIBLE):
+        raise DossierError(_("Décision inconnue."))
+    if decision != S.ADMISSIBLE and not comment.strip():
+        raise DossierError(_("Indiquez le motif : il sera communiqué au candidat."))
+    dossier = _locked(dossier)
+    if dossier.status != S.FEASIBILITY_SUBMITTED:
+        raise DossierError(_("Aucune demande de recevabilité n'est en attente sur ce dossier."))
+    return _transition(dossier, decision, actor, comment)
+
+
+def statement_state(narrative: str, has_support: bool, min_length: int) -> str:
+    """vide: nothing yet; complète: long enough and backed by a proof or experience; else en cours."""
+    length = len(narrative.strip())
+    if not length and not has_support:
+        return StatementState.EMPTY
+    if length >= min_length and has_support:
+        return StatementState.COMPLETE
+    return StatementState.IN_PROGRESS
+
+
+def validation_missing(dossier: Dossier) -> list[Missing]:
+    """What stage 2 still lacks: per compétence, a long enough narrative and a proof or experience."""
+    min_length = dossier.certification.min_narrative_length
+    missing = []
+    statements = (
+        dossier.statements.select_related("competency__block")
+        .annotate(n_proofs=Count("proofs", distinct=True), n_experiences=Count("experiences", distinct=True))
+        .order_by("competency__block__order", "competency__order")
+    )
+    for s in statements:
+        url = reverse("dossiers:competency", args=[dossier.pk, s.competency_id])
+        label = f"{s.competency.code} {s.competency.text[:70]}".strip()
+        length = len(s.narrative.strip())
+        if length < min_length:
+            missing.append(
+                Missing(
+                    _("« %(c)s » : le récit compte %(n)s caractères, %(min)s au moins sont attendus.")
+                    % {"c": label, "n": length, "min": min_length},
+                    url,
+                )
+            )
+        if not s.n_proofs and not s.n_experiences:
+            missing.append(Missing(_("« %(c)s » : reliez au moins une preuve ou une expérience.") % {"c": label}, url))
+    return missing
+
+
+@transaction.atomic
+def submit_validation(dossier: Dossier, actor) -> Snapshot:
+    dossier = _locked(dossier)
+    if dossier.status not in (S.ADMISSIBLE, S.VALIDATION_INCOMPLETE):
+        raise DossierError(_("Le dossier de validation ne peut pas être déposé dans l'état actuel."))
+    missing = validation_missing(dossier)
+    if missing:
+        raise IncompleteDossier(missing)
+    snapshot = _snapshot(dossier, SnapshotKind.VALIDATION, actor)
+    dossier.validation_submitted_at = timezone.now()
+    _transition(dossier, S.VALIDATION_SUBMITTED, actor, fields=("validation_submitted_at",))
+    return snapshot
+
+
+@transaction.atomic
+def review_validation(dossier: Dossier, actor, complete: bool, comment: str = "") -> Dossier:
+    """Certifier's review of a dossier de validation: complete (ready for jury) or to complete."""
+    if not complete and not comment.strip():
+        raise DossierError(_("Indiquez ce qui manque : ce sera communiqué au candidat."))
+    dossier = _locked(dossier)
+    if dossier.status != S.VALIDATION_SUBMITTED:
+        raise DossierError(_("Aucun dossier de validation n'est en attente d'examen."))
+    return _transition(dossier, S.READY_FOR_JURY if complete else S.VALIDATION_INCOMPLETE, actor, comment)
+
+
+@transaction.atomic
+def withdraw(dossier: Dossier, actor, comment: str = "") -> Dossier:
+    dossier = _locked(dossier)
+    if dossier.status not in WITHDRAWABLE:
+        raise DossierError(
+            _("Le dossier ne peut plus être abandonné dans l'état « %(s)s ».") % {"s": dossier.get_status_display()}
+        )
+    return _transition(dossier, S.WITHDRAWN, actor, comment)
+
+
+@transaction.atomic
+def mark_scheduled(dossier: Dossier, actor, comment: str = "") -> Dossier:
+    return _transition(_locked(dossier), S.SCHEDULED, actor, comment)
+
+
+@transaction.atomic
+def unschedule(dossier: Dossier, actor, comment: str) -> Dossier:
+    return _transition(_locked(dossier), S.READY_FOR_JURY, actor, comment)
+
+
+@transaction.atomic
+def mark_decided(dossier: Dossier, actor, comment: str = "") -> Dossier:
+    return _transition(_locked(dossier), S.DECIDED, actor, comment)
+
+
+# --- candidate writes ---------------------------------------------------------------------
+
+STATEMENT_TEXT_FIELDS = ("narrative", "self_comment", "self_assessment")
+
+
+@transaction.atomic
+def save_statement(statement: CompetencyStatement, base_version: int, changes: dict[str, str]) -> CompetencyStatement:
+    """Save text fields of a statement if nobody saved since ``base_version``.
+
+    Raises ``StatementConflict`` with both versions otherwise: the caller shows them side by
+    side and the candidate chooses; nothing is lost.
+    """
+    current = CompetencyStatement.objects.select_for_update().select_related("dossier").get(pk=statement.pk)
+    dossier = current.dossier
+    allowed = dossier.feasibility_editable or dossier.validation_editable
+    if not allowed:
+        raise DossierError(_("Le dossier n'est plus modifiable : il a été transmis."))
+    if "narrative" in changes and not dossier.validation_editable:
+        raise DossierError(_("Le récit se rédige une fois la recevabilité acquise."))
+    if current.version != base_version:
+        raise StatementConflict(
+            statement=current,
+            theirs={f: getattr(current, f) for f in STATEMENT_TEXT_FIELDS},
+            mine=changes,
+        )
+    fields = [f for f in STATEMENT_TEXT_FIELDS if f in changes]
+    for f in fields:
+        setattr(current, f, changes[f])
+    current.version += 1
+    current.save(update_fields=[*fields, "version", "updated_at"])
+    return current
+
+
+def dossier_used_bytes(dossier: Dossier) -> int:
+    return dossier.proofs.aggregate(total=Sum("size"))["total"] or 0

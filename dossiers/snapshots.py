@@ -1,0 +1,118 @@
+"""Freezing a dossier: the content a candidate submits, as one JSON document.
+
+The jury, the certifier and the PDF read this document, never the moving draft. Files are
+referenced with their SHA-256 so that what was submitted can be proven later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.db.models import Prefetch
+
+from dossiers.models import CompetencyStatement, Dossier
+
+
+def canonical_sha256(content: dict[str, Any]) -> str:
+    raw = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def experience_months(exp) -> int:
+    """Whole months between start and end (or today when ongoing)."""
+    from django.utils import timezone
+
+    end = exp.end_date or timezone.localdate()
+    return max(0, (end.year - exp.start_date.year) * 12 + end.month - exp.start_date.month)
+
+
+def build_content(dossier: Dossier) -> dict[str, Any]:
+    cert = dossier.certification
+    statements = {
+        s.competency_id: s
+        for s in dossier.statements.prefetch_related(
+            Prefetch("experiences", to_attr="experience_list"), Prefetch("proofs", to_attr="proof_list")
+        )
+    }
+    blocks = []
+    for block in dossier.targeted_blocks().prefetch_related("competencies"):
+        competencies = []
+        for comp in block.competencies.all():
+            s: CompetencyStatement | None = statements.get(comp.pk)
+            competencies.append(
+                {
+                    "id": comp.pk,
+                    "code": comp.code,
+                    "group": comp.group,
+                    "text": comp.text,
+                    "self_assessment": s.self_assessment if s else "",
+                    "self_comment": s.self_comment if s else "",
+                    "narrative": s.narrative if s else "",
+                    "experiences": sorted(e.pk for e in s.experience_list) if s else [],
+                    "proofs": sorted(p.pk for p in s.proof_list) if s else [],
+                }
+            )
+        blocks.append(
+            {
+                "id": block.pk,
+                "code": block.code,
+                "title": block.title,
+                "order": block.order,
+                "competencies": competencies,
+            }
+        )
+    return {
+        "dossier": dossier.pk,
+        "candidate": {"name": dossier.candidate.get_full_name(), "email": dossier.candidate.email},
+        "certification": {
+            "id": cert.pk,
+            "code": cert.code,
+            "title": cert.title,
+            "level": cert.level,
+            "version": cert.version,
+            "certifiers": [str(c) for c in cert.certifiers.all()],
+        },
+        "targets_all_blocks": dossier.targets_all_blocks,
+        "acquired_blocks": [{"code": b.code, "title": b.title} for b in dossier.acquired_blocks.all()],
+        "sworn_statement_at": dossier.sworn_statement_at.isoformat() if dossier.sworn_statement_at else None,
+        "identity_document": {
+            "name": dossier.identity_document_name,
+            "sha256": dossier.identity_document_sha256,
+        }
+        if dossier.identity_document
+        else None,
+        "experiences": [
+            {
+                "id": e.pk,
+                "kind": e.kind,
+                "kind_label": str(e.get_kind_display()),
+                "organisation": e.organisation,
+                "role": e.role,
+                "start_date": e.start_date.isoformat(),
+                "end_date": e.end_date.isoformat() if e.end_date else None,
+                "months": experience_months(e),
+                "hours_per_week": str(e.hours_per_week) if e.hours_per_week is not None else None,
+                "total_hours": e.total_hours,
+                "activities": e.activities,
+            }
+            for e in dossier.experiences.all()
+        ],
+        "proofs": [
+            {
+                "id": p.pk,
+                "title": p.title,
+                "kind": p.kind,
+                "kind_label": str(p.get_kind_display()),
+                "date": p.date.isoformat() if p.date else None,
+                "description": p.description,
+                "file_name": p.original_name,
+                "content_type": p.content_type,
+                "size": p.size,
+                "sha256": p.sha256,
+            }
+            for p in dossier.proofs.all()
+        ],
+        "blocks": blocks,
+    }
