@@ -13,6 +13,7 @@ stop() {
   echo "Arrêt du serveur et du worker…"
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait || true
+  exit 0
 }
 trap stop INT TERM EXIT
 
