@@ -25,8 +25,12 @@ def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="fr-FR")
     context.set_default_timeout(10_000)
     page = context.new_page()
+    # A script or style the Content-Security-Policy blocks is a bug: fail the journey.
+    blocked = []
+    page.on("console", lambda m: m.type == "error" and "Content Security Policy" in m.text and blocked.append(m.text))
     yield page
     context.close()
+    assert not blocked, f"CSP violations: {blocked}"
 
 
 def pytest_collection_modifyitems(items):
