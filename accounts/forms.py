@@ -64,9 +64,7 @@ class LoginForm(auth_forms.AuthenticationForm):
     typed its password, so the hint reveals nothing to others)."""
 
     error_messages = {
-        "invalid_login": _(
-            "Adresse e-mail ou mot de passe incorrect. Attention aux majuscules dans le mot de passe."
-        ),
+        "invalid_login": _("Adresse e-mail ou mot de passe incorrect. Attention aux majuscules dans le mot de passe."),
         "inactive": _("Ce compte est désactivé."),
         "awaiting_confirmation": _(
             "Votre adresse n'est pas encore confirmée : suivez le lien que nous vous avons envoyé "
@@ -92,7 +90,8 @@ class LoginForm(auth_forms.AuthenticationForm):
 
     def _is_awaiting_confirmation(self) -> bool:
         email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
-        if not (email and password):
+        # django-axes refused the attempt before any password check: no hint, no check either.
+        if not (email and password) or getattr(self.request, "axes_locked_out", False):
             return False
         user = User.objects.filter(
             email__iexact=services.normalize_email(email), awaiting_email_confirmation=True
@@ -130,11 +129,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             Q(is_active=True) | Q(awaiting_email_confirmation=True)
         )
         # As Django does: the database's case-insensitive match is not Unicode case folding.
-        return (
-            user
-            for user in candidates
-            if user.has_usable_password() and _casefold(user.email) == _casefold(email)
-        )
+        return (user for user in candidates if user.has_usable_password() and _casefold(user.email) == _casefold(email))
 
     def send_mail(
         self,
@@ -145,9 +140,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        reset_path = reverse(
-            "password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]}
-        )
+        reset_path = reverse("password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
         try:
             emails.send(
                 "password_reset",

@@ -20,9 +20,7 @@ THREE_DAYS = 3 * 24 * 3600
 
 @pytest.fixture
 def pending_user():
-    return UserFactory(
-        email="nina@example.org", first_name="Nina", is_active=False, awaiting_email_confirmation=True
-    )
+    return UserFactory(email="nina@example.org", first_name="Nina", is_active=False, awaiting_email_confirmation=True)
 
 
 def confirm_url(user_id: int) -> str:
@@ -154,9 +152,7 @@ def test_the_resend_page_is_public_and_in_french(client):
     assert "Recevoir un nouveau lien de confirmation" in response.content.decode()
 
 
-def test_resend_sends_a_new_working_link_to_an_account_awaiting_confirmation(
-    client, mailoutbox, pending_user
-):
+def test_resend_sends_a_new_working_link_to_an_account_awaiting_confirmation(client, mailoutbox, pending_user):
     response = client.post(RESEND_URL, {"email": "NINA@example.org"})
 
     assert response.url == reverse("login")
@@ -172,9 +168,7 @@ def test_resend_sends_a_new_working_link_to_an_account_awaiting_confirmation(
     ["nina@example.org", "personne@example.org", "active@example.org", "desactive@example.org"],
     ids=["awaiting confirmation", "unknown", "already active", "deactivated by an admin"],
 )
-def test_resend_gives_the_same_answer_whether_or_not_the_account_exists(
-    client, mailoutbox, pending_user, email
-):
+def test_resend_gives_the_same_answer_whether_or_not_the_account_exists(client, mailoutbox, pending_user, email):
     UserFactory(email="active@example.org")
     UserFactory(email="desactive@example.org", is_active=False)
 
@@ -220,6 +214,17 @@ def test_login_with_a_wrong_password_of_an_unconfirmed_account_says_nothing_abou
     page = response.content.decode()
     assert "Adresse e-mail ou mot de passe incorrect." in page
     assert "pas encore confirmée" not in page
+
+
+def test_a_locked_out_account_awaiting_confirmation_gets_the_lockout_page_not_the_hint(client, settings, pending_user):
+    settings.AXES_ENABLED = True
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "nina@example.org", "password": "pas-le-bon"})
+
+    response = client.post(reverse("login"), {"username": "nina@example.org", "password": PASSWORD})
+
+    assert response.status_code == 429
+    assert "pas encore confirmée" not in response.content.decode()
 
 
 def test_the_service_refuses_a_second_account_whose_address_differs_only_in_case(pending_user):
