@@ -14,12 +14,6 @@ SIGNUP_DATA = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """These tests hash many passwords; the production hasher would make them ten times slower."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def signup_data():
     return dict(SIGNUP_DATA)

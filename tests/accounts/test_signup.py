@@ -69,9 +69,7 @@ def test_the_links_in_emails_are_built_on_site_url(
     assert "https://vae.example/accounts/confirmation/" in mailoutbox[0].body
 
 
-def test_the_page_after_sign_up_tells_where_the_link_was_sent(
-    client, signup_data, django_capture_on_commit_callbacks
-):
+def test_the_page_after_sign_up_tells_where_the_link_was_sent(client, signup_data, django_capture_on_commit_callbacks):
     sign_up(client, signup_data, django_capture_on_commit_callbacks)
 
     response = client.get(reverse("accounts:signup_done"))
@@ -117,9 +115,7 @@ def test_sign_up_refuses_a_weak_password_with_the_validator_message_and_keeps_th
     assert mailoutbox == []
 
 
-def test_sign_up_refuses_a_password_too_close_to_the_name(
-    client, signup_data, django_capture_on_commit_callbacks
-):
+def test_sign_up_refuses_a_password_too_close_to_the_name(client, signup_data, django_capture_on_commit_callbacks):
     signup_data["password1"] = signup_data["password2"] = "simoné-nina"
 
     response = sign_up(client, signup_data, django_capture_on_commit_callbacks)
