@@ -126,7 +126,7 @@ class LogoutView(auth_views.LogoutView):
 
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
-        messages.info(request, _("Vous êtes déconnecté."))
+        messages.info(request, _("Déconnexion effectuée. À bientôt !"))
         return response
 
 

@@ -68,7 +68,7 @@ def test_logout_by_post_logs_out_and_says_so(client):
 
     assert response.redirect_chain == [(reverse("home"), 302)]
     assert "_auth_user_id" not in client.session
-    assert "Vous êtes déconnecté." in response.content.decode()
+    assert "Déconnexion effectuée. À bientôt !" in response.content.decode()
 
 
 def test_logout_by_get_is_refused_and_keeps_the_session(client):

@@ -40,5 +40,5 @@ def test_a_visitor_signs_up_confirms_the_address_edits_the_profile_and_logs_out(
     expect(page.get_by_label("Téléphone")).to_have_value("06 12 34 56 78")
 
     page.get_by_role("button", name="Se déconnecter").click()
-    expect(page.get_by_text("Vous êtes déconnecté.")).to_be_visible()
+    expect(page.get_by_text("Déconnexion effectuée. À bientôt !")).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("Se connecter"))).to_be_visible()
