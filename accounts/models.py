@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,6 +39,14 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("adresse e-mail"), unique=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    awaiting_email_confirmation = models.BooleanField(
+        _("en attente de confirmation de l'adresse e-mail"),
+        default=False,
+        help_text=_(
+            "Compte créé par inscription dont le lien de confirmation n'a pas encore été suivi : "
+            "il reste inactif jusque-là."
+        ),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -48,6 +57,14 @@ class User(AbstractUser):
         verbose_name = _("utilisateur")
         verbose_name_plural = _("utilisateurs")
         ordering = ["email"]
+        constraints = [
+            # "Nina@Example.org" and "nina@example.org" are one person.
+            models.UniqueConstraint(
+                Lower("email"),
+                name="accounts_user_email_ci_unique",
+                violation_error_message=_("Un compte existe déjà avec cette adresse e-mail."),
+            ),
+        ]
 
     def __str__(self) -> str:
         full = self.get_full_name()

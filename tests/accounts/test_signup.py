@@ -1,0 +1,160 @@
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from tests.accounts.conftest import link_path
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SIGNUP_URL = reverse("accounts:signup")
+
+
+def sign_up(client, data, capture):
+    with capture(execute=True):
+        return client.post(SIGNUP_URL, data)
+
+
+def test_the_sign_up_page_is_public_and_in_french(client):
+    response = client.get(SIGNUP_URL)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    for label in ["Adresse e-mail", "Prénom", "Nom", "Mot de passe", "Confirmation du mot de passe"]:
+        assert label in page
+    assert "Votre mot de passe doit contenir au minimum 8 caractères." in page
+
+
+def test_sign_up_creates_an_inactive_account_and_sends_one_email_with_a_confirmation_link(
+    client, mailoutbox, signup_data, django_capture_on_commit_callbacks
+):
+    response = sign_up(client, signup_data, django_capture_on_commit_callbacks)
+
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:signup_done")
+    user = User.objects.get()
+    assert user.email == "nina@example.org"
+    assert (user.first_name, user.last_name) == ("Nina", "Simoné")
+    assert not user.is_active
+    assert user.awaiting_email_confirmation
+    assert user.check_password(signup_data["password1"])
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == ["nina@example.org"]
+    assert message.subject == "Portail VAE : confirmez votre adresse e-mail"
+    assert "Bonjour Nina," in message.body
+    assert "valable 3 jours" in message.body
+    assert link_path(message).startswith("/accounts/confirmation/")
+    assert "http://127.0.0.1:8000/accounts/confirmation/" in message.body
+
+
+def test_the_confirmation_email_is_plain_text_without_html_escaping(
+    client, mailoutbox, signup_data, django_capture_on_commit_callbacks
+):
+    signup_data["first_name"] = "Zoé-Anne & Co'"
+
+    sign_up(client, signup_data, django_capture_on_commit_callbacks)
+
+    assert "Bonjour Zoé-Anne & Co'," in mailoutbox[0].body
+    assert mailoutbox[0].alternatives == []
+
+
+def test_the_links_in_emails_are_built_on_site_url(
+    client, mailoutbox, signup_data, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://vae.example"
+
+    sign_up(client, signup_data, django_capture_on_commit_callbacks)
+
+    assert "https://vae.example/accounts/confirmation/" in mailoutbox[0].body
+
+
+def test_the_page_after_sign_up_tells_where_the_link_was_sent(client, signup_data, django_capture_on_commit_callbacks):
+    sign_up(client, signup_data, django_capture_on_commit_callbacks)
+
+    response = client.get(reverse("accounts:signup_done"))
+
+    assert "nina@example.org" in response.content.decode()
+    assert "valable 3 jours" in response.content.decode()
+
+
+@pytest.mark.parametrize("existing", ["nina@example.org", "NINA@EXAMPLE.ORG", "Nina@Example.org"])
+def test_sign_up_refuses_an_address_already_registered_in_any_case_and_keeps_what_was_typed(
+    client, mailoutbox, signup_data, existing, django_capture_on_commit_callbacks
+):
+    UserFactory(email=existing)
+
+    response = sign_up(client, signup_data, django_capture_on_commit_callbacks)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Un compte existe déjà avec cette adresse e-mail." in page
+    assert 'value="Nina"' in page
+    assert 'value="Simoné"' in page
+    assert 'value="Nina@Example.org"' in page
+    assert signup_data["password1"] not in page
+    assert User.objects.count() == 1
+    assert mailoutbox == []
+
+
+def test_sign_up_refuses_a_weak_password_with_the_validator_message_and_keeps_the_rest(
+    client, mailoutbox, signup_data, django_capture_on_commit_callbacks
+):
+    signup_data["password1"] = signup_data["password2"] = "12345678"
+
+    response = sign_up(client, signup_data, django_capture_on_commit_callbacks)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ce mot de passe est trop courant." in page
+    assert "Ce mot de passe est entièrement numérique." in page
+    assert 'value="Nina@Example.org"' in page
+    assert 'value="Simoné"' in page
+    assert "12345678" not in page
+    assert not User.objects.exists()
+    assert mailoutbox == []
+
+
+def test_sign_up_refuses_a_password_too_close_to_the_name(client, signup_data, django_capture_on_commit_callbacks):
+    signup_data["password1"] = signup_data["password2"] = "simoné-nina"
+
+    response = sign_up(client, signup_data, django_capture_on_commit_callbacks)
+
+    assert "Le mot de passe est trop semblable au champ «\xa0nom\xa0»." in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_sign_up_refuses_two_different_passwords(client, signup_data, django_capture_on_commit_callbacks):
+    signup_data["password2"] = signup_data["password1"] + "x"
+
+    response = sign_up(client, signup_data, django_capture_on_commit_callbacks)
+
+    assert "Les deux mots de passe ne correspondent pas." in response.content.decode()
+    assert not User.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["email", "first_name", "last_name", "password1"])
+def test_sign_up_requires_every_field(client, signup_data, field, django_capture_on_commit_callbacks):
+    signup_data[field] = ""
+
+    response = sign_up(client, signup_data, django_capture_on_commit_callbacks)
+
+    assert "Ce champ est obligatoire." in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_sign_up_refuses_an_invalid_address(client, signup_data, django_capture_on_commit_callbacks):
+    signup_data["email"] = "nina.example.org"
+
+    response = sign_up(client, signup_data, django_capture_on_commit_callbacks)
+
+    assert "Saisissez une adresse de courriel valide." in response.content.decode()
+
+
+def test_a_logged_in_person_visiting_sign_up_is_sent_home(client):
+    client.force_login(UserFactory())
+
+    response = client.get(SIGNUP_URL)
+
+    assert response.status_code == 302
+    assert response.url == reverse("home")
