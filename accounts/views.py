@@ -24,6 +24,7 @@ from accounts.forms import (
     SignupForm,
 )
 from accounts.tokens import CONFIRMATION_MAX_AGE
+from vae_portal import throttle
 
 # The address just signed up with, shown on the "check your inbox" page of the same browser.
 SIGNUP_EMAIL_SESSION_KEY = "accounts_signup_email"
@@ -38,7 +39,7 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
     form = SignupForm(request.POST or None)
-    if form.is_valid():
+    if form.is_valid() and throttle.allow(request, form, "signup", form.cleaned_data["email"]):
         data = form.cleaned_data
         try:
             user = services.sign_up(
@@ -100,7 +101,7 @@ def _invalid_link(request, *, expired: bool):
 def resend_confirmation(request):
     """Ask for a new confirmation link; the answer is the same whether the account exists or not."""
     form = ResendConfirmationForm(request.POST or None)
-    if form.is_valid():
+    if form.is_valid() and throttle.allow(request, form, "resend_confirmation", form.cleaned_data["email"]):
         services.resend_confirmation(form.cleaned_data["email"])
         messages.info(request, RESEND_DONE_MESSAGE)
         return redirect("login")
@@ -132,6 +133,11 @@ class LogoutView(auth_views.LogoutView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
+
+    def form_valid(self, form):
+        if not throttle.allow(self.request, form, "password_reset", form.cleaned_data["email"]):
+            return self.form_invalid(form)
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -35,3 +35,11 @@ def _no_login_lockout(settings):
     # django-axes needs the request at authenticate(); the test client's login() gives none.
     # Lockout itself is tested with AXES_ENABLED switched back on.
     settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttling counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()

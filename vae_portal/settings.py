@@ -182,6 +182,20 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
+# Cache (throttling counters): in-process by default, shared by all processes with CACHE_URL.
+CACHE_URL = env_str("CACHE_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+# Per scope: (attempts per client address, attempts per target e-mail address, window in seconds).
+THROTTLE_RATES = {
+    "signup": (10, 3, 3600),
+    "password_reset": (20, 3, 3600),
+    "resend_confirmation": (20, 3, 3600),
+}
+
 # Security headers; the strict ones apply whenever DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

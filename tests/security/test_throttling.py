@@ -1,0 +1,57 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _signup(client, n):
+    return client.post(
+        reverse("accounts:signup"),
+        {
+            "email": f"personne{n}@example.org",
+            "first_name": "Camille",
+            "last_name": "Durand",
+            "password1": "Un-mot-de-passe-solide-2026",
+            "password2": "Un-mot-de-passe-solide-2026",
+        },
+    )
+
+
+def test_sign_up_is_throttled_per_client_with_the_typed_names_kept(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "signup": (2, 3, 3600)}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _signup(client, 1).status_code == 302
+        assert _signup(client, 2).status_code == 302
+        response = _signup(client, 3)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Trop de demandes" in page
+    assert 'value="Camille"' in page and 'value="personne3@example.org"' in page
+    assert len(mail.outbox) == 2
+
+
+def test_password_reset_is_throttled_per_target_address(client, settings):
+    UserFactory(email="cible@example.org")
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "password_reset": (100, 2, 3600)}
+    url = reverse("password_reset")
+    for _ in range(2):
+        assert client.post(url, {"email": "cible@example.org"}).status_code == 302
+
+    response = client.post(url, {"email": "cible@example.org"})
+
+    assert "Trop de demandes" in response.content.decode()
+    assert len(mail.outbox) == 2
+
+
+def test_the_confirmation_link_resend_is_throttled(client, settings):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "resend_confirmation": (1, 5, 3600)}
+    url = reverse("accounts:resend_confirmation")
+    client.post(url, {"email": "a@example.org"})
+    response = client.post(url, {"email": "b@example.org"})
+    assert "Trop de demandes" in response.content.decode()
