@@ -1,0 +1,190 @@
+"""Every URL of the portal × every role × GET and POST, against one declared table.
+
+A URL pattern missing from ``ACCESS`` fails the test: no page is ever added unchecked.
+Outcomes: "ok" (served: 2xx, or a redirect that is not to the login page), "login" (redirect to
+the login page), "404", "403", "405". Each request runs in a savepoint rolled back afterwards,
+so one role's POST never changes what the next role sees.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from tests.security.world import ROLES, World, build_world
+
+pytestmark = pytest.mark.django_db
+
+
+# --- who gets what --------------------------------------------------------------------------
+
+
+def everyone(outcome: str = "ok") -> dict[str, str]:
+    return dict.fromkeys(ROLES, outcome)
+
+
+def logged_in(outcome: str = "ok") -> dict[str, str]:
+    return {**everyone(outcome), "anonymous": "login"}
+
+
+def only(allowed: set[str], denied: str = "404", outcome: str = "ok") -> dict[str, str]:
+    """Anonymous goes to the login page; ``allowed`` roles get ``outcome``; the rest ``denied``."""
+    return {role: "login" if role == "anonymous" else outcome if role in allowed else denied for role in ROLES}
+
+
+OWNER = only({"owner"})
+CERTIFIER_OF_DOSSIER = only({"certifier", "admin"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    get: dict[str, str]
+    post: dict[str, str] | None = None  # None: same as GET
+    kwargs: Callable[[World], dict] = lambda w: {}
+
+
+def _reset_kwargs(w: World) -> dict:
+    from django.contrib.auth.tokens import default_token_generator
+
+    user = w.users["other_candidate"]
+    return {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}
+
+
+def _confirmation_kwargs(w: World) -> dict:
+    from accounts.tokens import make_confirmation_token
+
+    return {"token": make_confirmation_token(w.users["other_candidate"].pk)}
+
+
+DOSSIER = lambda w: {"pk": w.dossier.pk}  # noqa: E731
+
+ACCESS: dict[str, Rule] = {
+    # Public pages.
+    "home": Rule(get=everyone()),
+    "certifications:catalogue": Rule(get=everyone()),
+    "certifications:detail": Rule(get=everyone(), kwargs=lambda w: {"slug": w.certification.slug}),
+    # Accounts: public forms; logout is POST only.
+    "login": Rule(get=everyone()),
+    "logout": Rule(get=everyone("405"), post=everyone()),
+    "password_reset": Rule(get=everyone()),
+    "password_reset_done": Rule(get=everyone(), post=everyone("405")),
+    "password_reset_confirm": Rule(get=everyone(), kwargs=_reset_kwargs),
+    "password_reset_complete": Rule(get=everyone(), post=everyone("405")),
+    "accounts:signup": Rule(get=everyone()),
+    "accounts:signup_done": Rule(get=everyone()),
+    "accounts:resend_confirmation": Rule(get=everyone()),
+    # The world's accounts are confirmed already: the link sends a visitor to the login page.
+    "accounts:confirm_email": Rule(get=logged_in(), kwargs=_confirmation_kwargs),
+    "accounts:profile": Rule(get=logged_in()),
+    "accounts:password_change": Rule(get=logged_in()),
+    # The candidate's dossier.
+    "dossiers:list": Rule(get=logged_in()),
+    "dossiers:detail": Rule(get=OWNER, kwargs=DOSSIER),
+    "dossiers:experiences": Rule(get=OWNER, kwargs=DOSSIER),
+    "dossiers:positioning": Rule(get=OWNER, kwargs=DOSSIER),
+    "dossiers:competency": Rule(
+        get=OWNER, kwargs=lambda w: {"pk": w.dossier.pk, "competency_pk": w.objects["competency"].pk}
+    ),
+}
+
+
+# --- walking the URLconf --------------------------------------------------------------------
+
+
+def portal_url_names() -> list[str]:
+    """Every named URL pattern of the portal (the Django admin has its own checks below)."""
+    names: list[str] = []
+
+    def walk(patterns, namespace: str | None):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.app_name == "admin":
+                    continue
+                ns = p.namespace or namespace
+                walk(p.url_patterns, f"{namespace}:{p.namespace}" if namespace and p.namespace else ns)
+            elif isinstance(p, URLPattern):
+                assert p.name, f"URL pattern {p.pattern} has no name: it cannot be checked"
+                names.append(f"{namespace}:{p.name}" if namespace else p.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def test_every_url_of_the_portal_is_in_the_access_table():
+    missing = sorted(set(portal_url_names()) - set(ACCESS))
+    assert missing == [], f"add these URLs to ACCESS: {missing}"
+    stale = sorted(set(ACCESS) - set(portal_url_names()))
+    assert stale == [], f"these ACCESS entries name no URL: {stale}"
+
+
+def _outcome(response) -> str:
+    if response.status_code in (403, 404, 405):
+        return str(response.status_code)
+    if response.status_code in (301, 302, 303) and response.url.startswith(reverse("login")):
+        return "login"
+    if response.status_code < 400:
+        return "ok"
+    return str(response.status_code)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once for the module, inside a transaction rolled back at the end."""
+    from django.test import override_settings
+
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+        world = build_world()
+        world.objects["media_root"] = media
+        yield world
+        transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize("name", sorted(ACCESS))
+def test_each_role_gets_the_declared_outcome(name, world, client, settings):
+    settings.MEDIA_ROOT = world.objects["media_root"]
+    rule = ACCESS[name]
+    url = reverse(name, kwargs=rule.kwargs(world) or None)
+    wrong = []
+    for method, expected in (("get", rule.get), ("post", rule.post or rule.get)):
+        for role in ROLES:
+            client.logout()
+            if role != "anonymous":
+                client.force_login(world.users[role])
+            sid = transaction.savepoint()
+            try:
+                response = getattr(client, method)(url)
+            finally:
+                transaction.savepoint_rollback(sid)
+            got = _outcome(response)
+            if got != expected[role]:
+                wrong.append(f"{method.upper()} {url} as {role}: expected {expected[role]}, got {got}")
+            if got in ("403", "404") and response.status_code in (403, 404) and role != "anonymous":
+                body = response.content.decode(errors="replace")
+                assert world.dossier.candidate.email not in body or role in ("owner", "certifier", "admin")
+    assert wrong == []
+
+
+def test_a_refused_access_is_logged(world, client, caplog):
+    client.force_login(world.users["other_candidate"])
+    with caplog.at_level(logging.WARNING, logger="vae_portal.access"):
+        response = client.get(reverse("dossiers:detail", args=[world.dossier.pk]))
+    assert response.status_code == 404
+    (record,) = [r for r in caplog.records if r.name == "vae_portal.access"]
+    assert str(world.users["other_candidate"].pk) in record.getMessage()
+    assert f"/dossiers/{world.dossier.pk}/" in record.getMessage()
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "admin"])
+def test_the_django_admin_is_for_admins_only(role, world, client):
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    response = client.get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response.url

@@ -1,0 +1,58 @@
+"""One small world with every role, for the access matrix.
+
+Roles: anonymous, the owning candidate, another candidate, a certifier of the certification's
+organisation, a certifier of another organisation, a jury member of the session, a jury member
+of another session, a jury member who declared a conflict, an admin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from dossiers.enums import DossierStatus as S
+from tests.factories import CertifierFactory, UserFactory, dossier_in_state, make_certification
+
+ROLES = [
+    "anonymous",
+    "owner",
+    "other_candidate",
+    "certifier",
+    "other_certifier",
+    "jury_member",
+    "other_jury_member",
+    "conflicted_jury_member",
+    "admin",
+]
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    certification: Any
+    other_certification: Any
+    dossier: Any
+    objects: dict[str, Any] = field(default_factory=dict)
+
+
+def build_world() -> World:
+    org = CertifierFactory()
+    other_org = CertifierFactory()
+    users = {role: UserFactory(email=f"{role}@example.org") for role in ROLES if role != "anonymous"}
+    users["admin"].is_staff = users["admin"].is_superuser = True
+    users["admin"].save()
+    org.staff.add(users["certifier"])
+    other_org.staff.add(users["other_certifier"])
+    certification = make_certification(published=True, certifier=org)
+    other_certification = make_certification(published=True, certifier=other_org)
+    dossier = dossier_in_state(
+        S.VALIDATION_SUBMITTED,
+        candidate=users["owner"],
+        certification=certification,
+        certifier_user=users["certifier"],
+    )
+    world = World(users, certification, other_certification, dossier)
+    world.objects["competency"] = dossier.targeted_competencies().first()
+    world.objects["proof"] = dossier.proofs.first()
+    world.objects["block"] = dossier.targeted_blocks().first()
+    return world
