@@ -38,6 +38,15 @@ VALIDATION_EDITABLE = {S.ADMISSIBLE, S.VALIDATION_INCOMPLETE}
 FINAL_STATES = {S.INADMISSIBLE, S.DECIDED, S.WITHDRAWN}
 # Withdrawal is possible "from any state before jury".
 WITHDRAWABLE = {S.DRAFT, S.FEASIBILITY_INCOMPLETE, S.ADMISSIBLE, S.VALIDATION_INCOMPLETE}
+# From admissibility on, the dossier de validation exists (read-only once submitted).
+STAGE2_STATES = {
+    S.ADMISSIBLE,
+    S.VALIDATION_SUBMITTED,
+    S.VALIDATION_INCOMPLETE,
+    S.READY_FOR_JURY,
+    S.SCHEDULED,
+    S.DECIDED,
+}
 
 
 def _random_name(folder: str, owner_id, filename: str) -> str:
@@ -120,6 +129,10 @@ class Dossier(models.Model):
     @property
     def can_withdraw(self) -> bool:
         return self.status in WITHDRAWABLE
+
+    @property
+    def in_stage2(self) -> bool:
+        return self.status in STAGE2_STATES
 
     @property
     def is_active(self) -> bool:

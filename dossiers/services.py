@@ -16,16 +16,25 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Max, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certifications.enums import CertificationStatus
 from certifications.models import Block, Certification
-from dossiers import notifications
+from dossiers import notifications, uploads
 from dossiers.enums import DossierStatus, SnapshotKind, StatementState
-from dossiers.models import TRANSITIONS, WITHDRAWABLE, CompetencyStatement, Dossier, Snapshot, TransitionLog
+from dossiers.models import (
+    TRANSITIONS,
+    WITHDRAWABLE,
+    CompetencyStatement,
+    Dossier,
+    Experience,
+    Proof,
+    Snapshot,
+    TransitionLog,
+)
 from dossiers.snapshots import build_content, canonical_sha256
 
 S = DossierStatus
@@ -320,36 +329,225 @@ def mark_decided(dossier: Dossier, actor, comment: str = "") -> Dossier:
 
 
 # --- candidate writes ---------------------------------------------------------------------
+# Each write locks the dossier row first: a submission (which locks it too) and a write cannot
+# interleave, so nothing changes in a dossier once it has been frozen.
 
 STATEMENT_TEXT_FIELDS = ("narrative", "self_comment", "self_assessment")
 
 
-@transaction.atomic
-def save_statement(statement: CompetencyStatement, base_version: int, changes: dict[str, str]) -> CompetencyStatement:
-    """Save text fields of a statement if nobody saved since ``base_version``.
+def _locked_for_writing(dossier: Dossier, *, stage1: bool = False, stage2: bool = False) -> Dossier:
+    """The locked dossier, if it is open for this kind of write; ``DossierError`` otherwise."""
+    locked = _locked(dossier)
+    if (stage1 and locked.feasibility_editable) or (stage2 and locked.validation_editable):
+        return locked
+    if stage1 and not stage2 and locked.validation_editable:
+        raise DossierError(_("La recevabilité est acquise : cette partie du dossier n'est plus modifiable."))
+    if stage2 and not stage1 and locked.feasibility_editable:
+        raise DossierError(_("Cette partie du dossier s'ouvre une fois la recevabilité acquise."))
+    raise DossierError(
+        _("Le dossier n'est pas modifiable dans l'état « %(state)s ».") % {"state": locked.get_status_display()}
+    )
 
-    Raises ``StatementConflict`` with both versions otherwise: the caller shows them side by
-    side and the candidate chooses; nothing is lost.
+
+@transaction.atomic
+def save_statement(
+    statement: CompetencyStatement,
+    base_version: int,
+    changes: dict[str, str],
+    *,
+    experiences=None,
+    proofs=None,
+) -> CompetencyStatement:
+    """Save text fields (and optionally the experiences and proofs it draws on) of a statement.
+
+    ``version`` counts text changes. A text change that started from an older version than the
+    stored one raises ``StatementConflict`` with both versions: the caller shows them side by
+    side and the candidate chooses; nothing is lost. Sending again what is already stored (a
+    retry whose first answer was lost) is not a conflict. Links are a set: the last write wins.
     """
     current = CompetencyStatement.objects.select_for_update().select_related("dossier").get(pk=statement.pk)
     dossier = current.dossier
-    allowed = dossier.feasibility_editable or dossier.validation_editable
-    if not allowed:
+    if not (dossier.feasibility_editable or dossier.validation_editable):
         raise DossierError(_("Le dossier n'est plus modifiable : il a été transmis."))
     if "narrative" in changes and not dossier.validation_editable:
         raise DossierError(_("Le récit se rédige une fois la recevabilité acquise."))
-    if current.version != base_version:
+    if (experiences is not None or proofs is not None) and not dossier.validation_editable:
+        raise DossierError(_("Les preuves et expériences se relient une fois la recevabilité acquise."))
+    unknown = set(changes) - set(STATEMENT_TEXT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a statement text field: {sorted(unknown)}")
+    changed = [f for f in STATEMENT_TEXT_FIELDS if f in changes and getattr(current, f) != changes[f]]
+    if changed and current.version != base_version:
         raise StatementConflict(
             statement=current,
             theirs={f: getattr(current, f) for f in STATEMENT_TEXT_FIELDS},
             mine=changes,
         )
-    fields = [f for f in STATEMENT_TEXT_FIELDS if f in changes]
-    for f in fields:
-        setattr(current, f, changes[f])
-    current.version += 1
-    current.save(update_fields=[*fields, "version", "updated_at"])
+    if experiences is not None:
+        experiences = list(experiences)
+        if any(e.dossier_id != dossier.pk for e in experiences):
+            raise DossierError(_("Une expérience choisie n'appartient pas à ce dossier."))
+        current.experiences.set(experiences)
+    if proofs is not None:
+        proofs = list(proofs)
+        if any(p.dossier_id != dossier.pk for p in proofs):
+            raise DossierError(_("Une preuve choisie n'appartient pas à ce dossier."))
+        current.proofs.set(proofs)
+    if changed:
+        for f in changed:
+            setattr(current, f, changes[f])
+        current.version += 1
+        current.save(update_fields=[*changed, "version", "updated_at"])
+    elif experiences is not None or proofs is not None:
+        current.save(update_fields=["updated_at"])
     return current
+
+
+# Experiences: open in both stages (the dossier de validation draws on them).
+
+
+@transaction.atomic
+def save_experience(dossier: Dossier, experience: Experience) -> Experience:
+    """Create or update an experience (its fields already validated by the form)."""
+    dossier = _locked_for_writing(dossier, stage1=True, stage2=True)
+    if experience.pk and experience.dossier_id != dossier.pk:
+        raise DossierError(_("Cette expérience n'appartient pas à ce dossier."))
+    experience.dossier = dossier
+    if experience.pk is None:
+        last = dossier.experiences.aggregate(m=Max("order"))["m"]
+        experience.order = 0 if last is None else last + 1
+    experience.full_clean(exclude=["dossier"])
+    experience.save()
+    return experience
+
+
+@transaction.atomic
+def delete_experience(dossier: Dossier, experience: Experience) -> None:
+    dossier = _locked_for_writing(dossier, stage1=True, stage2=True)
+    if experience.dossier_id != dossier.pk:
+        raise DossierError(_("Cette expérience n'appartient pas à ce dossier."))
+    experience.delete()
+
+
+@transaction.atomic
+def move_experience(dossier: Dossier, experience: Experience, offset: int) -> None:
+    """Move an experience up (offset -1) or down (+1) in the list; orders are renumbered 0…n."""
+    dossier = _locked_for_writing(dossier, stage1=True, stage2=True)
+    items = list(dossier.experiences.order_by("order", "pk"))
+    index = next((i for i, e in enumerate(items) if e.pk == experience.pk), None)
+    if index is None:
+        raise DossierError(_("Cette expérience n'appartient pas à ce dossier."))
+    target = index + offset
+    if 0 <= target < len(items):
+        items[index], items[target] = items[target], items[index]
+    for order, item in enumerate(items):
+        if item.order != order:
+            item.order = order
+            item.save(update_fields=["order"])
+
+
+# Stage 1: sworn statement and identity document.
+
+
+@transaction.atomic
+def sign_sworn_statement(dossier: Dossier, signed: bool) -> Dossier:
+    dossier = _locked_for_writing(dossier, stage1=True)
+    dossier.sworn_statement_at = timezone.now() if signed else None
+    dossier.save(update_fields=["sworn_statement_at", "updated_at"])
+    return dossier
+
+
+@transaction.atomic
+def set_identity_document(dossier: Dossier, uploaded) -> Dossier:
+    """Check (``uploads.check_upload``: raises ``UploadRejected``) and store the identity document."""
+    dossier = _locked_for_writing(dossier, stage1=True)
+    checked = uploads.check_upload(uploaded)
+    storage, old_name = dossier.identity_document.storage, dossier.identity_document.name
+    dossier.identity_document.save(checked.name, uploaded, save=False)
+    dossier.identity_document_name = checked.name
+    dossier.identity_document_sha256 = checked.sha256
+    dossier.save(
+        update_fields=["identity_document", "identity_document_name", "identity_document_sha256", "updated_at"]
+    )
+    if old_name:
+        transaction.on_commit(lambda: storage.delete(old_name))
+    return dossier
+
+
+# Stage 2: the proof library.
+
+
+def _statements_for(dossier: Dossier, competencies) -> list[CompetencyStatement]:
+    ids = {c.pk for c in competencies}
+    statements = list(dossier.statements.filter(competency_id__in=ids))
+    if len(statements) != len(ids):
+        raise DossierError(_("Une compétence choisie n'est pas visée par ce dossier."))
+    return statements
+
+
+@transaction.atomic
+def add_proof(dossier: Dossier, uploaded, *, competencies=(), **fields) -> Proof:
+    """Check the file (type by content, size, the dossier's quota) and add it to the library,
+    linked to ``competencies``. ``fields``: title, kind, date, description."""
+    dossier = _locked_for_writing(dossier, stage2=True)
+    checked = uploads.check_upload(uploaded, used_bytes=dossier_used_bytes(dossier))
+    statements = _statements_for(dossier, competencies)
+    proof = Proof(
+        dossier=dossier,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        **fields,
+    )
+    proof.file.save(checked.name, uploaded, save=False)
+    try:
+        proof.save()
+        for statement in statements:
+            statement.proofs.add(proof)
+    except Exception:
+        proof.file.storage.delete(proof.file.name)
+        raise
+    return proof
+
+
+@transaction.atomic
+def update_proof(dossier: Dossier, proof: Proof, *, competencies=None) -> Proof:
+    """Save a proof's description (title, kind, date, description) and, if given, the
+    compétences it is linked to. The file itself never changes: upload a new proof instead."""
+    dossier = _locked_for_writing(dossier, stage2=True)
+    if proof.dossier_id != dossier.pk:
+        raise DossierError(_("Cette preuve n'appartient pas à ce dossier."))
+    proof.save(update_fields=["title", "kind", "date", "description"])
+    if competencies is not None:
+        proof.statements.set(_statements_for(dossier, competencies))
+    return proof
+
+
+@transaction.atomic
+def delete_proof(dossier: Dossier, proof: Proof) -> None:
+    """Delete a proof not part of any submitted dossier (a submitted file stays as evidence)."""
+    dossier = _locked_for_writing(dossier, stage2=True)
+    if proof.dossier_id != dossier.pk:
+        raise DossierError(_("Cette preuve n'appartient pas à ce dossier."))
+    if proof_was_submitted(proof):
+        raise DossierError(
+            _(
+                "Cette preuve fait partie d'un dossier déjà déposé : elle est conservée. Vous pouvez la "
+                "délier des compétences pour qu'elle ne figure plus dans votre prochain dépôt."
+            )
+        )
+    storage, name = proof.file.storage, proof.file.name
+    proof.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def proof_was_submitted(proof: Proof) -> bool:
+    return any(
+        p.get("id") == proof.pk and p.get("sha256") == proof.sha256
+        for content in Snapshot.objects.filter(dossier_id=proof.dossier_id).values_list("content", flat=True)
+        for p in content.get("proofs", [])
+    )
 
 
 def dossier_used_bytes(dossier: Dossier) -> int:

@@ -22,3 +22,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration (mot de passe : {demo.DEMO_PASSWORD}) :"))
         for email, role in rows:
             self.stdout.write(f"  {email:32} {role}")
+        from dossiers import demo as dossiers_demo
+
+        for line in dossiers_demo.seed():
+            self.stdout.write(f"  dossier créé — {line}")

@@ -1,0 +1,58 @@
+from django import template
+from django.utils.html import format_html
+
+from dossiers.enums import DossierStatus as S
+from dossiers.enums import StatementState
+
+register = template.Library()
+
+_STATUS_TONES = {
+    S.DRAFT: "secondary",
+    S.FEASIBILITY_SUBMITTED: "info",
+    S.FEASIBILITY_INCOMPLETE: "warning",
+    S.INADMISSIBLE: "danger",
+    S.ADMISSIBLE: "primary",
+    S.VALIDATION_SUBMITTED: "info",
+    S.VALIDATION_INCOMPLETE: "warning",
+    S.READY_FOR_JURY: "info",
+    S.SCHEDULED: "info",
+    S.DECIDED: "success",
+    S.WITHDRAWN: "dark",
+}
+_STATE_TONES = {
+    StatementState.EMPTY: "light",
+    StatementState.IN_PROGRESS: "warning",
+    StatementState.COMPLETE: "success",
+}
+
+
+@register.simple_tag
+def status_badge(dossier):
+    tone = _STATUS_TONES.get(dossier.status, "secondary")
+    return format_html('<span class="badge text-bg-{}">{}</span>', tone, dossier.get_status_display())
+
+
+@register.simple_tag
+def state_badge(state):
+    return format_html(
+        '<span class="badge text-bg-{}" data-autosave-state>{}</span>',
+        _STATE_TONES.get(state, "light"),
+        StatementState(state).label,
+    )
+
+
+@register.simple_tag
+def active_dossier_for(user, certification):
+    """The user's active dossier on this certification (any version), or None. One query."""
+    if not user.is_authenticated:
+        return None
+    from dossiers.models import Dossier
+
+    return Dossier.objects.active().filter(candidate=user, certification__lineage=certification.lineage).first()
+
+
+@register.filter
+def duration(months):
+    from dossiers.progress import duration_label
+
+    return duration_label(months or 0)

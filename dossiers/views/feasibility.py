@@ -1,0 +1,194 @@
+"""Stage 1, the recevabilité request: experiences, self-positioning, sworn statement, identity
+document, and the request itself."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dossiers import permissions, progress, services
+from dossiers.forms import ExperienceForm, IdentityDocumentForm, SwornStatementForm
+from dossiers.uploads import UploadRejected
+
+
+def _experiences_context(dossier, form=None):
+    experiences = list(dossier.experiences.order_by("order", "pk"))
+    for e in experiences:
+        e.months = progress.total_months([e])
+        e.hours = progress.estimated_hours(e)
+    hours = [e.hours for e in experiences if e.hours]
+    months = progress.total_months(experiences)
+    return {
+        "dossier": dossier,
+        "experiences": experiences,
+        "total_months": months,
+        "total_duration": progress.duration_label(months),
+        "total_hours": sum(hours) if hours else None,
+        "writable": dossier.feasibility_editable or dossier.validation_editable,
+        "form": form,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def experiences(request, pk: int):
+    """The list (with total duration) and, while writable, the form to add one."""
+    dossier = permissions.own_dossier_or_404(request.user, pk)
+    form = None
+    if dossier.feasibility_editable or dossier.validation_editable:
+        form = ExperienceForm(request.POST or None)
+    elif request.method == "POST":
+        permissions.require_experiences_writable(dossier)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_experience(dossier, form.save(commit=False))
+        except services.DossierError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Expérience ajoutée."))
+            return redirect("dossiers:experiences", pk=dossier.pk)
+    return render(request, "dossiers/experiences.html", _experiences_context(dossier, form))
+
+
+@require_http_methods(["GET", "POST"])
+def experience_edit(request, pk: int, experience_pk: int):
+    dossier = permissions.own_dossier_or_404(request.user, pk)
+    experience = get_object_or_404(dossier.experiences, pk=experience_pk)
+    permissions.require_experiences_writable(dossier)
+    form = ExperienceForm(request.POST or None, instance=experience)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_experience(dossier, form.save(commit=False))
+        except services.DossierError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Expérience enregistrée."))
+            return redirect("dossiers:experiences", pk=dossier.pk)
+    return render(
+        request, "dossiers/experience_form.html", {"dossier": dossier, "form": form, "experience": experience}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def experience_delete(request, pk: int, experience_pk: int):
+    dossier = permissions.own_dossier_or_404(request.user, pk)
+    experience = get_object_or_404(dossier.experiences, pk=experience_pk)
+    permissions.require_experiences_writable(dossier)
+    if request.method == "POST":
+        try:
+            services.delete_experience(dossier, experience)
+        except services.DossierError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Expérience supprimée."))
+        return redirect("dossiers:experiences", pk=dossier.pk)
+    linked = experience.statements.count()
+    return render(
+        request,
+        "dossiers/experience_confirm_delete.html",
+        {"dossier": dossier, "experience": experience, "linked": linked},
+    )
+
+
+@require_POST
+def experience_move(request, pk: int, experience_pk: int):
+    dossier = permissions.own_dossier_or_404(request.user, pk)
+    experience = get_object_or_404(dossier.experiences, pk=experience_pk)
+    permissions.require_experiences_writable(dossier)
+    offset = -1 if request.POST.get("direction") == "up" else 1
+    try:
+        services.move_experience(dossier, experience, offset)
+    except services.DossierError as error:
+        messages.error(request, str(error))
+    return redirect(reverse("dossiers:experiences", args=[dossier.pk]) + f"#experience-{experience.pk}")
+
+
+def positioning(request, pk: int):
+    """Self-positioning on every compétence of the targeted blocs, each saved on its own
+    (autosave, or the form's button without JavaScript)."""
+    dossier = permissions.own_dossier_or_404(request.user, pk)
+    statements = list(
+        dossier.statements.select_related("competency__block").order_by("competency__block__order", "competency__order")
+    )
+    return render(
+        request,
+        "dossiers/positioning.html",
+        {
+            "dossier": dossier,
+            "statements": statements,
+            "writable": dossier.feasibility_editable,
+            "positioned": sum(1 for s in statements if s.self_assessment),
+        },
+    )
+
+
+@require_POST
+def sworn_statement(request, pk: int):
+    dossier = permissions.own_dossier_or_404(request.user, pk)
+    permissions.require_stage1_writable(dossier)
+    form = SwornStatementForm(request.POST)
+    form.is_valid()  # a lone checkbox: always valid
+    try:
+        services.sign_sworn_statement(dossier, form.cleaned_data["signed"])
+    except services.DossierError as error:
+        messages.error(request, str(error))
+    else:
+        if form.cleaned_data["signed"]:
+            messages.success(request, _("Attestation sur l'honneur signée."))
+        else:
+            messages.info(request, _("Attestation sur l'honneur retirée."))
+    return redirect(reverse("dossiers:detail", args=[dossier.pk]) + "#attestation")
+
+
+@require_POST
+def identity_document(request, pk: int):
+    dossier = permissions.own_dossier_or_404(request.user, pk)
+    permissions.require_stage1_writable(dossier)
+    form = IdentityDocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez le fichier de votre pièce d'identité."))
+    else:
+        try:
+            services.set_identity_document(dossier, form.cleaned_data["document"])
+        except (UploadRejected, services.DossierError) as error:
+            messages.error(request, _("Pièce d'identité refusée : %(why)s") % {"why": error})
+        else:
+            messages.success(request, _("Pièce d'identité déposée."))
+    return redirect(reverse("dossiers:detail", args=[dossier.pk]) + "#identite")
+
+
+def identity_download(request, pk: int):
+    dossier = permissions.own_dossier_or_404(request.user, pk)
+    if not permissions.can_read_files(request.user, dossier) or not dossier.identity_document:
+        raise Http404
+    try:
+        handle = dossier.identity_document.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=dossier.identity_document_name or "identite")
+
+
+@require_http_methods(["GET", "POST"])
+def request_feasibility(request, pk: int):
+    """What is still missing (each item linked), then "Demander la recevabilité"."""
+    dossier = permissions.own_dossier_or_404(request.user, pk)
+    if request.method == "POST":
+        permissions.require_stage1_writable(dossier)
+        try:
+            services.request_feasibility(dossier, request.user)
+        except services.IncompleteDossier as error:
+            messages.error(request, str(error))
+            missing = error.missing
+        except services.DossierError as error:
+            messages.error(request, str(error))
+            return redirect(dossier)
+        else:
+            messages.success(
+                request,
+                _("Votre demande de recevabilité est transmise au certificateur. Vous serez prévenu(e) par e-mail."),
+            )
+            return redirect(dossier)
+    else:
+        missing = services.feasibility_missing(dossier) if dossier.feasibility_editable else []
+    return render(request, "dossiers/feasibility_request.html", {"dossier": dossier, "missing": missing})

@@ -1,0 +1,130 @@
+"""The proof library: upload once, link to any number of compétences; files are downloaded
+only through here, after a permission check, as attachments."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Prefetch, Sum
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from dossiers import permissions, services
+from dossiers.forms import ProofForm, ProofUploadForm
+from dossiers.models import CompetencyStatement
+from dossiers.uploads import UploadRejected
+from dossiers.views.validation import _stage2_dossier
+
+
+def _back(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+@require_http_methods(["GET", "POST"])
+def proofs(request, pk: int):
+    """The library and, while writable, the upload form (a refused file keeps the rest)."""
+    dossier = _stage2_dossier(request, pk)
+    writable = dossier.validation_editable
+    if request.method == "POST":
+        permissions.require_stage2_writable(dossier)
+    initial = {}
+    if request.GET.get("competence", "").isdigit():
+        initial["competencies"] = [int(request.GET["competence"])]
+    form = ProofUploadForm(request.POST or None, request.FILES or None, dossier=dossier, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_proof(
+                dossier,
+                data["file"],
+                competencies=data["competencies"],
+                title=data["title"],
+                kind=data["kind"],
+                date=data["date"],
+                description=data["description"],
+            )
+        except UploadRejected as error:
+            form.add_error("file", str(error))
+        except services.DossierError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Preuve « %(title)s » ajoutée.") % {"title": data["title"]})
+            return redirect(_back(request, reverse("dossiers:proofs", args=[dossier.pk])))
+    library = list(
+        dossier.proofs.prefetch_related(
+            Prefetch(
+                "statements",
+                queryset=CompetencyStatement.objects.select_related("competency").order_by(
+                    "competency__block__order", "competency__order"
+                ),
+            )
+        ).order_by("uploaded_at", "pk")
+    )
+    used = dossier.proofs.aggregate(total=Sum("size"))["total"] or 0
+    return render(
+        request,
+        "dossiers/proofs.html",
+        {
+            "dossier": dossier,
+            "proofs": library,
+            "form": form if writable else None,
+            "used": used,
+            "max_bytes": settings.UPLOAD_MAX_BYTES,
+            "quota_bytes": settings.DOSSIER_QUOTA_BYTES,
+            "next": _back(request, ""),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def proof_edit(request, pk: int, proof_pk: int):
+    dossier = _stage2_dossier(request, pk)
+    proof = get_object_or_404(dossier.proofs, pk=proof_pk)
+    permissions.require_stage2_writable(dossier)
+    form = ProofForm(request.POST or None, instance=proof, dossier=dossier)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_proof(dossier, form.save(commit=False), competencies=form.cleaned_data["competencies"])
+        except services.DossierError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Preuve enregistrée."))
+            return redirect("dossiers:proofs", pk=dossier.pk)
+    return render(request, "dossiers/proof_form.html", {"dossier": dossier, "proof": proof, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def proof_delete(request, pk: int, proof_pk: int):
+    dossier = _stage2_dossier(request, pk)
+    proof = get_object_or_404(dossier.proofs, pk=proof_pk)
+    permissions.require_stage2_writable(dossier)
+    if request.method == "POST":
+        try:
+            services.delete_proof(dossier, proof)
+        except services.DossierError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Preuve supprimée."))
+        return redirect("dossiers:proofs", pk=dossier.pk)
+    return render(
+        request,
+        "dossiers/proof_confirm_delete.html",
+        {"dossier": dossier, "proof": proof, "submitted": services.proof_was_submitted(proof)},
+    )
+
+
+def proof_download(request, pk: int, proof_pk: int):
+    dossier = permissions.own_dossier_or_404(request.user, pk)
+    proof = get_object_or_404(dossier.proofs, pk=proof_pk)
+    if not permissions.can_read_files(request.user, dossier):
+        raise Http404
+    try:
+        handle = proof.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=proof.original_name, content_type=proof.content_type)

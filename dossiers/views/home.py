@@ -1,0 +1,176 @@
+"""The candidate's home: starting a VAE, "Mes dossiers", a dossier's overview, withdrawal,
+and reading what was submitted."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from certifications.models import Certification
+from dossiers import permissions, progress, services
+from dossiers.enums import SnapshotKind
+from dossiers.forms import StartDossierForm, WithdrawForm
+from dossiers.models import Dossier, TransitionLog
+
+_TIMELINE = Prefetch("transitions", queryset=TransitionLog.objects.order_by("created_at", "pk"))
+
+
+def dossier_list(request):
+    dossiers = list(permissions.candidate_dossiers(request.user).prefetch_related(_TIMELINE).order_by("-created_at"))
+    for dossier in dossiers:
+        dossier.next_step = progress.next_step(dossier)
+    return render(request, "dossiers/list.html", {"dossiers": dossiers})
+
+
+@require_http_methods(["GET", "POST"])
+def start(request, slug: str):
+    """ "Démarrer ma VAE": the whole certification or chosen blocs; acquired blocs are shown,
+    not offered. Refusals (an active dossier, R335-7 limits) are said before the form."""
+    certification = get_object_or_404(Certification.objects.published().prefetch_related("blocks"), slug=slug)
+    active = (
+        Dossier.objects.active().filter(candidate=request.user, certification__lineage=certification.lineage).first()
+    )
+    refusal = None
+    if active is None:
+        try:
+            services.check_request_limits(request.user, certification)
+        except services.DossierError as error:
+            refusal = str(error)
+    acquired = services.acquired_blocks_for(request.user, certification)
+    form = StartDossierForm(request.POST or None, certification=certification, acquired=acquired)
+    if request.method == "POST" and active is None and refusal is None and form.is_valid():
+        try:
+            dossier = services.start_dossier(request.user, certification, form.chosen_blocks)
+        except services.DossierError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Votre dossier est ouvert : commencez par décrire vos expériences."))
+            return redirect(dossier)
+    return render(
+        request,
+        "dossiers/start.html",
+        {
+            "certification": certification,
+            "form": form,
+            "acquired": acquired,
+            "active": active,
+            "refusal": refusal,
+        },
+    )
+
+
+def detail(request, pk: int):
+    dossier = get_object_or_404(
+        permissions.candidate_dossiers(request.user).prefetch_related(_TIMELINE, "experiences"), pk=pk
+    )
+    context = {
+        "dossier": dossier,
+        "next_step": progress.next_step(dossier),
+        "blocks": list(dossier.targeted_blocks()),
+        "acquired_blocks": list(dossier.acquired_blocks.all()),
+        "experience_months": progress.total_months(dossier.experiences.all()),
+        "stage2": permissions.stage2_open(dossier),
+        "snapshots": list(dossier.snapshots.order_by("kind", "number")),
+    }
+    statements = list(dossier.statements.all())
+    context["positioned"] = sum(1 for s in statements if s.self_assessment)
+    context["statement_count"] = len(statements)
+    if context["stage2"]:
+        block_progress, overall = progress.progress(progress.statements_with_state(dossier))
+        context.update(block_progress=block_progress, overall=overall)
+    if dossier.feasibility_editable:
+        from dossiers.forms import IdentityDocumentForm, SwornStatementForm
+
+        context["sworn_form"] = SwornStatementForm(initial={"signed": bool(dossier.sworn_statement_at)})
+        context["identity_form"] = IdentityDocumentForm()
+    return render(request, "dossiers/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request, pk: int):
+    dossier = permissions.own_dossier_or_404(request.user, pk)
+    if not dossier.can_withdraw:
+        messages.error(request, _("Ce dossier ne peut pas être abandonné dans son état actuel."))
+        return redirect(dossier)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw(dossier, request.user, form.cleaned_data["comment"])
+        except services.DossierError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Votre dossier est abandonné. Son historique reste consultable."))
+        return redirect(dossier)
+    return render(request, "dossiers/withdraw.html", {"dossier": dossier, "form": form})
+
+
+KIND_SLUGS = {"recevabilite": SnapshotKind.FEASIBILITY, "validation": SnapshotKind.VALIDATION}
+
+
+def snapshot(request, pk: int, kind: str, number: int):
+    """Exactly what was submitted, rendered from the frozen content (never from the draft)."""
+    dossier = permissions.own_dossier_or_404(request.user, pk)
+    if kind not in KIND_SLUGS:
+        raise Http404
+    frozen = get_object_or_404(dossier.snapshots, kind=KIND_SLUGS[kind], number=number)
+    return _render_snapshot(request, dossier, frozen)
+
+
+def submitted(request, pk: int):
+    """The latest dossier de validation submitted."""
+    dossier = permissions.own_dossier_or_404(request.user, pk)
+    frozen = dossier.snapshots.filter(kind=SnapshotKind.VALIDATION).order_by("-number").first()
+    if frozen is None:
+        raise Http404
+    return _render_snapshot(request, dossier, frozen)
+
+
+def _date(value):
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _render_snapshot(request, dossier, frozen):
+    content = frozen.content
+    experiences = {e["id"]: dict(e) for e in content.get("experiences", [])}
+    for e in experiences.values():  # ISO dates in the JSON, shown as dates
+        e["start_date"] = _date(e.get("start_date"))
+        e["end_date"] = _date(e.get("end_date"))
+    proofs = {p["id"]: p for p in content.get("proofs", [])}
+    # A proof's file is offered for download only if it is still the very file submitted.
+    still_there = set(dossier.proofs.filter(pk__in=list(proofs)).values_list("pk", "sha256"))
+    for proof in proofs.values():
+        proof["downloadable"] = (proof["id"], proof["sha256"]) in still_there
+    blocks = []
+    for block in content.get("blocks", []):
+        competencies = [
+            {
+                **c,
+                "experience_items": [experiences[i] for i in c.get("experiences", []) if i in experiences],
+                "proof_items": [proofs[i] for i in c.get("proofs", []) if i in proofs],
+            }
+            for c in block.get("competencies", [])
+        ]
+        blocks.append({**block, "competencies": competencies})
+    return render(
+        request,
+        "dossiers/snapshot.html",
+        {
+            "dossier": dossier,
+            "snapshot": frozen,
+            "content": content,
+            "blocks": blocks,
+            "experiences": list(experiences.values()),
+            "proofs": list(proofs.values()),
+            "kind": "validation" if frozen.kind == SnapshotKind.VALIDATION else "recevabilite",
+            "other_snapshots": dossier.snapshots.filter(kind=frozen.kind).exclude(pk=frozen.pk).order_by("number"),
+        },
+    )
+
+
+def reconnected(request):
+    """Where the login opened from an autosave warning lands: "go back to your tab"."""
+    return render(request, "dossiers/reconnected.html")

@@ -1,0 +1,173 @@
+"""Saving a compétence statement: the autosave endpoint, which also takes plain form posts.
+
+With the header ``X-Autosave: 1`` (the script in static/js/autosave.js) every answer is JSON,
+never a redirect: saved (new version and time), conflict (409, both texts), session expired
+(401: the text stays in the page, which retries once the candidate has logged in again in
+another tab), refused (403) or invalid (400). Without it (no JavaScript), a save redirects
+back to the page, a conflict shows both texts on a page of its own, and an expired session
+shows the text back in a form that logs in and saves at once.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dossiers import permissions, services
+from dossiers.enums import SelfAssessment, StatementState
+from dossiers.forms import StatementForm
+
+
+def _is_autosave(request) -> bool:
+    return request.headers.get("X-Autosave") == "1"
+
+
+def _next_url(request, dossier, competency_id, changes) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    if "narrative" in changes:
+        return reverse("dossiers:competency", args=[dossier.pk, competency_id])
+    return reverse("dossiers:positioning", args=[dossier.pk]) + f"#competency-{competency_id}"
+
+
+def _field_labels() -> dict:
+    return {
+        "narrative": _("Récit"),
+        "self_comment": _("Commentaire"),
+        "self_assessment": _("Auto-positionnement"),
+    }
+
+
+def _conflict_rows(conflict: services.StatementConflict) -> list[dict]:
+    """One row per field the two versions disagree on, labelled for display."""
+    labels, choices = _field_labels(), dict(SelfAssessment.choices)
+    rows = []
+    for field, mine in conflict.mine.items():
+        theirs = conflict.theirs.get(field, "")
+        if mine == theirs:
+            continue
+        display = (lambda v: str(choices.get(v, "—"))) if field == "self_assessment" else (lambda v: v)
+        rows.append(
+            {
+                "field": field,
+                "label": labels[field],
+                "mine": mine,
+                "theirs": theirs,
+                "mine_display": display(mine),
+                "theirs_display": display(theirs),
+                "is_text": field != "self_assessment",
+            }
+        )
+    return rows
+
+
+@login_not_required  # answers 401 itself: a redirect to the login page would lose the text
+@require_POST
+def save(request, pk: int, competency_pk: int):
+    autosave = _is_autosave(request)
+    if not request.user.is_authenticated:
+        login_form = None if autosave else _relogin(request)
+        if not request.user.is_authenticated:
+            return _session_expired(request, autosave, login_form)
+    dossier = permissions.own_dossier_or_404(request.user, pk)
+    statement = get_object_or_404(dossier.statements.select_related("competency"), competency_id=competency_pk)
+    form = StatementForm(request.POST, dossier=dossier)
+    if not form.is_valid():
+        message = _("Enregistrement impossible : %(errors)s") % {
+            "errors": " ".join(str(e) for errors in form.errors.values() for e in errors)
+        }
+        if autosave:
+            return JsonResponse({"status": "invalid", "message": message}, status=400)
+        messages.error(request, message)
+        return redirect(_next_url(request, dossier, competency_pk, request.POST))
+    changes = form.changes()
+    try:
+        saved = services.save_statement(statement, form.cleaned_data["version"], changes, **form.links_kwargs())
+    except services.StatementConflict as conflict:
+        return _conflict(request, autosave, dossier, statement, conflict, form)
+    except services.DossierError as error:
+        if autosave:
+            return JsonResponse({"status": "refused", "message": str(error)}, status=403)
+        messages.error(request, str(error))
+        return redirect(_next_url(request, dossier, competency_pk, changes))
+    saved_at = _("Enregistré à %(time)s") % {"time": time_format(timezone.localtime(saved.updated_at), "H:i")}
+    if not autosave:
+        messages.success(request, saved_at)
+        return redirect(_next_url(request, dossier, competency_pk, changes))
+    n_support = saved.proofs.count() + saved.experiences.count()
+    state = services.statement_state(saved.narrative, bool(n_support), dossier.certification.min_narrative_length)
+    return JsonResponse(
+        {
+            "status": "saved",
+            "version": saved.version,
+            "message": saved_at,
+            "state": state,
+            "state_label": str(StatementState(state).label),
+        }
+    )
+
+
+def _conflict(request, autosave, dossier, statement, conflict, form):
+    context = {
+        "dossier": dossier,
+        "statement": statement,
+        "competency": statement.competency,
+        "rows": _conflict_rows(conflict),
+        "version": conflict.statement.version,
+        "mine": conflict.mine,
+        "links": form.cleaned_data.get("links"),
+        "experiences": form.cleaned_data.get("experiences") or [],
+        "proofs": form.cleaned_data.get("proofs") or [],
+        "next": _next_url(request, dossier, statement.competency_id, conflict.mine),
+        "choices": SelfAssessment.choices,
+    }
+    if autosave:
+        return JsonResponse(
+            {
+                "status": "conflict",
+                "version": conflict.statement.version,
+                "theirs": conflict.theirs,
+                "html": render_to_string("dossiers/_conflict.html", context, request=request),
+            },
+            status=409,
+        )
+    return render(request, "dossiers/statement_conflict.html", context, status=409)
+
+
+def _relogin(request):
+    """Without JavaScript, the "session expired" page sends the text with the login: log in
+    and save in one go (a login in another tab would rotate the CSRF token of this page)."""
+    if "username" not in request.POST:
+        return None
+    form = AuthenticationForm(request, data=request.POST)
+    if form.is_valid():
+        login(request, form.get_user())
+    return form
+
+
+def _session_expired(request, autosave, login_form=None):
+    if autosave:
+        html = render_to_string("dossiers/_login_required.html", {}, request=request)
+        return JsonResponse({"status": "login_required", "html": html}, status=401)
+    if "version" not in request.POST:  # not one of our forms: nothing to keep
+        return redirect(f"{reverse('login')}?next={request.path}")
+    context = {
+        "post": request.POST,
+        "fields": [
+            (f, _field_labels()[f], request.POST[f]) for f in ("narrative", "self_comment") if f in request.POST
+        ],
+        "experiences": request.POST.getlist("experiences"),
+        "proofs": request.POST.getlist("proofs"),
+        "login_form": login_form or AuthenticationForm(request),
+    }
+    return render(request, "dossiers/session_expired.html", context, status=401)
