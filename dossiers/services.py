@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Max, Sum
 from django.urls import reverse
@@ -128,7 +129,7 @@ def start_dossier(candidate, certification: Certification, blocks: list[Block] |
     if certification.status != CertificationStatus.PUBLISHED:
         raise DossierError(_("Cette certification n'est pas ouverte : seule une version publiée peut être visée."))
     # Lock the candidate's row so that two tabs cannot open two dossiers at once.
-    type(candidate).objects.select_for_update().get(pk=candidate.pk)
+    get_user_model().objects.select_for_update().get(pk=candidate.pk)
     _check_no_active_dossier(candidate, certification)
     check_request_limits(candidate, certification)
     blocks = list(blocks or [])

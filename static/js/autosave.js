@@ -42,7 +42,6 @@
     this.inFlight = false;
     this.again = false;
     this.paused = false;
-    this.submitting = false;
     this.timer = null;
     this.retryTimer = null;
     this.firstChangeAt = null;
@@ -92,11 +91,16 @@
         self.choose(button.getAttribute("data-autosave-choice"));
       }
     });
-    this.form.addEventListener("submit", function () {
-      self.submitting = true; // a plain post carries everything: no "unsaved" warning
+    this.form.addEventListener("submit", function (event) {
+      // With the script on, "Enregistrer" saves now, in place, with the version this page holds
+      // (a plain post racing an autosave in flight would look like a conflict).
+      event.preventDefault();
+      self.dirtyText = true;
+      self.dirtyLinks = self.dirtyLinks || !!self.form.querySelector("input[name=links]");
+      self.save();
     });
     window.addEventListener("beforeunload", function (event) {
-      if (!self.submitting && self.hasPending()) {
+      if (self.hasPending()) {
         event.preventDefault();
         event.returnValue = "";
       }
@@ -195,6 +199,8 @@
     clearTimeout(this.retryTimer);
     this.retryTimer = null;
     var data = new FormData(this.form);
+    var token = csrfToken(this.form);
+    data.set("csrfmiddlewaretoken", token); // Django reads this before the header: keep it fresh
     if (!this.dirtyLinks) {
       // Only what changed: a stale tab must not undo links made elsewhere.
       LINK_FIELDS.forEach(function (name) {
@@ -214,7 +220,7 @@
       body: data,
       credentials: "same-origin",
       redirect: "error",
-      headers: { "X-Autosave": "1", "X-CSRFToken": csrfToken(this.form), Accept: "application/json" },
+      headers: { "X-Autosave": "1", "X-CSRFToken": token, Accept: "application/json" },
     })
       .then(function (r) {
         response = r;

@@ -1,0 +1,180 @@
+"""A new candidate, from the catalogue to a submitted dossier de validation, in real Chromium."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import NoReverseMatch, reverse
+from playwright.sync_api import expect, sync_playwright
+
+from dossiers import services
+from dossiers.enums import DossierStatus as S
+from dossiers.models import Dossier
+from tests.factories import MINIMAL_PDF, NARRATIVE, PASSWORD, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+EMAIL = "nouvelle.candidate@example.org"
+CERTIFICATION_SLUG = "rncp35203-coordinateur-projets-alternatifs-solidaires"
+BLOCK = "RNCP35203BC01"
+
+
+@pytest.fixture
+def browser_page():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page(locale="fr-FR")
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+
+
+def _signup_exists() -> bool:
+    try:
+        reverse("accounts:signup")
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def _log_in(page, base: str) -> None:
+    page.goto(f"{base}{reverse('login')}")
+    page.locator("input[name=username]").fill(EMAIL)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main button[type=submit]").click()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+
+
+def _become_a_candidate(page, base: str) -> None:
+    """Sign up through the sign-up page when the portal has one, else log in a created user."""
+    if not _signup_exists():
+        UserFactory(email=EMAIL, first_name="Nina", last_name="Perrin")
+        _log_in(page, base)
+        return
+    page.goto(f"{base}{reverse('accounts:signup')}")
+    form = page.locator("main form").first
+    form.locator("input[name=email]").fill(EMAIL)
+    for name, value in [("first_name", "Nina"), ("last_name", "Perrin")]:
+        if form.locator(f"input[name={name}]").count():
+            form.locator(f"input[name={name}]").fill(value)
+    form.locator("input[name=password1]").fill(PASSWORD)
+    form.locator("input[name=password2]").fill(PASSWORD)
+    for box in form.locator("input[type=checkbox][required]").all():
+        box.check()
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    # The confirmation link arrives by e-mail (built on SITE_URL): follow its path here.
+    links = [m for message in mail.outbox for m in re.findall(r"https?://\S+", message.body) if EMAIL in message.to]
+    assert links, "no confirmation e-mail"
+    path = re.sub(r"^https?://[^/]+", "", links[-1])
+    page.goto(f"{base}{path}")
+    page.wait_for_load_state()
+    if page.get_by_role("button", name="Se déconnecter").count() == 0:
+        _log_in(page, base)
+
+
+def _saved(scope):
+    expect(scope.locator("[data-autosave-status]")).to_contain_text("Enregistré à")
+
+
+def test_a_new_candidate_goes_from_the_catalogue_to_a_submitted_dossier(
+    live_server, transactional_db, reference_certifications, browser_page
+):
+    page, base = browser_page, live_server.url
+    _become_a_candidate(page, base)
+
+    # Start a VAE on RNCP35203, bloc BC01 only.
+    page.goto(f"{base}{reverse('certifications:detail', args=[CERTIFICATION_SLUG])}")
+    page.get_by_role("link", name="Démarrer ma VAE").click()
+    page.get_by_label("Certains blocs de compétences").check()
+    page.get_by_label(re.compile(BLOCK)).check()
+    page.get_by_role("button", name="Ouvrir mon dossier").click()
+    expect(page.get_by_text("Votre dossier est ouvert")).to_be_visible()
+    dossier = Dossier.objects.get(candidate__email=EMAIL)
+    assert [b.code for b in dossier.targeted_blocks()] == [BLOCK]
+
+    # An experience.
+    page.get_by_role("link", name="Expériences", exact=True).first.click()
+    page.get_by_label("Nature").select_option(label="salarié")
+    page.get_by_label("Structure").fill("Collectif Terre d'Accueil")
+    page.get_by_label("Fonction ou poste").fill("Chargée de projets solidaires")
+    page.get_by_label("Début").fill("2019-09-01")
+    page.get_by_label("Heures par semaine").fill("35")
+    page.get_by_label("Activités exercées").fill("Diagnostic de territoire, montage de projets, animation de réseau.")
+    page.get_by_role("button", name="Ajouter l'expérience").click()
+    expect(page.locator("#total-duration")).to_contain_text("Durée totale")
+
+    # Self-positioning on each of the 7 compétences, saved as soon as a choice is made.
+    page.get_by_role("link", name="Positionnement").click()
+    forms = page.locator("form[data-autosave]")
+    expect(forms).to_have_count(7)
+    for i in range(7):
+        forms.nth(i).get_by_label("oui", exact=True).check()
+        _saved(forms.nth(i))
+
+    # Sworn statement, identity document, then the request.
+    page.get_by_role("link", name="Vue d'ensemble", exact=True).click()
+    page.get_by_label(re.compile("J'atteste sur l'honneur")).check()
+    page.get_by_role("button", name="Enregistrer l'attestation").click()
+    page.locator("#id_document").set_input_files(
+        files=[{"name": "carte-identite.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF}]
+    )
+    page.locator("#identite").get_by_role("button", name="Déposer").click()
+    expect(page.get_by_text("Pièce d'identité déposée.")).to_be_visible()
+    page.get_by_role("link", name="Demander la recevabilité").click()
+    page.get_by_role("button", name="Demander la recevabilité").click()
+    expect(page.get_by_text("Votre demande de recevabilité est transmise")).to_be_visible()
+    dossier.refresh_from_db()
+    assert dossier.status == S.FEASIBILITY_SUBMITTED
+
+    # The certifier finds it admissible (their pages come with another issue).
+    services.decide_feasibility(dossier, UserFactory(admin=True), S.ADMISSIBLE)
+
+    # A PDF proof in the library.
+    page.goto(f"{base}{reverse('dossiers:proofs', args=[dossier.pk])}")
+    page.get_by_label("Titre").fill("Diagnostic territorial")
+    page.get_by_label("Nature").select_option(label="production")
+    page.locator("input[name=file]").set_input_files(
+        files=[{"name": "diagnostic.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF}]
+    )
+    page.get_by_role("button", name="Déposer la preuve").click()
+    expect(page.get_by_text("Preuve « Diagnostic territorial » ajoutée.")).to_be_visible()
+
+    # The 7 narratives, each linked to the proof and the experience.
+    statements = list(dossier.statements.order_by("competency__order"))
+    page.goto(f"{base}{reverse('dossiers:competency', args=[dossier.pk, statements[0].competency_id])}")
+    for i in range(7):
+        form = page.locator("form[data-autosave]")
+        narrative = page.locator("textarea[name=narrative]")
+        text = f"Situation {i + 1}. {NARRATIVE}"
+        if i == 0:
+            # Typed key by key and never "saved" by hand: autosave alone keeps it.
+            narrative.press_sequentially(text)
+            _saved(form)
+        else:
+            narrative.fill(text)
+        form.get_by_label("Diagnostic territorial").check()
+        form.get_by_label(re.compile("Chargée de projets solidaires")).check()
+        if i > 0:
+            form.get_by_role("button", name="Enregistrer").click()
+        _saved(form)
+        expect(form.locator("[data-autosave-state]")).to_have_text("complète")
+        if i < 6:
+            page.get_by_role("link", name="Suivante").click()
+    for statement in statements:
+        statement.refresh_from_db()
+        assert statement.narrative.startswith("Situation") and statement.proofs.count() == 1
+
+    # Submit, then read exactly what was submitted.
+    page.get_by_role("link", name="Déposer", exact=True).click()
+    page.get_by_role("button", name="Déposer mon dossier de validation").click()
+    expect(page.get_by_role("heading", name="Dossier de validation n°1")).to_be_visible()
+    expect(page.get_by_text("Situation 7.")).to_be_visible()
+    expect(page.get_by_role("link", name="Diagnostic territorial").first).to_be_visible()
+    dossier.refresh_from_db()
+    assert dossier.status == S.VALIDATION_SUBMITTED
+    snapshot = dossier.snapshots.get(kind="validation")
+    assert all(c["narrative"].startswith("Situation") for b in snapshot.content["blocks"] for c in b["competencies"])
