@@ -12,10 +12,12 @@ from django.views.decorators.http import require_http_methods
 
 from certifications.models import Certification
 from dossiers import permissions, progress, services
+from dossiers.enums import DossierStatus as S
 from dossiers.enums import SnapshotKind
 from dossiers.forms import StartDossierForm, WithdrawForm
 from dossiers.models import Dossier, TransitionLog
 
+ASKS_FOR_CANDIDATE = {S.FEASIBILITY_INCOMPLETE, S.VALIDATION_INCOMPLETE, S.INADMISSIBLE}
 _TIMELINE = Prefetch("transitions", queryset=TransitionLog.objects.order_by("created_at", "pk"))
 
 
@@ -67,9 +69,14 @@ def detail(request, pk: int):
     dossier = get_object_or_404(
         permissions.candidate_dossiers(request.user).prefetch_related(_TIMELINE, "experiences"), pk=pk
     )
+    transitions = list(dossier.transitions.all())
     context = {
         "dossier": dossier,
         "next_step": progress.next_step(dossier),
+        # What the certifier asked, when the state waits on the candidate or explains an end.
+        "certifier_comment": transitions[-1]
+        if dossier.status in ASKS_FOR_CANDIDATE and transitions and transitions[-1].comment
+        else None,
         "blocks": list(dossier.targeted_blocks()),
         "acquired_blocks": list(dossier.acquired_blocks.all()),
         "experience_months": progress.total_months(dossier.experiences.all()),

@@ -132,6 +132,15 @@ def test_mes_dossiers_shows_state_timeline_certifier_comment_and_what_to_do(clie
     assert "Et maintenant ?" in page and "Compléter ma demande" in page
 
 
+@pytest.mark.parametrize("state", [S.FEASIBILITY_INCOMPLETE, S.INADMISSIBLE, S.VALIDATION_INCOMPLETE])
+def test_the_dossier_page_shows_what_the_certifier_asked(client, state):
+    dossier = dossier_in_state(state)
+    client.force_login(dossier.candidate)
+    page = client.get(dossier.get_absolute_url()).content.decode()
+    assert "Le commentaire du certificateur" in page
+    assert "Motif détaillé pour le candidat." in page or "Il manque une attestation." in page
+
+
 def test_the_nav_links_to_mes_dossiers_for_logged_in_users_only(client):
     assert "Mes dossiers" not in client.get("/").content.decode()
     client.force_login(UserFactory())
