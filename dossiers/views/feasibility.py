@@ -6,7 +6,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from dossiers import permissions, progress, services
 from dossiers.forms import ExperienceForm, IdentityDocumentForm, SwornStatementForm
@@ -104,6 +104,7 @@ def experience_move(request, pk: int, experience_pk: int):
     return redirect(reverse("dossiers:experiences", args=[dossier.pk]) + f"#experience-{experience.pk}")
 
 
+@require_safe
 def positioning(request, pk: int):
     """Self-positioning on every compétence of the targeted blocs, each saved on its own
     (autosave, or the form's button without JavaScript)."""
@@ -158,6 +159,7 @@ def identity_document(request, pk: int):
     return redirect(reverse("dossiers:detail", args=[dossier.pk]) + "#identite")
 
 
+@require_safe
 def identity_download(request, pk: int):
     dossier = permissions.own_dossier_or_404(request.user, pk)
     if not permissions.can_read_files(request.user, dossier) or not dossier.identity_document:

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from dossiers import permissions, services
 from dossiers.forms import ProofForm, ProofUploadForm
@@ -118,6 +118,7 @@ def proof_delete(request, pk: int, proof_pk: int):
     )
 
 
+@require_safe
 def proof_download(request, pk: int, proof_pk: int):
     dossier = permissions.own_dossier_or_404(request.user, pk)
     proof = get_object_or_404(dossier.proofs, pk=proof_pk)

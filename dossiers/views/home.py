@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from certifications.models import Certification
 from dossiers import permissions, progress, services
@@ -21,6 +21,7 @@ ASKS_FOR_CANDIDATE = {S.FEASIBILITY_INCOMPLETE, S.VALIDATION_INCOMPLETE, S.INADM
 _TIMELINE = Prefetch("transitions", queryset=TransitionLog.objects.order_by("created_at", "pk"))
 
 
+@require_safe
 def dossier_list(request):
     dossiers = list(permissions.candidate_dossiers(request.user).prefetch_related(_TIMELINE).order_by("-created_at"))
     for dossier in dossiers:
@@ -65,6 +66,7 @@ def start(request, slug: str):
     )
 
 
+@require_safe
 def detail(request, pk: int):
     dossier = get_object_or_404(
         permissions.candidate_dossiers(request.user).prefetch_related(_TIMELINE, "experiences"), pk=pk
@@ -81,7 +83,7 @@ def detail(request, pk: int):
         "acquired_blocks": list(dossier.acquired_blocks.all()),
         "experience_months": progress.total_months(dossier.experiences.all()),
         "stage2": permissions.stage2_open(dossier),
-        "snapshots": list(dossier.snapshots.order_by("kind", "number")),
+        "snapshots": list(dossier.snapshots.defer("content").order_by("kind", "number")),
     }
     statements = list(dossier.statements.all())
     context["positioned"] = sum(1 for s in statements if s.self_assessment)
@@ -118,6 +120,7 @@ def withdraw(request, pk: int):
 KIND_SLUGS = {"recevabilite": SnapshotKind.FEASIBILITY, "validation": SnapshotKind.VALIDATION}
 
 
+@require_safe
 def snapshot(request, pk: int, kind: str, number: int):
     """Exactly what was submitted, rendered from the frozen content (never from the draft)."""
     dossier = permissions.own_dossier_or_404(request.user, pk)
@@ -127,6 +130,7 @@ def snapshot(request, pk: int, kind: str, number: int):
     return _render_snapshot(request, dossier, frozen)
 
 
+@require_safe
 def submitted(request, pk: int):
     """The latest dossier de validation submitted."""
     dossier = permissions.own_dossier_or_404(request.user, pk)
@@ -178,6 +182,7 @@ def _render_snapshot(request, dossier, frozen):
     )
 
 
+@require_safe
 def reconnected(request):
     """Where the login opened from an autosave warning lands: "go back to your tab"."""
     return render(request, "dossiers/reconnected.html")

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from dossiers import permissions, progress, services
 
@@ -17,6 +17,7 @@ def _stage2_dossier(request, pk: int):
     return dossier
 
 
+@require_safe
 def block(request, pk: int, block_pk: int):
     """A bloc's compétences with their state (vide, en cours, complète). Fixed query count."""
     dossier = _stage2_dossier(request, pk)
@@ -37,6 +38,7 @@ def block(request, pk: int, block_pk: int):
     )
 
 
+@require_safe
 def competency(request, pk: int, competency_pk: int):
     """One compétence: its text, the narrative (autosaved), the experiences and proofs it draws
     on. Fixed query count whatever the number of proofs or experiences."""

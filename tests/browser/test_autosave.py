@@ -3,29 +3,21 @@
 import pytest
 from django.contrib.sessions.models import Session
 from django.urls import reverse
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from dossiers.enums import DossierStatus as S
 from tests.factories import PASSWORD, dossier_in_state
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def context():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(locale="fr-FR")
-        context.set_default_timeout(15_000)
-        yield context
-        browser.close()
+def context(page):
+    return page.context
 
 
-def _log_in(page, base, email):
-    page.goto(f"{base}{reverse('login')}")
+def _log_in(page, email):
+    page.goto(reverse("login"))
     page.locator("input[name=username]").fill(email)
     page.locator("input[name=password]").fill(PASSWORD)
     page.locator("main button[type=submit]").click()
@@ -33,13 +25,11 @@ def _log_in(page, base, email):
 
 
 @pytest.fixture
-def competency_page(live_server, transactional_db, context):
+def competency_page(page):
     dossier = dossier_in_state(S.ADMISSIBLE)
     statement = dossier.statements.first()
-    page = context.new_page()
-    _log_in(page, live_server.url, dossier.candidate.email)
-    url = f"{live_server.url}{reverse('dossiers:competency', args=[dossier.pk, statement.competency_id])}"
-    return page, url, statement
+    _log_in(page, dossier.candidate.email)
+    return page, reverse("dossiers:competency", args=[dossier.pk, statement.competency_id]), statement
 
 
 def test_two_tabs_in_conflict_see_both_texts_and_choose(context, competency_page):

@@ -64,6 +64,13 @@ def _confirmation_kwargs(w: World) -> dict:
 
 
 DOSSIER = lambda w: {"pk": w.dossier.pk}  # noqa: E731
+COMPETENCY = lambda w: {"pk": w.dossier.pk, "competency_pk": w.objects["competency"].pk}  # noqa: E731
+EXPERIENCE = lambda w: {"pk": w.dossier.pk, "experience_pk": w.dossier.experiences.first().pk}  # noqa: E731
+PROOF = lambda w: {"pk": w.dossier.pk, "proof_pk": w.objects["proof"].pk}  # noqa: E731
+# The owner's dossier is frozen: writing is a 403 for them, a 404 for anyone else.
+FROZEN = only({"owner"}, outcome="403")
+# A read-only page: POST is a 405 for anyone logged in (the method is checked first).
+READ_ONLY = logged_in("405")
 
 ACCESS: dict[str, Rule] = {
     # Public pages.
@@ -84,14 +91,39 @@ ACCESS: dict[str, Rule] = {
     "accounts:confirm_email": Rule(get=logged_in(), kwargs=_confirmation_kwargs),
     "accounts:profile": Rule(get=logged_in()),
     "accounts:password_change": Rule(get=logged_in()),
-    # The candidate's dossier.
-    "dossiers:list": Rule(get=logged_in()),
-    "dossiers:detail": Rule(get=OWNER, kwargs=DOSSIER),
-    "dossiers:experiences": Rule(get=OWNER, kwargs=DOSSIER),
-    "dossiers:positioning": Rule(get=OWNER, kwargs=DOSSIER),
-    "dossiers:competency": Rule(
-        get=OWNER, kwargs=lambda w: {"pk": w.dossier.pk, "competency_pk": w.objects["competency"].pk}
+    # The candidate's dossier. The world's dossier is submitted (validation_submitted): the
+    # owner reads every page, and every write is refused (403); read-only pages answer POST 405.
+    "dossiers:list": Rule(get=logged_in(), post=logged_in("405")),
+    "dossiers:start": Rule(get=logged_in(), kwargs=lambda w: {"slug": w.certification.slug}),
+    "dossiers:reconnected": Rule(get=logged_in(), post=logged_in("405")),
+    "dossiers:detail": Rule(get=OWNER, post=READ_ONLY, kwargs=DOSSIER),
+    # Withdrawal is not possible once submitted: the owner is sent back to the dossier.
+    "dossiers:withdraw": Rule(get=OWNER, kwargs=DOSSIER),
+    "dossiers:snapshot": Rule(
+        get=OWNER, post=READ_ONLY, kwargs=lambda w: {"pk": w.dossier.pk, "kind": "validation", "number": 1}
     ),
+    "dossiers:submitted": Rule(get=OWNER, post=READ_ONLY, kwargs=DOSSIER),
+    "dossiers:experiences": Rule(get=OWNER, post=FROZEN, kwargs=DOSSIER),
+    "dossiers:experience_edit": Rule(get=FROZEN, kwargs=EXPERIENCE),
+    "dossiers:experience_delete": Rule(get=FROZEN, kwargs=EXPERIENCE),
+    "dossiers:experience_move": Rule(get=logged_in("405"), post=FROZEN, kwargs=EXPERIENCE),
+    "dossiers:positioning": Rule(get=OWNER, post=READ_ONLY, kwargs=DOSSIER),
+    "dossiers:sworn_statement": Rule(get=logged_in("405"), post=FROZEN, kwargs=DOSSIER),
+    "dossiers:identity_document": Rule(get=logged_in("405"), post=FROZEN, kwargs=DOSSIER),
+    "dossiers:identity_download": Rule(get=OWNER, post=READ_ONLY, kwargs=DOSSIER),
+    "dossiers:request_feasibility": Rule(get=OWNER, post=FROZEN, kwargs=DOSSIER),
+    # The autosave endpoint answers anonymous itself (401 for the script; a plain post without
+    # its fields goes to the login page); an empty post from the owner is refused with a message.
+    "dossiers:statement_save": Rule(get=everyone("405"), post=OWNER, kwargs=COMPETENCY),
+    "dossiers:block": Rule(
+        get=OWNER, post=READ_ONLY, kwargs=lambda w: {"pk": w.dossier.pk, "block_pk": w.objects["block"].pk}
+    ),
+    "dossiers:competency": Rule(get=OWNER, post=READ_ONLY, kwargs=COMPETENCY),
+    "dossiers:submit_validation": Rule(get=OWNER, post=FROZEN, kwargs=DOSSIER),
+    "dossiers:proofs": Rule(get=OWNER, post=FROZEN, kwargs=DOSSIER),
+    "dossiers:proof_edit": Rule(get=FROZEN, kwargs=PROOF),
+    "dossiers:proof_delete": Rule(get=FROZEN, kwargs=PROOF),
+    "dossiers:proof_download": Rule(get=OWNER, post=READ_ONLY, kwargs=PROOF),
 }
 
 
