@@ -245,6 +245,10 @@
 
   Autosaver.prototype.handle = function (response, body, sentText, sentLinks) {
     var status = response ? response.status : 0;
+    if (status && status !== 401) {
+      // The server saw us: the sliding session restarted (static/js/session.js counts it down).
+      document.dispatchEvent(new CustomEvent("vae:server-contact"));
+    }
     if (status === 200 && body && body.status === "saved") {
       this.version.value = body.version;
       this.show(body.message, "ok");
