@@ -29,7 +29,9 @@ def _count(client, django_assert_max_num_queries, url) -> int:
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("page", ["block", "competency", "proofs", "detail", "submit_validation"])
+@pytest.mark.parametrize(
+    "page", ["block", "competency", "proofs", "detail", "submit_validation", "positioning", "experiences"]
+)
 def test_candidate_pages_do_not_grow_with_competences_or_proofs(client, django_assert_max_num_queries, page):
     counts = []
     for competencies, proofs in [(1, 1), (12, 6)]:
