@@ -366,8 +366,9 @@ def save_statement(
     side and the candidate chooses; nothing is lost. Sending again what is already stored (a
     retry whose first answer was lost) is not a conflict. Links are a set: the last write wins.
     """
-    current = CompetencyStatement.objects.select_for_update().select_related("dossier").get(pk=statement.pk)
-    dossier = current.dossier
+    # Dossier first, then statement: the order every write and submission takes.
+    dossier = _locked(Dossier(pk=statement.dossier_id))
+    current = CompetencyStatement.objects.select_for_update().get(pk=statement.pk)
     if not (dossier.feasibility_editable or dossier.validation_editable):
         raise DossierError(_("Le dossier n'est plus modifiable : il a été transmis."))
     if "narrative" in changes and not dossier.validation_editable:
