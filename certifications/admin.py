@@ -14,6 +14,7 @@ from certifications.models import (
     CertificationEvent,
     Certifier,
     Competency,
+    RncpUpload,
     Rubric,
     RubricCriterion,
     RubricLevel,
@@ -126,6 +127,7 @@ class CertificationAdmin(ReadOnlyWhenPublishedMixin, admin.ModelAdmin):
                 ]
             },
         ),
+        (_("Registre RNCP"), {"fields": ["open_to_vae", "rncp_status", "replaced_by_code"]}),
         (_("Référentiel complet"), {"fields": ["referential"]}),
         (_("Notes"), {"fields": ["notes", "source", "published_at", "created_at", "updated_at"]}),
     ]
@@ -250,3 +252,14 @@ class RubricCriterionAdmin(ReadOnlyWhenPublishedMixin, admin.ModelAdmin):
     list_select_related = ["rubric"]
     search_fields = ["text", "rubric__title", "rubric__certification__code"]
     filter_horizontal = ["competencies"]
+
+
+@admin.register(RncpUpload)
+class RncpUploadAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "flux_version", "fiche_count", "uploaded_by", "uploaded_at"]
+    search_fields = ["original_name", "uploaded_by__email"]
+    readonly_fields = ["original_name", "flux_version", "fiche_count", "uploaded_by", "uploaded_at"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False

@@ -20,3 +20,10 @@ class AssessmentKind(models.TextChoices):
     PORTFOLIO = "portfolio", _("dossier professionnel")
     INTERVIEW = "interview", _("entretien avec le jury")
     OTHER = "other", _("autre")
+
+
+class RncpStatus(models.TextChoices):
+    """Whether the register lists the fiche as active; empty when not imported from the RNCP."""
+
+    ACTIVE = "active", _("active au RNCP")
+    INACTIVE = "inactive", _("inactive au RNCP")

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from certifications.enums import AssessmentKind, CertificationStatus
+from certifications.enums import AssessmentKind, CertificationStatus, RncpStatus
 
 certification_code_validator = RegexValidator(
     r"^(RNCP|RS)\d{2,6}$",
@@ -102,6 +102,17 @@ class Certification(models.Model):
         verbose_name=_("certification remplacée (dans le portail)"),
     )
     min_narrative_length = models.PositiveIntegerField(_("longueur minimale d'un récit (caractères)"), default=300)
+    # Filled by the RNCP import (certifications.rncp); see docs/rncp-import.md.
+    open_to_vae = models.BooleanField(_("ouverte à la VAE"), default=True)
+    rncp_status = models.CharField(_("état au RNCP"), max_length=16, choices=RncpStatus.choices, blank=True)
+    replaced_by_code = models.CharField(_("remplacée par la certification"), max_length=12, blank=True)
+    rncp_content_hash = models.CharField(
+        _("empreinte de la fiche RNCP importée"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("Une fiche dont l'empreinte est déjà connue n'est pas réimportée."),
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
@@ -153,6 +164,10 @@ class Block(models.Model):
     order = models.PositiveIntegerField(_("ordre"))
     domain = models.CharField(_("domaine d'activités"), max_length=500, blank=True)
     description = models.TextField(_("description"), blank=True)
+    # The official texts as the RNCP fiche gives them, kept so that the split into compétences
+    # can be checked and corrected against its source.
+    raw_competencies = models.TextField(_("liste des compétences (texte RNCP d'origine)"), blank=True)
+    raw_assessment = models.TextField(_("modalités d'évaluation (texte RNCP d'origine)"), blank=True)
 
     class Meta:
         verbose_name = _("bloc de compétences")
@@ -333,3 +348,34 @@ class CertificationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.certification}: {self.from_status or '∅'} → {self.to_status}"
+
+
+class RncpUpload(models.Model):
+    """An RNCP XML flux uploaded through the certifier pages, with the list of its fiches.
+
+    The file lives under MEDIA_ROOT, outside any public URL. ``index`` holds one small summary per
+    fiche (code, title, SIRETs…) so that choosing a fiche does not re-read the whole file.
+    """
+
+    file = models.FileField(_("fichier"), upload_to="rncp/%Y/%m/")
+    original_name = models.CharField(_("nom du fichier"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("déposé par"),
+    )
+    uploaded_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+    flux_version = models.CharField(_("version du flux"), max_length=8)
+    fiche_count = models.PositiveIntegerField(_("nombre de fiches"), default=0)
+    index = models.JSONField(_("fiches du fichier"), default=list, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("fichier RNCP déposé")
+        verbose_name_plural = _("fichiers RNCP déposés")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
