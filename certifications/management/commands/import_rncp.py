@@ -1,0 +1,85 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from certifications.rncp.importer import (
+    ACTION_PLURALS,
+    CREATED,
+    SKIP_REASONS,
+    SKIPPED,
+    UNCHANGED,
+    UPDATED,
+    import_flux,
+)
+from certifications.rncp.parser import RncpFormatError
+
+
+def _number(n: int | float, decimals: int = 0) -> str:
+    """French thousands and decimal separators: 30 000, 2 512,4."""
+    text = f"{n:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
+    return text
+
+
+class Command(BaseCommand):
+    help = (
+        "Importe des fiches du flux XML RNCP de France Compétences (versions 4.1 et 3.0, XML ou zip) "
+        "comme brouillons de certification. Un fichier tronqué ou mal formé n'importe rien."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="flux XML ou archive zip le contenant")
+        parser.add_argument(
+            "--code",
+            dest="codes",
+            action="extend",
+            nargs="+",
+            metavar="CODE",
+            help="n'importer que ces fiches (RNCP35203 RS5000…) ; une fiche inactive nommée ici est importée",
+        )
+        parser.add_argument(
+            "--only-vae", action="store_true", help="ignorer les fiches non ouvertes à la VAE"
+        )
+        parser.add_argument("--dry-run", action="store_true", help="simuler : ne rien enregistrer")
+
+    def handle(self, *args, file, codes, only_vae, dry_run, verbosity, **options):
+        detailed = verbosity >= 2 or bool(codes)
+
+        def show(outcome):
+            if not detailed:
+                return
+            line = f"{outcome.number} {outcome.action_label}"
+            if outcome.version:
+                line += f" (v{outcome.version})"
+            line += f" — {outcome.title[:80]}"
+            if outcome.reason:
+                line += f" : {outcome.reason}"
+            self.stdout.write(line)
+            for warning in outcome.warnings:
+                self.stdout.write(f"    ⚠ {warning}")
+
+        try:
+            report = import_flux(file, codes=codes, only_vae=only_vae, dry_run=dry_run, on_outcome=show)
+        except FileNotFoundError as exc:
+            raise CommandError(f"Fichier introuvable : {file}") from exc
+        except OSError as exc:
+            raise CommandError(f"Lecture impossible de {file} : {exc.strerror or exc}.") from exc
+        except RncpFormatError as exc:
+            raise CommandError(f"{file} refusé, rien n'a été importé. {exc}") from exc
+
+        rate = report.fiches_read / report.elapsed if report.elapsed else 0
+        self.stdout.write(
+            f"Flux RNCP {report.flux_version} : {_number(report.fiches_read)} fiches lues en "
+            f"{_number(report.elapsed, 1)} s ({_number(rate)} fiches/s), "
+            f"{_number(report.selected)} sélectionnées."
+        )
+        counts = report.counts
+        self.stdout.write(
+            " · ".join(
+                f"{ACTION_PLURALS[action]} : {_number(counts[action])}"
+                for action in (CREATED, UPDATED, UNCHANGED, SKIPPED)
+            )
+        )
+        for key, count in report.skip_reasons.most_common():
+            self.stdout.write(f"  ignorées, {SKIP_REASONS[key]} : {_number(count)}")
+        if report.missing_codes:
+            self.stdout.write(f"Introuvables dans le fichier : {', '.join(report.missing_codes)}")
+        if dry_run:
+            self.stdout.write("Simulation : rien n'a été enregistré.")

@@ -1,0 +1,447 @@
+"""Import RNCP fiches as draft certification versions.
+
+Rules (docs/rncp-import.md):
+- a fiche becomes a draft through the exchange format's reader and creator
+  (``referential.read_certification`` / ``create_certification``): a new certification, or a new
+  draft version of the one with the same code; certifiers are matched or created by SIRET;
+- a fiche whose content hash is already held by a version of that code is *unchanged*: nothing
+  is written, so a re-import never touches a draft being corrected;
+- a changed fiche whose certification already has a draft is *skipped*: one draft at a time,
+  as ``services.new_version`` wants, and the certifier's corrections are never overwritten;
+- inactive fiches are skipped unless asked for by their code; with ``only_vae``, fiches not
+  open to VAE are skipped; a certifier (``allowed_sirets``) only imports their own fiches;
+- ``import_flux`` holds the whole run in one transaction: the file is read as a stream and is
+  only known to be whole at its end, so a broken file must leave nothing behind;
+- compétences are proposed by ``splitter.split_competencies``; the raw texts stay on the bloc;
+  no grille is created (the fiche has none: the certifier adds them before publishing).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from certifications.enums import CertificationStatus, RncpStatus
+from certifications.models import Block, Certification, CertificationEvent, certification_code_validator
+from certifications.referential import ReferentialFormatError, create_certification, read_certification
+from certifications.rncp.parser import Fiche, FluxReader
+from certifications.rncp.splitter import html_to_text, inline_text, split_competencies
+
+CREATED, UPDATED, UNCHANGED, SKIPPED = "created", "updated", "unchanged", "skipped"
+ACTION_LABELS = {
+    CREATED: gettext_lazy("créée"),
+    UPDATED: gettext_lazy("nouvelle version"),
+    UNCHANGED: gettext_lazy("inchangée"),
+    SKIPPED: gettext_lazy("ignorée"),
+}
+ACTION_PLURALS = {
+    CREATED: gettext_lazy("Créées"),
+    UPDATED: gettext_lazy("Nouvelles versions"),
+    UNCHANGED: gettext_lazy("Inchangées"),
+    SKIPPED: gettext_lazy("Ignorées"),
+}
+SKIP_REASONS = {
+    "bad_number": gettext_lazy("numéro de fiche illisible"),
+    "not_yours": gettext_lazy("la fiche ne porte le SIRET d'aucune de vos organisations"),
+    "not_open_to_vae": gettext_lazy("non ouverte à la VAE"),
+    "inactive": gettext_lazy("fiche inactive au RNCP (importée seulement si son code est demandé)"),
+    "draft_in_progress": gettext_lazy("un brouillon de cette certification est déjà en cours"),
+    "invalid": gettext_lazy("données refusées"),
+    "conflict": gettext_lazy("conflit avec une certification existante"),
+}
+MAX_KEPT_OUTCOMES = 500  # the report keeps counts for everything, details for the first ones
+
+
+@dataclass
+class Outcome:
+    number: str
+    title: str
+    action: str
+    reason_key: str = ""
+    reason: str = ""
+    certification_id: int | None = None
+    version: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS[self.action])
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool
+    flux_version: str = ""
+    fiches_read: int = 0
+    counts: Counter = field(default_factory=Counter)
+    skip_reasons: Counter = field(default_factory=Counter)
+    outcomes: list[Outcome] = field(default_factory=list)
+    missing_codes: list[str] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    @property
+    def selected(self) -> int:
+        return sum(self.counts.values())
+
+    def add(self, outcome: Outcome) -> None:
+        self.counts[outcome.action] += 1
+        if outcome.action == SKIPPED:
+            self.skip_reasons[outcome.reason_key] += 1
+        if len(self.outcomes) < MAX_KEPT_OUTCOMES:
+            self.outcomes.append(outcome)
+
+
+@dataclass
+class Plan:
+    """What importing one fiche would do; ``data`` is the validated exchange-format dict."""
+
+    action: str
+    reason_key: str = ""
+    reason: str = ""
+    data: dict[str, Any] | None = None
+    previous: tuple[int, str] | None = None  # (version, status) of the latest existing version
+    warnings: list[str] = field(default_factory=list)
+
+
+class KnownCertifications:
+    """Versions already in the portal, by code: one query up front instead of several per fiche."""
+
+    def __init__(self, codes: Iterable[str] | None = None):
+        self._by_code: dict[str, dict[str, Any]] = {}
+        rows = Certification.objects.exclude(code="")
+        if codes is not None:
+            rows = rows.filter(code__in=list(codes))
+        for code, version, status, content_hash in rows.values_list(
+            "code", "version", "status", "rncp_content_hash"
+        ):
+            self._record(code, version, status, content_hash)
+
+    def _record(self, code: str, version: int, status: str, content_hash: str) -> None:
+        entry = self._by_code.setdefault(code, {"latest": None, "draft": None, "hashes": {}})
+        if entry["latest"] is None or version > entry["latest"][0]:
+            entry["latest"] = (version, status)
+        if status == CertificationStatus.DRAFT:
+            entry["draft"] = version
+        if content_hash:
+            entry["hashes"][content_hash] = version
+
+    def get(self, code: str) -> dict[str, Any] | None:
+        return self._by_code.get(code)
+
+    def add_draft(self, code: str, version: int, content_hash: str) -> None:
+        self._record(code, version, CertificationStatus.DRAFT, content_hash)
+
+
+# --- from a fiche to the exchange format ------------------------------------------------
+
+
+def _certifiers(fiche: Fiche, warnings: list[str]) -> list[dict[str, str]]:
+    certifiers = []
+    for c in fiche.certifiers:
+        siret = c.siret if len(c.siret) == 14 and c.siret.isdigit() else ""
+        if c.siret and not siret:
+            warnings.append(
+                _("SIRET illisible %(siret)r pour « %(name)s » : ignoré.")
+                % {"siret": c.siret, "name": c.name}
+            )
+        name = inline_text(c.name) or inline_text(c.commercial_name) or siret
+        if not name:
+            continue
+        website = c.website.strip()
+        certifiers.append(
+            {
+                "name": name[:255],
+                "siret": siret,
+                "commercial_name": inline_text(c.commercial_name)[:255],
+                "website": website if len(website) <= 200 else "",
+            }
+        )
+    return certifiers
+
+
+def _blocks(fiche: Fiche, warnings: list[str]) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    blocks: list[dict[str, Any]] = []
+    raws: list[tuple[str, str]] = []
+    seen: dict[str, tuple[str, str, str]] = {}
+    for bloc in fiche.blocs:
+        content = (bloc.title, bloc.competencies, bloc.assessment)
+        if bloc.code and bloc.code in seen:
+            if seen[bloc.code] == content:
+                warnings.append(
+                    _("Le bloc %(code)s figure deux fois à l'identique : gardé une fois.")
+                    % {"code": bloc.code}
+                )
+                continue
+            warnings.append(
+                _(
+                    "Le code de bloc %(code)s est répété avec des contenus différents : "
+                    "les deux blocs sont gardés, à vérifier."
+                )
+                % {"code": bloc.code}
+            )
+        seen.setdefault(bloc.code, content)
+        order = len(blocks) + 1
+        proposals = split_competencies(bloc.competencies)
+        if not proposals:
+            warnings.append(
+                _("Bloc %(label)s : aucune compétence trouvée dans la liste officielle.")
+                % {"label": bloc.code or order}
+            )
+        blocks.append(
+            {
+                "code": bloc.code[:40],
+                "title": inline_text(bloc.title)[:800] or bloc.code or _("Bloc %(order)s") % {"order": order},
+                "order": order,
+                "domain": "",
+                "description": "",
+                "competencies": [
+                    {"code": p.code, "group": p.group, "text": p.text, "order": i}
+                    for i, p in enumerate(proposals, start=1)
+                ],
+                "assessment_methods": [],
+                "rubric": None,
+            }
+        )
+        raws.append((bloc.competencies, bloc.assessment))
+    return blocks, raws
+
+
+def certification_data(
+    fiche: Fiche, flux_version: str = ""
+) -> tuple[dict[str, Any], list[tuple[str, str]], list[str]]:
+    """The fiche in the exchange format (docs/referential-format.md), the raw texts of its blocs
+    in order, and the warnings met on the way."""
+    warnings = list(fiche.warnings)
+    title = inline_text(fiche.title)[:800] or fiche.number
+    blocks, raws = _blocks(fiche, warnings)
+    prerequisites = [html_to_text(fiche.prerequisites), html_to_text(fiche.validation_prerequisites)]
+    status = fiche.state or _("état non précisé")
+    if fiche.active is False:
+        status += _(", inactive")
+    if fiche.replaced_by:
+        status += _(", remplacée par %(codes)s") % {"codes": ", ".join(fiche.replaced_by)}
+    notes = [
+        _(
+            "Brouillon importé de la fiche %(code)s du RNCP. Les compétences sont proposées par découpage "
+            "automatique de la liste officielle, gardée telle quelle sur chaque bloc : vérifiez le découpage "
+            "et ajoutez les modalités d'évaluation et les grilles critériées avant de publier."
+        )
+        % {"code": fiche.number}
+    ]
+    if len(fiche.replaces) > 1:
+        notes.append(_("Remplace aussi : %(codes)s.") % {"codes": ", ".join(fiche.replaces[1:])})
+    notes += warnings
+    data = {
+        "code": fiche.number,
+        "slug": slugify(f"{fiche.number} {title}")[:120].strip("-"),
+        "title": title,
+        "level": fiche.level,
+        "status": CertificationStatus.DRAFT,
+        "version": 1,
+        "nsf_codes": list(fiche.nsf_codes),
+        "formacodes": list(fiche.formacodes),
+        "rome_codes": list(fiche.rome_codes),
+        "end_of_registration": fiche.end_of_registration.isoformat() if fiche.end_of_registration else None,
+        "replaces_code": fiche.replaces[0] if fiche.replaces else "",
+        "requires_all_blocks": True,
+        "requires_transversal": False,
+        "partial_validation": fiche.partial_validation if fiche.partial_validation is not None else True,
+        "rules": "",
+        "jury_composition": html_to_text(fiche.vae_jury_composition),
+        "prerequisites": "\n\n".join(p for p in prerequisites if p),
+        "fees": "",
+        "jury_place": "",
+        "notes": "\n".join(notes),
+        "source": _(
+            "Répertoire national des certifications professionnelles (France Compétences), flux XML "
+            "%(version)s : fiche %(code)s (identifiant %(id)s), %(status)s."
+        )
+        % {
+            "version": flux_version or "?",
+            "code": fiche.number,
+            "id": fiche.fiche_id or "?",
+            "status": status,
+        },
+        "min_narrative_length": 300,
+        "certifiers": _certifiers(fiche, warnings),
+        "blocks": blocks,
+        "transversal_assessments": [],
+    }
+    return data, raws, warnings
+
+
+def rncp_fields(fiche: Fiche) -> dict[str, Any]:
+    """The certification fields that the exchange format does not carry."""
+    return {
+        "open_to_vae": fiche.open_to_vae,
+        "rncp_status": RncpStatus.INACTIVE if fiche.active is False else RncpStatus.ACTIVE,
+        "replaced_by_code": fiche.replaced_by[0] if fiche.replaced_by else "",
+        "rncp_content_hash": fiche.content_hash(),
+    }
+
+
+# --- deciding and writing ----------------------------------------------------------------
+
+
+def _skip(key: str, detail: str = "", **kwargs) -> Plan:
+    reason = str(SKIP_REASONS[key]) + (f" : {detail}" if detail else "")
+    return Plan(SKIPPED, key, reason, **kwargs)
+
+
+def plan_fiche(
+    fiche: Fiche,
+    known: KnownCertifications,
+    *,
+    content_hash: str | None = None,
+    explicitly_selected: bool = False,
+    only_vae: bool = False,
+    allowed_sirets: set[str] | None = None,
+    flux_version: str = "",
+) -> Plan:
+    """Decide what importing ``fiche`` does, without writing anything."""
+    try:
+        certification_code_validator(fiche.number)
+    except ValidationError:
+        return _skip("bad_number", repr(fiche.number))
+    if allowed_sirets is not None and not fiche.sirets & allowed_sirets:
+        return _skip("not_yours")
+    if only_vae and not fiche.open_to_vae:
+        return _skip("not_open_to_vae")
+    if fiche.active is False and not explicitly_selected:
+        return _skip("inactive")
+    entry = known.get(fiche.number)
+    previous = entry["latest"] if entry else None
+    content_hash = content_hash or fiche.content_hash()
+    if entry and content_hash in entry["hashes"]:
+        version = entry["hashes"][content_hash]
+        return Plan(
+            UNCHANGED,
+            reason=_("déjà importée à l'identique (version %(v)s)") % {"v": version},
+            previous=previous,
+        )
+    if entry and entry["draft"] is not None:
+        return _skip(
+            "draft_in_progress",
+            _("version %(v)s ; publiez-la ou supprimez-la avant de réimporter la fiche")
+            % {"v": entry["draft"]},
+            previous=previous,
+        )
+    data, raws, warnings = certification_data(fiche, flux_version)
+    try:
+        data = read_certification(data, fiche.number)
+    except ReferentialFormatError as exc:
+        return _skip("invalid", str(exc), previous=previous, warnings=warnings)
+    data["_raws"] = raws
+    return Plan(CREATED if previous is None else UPDATED, data=data, previous=previous, warnings=warnings)
+
+
+def _write(fiche: Fiche, plan: Plan, content_hash: str, flux_version: str, actor) -> Certification:
+    raws = plan.data.pop("_raws")
+    with transaction.atomic():
+        certification = create_certification(plan.data)
+        Certification.objects.filter(pk=certification.pk).update(
+            **{**rncp_fields(fiche), "rncp_content_hash": content_hash}
+        )
+        blocks = list(certification.blocks.order_by("order"))
+        for block, (competencies, assessment) in zip(blocks, raws, strict=True):
+            block.raw_competencies, block.raw_assessment = competencies, assessment
+        Block.objects.bulk_update(blocks, ["raw_competencies", "raw_assessment"])
+        CertificationEvent.objects.create(
+            certification=certification,
+            actor=actor,
+            from_status="",
+            to_status=CertificationStatus.DRAFT,
+            comment=_("Import de la fiche %(code)s (flux RNCP %(version)s)")
+            % {"code": fiche.number, "version": flux_version or "?"},
+        )
+    return certification
+
+
+def import_fiches(
+    fiches: Iterable[Fiche],
+    *,
+    codes: Iterable[str] | None = None,
+    only_vae: bool = False,
+    dry_run: bool = False,
+    allowed_sirets: set[str] | None = None,
+    actor=None,
+    flux_version: str | Callable[[], str] = "",
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> ImportReport:
+    """Plan and (unless ``dry_run``) write each fiche. The caller holds the transaction."""
+    started = time.monotonic()
+    wanted = {c.strip().upper() for c in codes} if codes else None
+    known = KnownCertifications(wanted)
+    report = ImportReport(dry_run=dry_run)
+    seen: set[str] = set()
+    for fiche in fiches:
+        report.fiches_read += 1
+        if wanted is not None and fiche.number not in wanted:
+            continue
+        seen.add(fiche.number)
+        version = flux_version() if callable(flux_version) else flux_version
+        content_hash = fiche.content_hash()
+        plan = plan_fiche(
+            fiche,
+            known,
+            content_hash=content_hash,
+            explicitly_selected=wanted is not None,
+            only_vae=only_vae,
+            allowed_sirets=allowed_sirets,
+            flux_version=version,
+        )
+        outcome = Outcome(
+            fiche.number,
+            inline_text(fiche.title),
+            plan.action,
+            plan.reason_key,
+            plan.reason,
+            warnings=plan.warnings,
+        )
+        if plan.action in (CREATED, UPDATED):
+            next_version = plan.previous[0] + 1 if plan.previous else 1
+            if dry_run:
+                outcome.version = next_version
+                known.add_draft(fiche.number, next_version, content_hash)
+            else:
+                try:
+                    certification = _write(fiche, plan, content_hash, version, actor)
+                except IntegrityError as exc:
+                    outcome.action, outcome.reason_key = SKIPPED, "conflict"
+                    outcome.reason = f"{SKIP_REASONS['conflict']} : {exc}"
+                else:
+                    outcome.certification_id, outcome.version = certification.pk, certification.version
+                    known.add_draft(fiche.number, certification.version, content_hash)
+        report.add(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+    report.missing_codes = sorted(wanted - seen) if wanted else []
+    report.elapsed = time.monotonic() - started
+    return report
+
+
+def import_flux(source: str | Path | BinaryIO, *, dry_run: bool = False, **options) -> ImportReport:
+    """Import a whole flux file in one transaction (none for a dry run): all or nothing.
+
+    Raises ``RncpFormatError`` (with line and column) when the file is not a readable flux;
+    the transaction is then rolled back and nothing is imported.
+    """
+    reader = FluxReader(source)
+    version = lambda: reader.version or ""  # noqa: E731 (known once the first fiche is read)
+    if dry_run:
+        report = import_fiches(reader, dry_run=True, flux_version=version, **options)
+    else:
+        with transaction.atomic():
+            report = import_fiches(reader, flux_version=version, **options)
+    report.flux_version = reader.version or ""
+    return report
