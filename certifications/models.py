@@ -64,7 +64,13 @@ class Certification(models.Model):
     status = models.CharField(
         _("statut"), max_length=16, choices=CertificationStatus.choices, default=CertificationStatus.DRAFT
     )
-    code = models.CharField(_("code RNCP ou RS"), max_length=12, blank=True, validators=[certification_code_validator])
+    code = models.CharField(
+        _("code RNCP ou RS"),
+        max_length=12,
+        blank=True,
+        db_index=True,  # every RNCP import looks versions up by code
+        validators=[certification_code_validator],
+    )
     slug = models.SlugField(_("identifiant d'adresse"), max_length=120)
     title = models.CharField(_("intitulé"), max_length=800)
     level = models.PositiveSmallIntegerField(

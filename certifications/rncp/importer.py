@@ -32,7 +32,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from certifications.enums import CertificationStatus, RncpStatus
-from certifications.models import Block, Certification, CertificationEvent, certification_code_validator
+from certifications.models import (
+    Block,
+    Certification,
+    CertificationEvent,
+    Competency,
+    certification_code_validator,
+)
 from certifications.referential import ReferentialFormatError, create_certification, read_certification
 from certifications.rncp.parser import Fiche, FluxReader
 from certifications.rncp.splitter import html_to_text, inline_text, split_competencies
@@ -111,6 +117,7 @@ class Plan:
     data: dict[str, Any] | None = None
     previous: tuple[int, str] | None = None  # (version, status) of the latest existing version
     warnings: list[str] = field(default_factory=list)
+    content_hash: str = ""
 
 
 class KnownCertifications:
@@ -281,12 +288,11 @@ def certification_data(
 
 
 def rncp_fields(fiche: Fiche) -> dict[str, Any]:
-    """The certification fields that the exchange format does not carry."""
+    """The certification fields that the exchange format does not carry (hash aside)."""
     return {
         "open_to_vae": fiche.open_to_vae,
         "rncp_status": RncpStatus.INACTIVE if fiche.active is False else RncpStatus.ACTIVE,
         "replaced_by_code": fiche.replaced_by[0] if fiche.replaced_by else "",
-        "rncp_content_hash": fiche.content_hash(),
     }
 
 
@@ -302,7 +308,6 @@ def plan_fiche(
     fiche: Fiche,
     known: KnownCertifications,
     *,
-    content_hash: str | None = None,
     explicitly_selected: bool = False,
     only_vae: bool = False,
     allowed_sirets: set[str] | None = None,
@@ -321,14 +326,10 @@ def plan_fiche(
         return _skip("inactive")
     entry = known.get(fiche.number)
     previous = entry["latest"] if entry else None
-    content_hash = content_hash or fiche.content_hash()
+    content_hash = fiche.content_hash()  # only now: most fiches of a national file stop above
     if entry and content_hash in entry["hashes"]:
-        version = entry["hashes"][content_hash]
-        return Plan(
-            UNCHANGED,
-            reason=_("déjà importée à l'identique (version %(v)s)") % {"v": version},
-            previous=previous,
-        )
+        reason = _("déjà importée à l'identique (version %(v)s)") % {"v": entry["hashes"][content_hash]}
+        return Plan(UNCHANGED, reason=reason, previous=previous, content_hash=content_hash)
     if entry and entry["draft"] is not None:
         return _skip(
             "draft_in_progress",
@@ -342,20 +343,38 @@ def plan_fiche(
     except ReferentialFormatError as exc:
         return _skip("invalid", str(exc), previous=previous, warnings=warnings)
     data["_raws"] = raws
-    return Plan(CREATED if previous is None else UPDATED, data=data, previous=previous, warnings=warnings)
+    action = CREATED if previous is None else UPDATED
+    return Plan(action, data=data, previous=previous, warnings=warnings, content_hash=content_hash)
 
 
-def _write(fiche: Fiche, plan: Plan, content_hash: str, flux_version: str, actor) -> Certification:
+def _write(fiche: Fiche, plan: Plan, flux_version: str, actor) -> Certification:
+    """Save one planned fiche. The exchange format's creator makes the certification version
+    (lineage, version number, slug, replaced certification, certifiers by SIRET); its blocs and
+    compétences, plain rows with no grille to link, are inserted in two queries rather than one
+    per row, with the raw texts the exchange format does not carry."""
     raws = plan.data.pop("_raws")
+    blocks, plan.data["blocks"] = plan.data["blocks"], []
     with transaction.atomic():
         certification = create_certification(plan.data)
         Certification.objects.filter(pk=certification.pk).update(
-            **{**rncp_fields(fiche), "rncp_content_hash": content_hash}
+            **rncp_fields(fiche), rncp_content_hash=plan.content_hash
         )
-        blocks = list(certification.blocks.order_by("order"))
-        for block, (competencies, assessment) in zip(blocks, raws, strict=True):
-            block.raw_competencies, block.raw_assessment = competencies, assessment
-        Block.objects.bulk_update(blocks, ["raw_competencies", "raw_assessment"])
+        rows = Block.objects.bulk_create(
+            Block(
+                certification=certification,
+                code=b["code"],
+                title=b["title"],
+                order=b["order"],
+                domain=b["domain"],
+                description=b["description"],
+                raw_competencies=raw_competencies,
+                raw_assessment=raw_assessment,
+            )
+            for b, (raw_competencies, raw_assessment) in zip(blocks, raws, strict=True)
+        )
+        Competency.objects.bulk_create(
+            Competency(block=row, **c) for row, b in zip(rows, blocks, strict=True) for c in b["competencies"]
+        )
         CertificationEvent.objects.create(
             certification=certification,
             actor=actor,
@@ -380,7 +399,7 @@ def import_fiches(
 ) -> ImportReport:
     """Plan and (unless ``dry_run``) write each fiche. The caller holds the transaction."""
     started = time.monotonic()
-    wanted = {c.strip().upper() for c in codes} if codes else None
+    wanted = {"".join(c.split()).upper() for c in codes} if codes else None
     known = KnownCertifications(wanted)
     report = ImportReport(dry_run=dry_run)
     seen: set[str] = set()
@@ -390,11 +409,9 @@ def import_fiches(
             continue
         seen.add(fiche.number)
         version = flux_version() if callable(flux_version) else flux_version
-        content_hash = fiche.content_hash()
         plan = plan_fiche(
             fiche,
             known,
-            content_hash=content_hash,
             explicitly_selected=wanted is not None,
             only_vae=only_vae,
             allowed_sirets=allowed_sirets,
@@ -409,19 +426,18 @@ def import_fiches(
             warnings=plan.warnings,
         )
         if plan.action in (CREATED, UPDATED):
-            next_version = plan.previous[0] + 1 if plan.previous else 1
             if dry_run:
-                outcome.version = next_version
-                known.add_draft(fiche.number, next_version, content_hash)
+                outcome.version = plan.previous[0] + 1 if plan.previous else 1
+                known.add_draft(fiche.number, outcome.version, plan.content_hash)
             else:
                 try:
-                    certification = _write(fiche, plan, content_hash, version, actor)
+                    certification = _write(fiche, plan, version, actor)
                 except IntegrityError as exc:
                     outcome.action, outcome.reason_key = SKIPPED, "conflict"
                     outcome.reason = f"{SKIP_REASONS['conflict']} : {exc}"
                 else:
                     outcome.certification_id, outcome.version = certification.pk, certification.version
-                    known.add_draft(fiche.number, certification.version, content_hash)
+                    known.add_draft(fiche.number, certification.version, plan.content_hash)
         report.add(outcome)
         if on_outcome is not None:
             on_outcome(outcome)

@@ -50,6 +50,9 @@ _EXPAT_MESSAGES_FR = {
 }
 _CODE_IN_TEXT_RE = re.compile(r"\b(RNCP|RS)\s?(\d{2,6})\b")
 _LEVEL_RE = re.compile(r"(?:NIV(?:EAU)?\s*)?([1-8])\b", re.IGNORECASE)
+_DATE_RE = re.compile(
+    r"(?:(?P<d1>\d{1,2})[/-](?P<m1>\d{1,2})[/-](?P<y1>\d{4})|(?P<y2>\d{4})-(?P<m2>\d{2})-(?P<d2>\d{2}))\b"
+)
 _TRUE = {"oui", "true", "1", "x", "o", "active", "actif"}
 
 
@@ -109,7 +112,8 @@ class Fiche:
     replaced_by: tuple[str, ...] = ()  # NOUVELLES_CERTIFICATIONS
     prerequisites: str = ""
     validation_prerequisites: str = ""
-    # Not part of the content: where the fiche starts in the file, and what could not be read.
+    # Not part of the content: where the fiche ends in the file (its </FICHE> line), and what
+    # could not be read.
     line: int = 0
     warnings: list[str] = field(default_factory=list)
 
@@ -199,37 +203,42 @@ class FluxReader:
         parser = expat.ParserCreate()
         builder = TreeBuilder()
         ready: list[tuple[Element, int]] = []
-        state = {"depth": 0, "root": None, "fiche_line": 0}
+        root: list[Element] = []
+        # The last two chunks read, to turn expat's byte columns into character columns.
+        window = {"start": 0, "data": b"", "last": b"", "fed": 0}
+
+        def column(byte_index: int, byte_column: int) -> int:
+            end = byte_index - window["start"]
+            start = end - byte_column
+            if 0 <= start <= end <= len(window["data"]):
+                return len(window["data"][start:end].decode("utf-8", errors="replace")) + 1
+            return byte_column + 1
 
         def position() -> tuple[int, int]:
-            return parser.CurrentLineNumber, parser.CurrentColumnNumber + 1
+            return parser.CurrentLineNumber, column(parser.CurrentByteIndex, parser.CurrentColumnNumber)
 
-        def start(tag: str, attrs: dict[str, str]) -> None:
-            state["depth"] += 1
-            if state["depth"] == 1:
-                if tag != ROOT_TAG:
-                    raise RncpFormatError(
-                        f"Ce fichier n'est pas un flux RNCP : l'élément racine est <{tag}>, "
-                        f"<{ROOT_TAG}> est attendu.",
-                        *position(),
-                    )
-            elif state["depth"] == 2 and tag == "FICHE":
+        def start_root(tag: str, attrs: dict[str, str]) -> None:
+            if tag != ROOT_TAG:
+                raise RncpFormatError(
+                    f"Ce fichier n'est pas un flux RNCP : l'élément racine est <{tag}>, "
+                    f"<{ROOT_TAG}> est attendu.",
+                    *position(),
+                )
+            root.append(builder.start(tag, attrs))
+            # Below the root, starts go straight to the C tree builder: no Python call for each.
+            parser.StartElementHandler = builder.start
+
+        def end(tag: str) -> None:
+            element = builder.end(tag)
+            # A child of the root ends when it is the root's only child (the others were dropped).
+            if len(root[0]) != 1 or root[0][0] is not element:
+                return
+            if tag == "FICHE":
                 if self.version is None:
                     raise RncpFormatError(
                         "VERSION_FLUX manquant : il doit précéder la première fiche.", *position()
                     )
-                state["fiche_line"] = parser.CurrentLineNumber
-            element = builder.start(tag, attrs)
-            if state["root"] is None:
-                state["root"] = element
-
-        def end(tag: str) -> None:
-            element = builder.end(tag)
-            state["depth"] -= 1
-            if state["depth"] != 1:
-                return
-            if tag == "FICHE":
-                ready.append((element, state["fiche_line"]))
+                ready.append((element, parser.CurrentLineNumber))
             elif tag == "VERSION_FLUX":
                 version = (element.text or "").strip()
                 if version not in SUPPORTED_VERSIONS:
@@ -239,8 +248,8 @@ class FluxReader:
                         *position(),
                     )
                 self.version = version
-            # Drop what the root holds: the fiche itself stays alive in ``ready`` until read.
-            del state["root"][:]
+            # Drop it from the root: a fiche stays alive in ``ready`` only until it is read.
+            del root[0][:]
 
         def skipped_entity(name: str, is_parameter_entity: bool) -> None:
             # An HTML entity the producer did not declare (&eacute;): read it as HTML would.
@@ -257,7 +266,7 @@ class FluxReader:
 
         parser.buffer_text = True
         parser.buffer_size = 1 << 16
-        parser.StartElementHandler = start
+        parser.StartElementHandler = start_root
         parser.EndElementHandler = end
         parser.CharacterDataHandler = builder.data
         parser.SkippedEntityHandler = skipped_entity
@@ -272,6 +281,11 @@ class FluxReader:
                     chunk = stream.read(self.chunk_size)
                 except (zipfile.BadZipFile, EOFError, OSError) as exc:
                     raise RncpFormatError(f"Archive zip endommagée ({exc}).") from exc
+                if chunk:
+                    window["start"] = window["fed"] - len(window["last"])
+                    window["data"] = window["last"] + chunk
+                    window["last"] = chunk
+                    window["fed"] += len(chunk)
                 parser.Parse(chunk, not chunk)
                 for element, line in ready:
                     self.fiche_count += 1
@@ -282,7 +296,8 @@ class FluxReader:
                     break
         except expat.ExpatError as exc:
             message = _EXPAT_MESSAGES_FR.get(expat.errors.messages[exc.code], f"XML invalide ({exc})")
-            raise RncpFormatError(f"Fichier XML invalide : {message}.", exc.lineno, exc.offset + 1) from None
+            where = column(parser.ErrorByteIndex, exc.offset)
+            raise RncpFormatError(f"Fichier XML invalide : {message}.", exc.lineno, where) from None
         if self.version is None:
             raise RncpFormatError("VERSION_FLUX manquant : ce fichier n'est pas un flux RNCP.")
 
@@ -328,14 +343,19 @@ def _flag(value: str) -> bool | None:
 
 
 def _date(value: str, what: str, warnings: list[str]) -> dt.date | None:
+    """dd/mm/yyyy as the flux writes dates; yyyy-mm-dd and dd-mm-yyyy are accepted too."""
     value = value.strip()
     if not value:
         return None
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+    match = _DATE_RE.match(value)
+    if match:
+        day, month, year = (
+            match.group("d1", "m1", "y1") if match.group("d1") else match.group("d2", "m2", "y2")
+        )
         try:
-            return dt.datetime.strptime(value[:10], fmt).date()
+            return dt.date(int(year), int(month), int(day))
         except ValueError:
-            continue
+            pass
     warnings.append(f"{what} illisible ({value!r}) : laissée vide.")
     return None
 

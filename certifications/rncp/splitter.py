@@ -45,13 +45,16 @@ _SPACE_TRANSLATION = str.maketrans(
         "\r": "\n",
     }
 )
-_SPACES_RE = re.compile(r" {2,}")
+_ODD_CHARS_RE = re.compile("[\xa0\u202f\u2007\u2009\u200a\t\u200b\xad\ufeff\u2028\u2029\r]")
 
 _BULLETS = "-–—•·▪▫◦‣⁃●○■□►▸▹➢➤➔→✓✔*+"
-_BULLET_RE = re.compile(rf"^(?:[{re.escape(_BULLETS)}]+\s*|o\s+(?=[A-ZÀ-Ý]))")
-_INLINE_BULLET_RE = re.compile(r"\s+[•·▪▫◦‣⁃●■►▸➢➤✓✔]\s+")
+_BULLET = rf"[{re.escape(_BULLETS)}]+\s*|o\s+(?=[A-ZÀ-Ý])"
 # "1 -", "1- ", "1.", "1)", "1°", "a)", "II -"; a dash must touch a space ("E-commerce" stays).
-_NUMBERING_RE = re.compile(r"^\(?(?:\d{1,2}|[a-zA-Z]|[IVX]{1,4})(?:\s*[)°]|\.(?!\d)|\s*[-–—/]\s)\s*(?=\S)")
+_NUMBERING = r"\(?(?:\d{1,2}|[a-zA-Z]|[IVX]{1,4})(?:\s*[)°]|\.(?!\d)|\s*[-–—/]\s)\s*(?=\S)"
+_BULLET_RE = re.compile(rf"^(?:{_BULLET})")
+_MARKS_RE = re.compile(rf"^\s*(?:(?:{_BULLET})|(?:{_NUMBERING}))+")  # any mix: "- 1. Analyser"
+_INLINE_BULLET_RE = re.compile(r"\s+[•·▪▫◦‣⁃●■►▸➢➤✓✔]\s+")
+_LEADING_PUNCTUATION_RE = re.compile(r"^[:\-–—]\s*")
 # Compétence codes: C1, C1.1, C2.B1, C1-1.1, C 1-2a, CP3, CC2.1. A space after "C" is allowed
 # only before a digit ("C 1-2a"); "CAP 2" is not a code.
 _CODE = r"(?:C[A-Z]{0,2}\d+|C\s\d+)(?:[.\-][A-Z]{0,2}\d+[a-z]?)*[a-z]?|\d{1,2}(?:\.\d{1,2})+"
@@ -76,7 +79,7 @@ class ProposedCompetency:
 
 
 def _tidy(text: str) -> str:
-    return _SPACES_RE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def html_to_lines(raw: str) -> list[str]:
@@ -87,7 +90,9 @@ def html_to_lines(raw: str) -> list[str]:
         raw = html.unescape(raw)  # HTML escaped twice by the producer: one more pass shows the tags
     text = _BLOCK_TAG_RE.sub("\n", raw)
     text = _ANY_TAG_RE.sub("", text)
-    text = html.unescape(text).translate(_SPACE_TRANSLATION)
+    text = html.unescape(text)
+    if _ODD_CHARS_RE.search(text):  # translate() is slow: most texts need none of it
+        text = text.translate(_SPACE_TRANSLATION)
     return [line for line in (_tidy(part) for part in text.split("\n")) if line]
 
 
@@ -102,7 +107,6 @@ def inline_text(raw: str) -> str:
 
 
 def _looks_like_item(part: str) -> bool:
-    part = _BULLET_RE.sub("", part).strip()
     if _LEADING_CODE_RE.match(part):
         return True
     words = part.split()
@@ -112,49 +116,47 @@ def _looks_like_item(part: str) -> bool:
     return first[0].isupper() or first.lower().endswith(("er", "ir", "re", "oir"))
 
 
-def _split_line(line: str) -> list[str]:
-    pieces = _INLINE_BULLET_RE.split(line)
-    out: list[str] = []
-    for piece in pieces:
-        stripped = _strip_marks(piece)
-        lead = _LEADING_CODE_RE.match(stripped)
+def _strip_marks(item: str) -> str:
+    return _MARKS_RE.sub("", item).strip()
+
+
+def _items(line: str) -> list[str]:
+    """The items of one line, bullets and numbering removed (rule 2 of the module docstring)."""
+    items: list[str] = []
+    for piece in _INLINE_BULLET_RE.split(line):
+        piece = _strip_marks(piece)
+        lead = _LEADING_CODE_RE.match(piece)
         parts = [piece]
         if lead and not lead.group("code")[0].isdigit():
             # Cut before each lettered code: "C1.1 Analyser… C1.2 Concevoir…". Bare numbers are
             # left alone: in "1.1 Utiliser la version 2.3 Pro", 2.3 is not a compétence.
             cuts = [
                 m.start()
-                for m in _INLINE_CODE_RE.finditer(stripped)
+                for m in _INLINE_CODE_RE.finditer(piece)
                 if m.start() > 0 and not m.group("code")[0].isdigit()
             ]
-            bounds = [0, *cuts, len(stripped)]
-            parts = [stripped[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False)]
+            if cuts:
+                bounds = [0, *cuts, len(piece)]
+                parts = [piece[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False)]
         for part in parts:
             if ";" in part:
-                bits = [b.strip() for b in part.split(";") if b.strip()]
+                bits = [_strip_marks(b) for b in part.split(";")]
+                bits = [b for b in bits if b]
                 if len(bits) > 1 and all(_looks_like_item(b) for b in bits):
-                    out.extend(bits)
+                    items.extend(bits)
                     continue
-            out.append(part)
-    return out
-
-
-def _strip_marks(item: str) -> str:
-    previous = None
-    while previous != item:
-        previous = item
-        item = _BULLET_RE.sub("", item).strip()
-        item = _NUMBERING_RE.sub("", item).strip()
-    return item
+            items.append(part)
+    return items
 
 
 def _take_code(item: str) -> tuple[str, str]:
     match = _LEADING_CODE_RE.match(item)
     if match:
         return match.group("code"), item[match.end() :].strip()
-    match = _TRAILING_CODE_RE.search(item)
-    if match:
-        return match.group("code"), item[: match.start()].strip()
+    if item.endswith((")", "]", ").", ");", "),")):
+        match = _TRAILING_CODE_RE.search(item)
+        if match:
+            return match.group("code"), item[: match.start()].strip()
     return "", item
 
 
@@ -163,10 +165,9 @@ def split_competencies(raw: str) -> list[ProposedCompetency]:
     entries: list[tuple[str, str, bool]] = []  # (code, text, is_heading)
     pending_code = ""
     for line in html_to_lines(raw):
-        for piece in _split_line(line):
-            code, text = _take_code(_strip_marks(piece.strip()))
-            text = _tidy(text).strip(" ;,").strip()
-            text = re.sub(r"^[:\-–—]\s*", "", text)
+        for item in _items(line):
+            code, text = _take_code(item)
+            text = _LEADING_PUNCTUATION_RE.sub("", text.strip(" ;,"))
             if not _LETTER_RE.search(text):
                 if code:
                     pending_code = code
@@ -175,14 +176,16 @@ def split_competencies(raw: str) -> list[ProposedCompetency]:
                 code = pending_code
             pending_code = ""
             entries.append((code, text, text.endswith(":")))
+    # A heading only heads something when a compétence follows it somewhere below.
+    items_below = [False] * (len(entries) + 1)
+    for i in range(len(entries) - 1, -1, -1):
+        items_below[i] = items_below[i + 1] or not entries[i][2]
     proposals: list[ProposedCompetency] = []
     group = ""
     for i, (code, text, is_heading) in enumerate(entries):
-        followed = any(not heading for _, _, heading in entries[i + 1 :])
-        if is_heading and followed:
-            if _INTRO_RE.search(text) and not code:
-                continue
-            group = _tidy(f"{code} {text.rstrip(' :')}")[:500]
+        if is_heading and items_below[i + 1]:
+            if not _INTRO_RE.search(text) or code:
+                group = _tidy(f"{code} {text.rstrip(' :')}")[:500]
             continue
         proposals.append(ProposedCompetency(text=text, code=code[:40], group=group))
     return proposals
