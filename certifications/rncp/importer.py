@@ -231,6 +231,7 @@ def certification_data(
     warnings = list(fiche.warnings)
     title = inline_text(fiche.title)[:800] or fiche.number
     blocks, raws = _blocks(fiche, warnings)
+    certifiers = _certifiers(fiche, warnings)
     prerequisites = [html_to_text(fiche.prerequisites), html_to_text(fiche.validation_prerequisites)]
     status = fiche.state or _("état non précisé")
     if fiche.active is False:
@@ -280,7 +281,7 @@ def certification_data(
             "status": status,
         },
         "min_narrative_length": 300,
-        "certifiers": _certifiers(fiche, warnings),
+        "certifiers": certifiers,
         "blocks": blocks,
         "transversal_assessments": [],
     }

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from certifications.rncp.importer import (
     ACTION_PLURALS,
@@ -65,10 +66,12 @@ class Command(BaseCommand):
             raise CommandError(f"{file} refusé, rien n'a été importé. {exc}") from exc
 
         rate = report.fiches_read / report.elapsed if report.elapsed else 0
+        read = ngettext("%(n)s fiche lue", "%(n)s fiches lues", report.fiches_read)
+        selected = ngettext("%(n)s sélectionnée", "%(n)s sélectionnées", report.selected)
         self.stdout.write(
-            f"Flux RNCP {report.flux_version} : {_number(report.fiches_read)} fiches lues en "
+            f"Flux RNCP {report.flux_version} : {read % {'n': _number(report.fiches_read)}} en "
             f"{_number(report.elapsed, 1)} s ({_number(rate)} fiches/s), "
-            f"{_number(report.selected)} sélectionnées."
+            f"{selected % {'n': _number(report.selected)}}."
         )
         counts = report.counts
         self.stdout.write(
