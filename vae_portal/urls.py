@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("certifications/", include("certifications.urls")),
+    path("certifier/rncp/", include("certifications.rncp.urls")),
     path("dossiers/", include("dossiers.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,230 @@
+"""Certifier pages of the RNCP import, for every role."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from certifications.models import Certification, Certifier, RncpUpload
+from certifications.rncp import uploads
+from tests.certifications import rncp_samples as samples
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def _flux_file(content: str | None = None, name: str = "export_fiches_RNCP_V4_1.xml") -> SimpleUploadedFile:
+    content = content or samples.flux(samples.rncp35203(), samples.rncp41296())
+    return SimpleUploadedFile(name, content.encode(), content_type="text/xml")
+
+
+@pytest.fixture
+def upload(db):
+    return uploads.save_upload(_flux_file(), None)
+
+
+def _certifier_of(siret: str):
+    user = UserFactory()
+    certifier, _ = Certifier.objects.get_or_create(siret=siret, defaults={"legal_name": f"Organisme {siret}"})
+    certifier.staff.add(user)
+    return user
+
+
+@pytest.fixture
+def ircom_certifier(db):
+    return _certifier_of(samples.IRCOM["siret"])
+
+
+@pytest.fixture
+def other_certifier(db):
+    return _certifier_of("99988877700011")
+
+
+def _pages(upload):
+    return [
+        reverse("rncp:upload"),
+        reverse("rncp:file", args=[upload.pk]),
+        reverse("rncp:preview", args=[upload.pk, "RNCP41296"]),
+    ]
+
+
+def test_every_rncp_page_sends_an_anonymous_visitor_to_the_login_page(client, upload):
+    for url in [*_pages(upload), reverse("rncp:confirm", args=[upload.pk, "RNCP41296"])]:
+        response = client.post(url) if url.endswith("importer/") else client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("login")), url
+
+
+def test_a_candidate_finds_no_rncp_page(client, upload):
+    client.force_login(UserFactory())
+    for url in _pages(upload):
+        assert client.get(url).status_code == 404, url
+    assert client.post(reverse("rncp:confirm", args=[upload.pk, "RNCP41296"])).status_code == 404
+    assert client.post(reverse("rncp:upload"), {"file": _flux_file()}).status_code == 404
+    assert RncpUpload.objects.count() == 1
+    assert not Certification.objects.exists()
+
+
+def test_a_certifier_uploads_a_flux_and_sees_only_the_fiches_of_their_organisation(
+    client, ircom_certifier, media_root
+):
+    client.force_login(ircom_certifier)
+
+    response = client.post(reverse("rncp:upload"), {"file": _flux_file()})
+
+    saved = RncpUpload.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("rncp:file", args=[saved.pk])
+    assert (saved.fiche_count, saved.flux_version, saved.uploaded_by) == (2, "4.1", ircom_certifier)
+    assert saved.file.path.startswith(str(media_root))
+    page = client.get(response["Location"]).content.decode()
+    assert "RNCP41296" in page
+    assert "RNCP35203" not in page
+
+
+def test_a_broken_file_is_refused_at_upload_with_the_line_and_nothing_is_kept(
+    client, ircom_certifier, media_root
+):
+    client.force_login(ircom_certifier)
+    xml = samples.flux(samples.rncp41296())
+
+    response = client.post(reverse("rncp:upload"), {"file": _flux_file(xml[: len(xml) // 2])})
+
+    assert response.status_code == 200
+    assert "Fichier refusé" in response.content.decode()
+    assert "ligne" in response.content.decode()
+    assert not RncpUpload.objects.exists()
+    assert not list(media_root.rglob("*.xml"))
+
+
+def test_only_xml_and_zip_files_are_accepted(client, ircom_certifier):
+    client.force_login(ircom_certifier)
+    response = client.post(reverse("rncp:upload"), {"file": _flux_file(name="fiches.csv")})
+    assert "Seuls les fichiers .xml et .zip sont acceptés." in response.content.decode()
+
+
+def test_a_zipped_flux_can_be_uploaded(client, ircom_certifier, tmp_path):
+    client.force_login(ircom_certifier)
+    path = samples.write_zip(tmp_path, samples.flux(samples.rncp41296()))
+    with path.open("rb") as fh:
+        client.post(reverse("rncp:upload"), {"file": fh})
+    assert RncpUpload.objects.get().index[0]["code"] == "RNCP41296"
+
+
+def test_the_upload_page_lists_the_files_already_uploaded(client, ircom_certifier, upload):
+    client.force_login(ircom_certifier)
+    response = client.get(reverse("rncp:upload"))
+    assert upload.original_name in response.content.decode()
+    assert reverse("rncp:file", args=[upload.pk]) in response.content.decode()
+
+
+def test_a_certifier_of_another_organisation_is_refused_every_fiche_of_the_file(
+    client, other_certifier, upload
+):
+    client.force_login(other_certifier)
+
+    listing = client.get(reverse("rncp:file", args=[upload.pk]))
+    preview = client.get(reverse("rncp:preview", args=[upload.pk, "RNCP41296"]))
+    confirm = client.post(reverse("rncp:confirm", args=[upload.pk, "RNCP41296"]))
+
+    assert "Aucune fiche de ce fichier ne concerne vos organisations." in listing.content.decode()
+    assert (preview.status_code, confirm.status_code) == (404, 404)
+    assert not Certification.objects.exists()
+
+
+def test_the_preview_shows_blocs_and_proposed_competences_beside_the_current_version(
+    client, ircom_certifier, upload, reference_certifications
+):
+    client.force_login(ircom_certifier)
+
+    response = client.get(reverse("rncp:preview", args=[upload.pk, "RNCP41296"]))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Version actuelle (v1, publiée)" in page
+    assert "RNCP41296BC03" in page
+    assert "Communiquer à l’écrit et oralement en anglais professionnel" in page
+    assert page.count("identique") >= 4
+    assert "Confirmer : créer le brouillon" in page
+    assert not Certification.objects.filter(code="RNCP41296", version=2).exists()
+
+
+def test_the_preview_of_a_new_certification_says_version_1_will_be_created(client, ircom_certifier, upload):
+    client.force_login(ircom_certifier)
+    page = client.get(reverse("rncp:preview", args=[upload.pk, "RNCP41296"])).content.decode()
+    assert "l’import crée sa version 1" in page
+    assert "nouveau" in page
+
+
+def test_the_preview_reads_the_file_in_a_fixed_number_of_queries(
+    client, ircom_certifier, upload, reference_certifications, django_assert_max_num_queries
+):
+    client.force_login(ircom_certifier)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("rncp:preview", args=[upload.pk, "RNCP41296"])).status_code == 200
+
+
+def test_confirming_creates_the_draft_and_lands_on_its_editor_page(
+    client, ircom_certifier, upload, reference_certifications
+):
+    client.force_login(ircom_certifier)
+
+    response = client.post(reverse("rncp:confirm", args=[upload.pk, "RNCP41296"]), follow=False)
+
+    draft = Certification.objects.get(code="RNCP41296", version=2)
+    assert draft.status == "draft"
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:certifications_certification_change", args=[draft.pk])
+    assert draft.events.get().actor == ircom_certifier
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert messages == [
+        "Brouillon RNCP41296 v2 créé. Vérifiez le découpage des compétences et ajoutez les modalités "
+        "d'évaluation et les grilles critériées avant de publier."
+    ]
+
+
+def test_confirming_an_unchanged_fiche_changes_nothing_and_says_so(client, ircom_certifier, upload):
+    client.force_login(ircom_certifier)
+    url = reverse("rncp:confirm", args=[upload.pk, "RNCP41296"])
+    client.post(url)
+
+    response = client.post(url, follow=True)
+
+    assert Certification.objects.count() == 1
+    assert "Rien à importer" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("rncp:preview", args=[upload.pk, "RNCP41296"])
+
+
+def test_confirming_needs_a_post(client, ircom_certifier, upload):
+    client.force_login(ircom_certifier)
+    assert client.get(reverse("rncp:confirm", args=[upload.pk, "RNCP41296"])).status_code == 405
+
+
+def test_a_fiche_missing_from_the_file_is_not_found(client, ircom_certifier, upload):
+    client.force_login(ircom_certifier)
+    assert client.get(reverse("rncp:preview", args=[upload.pk, "RNCP99999"])).status_code == 404
+    assert client.get(reverse("rncp:file", args=[upload.pk + 1])).status_code == 404
+
+
+def test_an_admin_sees_every_fiche_searches_them_and_imports_any(client, upload):
+    client.force_login(UserFactory(admin=True))
+
+    listing = client.get(reverse("rncp:file", args=[upload.pk])).content.decode()
+    found = client.get(reverse("rncp:file", args=[upload.pk]), {"q": "alternatifs"}).content.decode()
+    response = client.post(reverse("rncp:confirm", args=[upload.pk, "RNCP35203"]))
+
+    assert "RNCP35203" in listing and "RNCP41296" in listing
+    assert "RNCP35203" in found and "RNCP41296" not in found
+    assert response.status_code == 302
+    assert Certification.objects.get().code == "RNCP35203"
+
+
+def test_uploaded_files_are_not_served_at_any_public_url(client, upload):
+    name = upload.file.name
+    assert client.get(f"/media/{name}").status_code in (302, 404)
+    assert client.get(f"/{name}").status_code in (302, 404)
