@@ -172,8 +172,7 @@ def _fiche(rng: random.Random, n: int, sirets: list[str]) -> str:
         level = rng.randint(3, 8)
         tag = "LIBELLE" if rng.random() < 0.8 else "INTITULE"
         parts.append(
-            f"<NOMENCLATURE_EUROPE><NIVEAU>NIV{level}</NIVEAU>"
-            f"<{tag}>Niveau {level}</{tag}></NOMENCLATURE_EUROPE>"
+            f"<NOMENCLATURE_EUROPE><NIVEAU>NIV{level}</NIVEAU><{tag}>Niveau {level}</{tag}></NOMENCLATURE_EUROPE>"
         )
     parts.append(
         _field(
@@ -182,9 +181,7 @@ def _fiche(rng: random.Random, n: int, sirets: list[str]) -> str:
         )
     )
     parts.append(
-        _field(
-            "DATE_DECISION", f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(2015, 2025)}"
-        )
+        _field("DATE_DECISION", f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(2015, 2025)}")
     )
     for tag, low, high in [
         ("ACTIVITES_VISEES", 1, 2),
@@ -202,9 +199,7 @@ def _fiche(rng: random.Random, n: int, sirets: list[str]) -> str:
     for route in ("FI", "CA", "FC", "CQ", "CL", "VAE"):
         open_route = rng.random() < (0.65 if route == "VAE" else 0.5)
         with_jury = open_route and (route == "VAE" or rng.random() < 0.2)
-        composition = (
-            _html_list(rng, [_sentence(rng, 3, 7) for _ in range(rng.randint(1, 2))]) if with_jury else ""
-        )
+        composition = _html_list(rng, [_sentence(rng, 3, 7) for _ in range(rng.randint(1, 2))]) if with_jury else ""
         parts.append(
             f"<SI_JURY_{route}>{_field('ACTIF', 'Oui' if open_route else 'Non')}"
             f"{_field('COMPOSITION', composition) if composition else ''}</SI_JURY_{route}>"
@@ -221,8 +216,7 @@ def _fiche(rng: random.Random, n: int, sirets: list[str]) -> str:
     ]:
         if count:
             inner = "".join(
-                f"<{item}><CODE>{make()}</CODE><LIBELLE>{_sentence(rng, 0, 2)}</LIBELLE></{item}>"
-                for _ in range(count)
+                f"<{item}><CODE>{make()}</CODE><LIBELLE>{_sentence(rng, 0, 2)}</LIBELLE></{item}>" for _ in range(count)
             )
             parts.append(f"<{container}>{inner}</{container}>")
     certifiers = "".join(
@@ -272,9 +266,7 @@ def generate(path: Path, size_mb: float, seed: int = 7) -> tuple[int, int]:
     target = size_mb * 1e6
     written = fiches = 0
     with path.open("wb") as out:
-        written += out.write(
-            b'<?xml version="1.0" encoding="UTF-8"?>\n<FICHES>\n<VERSION_FLUX>4.1</VERSION_FLUX>\n'
-        )
+        written += out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n<FICHES>\n<VERSION_FLUX>4.1</VERSION_FLUX>\n')
         while written < target:
             written += out.write(_fiche(rng, fiches, sirets).encode())
             fiches += 1
@@ -360,10 +352,7 @@ def main() -> int:
         f"(fichier de {small_fiches} fiches : {small_peak:.0f} Mo)"
     )
     print(f"Import PostgreSQL : {figures['import_fiches_per_s']} fiches/s, pic mémoire {import_peak:.0f} Mo")
-    print(
-        f"Réimport du même fichier : {figures['reimport_fiches_per_s']} fiches/s, "
-        f"pic mémoire {again_peak:.0f} Mo"
-    )
+    print(f"Réimport du même fichier : {figures['reimport_fiches_per_s']} fiches/s, pic mémoire {again_peak:.0f} Mo")
     goals_met = figures["dry_run_fiches_per_s"] >= 2000 and figures["peak_mb"] <= 150
     print("Objectifs (≥ 2 000 fiches/s, ≤ 150 Mo) :", "atteints" if goals_met else "NON atteints")
     if options.json:

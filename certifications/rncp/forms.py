@@ -10,9 +10,7 @@ class RncpUploadForm(forms.Form):
             "Fichier XML (versions 4.1 ou 3.0) ou archive zip telle que publiée sur data.gouv.fr, "
             "par exemple export-fiches-rncp-v4-1-2026-01-15.zip."
         ),
-        validators=[
-            FileExtensionValidator(["xml", "zip"], _("Seuls les fichiers .xml et .zip sont acceptés."))
-        ],
+        validators=[FileExtensionValidator(["xml", "zip"], _("Seuls les fichiers .xml et .zip sont acceptés."))],
     )
 
 

@@ -128,9 +128,7 @@ class KnownCertifications:
         rows = Certification.objects.exclude(code="")
         if codes is not None:
             rows = rows.filter(code__in=list(codes))
-        for code, version, status, content_hash in rows.values_list(
-            "code", "version", "status", "rncp_content_hash"
-        ):
+        for code, version, status, content_hash in rows.values_list("code", "version", "status", "rncp_content_hash"):
             self._record(code, version, status, content_hash)
 
     def _record(self, code: str, version: int, status: str, content_hash: str) -> None:
@@ -158,8 +156,7 @@ def _certifiers(fiche: Fiche, warnings: list[str]) -> list[dict[str, str]]:
         siret = c.siret if len(c.siret) == 14 and c.siret.isdigit() else ""
         if c.siret and not siret:
             warnings.append(
-                _("SIRET illisible %(siret)r pour « %(name)s » : ignoré.")
-                % {"siret": c.siret, "name": c.name}
+                _("SIRET illisible %(siret)r pour « %(name)s » : ignoré.") % {"siret": c.siret, "name": c.name}
             )
         name = inline_text(c.name) or inline_text(c.commercial_name) or siret
         if not name:
@@ -185,8 +182,7 @@ def _blocks(fiche: Fiche, warnings: list[str]) -> tuple[list[dict[str, Any]], li
         if bloc.code and bloc.code in seen:
             if seen[bloc.code] == content:
                 warnings.append(
-                    _("Le bloc %(code)s figure deux fois à l'identique : gardé une fois.")
-                    % {"code": bloc.code}
+                    _("Le bloc %(code)s figure deux fois à l'identique : gardé une fois.") % {"code": bloc.code}
                 )
                 continue
             warnings.append(
@@ -223,9 +219,7 @@ def _blocks(fiche: Fiche, warnings: list[str]) -> tuple[list[dict[str, Any]], li
     return blocks, raws
 
 
-def certification_data(
-    fiche: Fiche, flux_version: str = ""
-) -> tuple[dict[str, Any], list[tuple[str, str]], list[str]]:
+def certification_data(fiche: Fiche, flux_version: str = "") -> tuple[dict[str, Any], list[tuple[str, str]], list[str]]:
     """The fiche in the exchange format (docs/referential-format.md), the raw texts of its blocs
     in order, and the warnings met on the way."""
     warnings = list(fiche.warnings)
@@ -334,8 +328,7 @@ def plan_fiche(
     if entry and entry["draft"] is not None:
         return _skip(
             "draft_in_progress",
-            _("version %(v)s ; publiez-la ou supprimez-la avant de réimporter la fiche")
-            % {"v": entry["draft"]},
+            _("version %(v)s ; publiez-la ou supprimez-la avant de réimporter la fiche") % {"v": entry["draft"]},
             previous=previous,
         )
     data, raws, warnings = certification_data(fiche, flux_version)

@@ -220,8 +220,7 @@ class FluxReader:
         def start_root(tag: str, attrs: dict[str, str]) -> None:
             if tag != ROOT_TAG:
                 raise RncpFormatError(
-                    f"Ce fichier n'est pas un flux RNCP : l'élément racine est <{tag}>, "
-                    f"<{ROOT_TAG}> est attendu.",
+                    f"Ce fichier n'est pas un flux RNCP : l'élément racine est <{tag}>, <{ROOT_TAG}> est attendu.",
                     *position(),
                 )
             root.append(builder.start(tag, attrs))
@@ -235,9 +234,7 @@ class FluxReader:
                 return
             if tag == "FICHE":
                 if self.version is None:
-                    raise RncpFormatError(
-                        "VERSION_FLUX manquant : il doit précéder la première fiche.", *position()
-                    )
+                    raise RncpFormatError("VERSION_FLUX manquant : il doit précéder la première fiche.", *position())
                 ready.append((element, parser.CurrentLineNumber))
             elif tag == "VERSION_FLUX":
                 version = (element.text or "").strip()
@@ -349,9 +346,7 @@ def _date(value: str, what: str, warnings: list[str]) -> dt.date | None:
         return None
     match = _DATE_RE.match(value)
     if match:
-        day, month, year = (
-            match.group("d1", "m1", "y1") if match.group("d1") else match.group("d2", "m2", "y2")
-        )
+        day, month, year = match.group("d1", "m1", "y1") if match.group("d1") else match.group("d2", "m2", "y2")
         try:
             return dt.date(int(year), int(month), int(day))
         except ValueError:
@@ -431,9 +426,7 @@ def fiche_from_element(element: Element, line: int = 0) -> Fiche:
             )
         )
     blocs = []
-    for node in (
-        parts["BLOCS_COMPETENCES"].iterfind("BLOC_COMPETENCES") if "BLOCS_COMPETENCES" in parts else ()
-    ):
+    for node in parts["BLOCS_COMPETENCES"].iterfind("BLOC_COMPETENCES") if "BLOCS_COMPETENCES" in parts else ():
         fields = _children(node)
         blocs.append(
             RncpBloc(

@@ -23,9 +23,7 @@ import re
 from dataclasses import dataclass
 
 # Tags after which a new line starts (closing or opening: <p>…</p><p>…</p>, <br>, <li>…).
-_BLOCK_TAGS = (
-    "address|article|blockquote|br|dd|div|dl|dt|h[1-6]|hr|li|ol|p|pre|section|table|tbody|td|th|thead|tr|ul"
-)
+_BLOCK_TAGS = "address|article|blockquote|br|dd|div|dl|dt|h[1-6]|hr|li|ol|p|pre|section|table|tbody|td|th|thead|tr|ul"
 _BLOCK_TAG_RE = re.compile(rf"<\s*/?\s*(?:{_BLOCK_TAGS})\b[^>]*>", re.IGNORECASE)
 _ANY_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9:-]*\b[^>]*>|<!--.*?-->", re.DOTALL)
 # Spaces that word processors and the register's editor leave in texts.
@@ -131,9 +129,7 @@ def _items(line: str) -> list[str]:
             # Cut before each lettered code: "C1.1 Analyser… C1.2 Concevoir…". Bare numbers are
             # left alone: in "1.1 Utiliser la version 2.3 Pro", 2.3 is not a compétence.
             cuts = [
-                m.start()
-                for m in _INLINE_CODE_RE.finditer(piece)
-                if m.start() > 0 and not m.group("code")[0].isdigit()
+                m.start() for m in _INLINE_CODE_RE.finditer(piece) if m.start() > 0 and not m.group("code")[0].isdigit()
             ]
             if cuts:
                 bounds = [0, *cuts, len(piece)]

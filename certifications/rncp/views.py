@@ -2,6 +2,8 @@
 
 Access: staff of a certifier organisation or superusers (404 for anyone else); a certifier
 sees and imports only the fiches bearing one of their organisations' SIRETs (404 otherwise).
+As on every page of the portal, the HTTP method is checked first: a read-only page answers POST
+with 405, and the confirmation answers GET with 405, whoever asks.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from certifications.models import Certification, RncpUpload
 from certifications.rncp import preview, uploads
@@ -81,6 +83,7 @@ def upload(request):
     return render(request, "certifications/rncp/upload.html", {"form": form, "uploads": recent})
 
 
+@require_GET
 @_rncp_access
 def upload_detail(request, pk: int):
     upload = get_object_or_404(RncpUpload, pk=pk)
@@ -106,6 +109,7 @@ def upload_detail(request, pk: int):
     )
 
 
+@require_GET
 @_rncp_access
 def fiche_preview(request, pk: int, code: str):
     upload, entry, sirets = _fiche_in_scope(request, pk, code)

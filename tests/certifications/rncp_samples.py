@@ -1,4 +1,3 @@
-# ruff: noqa: E501 (the seed texts are quoted whole, one compétence per literal)
 """RNCP XML flux samples, written the way France Compétences writes them (../shared/RNCP_EXPORT.md).
 
 ``fiche(...)`` builds one ``<FICHE>``; text fields hold HTML escaped as the register does
@@ -154,7 +153,9 @@ def fiche(
 
 def flux(*fiches: str, version: str = "4.1", root: str = "FICHES") -> str:
     body = "\n".join(fiches)
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n<{root}>\n<VERSION_FLUX>{version}</VERSION_FLUX>\n{body}\n</{root}>\n'
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<{root}>\n<VERSION_FLUX>{version}</VERSION_FLUX>\n{body}\n</{root}>\n'
+    )
 
 
 def write(tmp_path: Path, content: str, name: str = "flux.xml") -> Path:
@@ -186,8 +187,7 @@ _35203_BC01 = [
     "dispositifs, des besoins et des acteurs",
 ]
 _35203_BC02 = [
-    "Faire émerger les axes d’utilité sociale du projet afin d’être en accord avec les besoins de la population "
-    "cible",
+    "Faire émerger les axes d’utilité sociale du projet afin d’être en accord avec les besoins de la population cible",
     "Mettre en œuvre le projet de manière congruente afin de prendre en compte aux besoins sociaux du territoire "
     "et la vision stratégique de l’organisation",
     "Suivre la planification du projet et l’assignation des ressources dans un souci d’efficience",

@@ -167,9 +167,7 @@ def test_a_fiche_listed_twice_in_one_file_is_imported_once(tmp_path):
 
 
 def test_only_vae_skips_fiches_not_open_to_vae(tmp_path):
-    report = _import(
-        tmp_path, samples.fiche("RNCP10001", vae="Non"), samples.fiche("RNCP10002"), only_vae=True
-    )
+    report = _import(tmp_path, samples.fiche("RNCP10001", vae="Non"), samples.fiche("RNCP10002"), only_vae=True)
 
     assert report.counts == {"skipped": 1, "created": 1}
     assert report.skip_reasons == {"not_open_to_vae": 1}
@@ -195,9 +193,7 @@ def test_an_inactive_fiche_is_skipped_unless_asked_for_by_its_code(tmp_path):
 
 
 def test_codes_select_fiches_and_those_missing_are_reported(tmp_path):
-    report = _import(
-        tmp_path, samples.fiche("RNCP10001"), samples.fiche("RNCP10002"), codes=["RNCP10002", "RNCP10003"]
-    )
+    report = _import(tmp_path, samples.fiche("RNCP10001"), samples.fiche("RNCP10002"), codes=["RNCP10002", "RNCP10003"])
 
     assert report.fiches_read == 2
     assert report.counts == {"created": 1}
@@ -205,9 +201,7 @@ def test_codes_select_fiches_and_those_missing_are_reported(tmp_path):
 
 
 def test_a_certifier_only_imports_the_fiches_bearing_one_of_their_sirets(tmp_path):
-    report = _import(
-        tmp_path, samples.rncp35203(), samples.rncp41296(), allowed_sirets={samples.IRCOM["siret"]}
-    )
+    report = _import(tmp_path, samples.rncp35203(), samples.rncp41296(), allowed_sirets={samples.IRCOM["siret"]})
 
     assert report.counts == {"created": 1, "skipped": 1}
     assert report.skip_reasons == {"not_yours": 1}
@@ -228,9 +222,7 @@ def test_the_replacement_chain_is_kept_both_ways(tmp_path):
 
 
 def test_an_rs_fiche_without_blocs_imports_as_a_draft_without_blocs(tmp_path):
-    report = _import(
-        tmp_path, samples.fiche("RS5000", "Habilitation", blocs=[], level=None, level_label=None)
-    )
+    report = _import(tmp_path, samples.fiche("RS5000", "Habilitation", blocs=[], level=None, level_label=None))
 
     assert report.counts == {"created": 1}
     cert = Certification.objects.get(code="RS5000")
@@ -281,10 +273,7 @@ def test_entities_cdata_nbsp_and_curly_quotes_reach_the_draft_clean(tmp_path):
                 samples.bloc(
                     "RNCP90001BC01",
                     "Accueillir l’usager",
-                    Raw(
-                        "<![CDATA[<p>C1.1 Accueillir&nbsp;l’usager « en difficulté »</p>"
-                        "<p>C1.2 Orienter</p>]]>"
-                    ),
+                    Raw("<![CDATA[<p>C1.1 Accueillir&nbsp;l’usager « en difficulté »</p><p>C1.2 Orienter</p>]]>"),
                 )
             ],
         ),

@@ -141,9 +141,7 @@ def test_entities_cdata_and_html_left_as_xml_elements_are_all_read():
 
 
 def test_a_version_30_fiche_reads_its_vae_flag_and_jury_the_old_way():
-    old = samples.fiche(
-        vae=None, extra="<SI_JURY_VAE>Oui</SI_JURY_VAE><JURY_VAE>Deux professionnels</JURY_VAE>"
-    )
+    old = samples.fiche(vae=None, extra="<SI_JURY_VAE>Oui</SI_JURY_VAE><JURY_VAE>Deux professionnels</JURY_VAE>")
     (fiche,) = _read(samples.flux(old, version="3.0"))
     assert (fiche.open_to_vae, fiche.vae_jury_composition) == (True, "Deux professionnels")
 

@@ -72,12 +72,8 @@ def test_html_structure_cuts_the_list_into_competences(raw, expected):
             ["Analyser", "Concevoir", "Piloter"],
             id="dashes-without-space",
         ),
-        pytest.param(
-            "• Analyser<br>· Concevoir<br>▪ Piloter", ["Analyser", "Concevoir", "Piloter"], id="bullets"
-        ),
-        pytest.param(
-            "<p>  • Analyser</p><p>  • Concevoir</p>", ["Analyser", "Concevoir"], id="indented-bullets"
-        ),
+        pytest.param("• Analyser<br>· Concevoir<br>▪ Piloter", ["Analyser", "Concevoir", "Piloter"], id="bullets"),
+        pytest.param("<p>  • Analyser</p><p>  • Concevoir</p>", ["Analyser", "Concevoir"], id="indented-bullets"),
         pytest.param(
             "➢ Analyser<br>✓ Concevoir<br>* Piloter",
             ["Analyser", "Concevoir", "Piloter"],
@@ -86,9 +82,7 @@ def test_html_structure_cuts_the_list_into_competences(raw, expected):
         pytest.param(
             "o Analyser les besoins<br>o Concevoir", ["Analyser les besoins", "Concevoir"], id="word-o-bullet"
         ),
-        pytest.param(
-            "• Analyser • Concevoir • Piloter", ["Analyser", "Concevoir", "Piloter"], id="inline-bullets"
-        ),
+        pytest.param("• Analyser • Concevoir • Piloter", ["Analyser", "Concevoir", "Piloter"], id="inline-bullets"),
         pytest.param("1 - Analyser<br>2 - Concevoir", ["Analyser", "Concevoir"], id="numbered-dash"),
         pytest.param(
             "1. Analyser<br>2. Concevoir<br>10. Piloter",
@@ -101,9 +95,7 @@ def test_html_structure_cuts_the_list_into_competences(raw, expected):
             id="numbered-paren-degree",
         ),
         pytest.param("a) Analyser<br>b) Concevoir", ["Analyser", "Concevoir"], id="lettered"),
-        pytest.param(
-            "I - Analyser<br>II - Concevoir<br>IV. Piloter", ["Analyser", "Concevoir", "Piloter"], id="roman"
-        ),
+        pytest.param("I - Analyser<br>II - Concevoir<br>IV. Piloter", ["Analyser", "Concevoir", "Piloter"], id="roman"),
         pytest.param("- 1. Analyser", ["Analyser"], id="bullet-then-number"),
     ],
 )
@@ -133,12 +125,8 @@ def test_bullets_and_numbering_are_removed(raw, expected):
             [("C1-1.1", "Repérer"), ("C1-2.6", "Animer")],
             id="referential-004-codes",
         ),
-        pytest.param(
-            "(C3.2) Négocier<br>[C3.3] Former", [("C3.2", "Négocier"), ("C3.3", "Former")], id="bracketed"
-        ),
-        pytest.param(
-            "Négocier les ressources (C3.2)", [("C3.2", "Négocier les ressources")], id="trailing-code"
-        ),
+        pytest.param("(C3.2) Négocier<br>[C3.3] Former", [("C3.2", "Négocier"), ("C3.3", "Former")], id="bracketed"),
+        pytest.param("Négocier les ressources (C3.2)", [("C3.2", "Négocier les ressources")], id="trailing-code"),
         pytest.param(
             "C1.1<br>Analyser les besoins<br>C1.2<br>Concevoir",
             [("C1.1", "Analyser les besoins"), ("C1.2", "Concevoir")],
@@ -165,9 +153,7 @@ def test_bullets_and_numbering_are_removed(raw, expected):
             id="numbers-inside-text-stay",
         ),
         pytest.param("- C1.1 Analyser", [("C1.1", "Analyser")], id="bullet-then-code"),
-        pytest.param(
-            "CAP 2 ans d’expérience exigés", [("", "CAP 2 ans d’expérience exigés")], id="not-a-code"
-        ),
+        pytest.param("CAP 2 ans d’expérience exigés", [("", "CAP 2 ans d’expérience exigés")], id="not-a-code"),
     ],
 )
 def test_codes_are_kept_apart_from_the_text(raw, expected):

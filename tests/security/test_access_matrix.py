@@ -71,6 +71,10 @@ PROOF = lambda w: {"pk": w.dossier.pk, "proof_pk": w.objects["proof"].pk}  # noq
 FROZEN = only({"owner"}, outcome="403")
 # A read-only page: POST is a 405 for anyone logged in (the method is checked first).
 READ_ONLY = logged_in("405")
+RNCP_PAGES = only({"certifier", "other_certifier", "admin"})
+RNCP_FICHE = only({"certifier", "admin"})
+RNCP_FILE = lambda w: {"pk": w.objects["rncp_upload"].pk}  # noqa: E731
+RNCP_FICHE_KWARGS = lambda w: {"pk": w.objects["rncp_upload"].pk, "code": "RNCP90001"}  # noqa: E731
 
 ACCESS: dict[str, Rule] = {
     # Public pages.
@@ -124,6 +128,11 @@ ACCESS: dict[str, Rule] = {
     "dossiers:proof_edit": Rule(get=FROZEN, kwargs=PROOF),
     "dossiers:proof_delete": Rule(get=FROZEN, kwargs=PROOF),
     "dossiers:proof_download": Rule(get=OWNER, post=READ_ONLY, kwargs=PROOF),
+    # RNCP import: certifier staff and admins; a fiche only for its certifier's staff.
+    "rncp:upload": Rule(get=RNCP_PAGES),
+    "rncp:file": Rule(get=RNCP_PAGES, post=READ_ONLY, kwargs=RNCP_FILE),
+    "rncp:preview": Rule(get=RNCP_FICHE, post=READ_ONLY, kwargs=RNCP_FICHE_KWARGS),
+    "rncp:confirm": Rule(get=logged_in("405"), post=RNCP_FICHE, kwargs=RNCP_FICHE_KWARGS),
 }
 
 

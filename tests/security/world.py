@@ -10,7 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from certifications.rncp.uploads import save_upload
 from dossiers.enums import DossierStatus as S
+from tests.certifications import rncp_samples
 from tests.factories import CertifierFactory, UserFactory, dossier_in_state, make_certification
 
 ROLES = [
@@ -55,4 +59,8 @@ def build_world() -> World:
     world.objects["competency"] = dossier.targeted_competencies().first()
     world.objects["proof"] = dossier.proofs.first()
     world.objects["block"] = dossier.targeted_blocks().first()
+    # An uploaded RNCP flux holding one fiche of the certifier's organisation.
+    fiche = rncp_samples.fiche("RNCP90001", certifiers=[{"name": org.legal_name, "siret": org.siret}])
+    flux = SimpleUploadedFile("flux.xml", rncp_samples.flux(fiche).encode())
+    world.objects["rncp_upload"] = save_upload(flux, users["admin"])
     return world

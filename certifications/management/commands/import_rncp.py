@@ -35,9 +35,7 @@ class Command(BaseCommand):
             metavar="CODE",
             help="n'importer que ces fiches (RNCP35203 RS5000…) ; une fiche inactive nommée ici est importée",
         )
-        parser.add_argument(
-            "--only-vae", action="store_true", help="ignorer les fiches non ouvertes à la VAE"
-        )
+        parser.add_argument("--only-vae", action="store_true", help="ignorer les fiches non ouvertes à la VAE")
         parser.add_argument("--dry-run", action="store_true", help="simuler : ne rien enregistrer")
 
     def handle(self, *args, file, codes, only_vae, dry_run, verbosity, **options):
