@@ -31,7 +31,7 @@ from xml.parsers import expat
 
 ROOT_TAG = "FICHES"
 SUPPORTED_VERSIONS = ("4.1", "3.0")
-CHUNK_SIZE = 1 << 20
+CHUNK_SIZE = 256 * 1024
 
 _EXPAT_MESSAGES_FR = {
     expat.errors.XML_ERROR_NO_ELEMENTS: "fin de fichier inattendue : le fichier semble tronqué",
@@ -112,9 +112,7 @@ class Fiche:
     replaced_by: tuple[str, ...] = ()  # NOUVELLES_CERTIFICATIONS
     prerequisites: str = ""
     validation_prerequisites: str = ""
-    # Not part of the content: where the fiche ends in the file (its </FICHE> line), and what
-    # could not be read.
-    line: int = 0
+    # Not part of the content: what could not be read.
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -202,8 +200,8 @@ class FluxReader:
     def _parse(self, stream: IO[bytes]) -> Iterator[Fiche]:
         parser = expat.ParserCreate()
         builder = TreeBuilder()
-        ready: list[tuple[Element, int]] = []
         root: list[Element] = []
+        depth = [0]
         # The last two chunks read, to turn expat's byte columns into character columns.
         window = {"start": 0, "data": b"", "last": b"", "fed": 0}
 
@@ -217,26 +215,26 @@ class FluxReader:
         def position() -> tuple[int, int]:
             return parser.CurrentLineNumber, column(parser.CurrentByteIndex, parser.CurrentColumnNumber)
 
-        def start_root(tag: str, attrs: dict[str, str]) -> None:
-            if tag != ROOT_TAG:
+        # Until VERSION_FLUX is read, Python handlers check the root and the version where they
+        # stand. Then every element goes straight to the C tree builder (no Python call per
+        # element), and the fiches are collected between chunks.
+        def start(tag: str, attrs: dict[str, str]) -> None:
+            depth[0] += 1
+            if depth[0] == 1 and tag != ROOT_TAG:
                 raise RncpFormatError(
                     f"Ce fichier n'est pas un flux RNCP : l'élément racine est <{tag}>, <{ROOT_TAG}> est attendu.",
                     *position(),
                 )
-            root.append(builder.start(tag, attrs))
-            # Below the root, starts go straight to the C tree builder: no Python call for each.
-            parser.StartElementHandler = builder.start
+            if depth[0] == 2 and tag == "FICHE":
+                raise RncpFormatError("VERSION_FLUX manquant : il doit précéder la première fiche.", *position())
+            element = builder.start(tag, attrs)
+            if depth[0] == 1:
+                root.append(element)
 
         def end(tag: str) -> None:
             element = builder.end(tag)
-            # A child of the root ends when it is the root's only child (the others were dropped).
-            if len(root[0]) != 1 or root[0][0] is not element:
-                return
-            if tag == "FICHE":
-                if self.version is None:
-                    raise RncpFormatError("VERSION_FLUX manquant : il doit précéder la première fiche.", *position())
-                ready.append((element, parser.CurrentLineNumber))
-            elif tag == "VERSION_FLUX":
+            depth[0] -= 1
+            if depth[0] == 1 and tag == "VERSION_FLUX":
                 version = (element.text or "").strip()
                 if version not in SUPPORTED_VERSIONS:
                     raise RncpFormatError(
@@ -245,8 +243,8 @@ class FluxReader:
                         *position(),
                     )
                 self.version = version
-            # Drop it from the root: a fiche stays alive in ``ready`` only until it is read.
-            del root[0][:]
+                parser.StartElementHandler = builder.start
+                parser.EndElementHandler = builder.end
 
         def skipped_entity(name: str, is_parameter_entity: bool) -> None:
             # An HTML entity the producer did not declare (&eacute;): read it as HTML would.
@@ -263,7 +261,7 @@ class FluxReader:
 
         parser.buffer_text = True
         parser.buffer_size = 1 << 16
-        parser.StartElementHandler = start_root
+        parser.StartElementHandler = start
         parser.EndElementHandler = end
         parser.CharacterDataHandler = builder.data
         parser.SkippedEntityHandler = skipped_entity
@@ -284,11 +282,18 @@ class FluxReader:
                     window["last"] = chunk
                     window["fed"] += len(chunk)
                 parser.Parse(chunk, not chunk)
-                for element, line in ready:
-                    self.fiche_count += 1
-                    yield fiche_from_element(element, line)
-                    element.clear()
-                ready.clear()
+                if root:
+                    # Every child of the root but the last is complete; at the end, all are.
+                    children = root[0]
+                    done = len(children) if not chunk else len(children) - 1
+                    if done > 0:
+                        elements = children[:done]
+                        del children[:done]  # memory stays flat: the root keeps nothing read
+                        for element in elements:
+                            if element.tag == "FICHE":
+                                self.fiche_count += 1
+                                yield fiche_from_element(element)
+                            element.clear()
                 if not chunk:
                     break
         except expat.ExpatError as exc:
@@ -407,7 +412,7 @@ def _level(nomenclature: Element | None, warnings: list[str]) -> tuple[int | Non
     return None, label
 
 
-def fiche_from_element(element: Element, line: int = 0) -> Fiche:
+def fiche_from_element(element: Element) -> Fiche:
     """Read the fields of one ``<FICHE>`` element (direct children only: nested elements such as
     CORRESPONDANCES also hold NUMERO_FICHE or BLOC_COMPETENCES that are not this fiche's)."""
     parts = _children(element)
@@ -460,6 +465,5 @@ def fiche_from_element(element: Element, line: int = 0) -> Fiche:
         replaced_by=_fiche_codes(parts.get("NOUVELLES_CERTIFICATIONS")),
         prerequisites=_markup(parts.get("PREREQUIS_ENTREE_FORMATION")),
         validation_prerequisites=_markup(parts.get("PREREQUIS_VALIDATION_CERTIFICATION")),
-        line=line,
         warnings=warnings,
     )

@@ -173,13 +173,10 @@ def test_a_bloc_code_given_twice_is_read_twice():
     assert fiche.blocs == (RncpBloc("RNCP90001BC01", "Accueillir", "<p>Accueillir</p>"),) * 2
 
 
-def test_the_reader_tells_the_version_the_count_and_where_each_fiche_ends():
-    xml = samples.flux(samples.fiche("RNCP1"), samples.fiche("RNCP2"))
-    reader = FluxReader(io.BytesIO(xml.encode()))
-    fiches = list(reader)
+def test_the_reader_tells_the_version_and_the_count():
+    reader = FluxReader(io.BytesIO(samples.flux(samples.fiche("RNCP10001"), samples.fiche("RNCP10002")).encode()))
+    assert [f.number for f in reader] == ["RNCP10001", "RNCP10002"]
     assert (reader.version, reader.fiche_count) == ("4.1", 2)
-    closing_lines = [i for i, line in enumerate(xml.splitlines(), start=1) if line == "</FICHE>"]
-    assert [f.line for f in fiches] == closing_lines
 
 
 def test_a_zipped_flux_reads_like_the_plain_one(tmp_path):
@@ -198,7 +195,6 @@ def test_the_content_hash_changes_with_the_content_not_with_the_position():
     first = _one(samples.rncp35203())
     moved = _read(samples.flux(samples.fiche("RNCP1"), samples.rncp35203()))[1]
     edited = _one(samples.rncp35203().replace("Délimiter le territoire", "Délimiter un territoire"))
-    assert moved.line != first.line
     assert moved.content_hash() == first.content_hash()
     assert edited.content_hash() != first.content_hash()
 
