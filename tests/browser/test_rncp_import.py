@@ -1,0 +1,43 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from certifications.models import Certification, Certifier
+from tests.certifications import rncp_samples as samples
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_certifier_uploads_the_flux_compares_their_fiche_and_confirms_a_draft(
+    page, reference_certifications, tmp_path
+):
+    # Staff of IRCOM; also admin staff, since the draft opens in the admin until the editor exists.
+    user = UserFactory(email="certificateur@ircom.example", is_staff=True, is_superuser=True)
+    Certifier.objects.get(siret=samples.IRCOM["siret"]).staff.add(user)
+    flux = samples.write_zip(tmp_path, samples.flux(samples.rncp35203(), samples.rncp41296()))
+
+    page.goto("/accounts/login/?next=/certifier/rncp/")
+    page.get_by_label("Adresse e-mail").fill("certificateur@ircom.example")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Importer une certification depuis le RNCP")
+    page.get_by_label("Flux RNCP de France Compétences").set_input_files(str(flux))
+    page.get_by_role("button", name="Déposer et lire le fichier").click()
+    expect(page.get_by_text("Fichier déposé : 2 fiches lues (flux 4.1).")).to_be_visible()
+
+    page.get_by_label("Rechercher une fiche").fill("RNCP41296")
+    page.get_by_role("button", name="Rechercher").click()
+    page.get_by_role("link", name="Aperçu").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Manager en organisation de solidarité")
+    expect(page.get_by_text("Version actuelle (v1, publiée)")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("RNCP41296BC03"))).to_be_visible()
+    page.get_by_role("button", name="Confirmer : créer le brouillon").click()
+
+    expect(page.get_by_text(re.compile("Brouillon RNCP41296 v2 créé"))).to_be_visible()
+    draft = Certification.objects.get(code="RNCP41296", version=2)
+    assert page.url.endswith(f"/admin/certifications/certification/{draft.pk}/change/")
+    assert draft.status == "draft"
