@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -63,7 +63,7 @@ SKIP_REASONS = {
     "inactive": gettext_lazy("fiche inactive au RNCP (importée seulement si son code est demandé)"),
     "draft_in_progress": gettext_lazy("un brouillon de cette certification est déjà en cours"),
     "invalid": gettext_lazy("données refusées"),
-    "conflict": gettext_lazy("conflit avec une certification existante"),
+    "database": gettext_lazy("refusée par la base de données"),
 }
 MAX_KEPT_OUTCOMES = 500  # the report keeps counts for everything, details for the first ones
 
@@ -426,9 +426,10 @@ def import_fiches(
             else:
                 try:
                     certification = _write(fiche, plan, version, actor)
-                except IntegrityError as exc:
-                    outcome.action, outcome.reason_key = SKIPPED, "conflict"
-                    outcome.reason = f"{SKIP_REASONS['conflict']} : {exc}"
+                except (IntegrityError, DataError) as exc:
+                    # Confined to this fiche (its savepoint is rolled back): skip it, go on.
+                    outcome.action, outcome.reason_key = SKIPPED, "database"
+                    outcome.reason = f"{SKIP_REASONS['database']} : {exc}"
                 else:
                     outcome.certification_id, outcome.version = certification.pk, certification.version
                     known.add_draft(fiche.number, certification.version, plan.content_hash)

@@ -350,6 +350,28 @@ def test_a_fiche_with_an_unreadable_number_is_skipped_with_the_reason(tmp_path):
     assert report.outcomes[0].reason == "numéro de fiche illisible : 'FICHE-12'"
 
 
+def test_a_fiche_the_database_refuses_is_skipped_and_the_others_are_imported(tmp_path, monkeypatch):
+    from django.db import IntegrityError
+
+    from certifications.rncp import importer
+
+    real = importer.create_certification
+
+    def refuse_the_first(data, **kwargs):
+        if data["code"] == "RNCP10001":
+            real(data, **kwargs)  # writes, then fails: the savepoint must undo it
+            raise IntegrityError("doublon")
+        return real(data, **kwargs)
+
+    monkeypatch.setattr(importer, "create_certification", refuse_the_first)
+
+    report = _import(tmp_path, samples.fiche("RNCP10001"), samples.fiche("RNCP10002"))
+
+    assert report.counts == {"skipped": 1, "created": 1}
+    assert report.outcomes[0].reason == "refusée par la base de données : doublon"
+    assert list(Certification.objects.values_list("code", flat=True)) == ["RNCP10002"]
+
+
 # --- all or nothing -----------------------------------------------------------------------------
 
 
