@@ -4,12 +4,12 @@ real import into a throw-away PostgreSQL database, measuring each run's peak mem
 
     .venv/bin/python bench/rncp_import.py [--size-mb 100] [--keep FILE] [--json]
 
-Each run is a separate ``manage.py import_rncp`` process: its wall-clock time (Django start-up
-included) gives the fiches per second, and the kernel's peak resident set size of that process
-(``wait4``) gives the peak memory. The dry run is also timed on a file ten times smaller, to show
-that the peak does not grow with the file, and the real import is run twice (the second finds
-every fiche unchanged). PostgreSQL at 127.0.0.1:5432, user postgres, trust
-authentication (override with ``--pg``); the database is created and dropped by the bench.
+Each run is a separate process (the parser alone, then ``manage.py import_rncp``): its wall-clock
+time (Django start-up included) gives the fiches per second, and the kernel's peak resident set
+size of that process (``wait4``) gives the peak memory. The dry run is also timed on a file ten
+times smaller, to show that the peak does not grow with the file, and the real import is run
+twice (the second finds every fiche unchanged). PostgreSQL at 127.0.0.1:5432, user postgres,
+trust authentication (override with ``--pg``); the database is created and dropped by the bench.
 
 Goals (issue 7): parse ≥ 2,000 fiches/s, peak memory ≤ 150 MB whatever the file size.
 """
@@ -274,11 +274,20 @@ def generate(path: Path, size_mb: float, seed: int = 7) -> tuple[int, int]:
     return fiches, written
 
 
+PARSE_ONLY = (
+    "import sys\n"
+    "from certifications.rncp.parser import read_flux\n"
+    "print(sum(len(f.blocs) for f in read_flux(sys.argv[1])), 'blocs')\n"
+)
+
+
 def run(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Run a manage.py command; return (seconds, peak resident memory in MB, output)."""
+    """Run a manage.py command (or, for ``-c``, a script); return (seconds, peak resident memory
+    in MB, output)."""
     started = time.monotonic()
+    command = [sys.executable, *args] if args[0] == "-c" else [sys.executable, str(ROOT / "manage.py"), *args]
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), *args],
+        command,
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -288,7 +297,7 @@ def run(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.monotonic() - started
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"manage.py {' '.join(args)} a échoué :\n{output}")
+        raise SystemExit(f"{' '.join(command)} a échoué :\n{output}")
     return elapsed, usage.ru_maxrss / 1024, output
 
 
@@ -327,6 +336,7 @@ def main() -> int:
         psql(options.pg, f"CREATE DATABASE {database}")
         try:
             run(["migrate", "--noinput", "-v0"], env)
+            parse_time, parse_peak, _ = run(["-c", PARSE_ONLY, str(flux)], env)
             _, small_peak, _ = run(["import_rncp", str(small), "--dry-run"], env)
             dry_time, dry_peak, dry_output = run(["import_rncp", str(flux), "--dry-run"], env)
             import_time, import_peak, import_output = run(["import_rncp", str(flux)], env)
@@ -337,6 +347,8 @@ def main() -> int:
     figures = {
         "fiches": fiches,
         "file_mb": round(size / 1e6, 1),
+        "parse_fiches_per_s": round(fiches / parse_time),
+        "parse_peak_mb": round(parse_peak, 1),
         "dry_run_fiches_per_s": round(fiches / dry_time),
         "import_fiches_per_s": round(fiches / import_time),
         "reimport_fiches_per_s": round(fiches / again_time),
@@ -347,6 +359,7 @@ def main() -> int:
     }
     for title, output in [("--dry-run", dry_output), ("import", import_output), ("réimport", again_output)]:
         print(f"{title} :", output.strip().replace("\n", "\n    "))
+    print(f"Lecture seule (parser, sans Django) : {figures['parse_fiches_per_s']} fiches/s, pic {parse_peak:.0f} Mo")
     print(
         f"Simulation (--dry-run) : {figures['dry_run_fiches_per_s']} fiches/s, pic mémoire {dry_peak:.0f} Mo "
         f"(fichier de {small_fiches} fiches : {small_peak:.0f} Mo)"
