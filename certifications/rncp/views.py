@@ -13,7 +13,7 @@ from functools import wraps
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -54,7 +54,7 @@ def _rncp_access(view):
     return wrapper
 
 
-def _fiche_in_scope(request, pk: int, code: str):
+def _fiche_in_scope(request: HttpRequest, pk: int, code: str) -> tuple[RncpUpload, dict, set[str] | None]:
     """The upload, its index entry for ``code`` and the user's SIRETs; 404 outside their scope."""
     upload = get_object_or_404(RncpUpload, pk=pk)
     sirets = allowed_sirets(request.user)
@@ -65,7 +65,7 @@ def _fiche_in_scope(request, pk: int, code: str):
 
 
 @_rncp_access
-def upload(request):
+def upload(request: HttpRequest) -> HttpResponse:
     form = RncpUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -85,7 +85,7 @@ def upload(request):
 
 @require_GET
 @_rncp_access
-def upload_detail(request, pk: int):
+def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
     upload = get_object_or_404(RncpUpload, pk=pk)
     sirets = allowed_sirets(request.user)
     form = FicheSearchForm(request.GET or None)
@@ -111,7 +111,7 @@ def upload_detail(request, pk: int):
 
 @require_GET
 @_rncp_access
-def fiche_preview(request, pk: int, code: str):
+def fiche_preview(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     upload, entry, sirets = _fiche_in_scope(request, pk, code)
     fiche = uploads.read_fiche(upload, code)
     if fiche is None:
@@ -140,7 +140,7 @@ def fiche_preview(request, pk: int, code: str):
 
 @require_POST
 @_rncp_access
-def fiche_import(request, pk: int, code: str):
+def fiche_import(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     upload, _entry, sirets = _fiche_in_scope(request, pk, code)
     fiche = uploads.read_fiche(upload, code)
     if fiche is None:
