@@ -9,6 +9,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -22,6 +23,15 @@ certification_code_validator = RegexValidator(
     _("Le code doit être un code RNCP ou RS, par exemple RNCP35203 ou RS5000."),
 )
 siret_validator = RegexValidator(r"^\d{14}$", _("Le SIRET compte exactement 14 chiffres."))
+
+
+def validate_jury_rule(value) -> None:
+    from juries.composition import JuryRule, JuryRuleError  # the jury app owns the rule's meaning
+
+    try:
+        JuryRule.from_data(value)
+    except JuryRuleError as exc:
+        raise ValidationError(str(exc)) from exc
 
 
 class Certifier(models.Model):
@@ -91,6 +101,13 @@ class Certification(models.Model):
     requires_transversal = models.BooleanField(_("une épreuve transversale est requise pour le titre"), default=False)
     partial_validation = models.BooleanField(_("validation partielle par blocs possible"), default=True)
     jury_composition = models.TextField(_("composition du jury VAE"), blank=True)
+    jury_rule = models.JSONField(
+        _("règle de composition du jury"),
+        default=dict,
+        blank=True,
+        validators=[validate_jury_rule],
+        help_text=_("Rôles et nombres de membres exigés ; voir juries.composition."),
+    )
     prerequisites = models.TextField(_("prérequis"), blank=True)
     fees = models.TextField(_("tarifs"), blank=True)
     jury_place = models.TextField(_("lieu du jury"), blank=True)

@@ -28,6 +28,7 @@ from certifications.models import (
     RubricLevel,
     certification_code_validator,
 )
+from juries.composition import JuryRule, JuryRuleError
 
 FORMAT = "vae-portal-referential"
 FORMAT_VERSION = 1
@@ -119,6 +120,7 @@ def export_certification(cert: Certification) -> dict[str, Any]:
     data.update({name: getattr(cert, name) for name in BOOL_FIELDS})
     data.update({name: getattr(cert, name) for name in TEXT_FIELDS})
     data["min_narrative_length"] = cert.min_narrative_length
+    data["jury_rule"] = JuryRule.from_data(cert.jury_rule).to_data()
     data["certifiers"] = [
         {"name": c.legal_name, "siret": c.siret, "commercial_name": c.commercial_name, "website": c.website}
         for c in cert.certifiers.order_by("legal_name")
@@ -328,6 +330,10 @@ def read_certification(data: Any, path: str) -> dict[str, Any]:
             }
         )
     cert["certifiers"] = certifiers
+    try:
+        cert["jury_rule"] = JuryRule.from_data(r.data.get("jury_rule")).to_data()
+    except JuryRuleError as exc:
+        raise ReferentialFormatError(f"{path}.{exc}") from None
     blocks = []
     seen_orders: set[int] = set()
     for i, raw in enumerate(r.items("blocks")):
@@ -472,6 +478,7 @@ def create_certification(data: dict[str, Any], status: str | None = None) -> Cer
         level=data["level"],
         end_of_registration=data["end_of_registration"],
         min_narrative_length=data["min_narrative_length"],
+        jury_rule=data.get("jury_rule") or {},
         published_at=timezone.now() if status == CertificationStatus.PUBLISHED else None,
         replaces=Certification.objects.filter(code=data["replaces_code"]).order_by("-version").first()
         if data["replaces_code"]

@@ -1,0 +1,40 @@
+"""Pages of the jury app reached from outside the back office: the invitation link.
+
+(The jury members' own pages — sessions, scoring, deliberation — come with issue 6.)
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.views import PasswordResetConfirmView
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+
+
+class ActivateAccountForm(SetPasswordForm):
+    """Choosing a password activates an account created by a jury invitation."""
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.is_active = True
+        if commit:
+            user.save(update_fields=["password", "is_active"])
+        return user
+
+
+@method_decorator(login_not_required, name="dispatch")
+class AcceptInvitationView(PasswordResetConfirmView):
+    """The invitation link: a one-time token (Django's password-reset token, which dies once the
+    password is set), then the person is logged in."""
+
+    form_class = ActivateAccountForm
+    template_name = "juries/invitation.html"
+    post_reset_login = True
+    reset_url_token = "choisir-mot-de-passe"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Votre compte est activé. Bienvenue sur le portail VAE."))
+        return response
