@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "certifications",
     "dossiers",
     "juries",
+    "backoffice",
 ]
 
 MIDDLEWARE = [

@@ -9,5 +9,7 @@ urlpatterns = [
     path("certifications/", include("certifications.urls")),
     path("certifier/rncp/", include("certifications.rncp.urls")),
     path("dossiers/", include("dossiers.urls")),
+    path("certificateur/", include("backoffice.urls")),
+    path("jury/", include("juries.urls")),
     path("admin/", admin.site.urls),
 ]

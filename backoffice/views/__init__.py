@@ -1,0 +1,1 @@
+"""The certifier back office, one module per area: dashboard, referential, review, sessions."""

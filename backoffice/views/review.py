@@ -1,0 +1,259 @@
+"""Dossier review: the queue (filters, counts, pagination, CSV), a dossier's submitted snapshot
+read-only, its proofs and timeline, and the certifier's decisions through ``dossiers.services``."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import select_template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from backoffice import forms
+from backoffice.permissions import certifications_for, certifier_required, dossiers_for
+from backoffice.views.common import form_action
+from dossiers import services
+from dossiers.enums import SelfAssessment, SnapshotKind
+from dossiers.models import Dossier, Proof
+
+PAGE_SIZE = 25
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def filtered_dossiers(request):
+    """The user's dossiers filtered by the queue form (state excluded: the tabs count per state)."""
+    form = forms.QueueFilterForm(request.GET or None, certifications=certifications_for(request.user))
+    dossiers = dossiers_for(request.user).annotate(
+        submitted_at=Coalesce("validation_submitted_at", "feasibility_submitted_at")
+    )
+    status = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            for word in data["q"].split():
+                dossiers = dossiers.filter(
+                    Q(candidate__first_name__icontains=word)
+                    | Q(candidate__last_name__icontains=word)
+                    | Q(candidate__email__icontains=word)
+                )
+        if data["certification"]:
+            dossiers = dossiers.filter(certification=data["certification"])
+        if data["submitted_from"]:
+            dossiers = dossiers.filter(submitted_at__date__gte=data["submitted_from"])
+        if data["submitted_to"]:
+            dossiers = dossiers.filter(submitted_at__date__lte=data["submitted_to"])
+        status = data["status"]
+    return form, dossiers, status
+
+
+@certifier_required
+def queue(request):
+    form, dossiers, status = filtered_dossiers(request)
+    counts = dossiers.aggregate(
+        total=Count("pk"), **{s.value: Count("pk", filter=Q(status=s.value)) for s in forms.QUEUE_STATES}
+    )
+    if status:
+        dossiers = dossiers.filter(status=status)
+    dossiers = dossiers.select_related("candidate", "certification").order_by("submitted_at", "pk")
+    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    tab_params = params.copy()
+    tab_params.pop("status", None)
+    tabs = [(s, counts[s.value]) for s in forms.QUEUE_STATES]
+    context = {
+        "form": form,
+        "page": page,
+        "status": status,
+        "tabs": tabs,
+        "total": counts["total"],
+        "query": params.urlencode(),
+        "tab_query": tab_params.urlencode(),
+    }
+    return render(request, "backoffice/review/queue.html", context)
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    # A cell starting with = + - @ would run as a formula in a spreadsheet.
+    return "'" + text if text.startswith(CSV_FORMULA_START) else text
+
+
+def _date(value: dt.datetime | None) -> str:
+    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+@certifier_required
+def queue_export(request):
+    _form, dossiers, status = filtered_dossiers(request)
+    if status:
+        dossiers = dossiers.filter(status=status)
+    dossiers = dossiers.select_related("candidate", "certification").order_by("submitted_at", "pk")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="dossiers-{timezone.localdate().isoformat()}.csv"'
+    response.write("\ufeff")  # so that spreadsheets read the accents right
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Dossier"),
+            _("Nom"),
+            _("Prénom"),
+            _("E-mail"),
+            _("Code"),
+            _("Certification"),
+            _("Version"),
+            _("État"),
+            _("Recevabilité demandée le"),
+            _("Dossier de validation déposé le"),
+            _("Dernière modification"),
+        ]
+    )
+    for d in dossiers.iterator(chunk_size=500):
+        writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    d.pk,
+                    d.candidate.last_name,
+                    d.candidate.first_name,
+                    d.candidate.email,
+                    d.certification.code,
+                    d.certification.title,
+                    d.certification.version,
+                    d.get_status_display(),
+                    _date(d.feasibility_submitted_at),
+                    _date(d.validation_submitted_at),
+                    _date(d.updated_at),
+                )
+            ]
+        )
+    return response
+
+
+def _dossier(request, pk: int) -> Dossier:
+    return get_object_or_404(dossiers_for(request.user).select_related("candidate", "certification"), pk=pk)
+
+
+def _snapshot_view(snapshot, proofs: dict[int, Proof]) -> dict:
+    """The snapshot's content with each compétence's proofs and experiences resolved."""
+    content = snapshot.content
+    snap_proofs = {p["id"]: p for p in content.get("proofs", [])}
+    for p in snap_proofs.values():
+        current = proofs.get(p["id"])
+        p["available"] = current is not None and current.sha256 == p["sha256"]
+    experiences = {e["id"]: e for e in content.get("experiences", [])}
+    assessment_labels = dict(SelfAssessment.choices)
+    blocks = []
+    for block in content.get("blocks", []):
+        comps = []
+        for comp in block.get("competencies", []):
+            comps.append(
+                {
+                    **comp,
+                    "self_assessment_label": assessment_labels.get(comp.get("self_assessment"), ""),
+                    "proof_list": [snap_proofs[i] for i in comp.get("proofs", []) if i in snap_proofs],
+                    "experience_list": [experiences[i] for i in comp.get("experiences", []) if i in experiences],
+                }
+            )
+        blocks.append({**block, "competencies": comps})
+    sworn = content.get("sworn_statement_at")
+    return {
+        **content,
+        "blocks": blocks,
+        "proofs": list(snap_proofs.values()),
+        "sworn_at": dt.datetime.fromisoformat(sworn) if sworn else None,
+    }
+
+
+@certifier_required
+def dossier_detail(request, pk: int):
+    dossier = _dossier(request, pk)
+    snapshots = list(dossier.snapshots.order_by("-created_at", "-pk"))
+    chosen = request.GET.get("version")
+    snapshot = next((s for s in snapshots if str(s.pk) == chosen), snapshots[0] if snapshots else None)
+    proofs = {p.pk: p for p in dossier.proofs.all()}
+    context = {
+        "dossier": dossier,
+        "snapshots": snapshots,
+        "snapshot": snapshot,
+        "content": _snapshot_view(snapshot, proofs) if snapshot else None,
+        "is_validation": snapshot is not None and snapshot.kind == SnapshotKind.VALIDATION,
+        "transitions": dossier.transitions.select_related("actor").order_by("created_at", "pk"),
+        "convocations": dossier.convocations.select_related("session").order_by("-created_at"),
+        "feasibility_form": forms.FeasibilityDecisionForm(),
+        "validation_form": forms.ValidationReviewForm(),
+        "pdf_status_template": _pdf_status_template(),
+    }
+    return render(request, "backoffice/review/dossier.html", context)
+
+
+def _pdf_status_template() -> str:
+    """The documents app's status fragment when installed, else a plain note."""
+    return select_template(["documents/_status.html", "backoffice/review/_pdf_status.html"]).template.name
+
+
+@require_POST
+@certifier_required
+def decide_feasibility(request, pk: int):
+    dossier = _dossier(request, pk)
+    form = forms.FeasibilityDecisionForm(request.POST)
+    labels = dict(form.fields["decision"].choices)
+    return form_action(
+        request,
+        form,
+        lambda d: services.decide_feasibility(dossier, request.user, d["decision"], d["comment"]),
+        template="backoffice/review/decision.html",
+        context={"dossier": dossier, "heading": _("Décision de recevabilité")},
+        success_url=reverse("backoffice:dossier", args=[dossier.pk]),
+        success_message=_("Décision enregistrée : %(d)s. Le candidat en est averti par e-mail.")
+        % {"d": labels.get(request.POST.get("decision"), "")},
+    )
+
+
+@require_POST
+@certifier_required
+def review_validation(request, pk: int):
+    dossier = _dossier(request, pk)
+    form = forms.ValidationReviewForm(request.POST)
+    return form_action(
+        request,
+        form,
+        lambda d: services.review_validation(
+            dossier, request.user, d["decision"] == forms.ValidationReviewForm.COMPLETE, d["comment"]
+        ),
+        template="backoffice/review/decision.html",
+        context={"dossier": dossier, "heading": _("Examen du dossier de validation")},
+        success_url=reverse("backoffice:dossier", args=[dossier.pk]),
+        success_message=_("Examen enregistré. Le candidat en est averti par e-mail."),
+    )
+
+
+@certifier_required
+def proof_download(request, pk: int, proof_pk: int):
+    dossier = _dossier(request, pk)
+    proof = get_object_or_404(Proof, pk=proof_pk, dossier=dossier)
+    try:
+        handle = proof.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=proof.original_name, content_type=proof.content_type)
+
+
+@certifier_required
+def identity_download(request, pk: int):
+    dossier = _dossier(request, pk)
+    if not dossier.identity_document:
+        raise Http404
+    try:
+        handle = dossier.identity_document.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=dossier.identity_document_name or "identite")
