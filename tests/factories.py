@@ -210,3 +210,49 @@ def dossier_in_state(state: str, candidate=None, certification=None, blocks=None
             services.withdraw(dossier, candidate)
         dossier.refresh_from_db()
     return dossier
+
+
+# --- certifier staff and jury sessions ------------------------------------------------------
+
+
+def certifier_of(certification, **kwargs):
+    """A staff account of (the first) certifier organisation of ``certification``."""
+    user = UserFactory(**kwargs)
+    certification.certifiers.first().staff.add(user)
+    return user
+
+
+def make_session(certification=None, days: int = 14, hour: int = 9, capacity: int = 4, **kwargs):
+    """A jury session ``days`` from today at ``hour`` o'clock (local time), through the service."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from juries import services
+
+    certification = certification or make_certification(published=True)
+    day = timezone.localdate() + dt.timedelta(days=days)
+    starts_at = timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+    kwargs.setdefault("place", "Salle du conseil, 12 rue des Lilas, Lyon")
+    actor = kwargs.pop("actor", None) or UserFactory(admin=True)
+    if days <= 0:  # a session in the past cannot be created through the service: create it, then move it
+        session = services.create_session(
+            certification, actor, starts_at=timezone.now() + dt.timedelta(days=1), capacity=capacity, **kwargs
+        )
+        type(session).objects.filter(pk=session.pk).update(starts_at=starts_at)
+        session.refresh_from_db()
+        return session
+    return services.create_session(certification, actor, starts_at=starts_at, capacity=capacity, **kwargs)
+
+
+def slot(session, start: str, end: str):
+    """Aware datetimes for "HH:MM" times on the session's day."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    day = timezone.localdate(session.starts_at)
+    return (
+        timezone.make_aware(dt.datetime.combine(day, dt.time.fromisoformat(start))),
+        timezone.make_aware(dt.datetime.combine(day, dt.time.fromisoformat(end))),
+    )
