@@ -123,7 +123,8 @@ def referential_detail(request, pk: int):
         "certification": cert,
         "blocks": cert.blocks.all(),
         "transversal": transversal,
-        "problems": services.publication_problems(cert) if cert.is_editable else [],
+        # A fresh row: chained queries on the prefetched relations would repeat every prefetch.
+        "problems": services.publication_problems(Certification.objects.get(pk=cert.pk)) if cert.is_editable else [],
         "versions": versions,
         "has_draft": any(v.status == CertificationStatus.DRAFT for v in versions),
         "events": cert.events.select_related("actor").order_by("-created_at")[:20],

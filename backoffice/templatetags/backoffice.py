@@ -1,0 +1,14 @@
+from decimal import Decimal
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def number(value) -> str:
+    """A decimal without trailing zeros, with a French decimal comma: 2.50 → « 2,5 », 3.00 → « 3 »."""
+    if value in (None, ""):
+        return ""
+    text = f"{Decimal(str(value)).normalize():f}"
+    return text.replace(".", ",")

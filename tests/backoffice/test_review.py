@@ -1,0 +1,250 @@
+import csv
+import html
+import io
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from dossiers.enums import DossierStatus as S
+from dossiers.models import TransitionLog
+from tests.factories import UserFactory, dossier_in_state
+
+pytestmark = pytest.mark.django_db
+
+
+def page_of(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def test_the_queue_counts_each_state_and_filters_by_state(certifier_client, cert):
+    waiting = dossier_in_state(S.FEASIBILITY_SUBMITTED, certification=cert)
+    dossier_in_state(S.FEASIBILITY_SUBMITTED, certification=cert)
+    validation = dossier_in_state(S.VALIDATION_SUBMITTED, certification=cert)
+
+    response = certifier_client.get(reverse("backoffice:queue"), {"status": S.VALIDATION_SUBMITTED})
+
+    tabs = dict((state.value, n) for state, n in response.context["tabs"])
+    assert tabs[S.FEASIBILITY_SUBMITTED] == 2
+    assert tabs[S.VALIDATION_SUBMITTED] == 1
+    assert response.context["total"] == 3
+    assert list(response.context["page"]) == [validation]
+    assert waiting.candidate.email not in page_of(response)
+
+
+def test_the_queue_filters_by_name_certification_and_dates(certifier_client, cert, certifier):
+    from tests.factories import make_certification
+
+    second = make_certification(published=True)
+    second.certifiers.set(cert.certifiers.all())
+    nina = dossier_in_state(S.FEASIBILITY_SUBMITTED, certification=cert, candidate=UserFactory(last_name="Lopez"))
+    other = dossier_in_state(S.FEASIBILITY_SUBMITTED, certification=second)
+
+    by_name = certifier_client.get(reverse("backoffice:queue"), {"q": "lopez"}).context["page"]
+    by_cert = certifier_client.get(reverse("backoffice:queue"), {"certification": second.pk}).context["page"]
+    future = certifier_client.get(reverse("backoffice:queue"), {"submitted_from": "2999-01-01"}).context["page"]
+    past = certifier_client.get(reverse("backoffice:queue"), {"submitted_to": "2000-01-01"}).context["page"]
+
+    assert list(by_name) == [nina]
+    assert list(by_cert) == [other]
+    assert list(future) == [] and list(past) == []
+
+
+def test_the_queue_paginates(certifier_client, cert, monkeypatch):
+    from backoffice.views import review
+
+    monkeypatch.setattr(review, "PAGE_SIZE", 2)
+    for _ in range(3):
+        dossier_in_state(S.FEASIBILITY_SUBMITTED, certification=cert)
+    first = certifier_client.get(reverse("backoffice:queue"))
+    second = certifier_client.get(reverse("backoffice:queue"), {"page": 2})
+    assert len(first.context["page"]) == 2 and len(second.context["page"]) == 1
+    assert "Page 1 sur 2" in page_of(first)
+
+
+def test_the_queue_needs_the_same_number_of_queries_for_1_or_12_dossiers(
+    certifier_client, cert, django_assert_max_num_queries
+):
+    dossier_in_state(S.FEASIBILITY_SUBMITTED, certification=cert)
+    with django_assert_max_num_queries(10) as ctx:
+        certifier_client.get(reverse("backoffice:queue"))
+    few = len(ctx.captured_queries)
+    for state in [S.FEASIBILITY_SUBMITTED, S.VALIDATION_SUBMITTED, S.READY_FOR_JURY] * 4:
+        dossier_in_state(state, certification=cert)
+    with django_assert_max_num_queries(10) as ctx:
+        certifier_client.get(reverse("backoffice:queue"))
+    assert len(ctx.captured_queries) == few
+
+
+def test_the_dashboard_needs_a_fixed_number_of_queries(certifier_client, cert, django_assert_max_num_queries):
+    from tests.factories import make_session
+
+    make_session(cert)
+    with django_assert_max_num_queries(10) as ctx:
+        certifier_client.get(reverse("backoffice:dashboard"))
+    few = len(ctx.captured_queries)
+    for _ in range(3):
+        make_session(cert)
+        dossier_in_state(S.FEASIBILITY_SUBMITTED, certification=cert)
+    with django_assert_max_num_queries(10) as ctx:
+        certifier_client.get(reverse("backoffice:dashboard"))
+    assert len(ctx.captured_queries) == few
+
+
+def test_the_csv_export_follows_the_filters_and_neutralises_formulas(certifier_client, cert):
+    evil = UserFactory(last_name="=HYPERLINK(1)", first_name="Ève")
+    dossier_in_state(S.FEASIBILITY_SUBMITTED, certification=cert, candidate=evil)
+    dossier_in_state(S.VALIDATION_SUBMITTED, certification=cert)
+
+    response = certifier_client.get(reverse("backoffice:queue_export"), {"status": S.FEASIBILITY_SUBMITTED})
+
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:4] == ["Dossier", "Nom", "Prénom", "E-mail"]
+    assert len(rows) == 2
+    assert rows[1][1] == "'=HYPERLINK(1)"
+    assert rows[1][2] == "Ève"
+    assert rows[1][7] == "recevabilité demandée"
+
+
+def test_the_dossier_page_shows_the_frozen_snapshot_with_navigation_and_timeline(certifier_client, cert):
+    dossier = dossier_in_state(S.VALIDATION_SUBMITTED, certification=cert)
+    statement = dossier.statements.first()
+    statement.narrative = "Texte modifié après le dépôt"
+    statement.save()
+
+    page = page_of(certifier_client.get(reverse("backoffice:dossier", args=[dossier.pk])))
+
+    assert "Texte modifié après le dépôt" not in page  # the snapshot, not the moving draft
+    assert "recyclerie solidaire" in page
+    block = cert.blocks.get(order=1)
+    comp = block.competencies.get(order=1)
+    assert f'href="#snap-block-{block.pk}"' in page and f'id="snap-block-{block.pk}"' in page
+    assert f'href="#snap-competency-{comp.pk}"' in page and f'id="snap-competency-{comp.pk}"' in page
+    assert "Bilan du projet" in page
+    proof = dossier.proofs.get()
+    assert reverse("backoffice:dossier_proof", args=[dossier.pk, proof.pk]) in page
+    assert "Historique" in page and "Recevable : dossier de validation en cours" in page
+    assert "Examen du dossier de validation" in page
+    assert "La version PDF du dossier" in page or "documents" in page
+
+
+def test_an_earlier_submitted_version_can_be_read(certifier_client, cert):
+    dossier = dossier_in_state(S.VALIDATION_SUBMITTED, certification=cert)
+    feasibility = dossier.snapshots.get(kind="feasibility")
+    response = certifier_client.get(reverse("backoffice:dossier", args=[dossier.pk]), {"version": feasibility.pk})
+    assert response.context["snapshot"] == feasibility
+    assert not response.context["is_validation"]
+
+
+def test_the_dossier_page_needs_a_fixed_number_of_queries(certifier_client, cert, django_assert_max_num_queries):
+    from tests.factories import make_certification
+
+    small = dossier_in_state(S.VALIDATION_SUBMITTED, certification=cert)
+    big_cert = make_certification(published=True, blocks=4, competencies=6)
+    big_cert.certifiers.set(cert.certifiers.all())
+    big = dossier_in_state(S.VALIDATION_SUBMITTED, certification=big_cert)
+    with django_assert_max_num_queries(12) as ctx:
+        certifier_client.get(reverse("backoffice:dossier", args=[small.pk]))
+    count = len(ctx.captured_queries)
+    with django_assert_max_num_queries(12) as ctx:
+        certifier_client.get(reverse("backoffice:dossier", args=[big.pk]))
+    assert len(ctx.captured_queries) == count
+
+
+# --- decisions ----------------------------------------------------------------------------
+
+
+def decide(client, dossier, **data):
+    return client.post(reverse("backoffice:dossier_feasibility", args=[dossier.pk]), data, follow=True)
+
+
+def review(client, dossier, **data):
+    return client.post(reverse("backoffice:dossier_validation", args=[dossier.pk]), data, follow=True)
+
+
+def test_declaring_a_dossier_recevable_logs_it_and_emails_the_candidate(
+    certifier_client, cert, certifier, django_capture_on_commit_callbacks
+):
+    dossier = dossier_in_state(S.FEASIBILITY_SUBMITTED, certification=cert)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = decide(certifier_client, dossier, decision=S.ADMISSIBLE)
+
+    dossier.refresh_from_db()
+    assert dossier.status == S.ADMISSIBLE
+    log = TransitionLog.objects.filter(dossier=dossier).last()
+    assert (log.actor, log.to_status) == (certifier, S.ADMISSIBLE)
+    assert mail.outbox[0].to == [dossier.candidate.email]
+    assert "Décision enregistrée : Recevable" in page_of(response)
+
+
+@pytest.mark.parametrize("decision", [S.FEASIBILITY_INCOMPLETE, S.INADMISSIBLE])
+def test_a_negative_recevabilite_decision_needs_a_reason_that_the_candidate_reads(certifier_client, cert, decision):
+    dossier = dossier_in_state(S.FEASIBILITY_SUBMITTED, certification=cert)
+
+    refused = decide(certifier_client, dossier, decision=decision, comment="  ")
+    dossier.refresh_from_db()
+    assert dossier.status == S.FEASIBILITY_SUBMITTED
+    assert "Indiquez le motif" in page_of(refused)
+
+    decide(certifier_client, dossier, decision=decision, comment="Il manque l'attestation employeur.")
+    dossier.refresh_from_db()
+    assert dossier.status == decision
+    assert TransitionLog.objects.filter(dossier=dossier).last().comment == "Il manque l'attestation employeur."
+
+
+def test_a_recevabilite_decision_on_a_dossier_not_waiting_for_one_is_refused(certifier_client, cert):
+    dossier = dossier_in_state(S.ADMISSIBLE, certification=cert)
+    response = decide(certifier_client, dossier, decision=S.INADMISSIBLE, comment="Trop tard")
+    dossier.refresh_from_db()
+    assert dossier.status == S.ADMISSIBLE
+    assert "Aucune demande de recevabilité n'est en attente" in page_of(response)
+
+
+def test_an_unknown_decision_is_refused(certifier_client, cert):
+    dossier = dossier_in_state(S.FEASIBILITY_SUBMITTED, certification=cert)
+    decide(certifier_client, dossier, decision=S.DECIDED)
+    dossier.refresh_from_db()
+    assert dossier.status == S.FEASIBILITY_SUBMITTED
+
+
+def test_a_complete_dossier_de_validation_waits_for_a_jury(certifier_client, cert):
+    dossier = dossier_in_state(S.VALIDATION_SUBMITTED, certification=cert)
+    review(certifier_client, dossier, decision="complete")
+    dossier.refresh_from_db()
+    assert dossier.status == S.READY_FOR_JURY
+
+
+def test_a_dossier_de_validation_to_complete_needs_what_is_missing(certifier_client, cert):
+    dossier = dossier_in_state(S.VALIDATION_SUBMITTED, certification=cert)
+    response = review(certifier_client, dossier, decision="incomplete", comment="")
+    assert "Indiquez ce qui manque" in page_of(response)
+    review(certifier_client, dossier, decision="incomplete", comment="Le récit du bloc 2 est trop court.")
+    dossier.refresh_from_db()
+    assert dossier.status == S.VALIDATION_INCOMPLETE
+
+
+@pytest.mark.parametrize("state", [S.FEASIBILITY_SUBMITTED, S.READY_FOR_JURY, S.VALIDATION_INCOMPLETE])
+def test_a_validation_review_outside_its_state_is_refused(certifier_client, cert, state):
+    dossier = dossier_in_state(state, certification=cert)
+    response = review(certifier_client, dossier, decision="complete")
+    dossier.refresh_from_db()
+    assert dossier.status == state
+    assert "Aucun dossier de validation n'est en attente" in page_of(response)
+
+
+def test_the_decision_forms_appear_only_in_their_state(certifier_client, cert):
+    waiting = dossier_in_state(S.FEASIBILITY_SUBMITTED, certification=cert)
+    ready = dossier_in_state(S.READY_FOR_JURY, certification=cert)
+    assert "Décision de recevabilité" in page_of(certifier_client.get(reverse("backoffice:dossier", args=[waiting.pk])))
+    page = page_of(certifier_client.get(reverse("backoffice:dossier", args=[ready.pk])))
+    assert "Décision de recevabilité" not in page and "Examen du dossier de validation" not in page
+
+
+def test_the_identity_document_downloads_as_an_attachment(certifier_client, cert):
+    dossier = dossier_in_state(S.FEASIBILITY_SUBMITTED, certification=cert)
+    response = certifier_client.get(reverse("backoffice:dossier_identity", args=[dossier.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="identite.pdf"')
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
