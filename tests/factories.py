@@ -245,14 +245,14 @@ def make_session(certification=None, days: int = 14, hour: int = 9, capacity: in
     return services.create_session(certification, actor, starts_at=starts_at, capacity=capacity, **kwargs)
 
 
-def slot(session, start: str, end: str):
-    """Aware datetimes for "HH:MM" times on the session's day."""
+def slot(session, start: str, end: str) -> dict:
+    """``starts_at`` and ``ends_at`` for "HH:MM" times on the session's day (service keywords)."""
     import datetime as dt
 
     from django.utils import timezone
 
     day = timezone.localdate(session.starts_at)
-    return (
-        timezone.make_aware(dt.datetime.combine(day, dt.time.fromisoformat(start))),
-        timezone.make_aware(dt.datetime.combine(day, dt.time.fromisoformat(end))),
-    )
+    return {
+        "starts_at": timezone.make_aware(dt.datetime.combine(day, dt.time.fromisoformat(start))),
+        "ends_at": timezone.make_aware(dt.datetime.combine(day, dt.time.fromisoformat(end))),
+    }

@@ -43,8 +43,7 @@ def world(cert, certifier):
     waiting = dossier_in_state(S.READY_FOR_JURY, certification=cert)
     session = make_session(cert, days=10)
     member = jury_services.add_member(session, certifier, email="jury@org-a.example", role=JuryRole.PROFESSIONAL)
-    start, end = slot(session, "09:00", "10:00")
-    convocation = jury_services.convoke(session, ready, certifier, starts_at=start, ends_at=end)
+    convocation = jury_services.convoke(session, ready, certifier, **slot(session, "09:00", "10:00"))
     return {
         "cert": cert,
         "draft": draft,

@@ -36,11 +36,6 @@ def ready(cert):
     return dossier_in_state(S.READY_FOR_JURY, certification=cert)
 
 
-def _slot_kwargs(session, start, end):
-    s, e = slot(session, start, end)
-    return {"starts_at": s, "ends_at": e}
-
-
 # --- sessions -----------------------------------------------------------------------------
 
 
@@ -73,7 +68,7 @@ def test_a_session_cannot_be_programmed_on_a_draft(actor):
 
 
 def test_the_date_of_a_session_with_convoked_candidates_cannot_move(cert, session, actor):
-    services.convoke(session, ready(cert), actor, **_slot_kwargs(session, "09:00", "10:00"))
+    services.convoke(session, ready(cert), actor, **slot(session, "09:00", "10:00"))
     with pytest.raises(services.JuryError, match="reportez ou annulez"):
         services.update_session(session, actor, starts_at=session.starts_at + dt.timedelta(days=1))
     with pytest.raises(services.JuryError, match="capacité"):
@@ -85,7 +80,7 @@ def test_the_date_of_a_session_with_convoked_candidates_cannot_move(cert, sessio
 
 def test_cancelling_a_session_releases_every_convoked_dossier_with_the_notice(cert, session, actor):
     dossier = ready(cert)
-    services.convoke(session, dossier, actor, **_slot_kwargs(session, "09:00", "10:00"))
+    services.convoke(session, dossier, actor, **slot(session, "09:00", "10:00"))
 
     services.cancel_session(session, actor, "Salle indisponible ce jour-là.")
 
@@ -162,15 +157,14 @@ def test_a_person_sits_once_per_session_and_a_session_has_one_president(session,
 
 def test_a_candidate_of_the_session_cannot_sit_on_it_nor_a_juror_be_convoked(cert, session, actor):
     dossier = ready(cert)
-    start, end = slot(session, "09:00", "10:00")
-    services.convoke(session, dossier, actor, starts_at=start, ends_at=end)
+    services.convoke(session, dossier, actor, **slot(session, "09:00", "10:00"))
     with pytest.raises(services.JuryError, match="candidate à cette session"):
         services.add_member(session, actor, email=dossier.candidate.email, role=JuryRole.PROFESSIONAL)
 
     other = ready(cert)
     services.add_member(session, actor, email=other.candidate.email, role=JuryRole.PROFESSIONAL)
     with pytest.raises(services.JuryError, match="siège dans le jury"):
-        services.convoke(session, other, actor, **_slot_kwargs(session, "10:00", "11:00"))
+        services.convoke(session, other, actor, **slot(session, "10:00", "11:00"))
 
 
 def test_composition_counts_certifier_staff_as_internal(cert, session, actor):
@@ -200,7 +194,7 @@ def test_convoking_schedules_the_dossier_emails_the_candidate_and_fires_the_pdf_
     convocation_issued.connect(receiver)
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            conv = services.convoke(session, dossier, actor, **_slot_kwargs(session, "09:30", "10:30"))
+            conv = services.convoke(session, dossier, actor, **slot(session, "09:30", "10:30"))
     finally:
         convocation_issued.disconnect(receiver)
 
@@ -219,15 +213,13 @@ def test_convoking_schedules_the_dossier_emails_the_candidate_and_fires_the_pdf_
 def test_only_a_dossier_ready_for_jury_is_convoked(cert, session, actor, state):
     dossier = dossier_in_state(state, certification=cert)
     with pytest.raises(services.JuryError, match="pas en attente de jury"):
-        services.convoke(session, dossier, actor, **_slot_kwargs(session, "09:00", "10:00"))
+        services.convoke(session, dossier, actor, **slot(session, "09:00", "10:00"))
     assert not Convocation.objects.exists()
 
 
 def test_a_dossier_of_another_certification_is_not_convoked(session, actor):
     with pytest.raises(services.JuryError, match="certification de cette session"):
-        services.convoke(
-            session, ready(make_certification(published=True)), actor, **_slot_kwargs(session, "09:00", "10:00")
-        )
+        services.convoke(session, ready(make_certification(published=True)), actor, **slot(session, "09:00", "10:00"))
 
 
 def test_a_dossier_on_another_version_of_the_certification_is_convoked(cert, actor):
@@ -237,7 +229,7 @@ def test_a_dossier_on_another_version_of_the_certification_is_convoked(cert, act
     v2 = cert_services.new_version(cert)
     v2 = cert_services.publish(v2)
     session = make_session(v2)
-    conv = services.convoke(session, dossier, actor, **_slot_kwargs(session, "09:00", "10:00"))
+    conv = services.convoke(session, dossier, actor, **slot(session, "09:00", "10:00"))
     assert conv.dossier.certification == cert
 
 
@@ -250,9 +242,9 @@ def test_a_dossier_on_another_version_of_the_certification_is_convoked(cert, act
     ],
 )
 def test_slots_start_with_the_session_and_never_overlap(cert, session, actor, start, end, message):
-    services.convoke(session, ready(cert), actor, **_slot_kwargs(session, "09:00", "10:00"))
+    services.convoke(session, ready(cert), actor, **slot(session, "09:00", "10:00"))
     with pytest.raises(services.JuryError, match=message):
-        services.convoke(session, ready(cert), actor, **_slot_kwargs(session, start, end))
+        services.convoke(session, ready(cert), actor, **slot(session, start, end))
 
 
 def test_a_slot_on_another_day_is_refused(cert, session, actor):
@@ -262,11 +254,11 @@ def test_a_slot_on_another_day_is_refused(cert, session, actor):
 
 
 def test_back_to_back_slots_are_fine_and_capacity_is_respected(cert, session, actor):
-    services.convoke(session, ready(cert), actor, **_slot_kwargs(session, "09:00", "10:00"))
-    services.convoke(session, ready(cert), actor, **_slot_kwargs(session, "10:00", "11:00"))
+    services.convoke(session, ready(cert), actor, **slot(session, "09:00", "10:00"))
+    services.convoke(session, ready(cert), actor, **slot(session, "10:00", "11:00"))
     extra = ready(cert)
     with pytest.raises(services.JuryError, match="complète"):
-        services.convoke(session, extra, actor, **_slot_kwargs(session, "11:00", "12:00"))
+        services.convoke(session, extra, actor, **slot(session, "11:00", "12:00"))
     extra.refresh_from_db()
     assert extra.status == S.READY_FOR_JURY
 
@@ -274,19 +266,19 @@ def test_back_to_back_slots_are_fine_and_capacity_is_respected(cert, session, ac
 def test_a_past_session_takes_no_new_convocation(cert, actor):
     past = make_session(cert, days=-2)
     with pytest.raises(services.JuryError, match="déjà eu lieu"):
-        services.convoke(past, ready(cert), actor, **_slot_kwargs(past, "09:00", "10:00"))
+        services.convoke(past, ready(cert), actor, **slot(past, "09:00", "10:00"))
 
 
 def test_rescheduling_moves_the_slot_and_sends_a_new_convocation(
     cert, session, actor, django_capture_on_commit_callbacks
 ):
-    conv = services.convoke(session, ready(cert), actor, **_slot_kwargs(session, "09:00", "10:00"))
+    conv = services.convoke(session, ready(cert), actor, **slot(session, "09:00", "10:00"))
     with pytest.raises(services.JuryError, match="motif"):
-        services.reschedule(conv, actor, notice="", **_slot_kwargs(session, "11:00", "12:00"))
+        services.reschedule(conv, actor, notice="", **slot(session, "11:00", "12:00"))
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.reschedule(conv, actor, notice="Retard du président.", **_slot_kwargs(session, "11:00", "12:00"))
+        services.reschedule(conv, actor, notice="Retard du président.", **slot(session, "11:00", "12:00"))
 
     conv.refresh_from_db()
     assert conv.status == ConvocationStatus.RESCHEDULED
@@ -297,21 +289,21 @@ def test_rescheduling_moves_the_slot_and_sends_a_new_convocation(
 
 
 def test_rescheduling_to_another_session_checks_its_capacity(cert, session, actor):
-    conv = services.convoke(session, ready(cert), actor, **_slot_kwargs(session, "09:00", "10:00"))
+    conv = services.convoke(session, ready(cert), actor, **slot(session, "09:00", "10:00"))
     full = make_session(cert, days=20, capacity=1)
-    services.convoke(full, ready(cert), actor, **_slot_kwargs(full, "09:00", "10:00"))
+    services.convoke(full, ready(cert), actor, **slot(full, "09:00", "10:00"))
     with pytest.raises(services.JuryError, match="complète"):
-        services.reschedule(conv, actor, notice="Report", session=full, **_slot_kwargs(full, "10:00", "11:00"))
+        services.reschedule(conv, actor, notice="Report", session=full, **slot(full, "10:00", "11:00"))
 
     later = make_session(cert, days=30)
-    services.reschedule(conv, actor, notice="Report", session=later, **_slot_kwargs(later, "14:00", "15:00"))
+    services.reschedule(conv, actor, notice="Report", session=later, **slot(later, "14:00", "15:00"))
     conv.refresh_from_db()
     assert conv.session == later
 
 
 def test_cancelling_a_convocation_returns_the_dossier_to_waiting_with_the_notice(cert, session, actor):
     dossier = ready(cert)
-    conv = services.convoke(session, dossier, actor, **_slot_kwargs(session, "09:00", "10:00"))
+    conv = services.convoke(session, dossier, actor, **slot(session, "09:00", "10:00"))
     with pytest.raises(services.JuryError, match="motif"):
         services.cancel_convocation(conv, actor, "")
 
@@ -323,13 +315,13 @@ def test_cancelling_a_convocation_returns_the_dossier_to_waiting_with_the_notice
     with pytest.raises(services.JuryError, match="annulée"):
         services.cancel_convocation(conv, actor, "encore")
     # The dossier can be convoked again, in the freed slot.
-    services.convoke(session, dossier, actor, **_slot_kwargs(session, "09:00", "10:00"))
+    services.convoke(session, dossier, actor, **slot(session, "09:00", "10:00"))
     assert Convocation.objects.live().count() == 1
 
 
 def test_attendance_is_recorded_from_the_session_day_and_then_freezes_the_convocation(cert, actor):
     session = make_session(cert, days=1)
-    conv = services.convoke(session, ready(cert), actor, **_slot_kwargs(session, "09:00", "10:00"))
+    conv = services.convoke(session, ready(cert), actor, **slot(session, "09:00", "10:00"))
     with pytest.raises(services.JuryError, match="à partir du jour"):
         services.record_attendance(conv, actor, Attendance.PRESENT)
 
