@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts import demo
+from backoffice import demo as backoffice_demo
 
 
 class Command(BaseCommand):
@@ -19,6 +20,7 @@ class Command(BaseCommand):
             )
         call_command("load_certifications", stdout=self.stdout)
         rows = demo.seed()
+        rows += backoffice_demo.seed()
         self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration (mot de passe : {demo.DEMO_PASSWORD}) :"))
         for email, role in rows:
             self.stdout.write(f"  {email:32} {role}")
