@@ -375,7 +375,7 @@ class MemberForm(forms.Form):
         label=_("Adresse e-mail"),
         help_text=_("Un compte existant est ajouté ; sinon, la personne reçoit une invitation à créer le sien."),
     )
-    role = forms.ChoiceField(label=_("Rôle"), choices=JuryRole.choices)
+    role = forms.ChoiceField(label=_("Rôle"), choices=[("", "---------"), *JuryRole.choices])
     first_name = forms.CharField(label=_("Prénom (invitation)"), required=False, max_length=150)
     last_name = forms.CharField(label=_("Nom (invitation)"), required=False, max_length=150)
 
