@@ -31,6 +31,7 @@ class AcceptInvitationView(PasswordResetConfirmView):
     form_class = ActivateAccountForm
     template_name = "juries/invitation.html"
     post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
     reset_url_token = "choisir-mot-de-passe"
     success_url = reverse_lazy("home")
 

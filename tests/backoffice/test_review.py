@@ -66,12 +66,12 @@ def test_the_queue_needs_the_same_number_of_queries_for_1_or_12_dossiers(
     certifier_client, cert, django_assert_max_num_queries
 ):
     dossier_in_state(S.FEASIBILITY_SUBMITTED, certification=cert)
-    with django_assert_max_num_queries(10) as ctx:
+    with django_assert_max_num_queries(12) as ctx:
         certifier_client.get(reverse("backoffice:queue"))
     few = len(ctx.captured_queries)
     for state in [S.FEASIBILITY_SUBMITTED, S.VALIDATION_SUBMITTED, S.READY_FOR_JURY] * 4:
         dossier_in_state(state, certification=cert)
-    with django_assert_max_num_queries(10) as ctx:
+    with django_assert_max_num_queries(12) as ctx:
         certifier_client.get(reverse("backoffice:queue"))
     assert len(ctx.captured_queries) == few
 
@@ -80,13 +80,13 @@ def test_the_dashboard_needs_a_fixed_number_of_queries(certifier_client, cert, d
     from tests.factories import make_session
 
     make_session(cert)
-    with django_assert_max_num_queries(10) as ctx:
+    with django_assert_max_num_queries(12) as ctx:
         certifier_client.get(reverse("backoffice:dashboard"))
     few = len(ctx.captured_queries)
     for _ in range(3):
         make_session(cert)
         dossier_in_state(S.FEASIBILITY_SUBMITTED, certification=cert)
-    with django_assert_max_num_queries(10) as ctx:
+    with django_assert_max_num_queries(12) as ctx:
         certifier_client.get(reverse("backoffice:dashboard"))
     assert len(ctx.captured_queries) == few
 

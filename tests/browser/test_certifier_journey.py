@@ -5,7 +5,7 @@ import re
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from dossiers import services
 from dossiers.enums import DossierStatus as S
@@ -18,23 +18,10 @@ from tests.factories import (
     make_certification,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def browser_page():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page(locale="fr-FR")
-        page.set_default_timeout(10_000)
-        yield page
-        browser.close()
-
-
-def test_a_certifier_takes_a_dossier_from_recevabilite_to_a_convocation(live_server, browser_page):
+def test_a_certifier_takes_a_dossier_from_recevabilite_to_a_convocation(page):
     cert = make_certification(published=True, title="Médiateur social", code="RNCP45678")
     cert.jury_rule = {"min_members": 3, "roles": {"president": 1, "professional": 2}}
     cert.save()
@@ -43,10 +30,9 @@ def test_a_certifier_takes_a_dossier_from_recevabilite_to_a_convocation(live_ser
     certifier.save()
     candidate = UserFactory(email="nina@example.org", first_name="Nina", last_name="Lopez")
     dossier = dossier_in_state(S.FEASIBILITY_SUBMITTED, candidate=candidate, certification=cert)
-    page = browser_page
 
     # Log in and reach the back office from the navigation.
-    page.goto(f"{live_server.url}/accounts/login/")
+    page.goto("/accounts/login/")
     page.fill("#id_username", certifier.email)
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Se connecter").click()

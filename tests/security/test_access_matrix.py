@@ -76,6 +76,85 @@ RNCP_FICHE = only({"certifier", "admin"})
 RNCP_FILE = lambda w: {"pk": w.objects["rncp_upload"].pk}  # noqa: E731
 RNCP_FICHE_KWARGS = lambda w: {"pk": w.objects["rncp_upload"].pk, "code": "RNCP90001"}  # noqa: E731
 
+# The certifier back office: certifiers (and admins) only, 403 for everyone else; an object
+# outside the certifier's organisation answers 404.
+NOT_CERTIFIERS = {"owner", "other_candidate", "jury_member", "other_jury_member", "conflicted_jury_member"}
+CERTIFIER_PAGE = only({"certifier", "other_certifier", "admin"}, denied="403")
+CERTIFIER_OF_OBJECT = {**only({"certifier", "admin"}), **dict.fromkeys(NOT_CERTIFIERS, "403")}
+
+
+def everyone_logged_in_405() -> dict[str, str]:
+    """POST-only actions: a GET is refused as a method (after the login requirement)."""
+    return {**everyone("405"), "anonymous": "login"}
+
+
+def _object_kwargs(key: str) -> Callable[[World], dict]:
+    def kwargs(w: World) -> dict:
+        obj = w.dossier if key == "dossier" else w.certification if key == "certification" else w.objects[key]
+        return {"pk": obj.pk}
+
+    return kwargs
+
+
+BACK_OFFICE_LISTS = [
+    "dashboard",
+    "referentials",
+    "referential_create",
+    "referential_import",
+    "queue",
+    "queue_export",
+    "sessions",
+    "session_create",
+]
+BACK_OFFICE_PAGES = {
+    "referential": "certification",
+    "referential_identity": "draft",
+    "referential_export": "certification",
+    "block_add": "draft",
+    "method_add": "draft",
+    "block_edit": "draft_block",
+    "competency_add": "draft_block",
+    "group_rename": "draft_block",
+    "competency_edit": "draft_competency",
+    "method_edit": "draft_method",
+    "rubric": "draft_rubric",
+    "criterion_add": "draft_rubric",
+    "level_add": "draft_rubric",
+    "criterion_edit": "draft_criterion",
+    "level_edit": "draft_level",
+    "dossier": "dossier",
+    "dossier_identity": "dossier",
+    "session": "session",
+    "session_edit": "session",
+    "session_cancel": "session",
+    "member_add": "session",
+    "convoke": "session",
+    "convocation_reschedule": "convocation",
+    "convocation_cancel": "convocation",
+}
+BACK_OFFICE_ACTIONS = {
+    "new_version": "certification",
+    "referential_publish": "draft",
+    "referential_delete": "draft",
+    "rubric_create": "draft",
+    "block_delete": "draft_block",
+    "block_move": "draft_block",
+    "competency_delete": "draft_competency",
+    "competency_move": "draft_competency",
+    "competency_transfer": "draft_competency",
+    "method_delete": "draft_method",
+    "rubric_delete": "draft_rubric",
+    "criterion_delete": "draft_criterion",
+    "criterion_move": "draft_criterion",
+    "level_delete": "draft_level",
+    "level_move": "draft_level",
+    "dossier_feasibility": "dossier",
+    "dossier_validation": "dossier",
+    "member_remove": "member",
+    "member_resend": "member",
+    "convocation_attendance": "convocation",
+}
+
 ACCESS: dict[str, Rule] = {
     # Public pages.
     "home": Rule(get=everyone()),
@@ -133,6 +212,20 @@ ACCESS: dict[str, Rule] = {
     "rncp:file": Rule(get=RNCP_PAGES, post=READ_ONLY, kwargs=RNCP_FILE),
     "rncp:preview": Rule(get=RNCP_FICHE, post=READ_ONLY, kwargs=RNCP_FICHE_KWARGS),
     "rncp:confirm": Rule(get=logged_in("405"), post=RNCP_FICHE, kwargs=RNCP_FICHE_KWARGS),
+    # Jury invitations: a public link (an invalid one says so).
+    "juries:invitation": Rule(get=everyone(), kwargs=lambda w: {"uidb64": "MQ", "token": "invalide"}),
+    **{f"backoffice:{name}": Rule(get=CERTIFIER_PAGE) for name in BACK_OFFICE_LISTS},
+    **{
+        f"backoffice:{name}": Rule(get=CERTIFIER_OF_OBJECT, kwargs=_object_kwargs(key))
+        for name, key in BACK_OFFICE_PAGES.items()
+    },
+    **{
+        f"backoffice:{name}": Rule(get=everyone_logged_in_405(), post=CERTIFIER_OF_OBJECT, kwargs=_object_kwargs(key))
+        for name, key in BACK_OFFICE_ACTIONS.items()
+    },
+    "backoffice:dossier_proof": Rule(
+        get=CERTIFIER_OF_OBJECT, kwargs=lambda w: {"pk": w.dossier.pk, "proof_pk": w.objects["proof"].pk}
+    ),
 }
 
 

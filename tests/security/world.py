@@ -63,4 +63,41 @@ def build_world() -> World:
     fiche = rncp_samples.fiche("RNCP90001", certifiers=[{"name": org.legal_name, "siret": org.siret}])
     flux = SimpleUploadedFile("flux.xml", rncp_samples.flux(fiche).encode())
     world.objects["rncp_upload"] = save_upload(flux, users["admin"])
+    _add_back_office_objects(world)
     return world
+
+
+def _add_back_office_objects(world: World) -> None:
+    """A draft version with its parts, a jury session with members and a convocation, and a
+    session of the other certification: what the certifier back office works on."""
+    from certifications import services as certification_services
+    from juries import services as jury_services
+    from juries.enums import JuryRole
+    from tests.factories import make_session, slot
+
+    users = world.users
+    draft = certification_services.new_version(world.certification, users["certifier"])
+    block = draft.blocks.get(order=1)
+    world.objects.update(
+        draft=draft,
+        draft_block=block,
+        draft_competency=block.competencies.first(),
+        draft_method=block.assessment_methods.first(),
+        draft_rubric=block.rubric,
+        draft_criterion=block.rubric.criteria.first(),
+        draft_level=block.rubric.levels.first(),
+    )
+    session = make_session(world.certification, actor=users["certifier"])
+    other_session = make_session(world.other_certification, actor=users["other_certifier"])
+    for role, seat in [
+        ("jury_member", session),
+        ("conflicted_jury_member", session),
+        ("other_jury_member", other_session),
+    ]:
+        jury_services.add_member(seat, users["admin"], email=users[role].email, role=JuryRole.PROFESSIONAL)
+    ready = dossier_in_state(S.READY_FOR_JURY, certification=world.certification, certifier_user=users["certifier"])
+    world.objects.update(
+        session=session,
+        member=session.members.get(user=users["jury_member"]),
+        convocation=jury_services.convoke(session, ready, users["certifier"], **slot(session, "09:00", "10:00")),
+    )
