@@ -43,6 +43,17 @@ def editor_url(cert_id: int, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+def _read_only(request, cert: Certification):
+    """A published or archived version has no edit forms: back to its editor, which says why."""
+    if cert.is_editable:
+        return None
+    try:
+        services.ensure_editable(cert)
+    except services.CertificationError as exc:
+        messages.error(request, str(exc))
+    return redirect(editor_url(cert.pk))
+
+
 def _direction(request) -> int:
     return -1 if request.POST.get("direction") == "up" else 1
 
@@ -138,6 +149,8 @@ def referential_detail(request, pk: int):
 @certifier_required
 def referential_identity(request, pk: int):
     cert = _certification(request, pk)
+    if locked := _read_only(request, cert):
+        return locked
     form = forms.IdentityForm(request.POST or None, instance=Certification.objects.get(pk=cert.pk))
     return form_action(
         request,
@@ -205,6 +218,8 @@ def referential_export(request, pk: int):
 @certifier_required
 def block_add(request, pk: int):
     cert = _certification(request, pk)
+    if locked := _read_only(request, cert):
+        return locked
     form = forms.BlockForm(request.POST or None, prefix="block")
     return form_action(
         request,
@@ -220,6 +235,8 @@ def block_add(request, pk: int):
 @certifier_required
 def block_edit(request, pk: int):
     block = get_object_or_404(blocks_for(request.user).select_related("certification"), pk=pk)
+    if locked := _read_only(request, block.certification):
+        return locked
     form = forms.BlockForm(request.POST or None, instance=Block.objects.get(pk=block.pk))
     return form_action(
         request,
@@ -262,6 +279,8 @@ def block_move(request, pk: int):
 @certifier_required
 def competency_add(request, pk: int):
     block = get_object_or_404(blocks_for(request.user).select_related("certification"), pk=pk)
+    if locked := _read_only(request, block.certification):
+        return locked
     form = forms.CompetencyForm(request.POST or None, prefix=f"comp{block.pk}")
     return form_action(
         request,
@@ -277,6 +296,8 @@ def competency_add(request, pk: int):
 @certifier_required
 def competency_edit(request, pk: int):
     comp = get_object_or_404(competencies_for(request.user).select_related("block__certification"), pk=pk)
+    if locked := _read_only(request, comp.block.certification):
+        return locked
     form = forms.CompetencyForm(request.POST or None, instance=type(comp).objects.get(pk=comp.pk))
     return form_action(
         request,
@@ -333,6 +354,8 @@ def competency_transfer(request, pk: int):
 @certifier_required
 def group_rename(request, pk: int):
     block = get_object_or_404(blocks_for(request.user).select_related("certification"), pk=pk)
+    if locked := _read_only(request, block.certification):
+        return locked
     old = request.POST.get("old", request.GET.get("group", ""))
     form = forms.GroupRenameForm(request.POST or None, initial={"old": old, "new": old})
     return form_action(
@@ -355,6 +378,8 @@ def group_rename(request, pk: int):
 @certifier_required
 def method_add(request, pk: int):
     cert = _certification(request, pk)
+    if locked := _read_only(request, cert):
+        return locked
     block_id = request.GET.get("bloc") or request.POST.get("bloc")
     block = get_object_or_404(cert.blocks, pk=block_id) if block_id else None
     form = forms.AssessmentMethodForm(request.POST or None, prefix="method")
@@ -379,6 +404,8 @@ def method_add(request, pk: int):
 @certifier_required
 def method_edit(request, pk: int):
     method = get_object_or_404(assessment_methods_for(request.user).select_related("certification"), pk=pk)
+    if locked := _read_only(request, method.certification):
+        return locked
     form = forms.AssessmentMethodForm(request.POST or None, instance=AssessmentMethod.objects.get(pk=method.pk))
     return form_action(
         request,
@@ -487,6 +514,8 @@ def rubric_delete(request, pk: int):
 @certifier_required
 def criterion_add(request, pk: int):
     rubric = get_object_or_404(rubrics_for(request.user).select_related("certification"), pk=pk)
+    if locked := _read_only(request, rubric.certification):
+        return locked
     form = forms.CriterionForm(request.POST or None, prefix="criterion", rubric=rubric)
     return form_action(
         request,
@@ -502,6 +531,8 @@ def criterion_add(request, pk: int):
 @certifier_required
 def criterion_edit(request, pk: int):
     criterion = get_object_or_404(criteria_for(request.user).select_related("rubric__certification"), pk=pk)
+    if locked := _read_only(request, criterion.rubric.certification):
+        return locked
     rubric = criterion.rubric
     form = forms.CriterionForm(
         request.POST or None, rubric=rubric, instance=RubricCriterion.objects.get(pk=criterion.pk)
@@ -544,6 +575,8 @@ def criterion_move(request, pk: int):
 @certifier_required
 def level_add(request, pk: int):
     rubric = get_object_or_404(rubrics_for(request.user).select_related("certification"), pk=pk)
+    if locked := _read_only(request, rubric.certification):
+        return locked
     form = forms.LevelForm(request.POST or None, prefix="level")
     return form_action(
         request,
@@ -559,6 +592,8 @@ def level_add(request, pk: int):
 @certifier_required
 def level_edit(request, pk: int):
     level = get_object_or_404(levels_for(request.user).select_related("rubric__certification"), pk=pk)
+    if locked := _read_only(request, level.rubric.certification):
+        return locked
     form = forms.LevelForm(request.POST or None, initial={"label": level.label, "points": level.points})
     return form_action(
         request,

@@ -11,7 +11,6 @@ from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import select_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -190,14 +189,8 @@ def dossier_detail(request, pk: int):
         "convocations": dossier.convocations.select_related("session").order_by("-created_at"),
         "feasibility_form": forms.FeasibilityDecisionForm(),
         "validation_form": forms.ValidationReviewForm(),
-        "pdf_status_template": _pdf_status_template(),
     }
     return render(request, "backoffice/review/dossier.html", context)
-
-
-def _pdf_status_template() -> str:
-    """The documents app's status fragment when installed, else a plain note."""
-    return select_template(["documents/_status.html", "backoffice/review/_pdf_status.html"]).template.name
 
 
 @require_POST

@@ -98,7 +98,9 @@ def test_a_published_version_shows_no_editing_controls_and_refuses_edits(certifi
     assert "Ajouter un bloc" not in page
     block = cert.blocks.first()
 
-    response = certifier_client.post(reverse("backoffice:block_edit", args=[block.pk]), {"title": "Changé"})
+    response = certifier_client.post(
+        reverse("backoffice:block_edit", args=[block.pk]), {"title": "Changé"}, follow=True
+    )
 
     assert "ne peut plus être modifiée" in response.content.decode()
     block.refresh_from_db()
@@ -289,3 +291,15 @@ def test_the_editor_needs_a_fixed_number_of_queries(certifier_client, cert, djan
     with django_assert_max_num_queries(28) as ctx:
         certifier_client.get(editor(big))
     assert len(ctx.captured_queries) == count
+
+
+def test_edit_pages_of_a_published_version_send_back_to_its_editor(certifier_client, cert):
+    block = cert.blocks.first()
+    for url in [
+        reverse("backoffice:referential_identity", args=[cert.pk]),
+        reverse("backoffice:block_edit", args=[block.pk]),
+        reverse("backoffice:competency_add", args=[block.pk]),
+        reverse("backoffice:criterion_add", args=[block.rubric.pk]),
+    ]:
+        response = certifier_client.get(url)
+        assert response["Location"] == editor(cert), url
