@@ -17,6 +17,11 @@ from dossiers.models import Dossier
 from juries.enums import Attendance, ConvocationStatus, JuryRole, SessionStatus
 
 
+def awaiting_invitation(user) -> bool:
+    """An account created by a jury invitation whose owner has not chosen a password yet."""
+    return not user.is_active and not user.has_usable_password()
+
+
 class JurySessionQuerySet(models.QuerySet):
     def upcoming(self):
         return self.filter(status=SessionStatus.PLANNED, starts_at__gte=timezone.now()).order_by("starts_at")
@@ -105,6 +110,10 @@ class JuryMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
+
+    @property
+    def awaiting_invitation(self) -> bool:
+        return awaiting_invitation(self.user)
 
 
 class ConvocationQuerySet(models.QuerySet):

@@ -6,8 +6,9 @@ Rules:
   video link, for ``capacity`` candidates at most; its date cannot move while candidates are
   convoked (reschedule or cancel them first);
 - members are existing accounts or people invited by e-mail: an inactive account is created
-  and they receive a link to choose their password; at most one président; a candidate of the
-  session never sits on it;
+  and they receive a link to choose their password (which activates it); an account an admin
+  deactivated is refused, never reactivated by an invitation; at most one président; a candidate
+  of the session never sits on it;
 - only a dossier "en attente de jury" of the same certification (any version) is convoked; it
   becomes "convoqué(e)" (``dossiers.services.mark_scheduled``); slots of a session never
   overlap, start at or after the session's start, on its day;
@@ -35,7 +36,7 @@ from dossiers.models import Dossier
 from juries import notifications
 from juries.composition import CompositionCheck, JuryRule, Seat, check
 from juries.enums import Attendance, ConvocationStatus, JuryRole, SessionStatus
-from juries.models import Convocation, JuryMember, JurySession
+from juries.models import Convocation, JuryMember, JurySession, awaiting_invitation
 from juries.signals import convocation_issued
 
 SESSION_FIELDS = ("starts_at", "place", "video_link", "capacity", "instructions", "notes")
@@ -171,19 +172,20 @@ def add_member(
         )
     elif session.members.filter(user=user).exists():
         raise JuryError(_("%(user)s siège déjà dans cette session.") % {"user": user})
+    elif not user.is_active and not awaiting_invitation(user) and not user.awaiting_email_confirmation:
+        raise JuryError(_("Ce compte est désactivé : un administrateur doit le réactiver avant qu'il siège."))
     if role == JuryRole.PRESIDENT and session.members.filter(role=JuryRole.PRESIDENT).exists():
         raise JuryError(_("La session a déjà un président : retirez-le d'abord pour en désigner un autre."))
     if session.convocations.live().filter(dossier__candidate=user).exists():
         raise JuryError(_("Cette personne est candidate à cette session : elle ne peut pas y siéger."))
     member = JuryMember.objects.create(session=session, user=user, role=role, invited=created, added_by=actor)
-    pending = not user.is_active
-    transaction.on_commit(partial(notifications.jury_member_added, member.pk, pending))
+    transaction.on_commit(partial(notifications.jury_member_added, member.pk, awaiting_invitation(user)))
     return member
 
 
 def resend_invitation(member: JuryMember, actor) -> None:
-    if member.user.is_active:
-        raise JuryError(_("Ce compte est déjà activé : aucune invitation à renvoyer."))
+    if not awaiting_invitation(member.user):
+        raise JuryError(_("Ce compte n'attend pas d'invitation : il n'y a rien à renvoyer."))
     notifications.jury_member_added(member.pk, True)
 
 

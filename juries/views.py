@@ -11,15 +11,22 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 
+from juries.models import awaiting_invitation
+
 
 class ActivateAccountForm(SetPasswordForm):
-    """Choosing a password activates an account created by a jury invitation."""
+    """Choosing a password activates an account created by a jury invitation; following the
+    e-mailed link proves the address too."""
 
     def save(self, commit=True):
         user = super().save(commit=False)
         user.is_active = True
+        fields = ["password", "is_active"]
+        if user.awaiting_email_confirmation:
+            user.awaiting_email_confirmation = False
+            fields.append("awaiting_email_confirmation")
         if commit:
-            user.save(update_fields=["password", "is_active"])
+            user.save(update_fields=fields)
         return user
 
 
@@ -34,6 +41,12 @@ class AcceptInvitationView(PasswordResetConfirmView):
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
     reset_url_token = "choisir-mot-de-passe"
     success_url = reverse_lazy("home")
+
+    def get_user(self, uidb64):
+        """Only an account still awaiting its invitation: the link never reactivates an account
+        an admin deactivated, nor serves as a password reset for an active one."""
+        user = super().get_user(uidb64)
+        return user if user is not None and awaiting_invitation(user) else None
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -153,7 +153,7 @@ def session_cancel(request, pk: int):
 
 
 def _member_added(member) -> str:
-    if not member.user.is_active:
+    if member.awaiting_invitation:
         message = _("Invitation envoyée à %(email)s : son compte s'activera quand elle choisira un mot de passe.")
         return message % {"email": member.user.email}
     return _("%(user)s ajouté(e) au jury.") % {"user": member.user}

@@ -341,3 +341,36 @@ def test_members_can_be_removed_while_the_session_is_open(session, actor):
     member = services.add_member(session, actor, email="m@example.org", role=JuryRole.TRAINER)
     services.remove_member(member, actor)
     assert not JuryMember.objects.exists()
+
+
+def test_an_account_an_admin_deactivated_is_refused_not_reactivated(session, actor):
+    UserFactory(email="ancien@example.org", is_active=False)
+    with pytest.raises(services.JuryError, match="désactivé"):
+        services.add_member(session, actor, email="ancien@example.org", role=JuryRole.TRAINER)
+
+
+def test_an_account_awaiting_its_signup_confirmation_is_seated_without_an_invitation_link(
+    session, actor, django_capture_on_commit_callbacks
+):
+    UserFactory(email="inscrite@example.org", is_active=False, awaiting_email_confirmation=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        member = services.add_member(session, actor, email="inscrite@example.org", role=JuryRole.TRAINER)
+    assert not member.awaiting_invitation
+    assert "/jury/invitation/" not in mail.outbox[-1].body
+    with pytest.raises(services.JuryError, match="rien à renvoyer"):
+        services.resend_invitation(member, actor)
+
+
+def test_the_invitation_link_never_resets_another_accounts_password(client):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    for user in (UserFactory(email="actif@example.org"), UserFactory(email="off@example.org", is_active=False)):
+        url = reverse(
+            "juries:invitation",
+            args=[urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)],
+        )
+        response = client.get(url, follow=True)
+        assert "plus valide" in response.content.decode()
