@@ -376,3 +376,17 @@ def test_the_invitation_link_never_resets_another_accounts_password(client):
         )
         response = client.get(url, follow=True)
         assert "plus valide" in response.content.decode()
+
+
+def test_the_candidates_convocation_fragment_shows_the_slot_place_and_instructions(cert, actor):
+    from django.template.loader import render_to_string
+
+    session = make_session(cert, days=10, instructions="Apportez une pièce d'identité.")
+    dossier = ready(cert)
+    services.convoke(session, dossier, actor, **slot(session, "14:00", "15:00"))
+
+    html = render_to_string("juries/_candidate_convocations.html", {"dossier": dossier})
+
+    assert "de 14h00 à 15h00" in html
+    assert "Salle du conseil" in html
+    assert "Apportez une pièce d&#x27;identité." in html
