@@ -15,9 +15,7 @@ dossiers here belong to candidat3 … candidat6.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -25,10 +23,11 @@ from django.utils import timezone
 from accounts.demo import _account
 from accounts.models import User
 from certifications.models import Certification
+from dossiers import demo as candidate_demo  # its PDFs, narratives and stage-1 filling, reused
 from dossiers import services as dossier_services
 from dossiers.enums import DossierStatus as S
-from dossiers.enums import ExperienceKind, ProofKind, SelfAssessment
-from dossiers.models import Dossier, Experience, Proof
+from dossiers.enums import ExperienceKind, ProofKind
+from dossiers.models import Dossier
 from juries import services as jury_services
 from juries.enums import JuryRole
 from juries.models import JurySession
@@ -51,111 +50,60 @@ DOSSIERS = [
 ]
 REVIEWERS = {"RNCP35203": "certif.aptim@vae.example", "RNCP41296": "certif.ircom@vae.example"}
 
-MINIMAL_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \n"
-    b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n"
-)
 EXPERIENCES = [
-    (
-        ExperienceKind.EMPLOYEE,
-        "Association Tremplin Solidaire",
-        "Coordinatrice de projets",
-        dt.date(2018, 9, 1),
-        None,
-        35,
-        "Conduite de projets d'insertion par l'activité économique : diagnostic de territoire, montage des "
-        "dossiers de financement, animation des partenariats, encadrement d'une équipe de six salariés.",
-    ),
-    (
-        ExperienceKind.VOLUNTEER,
-        "Collectif des Jardins Partagés",
-        "Trésorière bénévole",
-        dt.date(2015, 3, 1),
-        dt.date(2018, 6, 30),
-        4,
-        "Suivi budgétaire, préparation des assemblées générales, recherche de subventions auprès de la "
-        "commune et de la fondation d'entreprise locale.",
-    ),
+    {
+        "kind": ExperienceKind.EMPLOYEE,
+        "organisation": "Association Tremplin Solidaire",
+        "role": "Coordinatrice de projets",
+        "start_date": dt.date(2018, 9, 1),
+        "hours_per_week": 35,
+        "activities": "Conduite de projets d'insertion par l'activité économique : diagnostic de territoire, "
+        "montage des dossiers de financement, animation des partenariats, encadrement d'une équipe de six "
+        "salariés.",
+    },
+    {
+        "kind": ExperienceKind.VOLUNTEER,
+        "organisation": "Collectif des Jardins Partagés",
+        "role": "Trésorière bénévole",
+        "start_date": dt.date(2015, 3, 1),
+        "end_date": dt.date(2018, 6, 30),
+        "hours_per_week": 4,
+        "activities": "Suivi budgétaire, préparation des assemblées générales, recherche de subventions auprès "
+        "de la commune et de la fondation d'entreprise locale.",
+    },
 ]
-NARRATIVES = [
-    "En 2022, l'association m'a confié la création d'une recyclerie solidaire. J'ai d'abord réalisé un "
-    "diagnostic avec la mairie et deux bailleurs sociaux, puis rédigé la note d'opportunité présentée au "
-    "conseil d'administration. J'ai construit le budget prévisionnel, obtenu une subvention régionale et "
-    "recruté deux salariés en insertion. La recyclerie a ouvert en mars 2023 et accueille 150 personnes par mois.",
-    "Chaque semaine, j'anime la réunion d'équipe : je prépare l'ordre du jour avec les encadrants, je fais "
-    "le point sur les parcours des salariés en insertion et je répartis les tâches. Lors d'un conflit entre "
-    "deux encadrants sur l'organisation des chantiers, j'ai mené un entretien avec chacun puis une médiation "
-    "commune ; nous avons redéfini les plannings et le climat s'est apaisé durablement.",
-    "Pour le renouvellement de notre convention avec le département, j'ai rassemblé les indicateurs de "
-    "l'année (sorties vers l'emploi, heures de formation, satisfaction), rédigé le bilan d'activité et "
-    "présenté les résultats au comité de pilotage. Le financement a été reconduit pour trois ans avec une "
-    "hausse de 12 %, et nos indicateurs sont désormais suivis dans un tableau de bord partagé.",
+PROOFS = [
+    ("attestation-employeur.pdf", "Attestation de l'employeur", ProofKind.ATTESTATION),
+    ("bilan-activite-2023.pdf", "Bilan d'activité 2023", ProofKind.PRODUCTION),
 ]
-
-
-def _pdf(name: str) -> tuple[ContentFile, str]:
-    return ContentFile(MINIMAL_PDF, name=name), hashlib.sha256(MINIMAL_PDF).hexdigest()
-
-
-def _fill_feasibility(dossier: Dossier) -> None:
-    for i, (kind, org, role, start, end, hours, activities) in enumerate(EXPERIENCES):
-        Experience.objects.create(
-            dossier=dossier,
-            kind=kind,
-            organisation=org,
-            role=role,
-            start_date=start,
-            end_date=end,
-            hours_per_week=hours,
-            activities=activities,
-            order=i,
-        )
-    dossier.statements.update(self_assessment=SelfAssessment.YES)
-    dossier.statements.filter(competency__order=2).update(
-        self_assessment=SelfAssessment.PARTLY, self_comment="Je l'ai pratiqué surtout comme bénévole."
-    )
-    content, sha = _pdf("piece-identite.pdf")
-    dossier.identity_document.save("piece-identite.pdf", content, save=False)
-    dossier.identity_document_name = "piece-identite.pdf"
-    dossier.identity_document_sha256 = sha
-    dossier.sworn_statement_at = timezone.now()
-    dossier.save()
 
 
 def _fill_validation(dossier: Dossier) -> None:
-    proofs = []
-    for title, kind in [
-        ("Attestation de l'employeur", ProofKind.ATTESTATION),
-        ("Bilan d'activité 2023", ProofKind.PRODUCTION),
-    ]:
-        content, sha = _pdf(f"{title}.pdf")
-        proof = Proof(
-            dossier=dossier,
-            title=title,
-            kind=kind,
-            original_name=f"{title}.pdf",
-            content_type="application/pdf",
-            size=len(MINIMAL_PDF),
-            sha256=sha,
+    """Every targeted compétence: a narrative, a proof and an experience (candidate services)."""
+    proofs = [
+        dossier_services.add_proof(
+            dossier, candidate_demo._upload(name, title, [dossier.candidate.get_full_name()]), title=title, kind=kind
         )
-        proof.file.save(content.name, content, save=True)
-        proofs.append(proof)
-    experiences = list(dossier.experiences.all())
-    for i, statement in enumerate(dossier.statements.select_related("competency").order_by("pk")):
-        statement.narrative = NARRATIVES[i % len(NARRATIVES)]
-        statement.version += 1
-        statement.save(update_fields=["narrative", "version", "updated_at"])
-        statement.proofs.add(proofs[i % len(proofs)])
-        statement.experiences.add(experiences[0])
+        for name, title, kind in PROOFS
+    ]
+    experience = dossier.experiences.order_by("order").first()
+    statements = dossier.statements.select_related("competency").order_by(
+        "competency__block__order", "competency__order"
+    )
+    for i, statement in enumerate(statements):
+        dossier_services.save_statement(
+            statement,
+            statement.version,
+            {"narrative": candidate_demo.narrative(i, statement.competency.text)},
+            experiences=[experience],
+            proofs=[proofs[i % len(proofs)]],
+        )
 
 
 def _walk(dossier: Dossier, target: str, reviewer) -> None:
     """Take a fresh draft to ``target`` through the services, as candidate and certifier would."""
     candidate = dossier.candidate
-    _fill_feasibility(dossier)
+    candidate_demo._stage1(dossier, candidate, EXPERIENCES)
     dossier_services.request_feasibility(dossier, candidate)
     if target == S.FEASIBILITY_SUBMITTED:
         return

@@ -54,7 +54,8 @@ def test_a_certifier_takes_a_dossier_from_recevabilite_to_a_convocation(page):
     fill_validation(dossier)
     services.submit_validation(dossier, candidate)
 
-    page.get_by_role("link", name="Dossiers").first.click()
+    back_office = page.get_by_role("navigation", name="Espace certificateur")
+    back_office.get_by_role("link", name="Dossiers").click()
     page.get_by_role("link", name=re.compile("Dossier de validation déposé")).click()
     page.get_by_role("link", name="Nina Lopez").click()
     page.get_by_label("Complet : en attente de jury").check()
@@ -62,7 +63,7 @@ def test_a_certifier_takes_a_dossier_from_recevabilite_to_a_convocation(page):
     expect(page.locator("#dossier-status")).to_have_text("En attente de jury")
 
     # A session three weeks from now.
-    page.get_by_role("link", name="Sessions de jury").click()
+    back_office.get_by_role("link", name="Sessions de jury").click()
     page.get_by_role("link", name="Programmer une session").click()
     day = timezone.localdate() + dt.timedelta(days=21)
     page.select_option("#id_certification", str(cert.pk))
