@@ -36,12 +36,9 @@ from certifications.rncp.permissions import allowed_sirets, can_use_rncp_import,
 
 
 def draft_editor_url(certification: Certification) -> str:
-    """Where a certifier lands after an import, to correct the split and add the grilles.
-
-    The referential editor does not exist yet: the admin change page stands in for it. Switch
-    this one function to the editor's URL once it is there.
-    """
-    return reverse("admin:certifications_certification_change", args=[certification.pk])
+    """Where a certifier lands after an import, to correct the split and add the grilles: the
+    back office's referential editor."""
+    return reverse("backoffice:referential", args=[certification.pk])
 
 
 def _rncp_access(view):

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('certifications', '0002_certification_jury_rule'),
+        ('certifications', '0003_certification_jury_rule'),
         ('dossiers', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_a_certifier_uploads_the_flux_compares_their_fiche_and_confirms_a_draft(
     page, reference_certifications, tmp_path
 ):
-    # Staff of IRCOM; also admin staff, since the draft opens in the admin until the editor exists.
-    user = UserFactory(email="certificateur@ircom.example", is_staff=True, is_superuser=True)
+    # Staff of IRCOM: the draft opens in their back office's referential editor.
+    user = UserFactory(email="certificateur@ircom.example")
     Certifier.objects.get(siret=samples.IRCOM["siret"]).staff.add(user)
     flux = samples.write_zip(tmp_path, samples.flux(samples.rncp35203(), samples.rncp41296()))
 
@@ -39,5 +39,6 @@ def test_a_certifier_uploads_the_flux_compares_their_fiche_and_confirms_a_draft(
 
     expect(page.get_by_text(re.compile("Brouillon RNCP41296 v2 créé"))).to_be_visible()
     draft = Certification.objects.get(code="RNCP41296", version=2)
-    assert page.url.endswith(f"/admin/certifications/certification/{draft.pk}/change/")
+    assert page.url.endswith(f"/certificateur/referentiels/{draft.pk}/")
+    expect(page.locator("#status")).to_contain_text("version 2 · brouillon")
     assert draft.status == "draft"

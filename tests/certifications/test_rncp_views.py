@@ -177,7 +177,8 @@ def test_confirming_creates_the_draft_and_lands_on_its_editor_page(
     draft = Certification.objects.get(code="RNCP41296", version=2)
     assert draft.status == "draft"
     assert response.status_code == 302
-    assert response["Location"] == reverse("admin:certifications_certification_change", args=[draft.pk])
+    assert response["Location"] == reverse("backoffice:referential", args=[draft.pk])
+    assert client.get(response["Location"]).status_code == 200
     assert draft.events.get().actor == ircom_certifier
     messages = [str(m) for m in response.wsgi_request._messages]
     assert messages == [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certifications', '0001_initial'),
+        ('certifications', '0002_rncp_import'),
     ]
 
     operations = [
