@@ -6,7 +6,10 @@ Rules:
 - publishing checks the referential is complete, archives the previously published version of
   the same lineage, and logs both changes;
 - a new version copies the whole tree into a draft, through the exchange format, so that a
-  copy and an export/import are the same operation.
+  copy and an export/import are the same operation;
+- every edit of a draft is a row of the audit trail (``_audit``), in its transaction, with its
+  actor; bulk writes (renumbering, renaming a group, a grille's default levels) are one row for
+  the whole operation. Publication, archiving and new versions are ``CertificationEvent`` rows.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from audit import services as audit
 from certifications import referential
 from certifications.enums import CertificationStatus
 from certifications.models import (
@@ -197,8 +201,14 @@ BLOCK_FIELDS = ("code", "title", "domain", "description")
 COMPETENCY_FIELDS = ("code", "group", "text")
 METHOD_FIELDS = ("kind", "title", "description", "duration", "length", "assessors")
 RUBRIC_FIELDS = ("title", "pass_threshold_percent", "no_minimum_level", "pass_rule")
+CRITERION_FIELDS = ("text", "weight")
+LEVEL_FIELDS = ("label", "points")
 DEFAULT_LEVELS = (("Non démontré", 0), ("Partiellement démontré", 1), ("Démontré", 2))
 _SHIFT = 100_000  # orders are moved out of the way before renumbering (unique per parent)
+
+
+def _audit(action: str, actor, cert: Certification, target=None, changes=None, **kwargs) -> None:
+    audit.record(f"referential.{action}", actor=actor, certification=cert, target=target, changes=changes, **kwargs)
 
 
 def _lock_draft(certification_id: int) -> Certification:
@@ -238,6 +248,18 @@ def _moved(items: list, item, direction: int) -> list:
     return items
 
 
+def _moved_and_logged(action: str, actor, cert: Certification, items: list, item, direction: int) -> None:
+    """Move ``item`` among ``items`` and record its order before and after (one row for the
+    renumbering, which runs as queryset updates)."""
+    before = next(i.order for i in items if i.pk == item.pk)
+    moved = _moved(items, item, direction)
+    _renumber(moved)
+    if moved is items:  # at an end: nothing moved
+        return
+    after = next(i.order for i in moved if i.pk == item.pk)
+    _audit(action, actor, cert, item, {"order": [before, after]})
+
+
 def _unique_slug(base: str) -> str:
     base = slugify(base)[:110] or "certification"
     slug, n = base, 1
@@ -267,6 +289,8 @@ def delete_draft(certification: Certification, actor=None) -> None:
     cert = _lock_draft(certification.pk)
     if cert.dossiers.exists():
         raise CertificationError(_("Des dossiers visent cette version : elle ne peut pas être supprimée."))
+    # The row outlives the draft (its certification becomes empty): it says who deleted what.
+    _audit("draft_deleted", actor, cert, target=cert, comment=_("Version %(v)s") % {"v": cert.version})
     cert.delete()
 
 
@@ -277,9 +301,13 @@ def update_certification(certification: Certification, actor=None, **values) -> 
     code = values.get("code")
     if code and Certification.objects.filter(code=code).exclude(lineage=cert.lineage).exists():
         raise CertificationError(_("Le code %(code)s est celui d'une autre certification.") % {"code": code})
+    before = audit.values(cert, [f for f in IDENTITY_FIELDS if f in values])
     fields = _set(cert, IDENTITY_FIELDS, values)
     cert.full_clean(exclude=["slug"])
     cert.save(update_fields=[*fields, "updated_at"])
+    changes = audit.diff(before, audit.values(cert, fields))
+    if changes:
+        _audit("updated", actor, cert, target=cert, changes=changes)
     return cert
 
 
@@ -330,15 +358,20 @@ def add_block(certification: Certification, actor=None, **values) -> Block:
     block = Block(certification=cert, order=order)
     _set(block, BLOCK_FIELDS, values)
     block.save()
+    _audit("block_added", actor, cert, block, audit.created(audit.values(block, BLOCK_FIELDS)))
     return block
 
 
 @transaction.atomic
 def update_block(block: Block, actor=None, **values) -> Block:
-    _lock_draft(block.certification_id)
+    cert = _lock_draft(block.certification_id)
     block = Block.objects.get(pk=block.pk)
+    before = audit.values(block, BLOCK_FIELDS)
     fields = _set(block, BLOCK_FIELDS, values)
     block.save(update_fields=fields)
+    changes = audit.diff(before, audit.values(block, BLOCK_FIELDS))
+    if changes:
+        _audit("block_updated", actor, cert, block, changes)
     return block
 
 
@@ -346,6 +379,7 @@ def update_block(block: Block, actor=None, **values) -> Block:
 def delete_block(block: Block, actor=None) -> None:
     """Deletes the bloc with its compétences, modalités and grille; the others close ranks."""
     cert = _lock_draft(block.certification_id)
+    _audit("block_deleted", actor, cert, block, audit.deleted(audit.values(block, BLOCK_FIELDS)))
     Block.objects.filter(pk=block.pk).delete()
     _renumber(list(cert.blocks.order_by("order")))
 
@@ -353,7 +387,7 @@ def delete_block(block: Block, actor=None) -> None:
 @transaction.atomic
 def move_block(block: Block, actor=None, direction: int = 1) -> None:
     cert = _lock_draft(block.certification_id)
-    _renumber(_moved(list(cert.blocks.order_by("order")), block, direction))
+    _moved_and_logged("block_moved", actor, cert, list(cert.blocks.order_by("order")), block, direction)
 
 
 # compétences
@@ -361,27 +395,51 @@ def move_block(block: Block, actor=None, direction: int = 1) -> None:
 
 @transaction.atomic
 def add_competency(block: Block, actor=None, **values) -> Competency:
-    _lock_draft(block.certification_id)
+    cert = _lock_draft(block.certification_id)
     order = (block.competencies.aggregate(m=Max("order"))["m"] or 0) + 1
     competency = Competency(block=block, order=order)
     _set(competency, COMPETENCY_FIELDS, values)
     competency.save()
+    _audit(
+        "competency_added",
+        actor,
+        cert,
+        competency,
+        audit.created(audit.values(competency, [*COMPETENCY_FIELDS, "block"])),
+        target_repr=_competency_label(competency),
+    )
     return competency
+
+
+def _competency_label(competency: Competency) -> str:
+    return f"{competency.code} {competency.text}".strip()[:255]
 
 
 @transaction.atomic
 def update_competency(competency: Competency, actor=None, **values) -> Competency:
-    _lock_draft(competency.block.certification_id)
+    cert = _lock_draft(competency.block.certification_id)
     competency = Competency.objects.get(pk=competency.pk)
+    before = audit.values(competency, COMPETENCY_FIELDS)
     fields = _set(competency, COMPETENCY_FIELDS, values)
     competency.save(update_fields=fields)
+    changes = audit.diff(before, audit.values(competency, COMPETENCY_FIELDS))
+    if changes:
+        _audit("competency_updated", actor, cert, competency, changes, target_repr=_competency_label(competency))
     return competency
 
 
 @transaction.atomic
 def delete_competency(competency: Competency, actor=None) -> None:
-    _lock_draft(competency.block.certification_id)
+    cert = _lock_draft(competency.block.certification_id)
     block = competency.block
+    _audit(
+        "competency_deleted",
+        actor,
+        cert,
+        competency,
+        audit.deleted(audit.values(competency, COMPETENCY_FIELDS)),
+        target_repr=_competency_label(competency),
+    )
     Competency.objects.filter(pk=competency.pk).delete()
     _renumber(list(block.competencies.order_by("order")))
 
@@ -397,7 +455,8 @@ def move_competency(competency: Competency, actor=None, direction: int = 0, bloc
     competency = Competency.objects.select_related("block").get(pk=competency.pk)
     source = competency.block
     if block is None or block.pk == source.pk:
-        _renumber(_moved(list(source.competencies.order_by("order")), competency, direction))
+        items = list(source.competencies.order_by("order"))
+        _moved_and_logged("competency_moved", actor, cert, items, competency, direction)
         return competency
     if block.certification_id != cert.pk:
         raise CertificationError(_("Le bloc de destination n'appartient pas à cette certification."))
@@ -409,14 +468,25 @@ def move_competency(competency: Competency, actor=None, direction: int = 0, bloc
     competency.refresh_from_db()
     _renumber(list(block.competencies.order_by("order")))
     competency.refresh_from_db()
+    _audit(
+        "competency_moved",
+        actor,
+        cert,
+        competency,
+        {"block": [str(source), str(block)]},
+        target_repr=_competency_label(competency),
+    )
     return competency
 
 
 @transaction.atomic
 def rename_group(block: Block, actor=None, old: str = "", new: str = "") -> int:
     """Rename a group heading for every compétence of the bloc under it; returns how many."""
-    _lock_draft(block.certification_id)
-    return block.competencies.filter(group=old).update(group=new.strip())
+    cert = _lock_draft(block.certification_id)
+    count = block.competencies.filter(group=old).update(group=new.strip())
+    if count:
+        _audit("group_renamed", actor, cert, block, {"group": [old, new.strip()], "count": [None, count]})
+    return count
 
 
 # modalités
@@ -434,21 +504,27 @@ def add_assessment_method(
     method = AssessmentMethod(certification=cert, block=block, order=(siblings.aggregate(m=Max("order"))["m"] or 0) + 1)
     _set(method, METHOD_FIELDS, values)
     method.save()
+    _audit("method_added", actor, cert, method, audit.created(audit.values(method, [*METHOD_FIELDS, "block"])))
     return method
 
 
 @transaction.atomic
 def update_assessment_method(method: AssessmentMethod, actor=None, **values) -> AssessmentMethod:
-    _lock_draft(method.certification_id)
+    cert = _lock_draft(method.certification_id)
     method = AssessmentMethod.objects.get(pk=method.pk)
+    before = audit.values(method, METHOD_FIELDS)
     fields = _set(method, METHOD_FIELDS, values)
     method.save(update_fields=fields)
+    changes = audit.diff(before, audit.values(method, METHOD_FIELDS))
+    if changes:
+        _audit("method_updated", actor, cert, method, changes)
     return method
 
 
 @transaction.atomic
 def delete_assessment_method(method: AssessmentMethod, actor=None) -> None:
-    _lock_draft(method.certification_id)
+    cert = _lock_draft(method.certification_id)
+    _audit("method_deleted", actor, cert, method, audit.deleted(audit.values(method, METHOD_FIELDS)))
     AssessmentMethod.objects.filter(pk=method.pk).delete()
 
 
@@ -484,88 +560,115 @@ def create_rubric(
         RubricLevel(rubric=rubric, label=label, points=points, order=i)
         for i, (label, points) in enumerate(DEFAULT_LEVELS, start=1)
     )
+    criteria = 0
     if block is not None:
         for i, comp in enumerate(block.competencies.order_by("order"), start=1):
             RubricCriterion.objects.create(rubric=rubric, text=comp.text, order=i).competencies.add(comp)
+            criteria = i
+    # One row for the grille and what it starts with (levels are a bulk_create).
+    changes = {"levels": [None, len(DEFAULT_LEVELS)], "criteria": [None, criteria]}
+    _audit("rubric_created", actor, cert, rubric, changes, target_repr=str(owner))
     return rubric
 
 
 @transaction.atomic
 def update_rubric(rubric: Rubric, actor=None, **values) -> Rubric:
-    _lock_draft(rubric.certification_id)
+    cert = _lock_draft(rubric.certification_id)
     rubric = Rubric.objects.get(pk=rubric.pk)
+    before = audit.values(rubric, RUBRIC_FIELDS)
     fields = _set(rubric, RUBRIC_FIELDS, values)
     rubric.full_clean()
     rubric.save(update_fields=fields)
+    changes = audit.diff(before, audit.values(rubric, RUBRIC_FIELDS))
+    if changes:
+        _audit("rubric_updated", actor, cert, rubric, changes)
     return rubric
 
 
 @transaction.atomic
 def delete_rubric(rubric: Rubric, actor=None) -> None:
-    _lock_draft(rubric.certification_id)
+    cert = _lock_draft(rubric.certification_id)
+    _audit("rubric_deleted", actor, cert, rubric, audit.deleted(audit.values(rubric, RUBRIC_FIELDS)))
     Rubric.objects.filter(pk=rubric.pk).delete()
 
 
 @transaction.atomic
 def add_criterion(rubric: Rubric, actor=None, text: str = "", weight=1, competencies=()) -> RubricCriterion:
-    _lock_draft(rubric.certification_id)
+    cert = _lock_draft(rubric.certification_id)
     order = (rubric.criteria.aggregate(m=Max("order"))["m"] or 0) + 1
     criterion = RubricCriterion(rubric=rubric, text=text, weight=weight, order=order)
     criterion.full_clean()
     criterion.save()
-    criterion.competencies.set(_rubric_competencies(rubric, competencies))
+    linked = _rubric_competencies(rubric, competencies)
+    criterion.competencies.set(linked)
+    after = {**audit.values(criterion, CRITERION_FIELDS), "competencies": audit.ids(linked)}
+    _audit("criterion_added", actor, cert, criterion, audit.created(after))
     return criterion
 
 
 @transaction.atomic
 def update_criterion(criterion: RubricCriterion, actor=None, text: str = "", weight=1, competencies=()):
-    _lock_draft(criterion.rubric.certification_id)
+    cert = _lock_draft(criterion.rubric.certification_id)
     criterion = RubricCriterion.objects.select_related("rubric").get(pk=criterion.pk)
+    before = {**audit.values(criterion, CRITERION_FIELDS), "competencies": audit.ids(criterion.competencies.all())}
     criterion.text, criterion.weight = text, weight
     criterion.full_clean()
     criterion.save(update_fields=["text", "weight"])
-    criterion.competencies.set(_rubric_competencies(criterion.rubric, competencies))
+    linked = _rubric_competencies(criterion.rubric, competencies)
+    criterion.competencies.set(linked)
+    changes = audit.diff(before, {**audit.values(criterion, CRITERION_FIELDS), "competencies": audit.ids(linked)})
+    if changes:
+        _audit("criterion_updated", actor, cert, criterion, changes)
     return criterion
 
 
 @transaction.atomic
 def delete_criterion(criterion: RubricCriterion, actor=None) -> None:
-    _lock_draft(criterion.rubric.certification_id)
+    cert = _lock_draft(criterion.rubric.certification_id)
     rubric = criterion.rubric
+    _audit("criterion_deleted", actor, cert, criterion, audit.deleted(audit.values(criterion, CRITERION_FIELDS)))
     RubricCriterion.objects.filter(pk=criterion.pk).delete()
     _renumber(list(rubric.criteria.order_by("order")))
 
 
 @transaction.atomic
 def move_criterion(criterion: RubricCriterion, actor=None, direction: int = 1) -> None:
-    _lock_draft(criterion.rubric.certification_id)
-    _renumber(_moved(list(criterion.rubric.criteria.order_by("order")), criterion, direction))
+    cert = _lock_draft(criterion.rubric.certification_id)
+    items = list(criterion.rubric.criteria.order_by("order"))
+    _moved_and_logged("criterion_moved", actor, cert, items, criterion, direction)
 
 
 @transaction.atomic
 def add_level(rubric: Rubric, actor=None, label: str = "", points: int = 0) -> RubricLevel:
-    _lock_draft(rubric.certification_id)
+    cert = _lock_draft(rubric.certification_id)
     order = (rubric.levels.aggregate(m=Max("order"))["m"] or 0) + 1
-    return RubricLevel.objects.create(rubric=rubric, label=label, points=points, order=order)
+    level = RubricLevel.objects.create(rubric=rubric, label=label, points=points, order=order)
+    _audit("level_added", actor, cert, level, audit.created(audit.values(level, LEVEL_FIELDS)))
+    return level
 
 
 @transaction.atomic
 def update_level(level: RubricLevel, actor=None, label: str = "", points: int = 0) -> RubricLevel:
-    _lock_draft(level.rubric.certification_id)
+    cert = _lock_draft(level.rubric.certification_id)
+    before = audit.values(RubricLevel.objects.get(pk=level.pk), LEVEL_FIELDS)
     RubricLevel.objects.filter(pk=level.pk).update(label=label, points=points)
     level.refresh_from_db()
+    changes = audit.diff(before, audit.values(level, LEVEL_FIELDS))
+    if changes:
+        _audit("level_updated", actor, cert, level, changes)
     return level
 
 
 @transaction.atomic
 def delete_level(level: RubricLevel, actor=None) -> None:
-    _lock_draft(level.rubric.certification_id)
+    cert = _lock_draft(level.rubric.certification_id)
     rubric = level.rubric
+    _audit("level_deleted", actor, cert, level, audit.deleted(audit.values(level, LEVEL_FIELDS)))
     RubricLevel.objects.filter(pk=level.pk).delete()
     _renumber(list(rubric.levels.order_by("order")))
 
 
 @transaction.atomic
 def move_level(level: RubricLevel, actor=None, direction: int = 1) -> None:
-    _lock_draft(level.rubric.certification_id)
-    _renumber(_moved(list(level.rubric.levels.order_by("order")), level, direction))
+    cert = _lock_draft(level.rubric.certification_id)
+    _moved_and_logged("level_moved", actor, cert, list(level.rubric.levels.order_by("order")), level, direction)

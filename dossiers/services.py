@@ -7,7 +7,10 @@ Rules (Code du travail R335-7 and ../shared/DOMAIN.md):
 - a transition follows ``TRANSITIONS``; negative decisions need a reason; each one is logged
   and the candidate is e-mailed (links only) once the transaction commits;
 - submissions freeze the dossier into a ``Snapshot``;
-- a statement save that started from an older version is a conflict, never an overwrite.
+- a statement save that started from an older version is a conflict, never an overwrite;
+- every write is recorded in the audit trail (``audit.services.record``) in its transaction,
+  with its actor: the candidate's writes take ``actor`` (the dossier's candidate when not
+  given: nobody else may write a dossier); consecutive saves of one statement are one row.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Max, Sum
@@ -22,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import services as audit
 from certifications.enums import CertificationStatus
 from certifications.models import Block, Certification
 from dossiers import notifications, uploads
@@ -334,6 +339,33 @@ def mark_decided(dossier: Dossier, actor, comment: str = "") -> Dossier:
 # interleave, so nothing changes in a dossier once it has been frozen.
 
 STATEMENT_TEXT_FIELDS = ("narrative", "self_comment", "self_assessment")
+# Free texts: in the audit trail as length and SHA-256, never copied (see ``audit.services``).
+STATEMENT_FREE_TEXTS = ("narrative", "self_comment")
+EXPERIENCE_FIELDS = (
+    "kind",
+    "organisation",
+    "role",
+    "start_date",
+    "end_date",
+    "hours_per_week",
+    "total_hours",
+    "activities",
+)
+PROOF_FIELDS = ("title", "kind", "date", "description")
+
+
+def _actor(dossier: Dossier, actor):
+    """Who writes: the given actor, else the dossier's candidate (the only one who may)."""
+    return actor if actor is not None else dossier.candidate
+
+
+def _statement_label(statement: CompetencyStatement) -> str:
+    competency = statement.competency
+    return f"{competency.code} {competency.text}".strip()[:255]
+
+
+def _competency_ids(statements) -> list[int]:
+    return sorted(s.competency_id for s in statements)
 
 
 def _locked_for_writing(dossier: Dossier, *, stage1: bool = False, stage2: bool = False) -> Dossier:
@@ -358,6 +390,7 @@ def save_statement(
     *,
     experiences=None,
     proofs=None,
+    actor=None,
 ) -> CompetencyStatement:
     """Save text fields (and optionally the experiences and proofs it draws on) of a statement.
 
@@ -365,10 +398,11 @@ def save_statement(
     stored one raises ``StatementConflict`` with both versions: the caller shows them side by
     side and the candidate chooses; nothing is lost. Sending again what is already stored (a
     retry whose first answer was lost) is not a conflict. Links are a set: the last write wins.
+    Recorded in the audit trail, consecutive saves coalesced (``AUDIT_COALESCE_MINUTES``).
     """
     # Dossier first, then statement: the order every write and submission takes.
     dossier = _locked(Dossier(pk=statement.dossier_id))
-    current = CompetencyStatement.objects.select_for_update().get(pk=statement.pk)
+    current = CompetencyStatement.objects.select_for_update().select_related("competency").get(pk=statement.pk)
     if not (dossier.feasibility_editable or dossier.validation_editable):
         raise DossierError(_("Le dossier n'est plus modifiable : il a été transmis."))
     if "narrative" in changes and not dossier.validation_editable:
@@ -385,15 +419,21 @@ def save_statement(
             theirs={f: getattr(current, f) for f in STATEMENT_TEXT_FIELDS},
             mine=changes,
         )
+    before = audit.values(current, changed, texts=STATEMENT_FREE_TEXTS)
+    after: dict = {}
     if experiences is not None:
         experiences = list(experiences)
         if any(e.dossier_id != dossier.pk for e in experiences):
             raise DossierError(_("Une expérience choisie n'appartient pas à ce dossier."))
+        before["experiences"] = audit.ids(current.experiences.all())
+        after["experiences"] = audit.ids(experiences)
         current.experiences.set(experiences)
     if proofs is not None:
         proofs = list(proofs)
         if any(p.dossier_id != dossier.pk for p in proofs):
             raise DossierError(_("Une preuve choisie n'appartient pas à ce dossier."))
+        before["proofs"] = audit.ids(current.proofs.all())
+        after["proofs"] = audit.ids(proofs)
         current.proofs.set(proofs)
     if changed:
         for f in changed:
@@ -402,6 +442,18 @@ def save_statement(
         current.save(update_fields=[*changed, "version", "updated_at"])
     elif experiences is not None or proofs is not None:
         current.save(update_fields=["updated_at"])
+    after.update(audit.values(current, changed, texts=STATEMENT_FREE_TEXTS))
+    changes = audit.diff(before, after)
+    if changes:
+        audit.record(
+            "statement.saved",
+            actor=_actor(dossier, actor),
+            target=current,
+            target_repr=_statement_label(current),
+            dossier=dossier,
+            changes=changes,
+            coalesce=dt.timedelta(minutes=settings.AUDIT_COALESCE_MINUTES),
+        )
     return current
 
 
@@ -409,30 +461,51 @@ def save_statement(
 
 
 @transaction.atomic
-def save_experience(dossier: Dossier, experience: Experience) -> Experience:
+def save_experience(dossier: Dossier, experience: Experience, actor=None) -> Experience:
     """Create or update an experience (its fields already validated by the form)."""
     dossier = _locked_for_writing(dossier, stage1=True, stage2=True)
     if experience.pk and experience.dossier_id != dossier.pk:
         raise DossierError(_("Cette expérience n'appartient pas à ce dossier."))
+    new = experience.pk is None
+    # The form has already changed the instance: what was stored is read again.
+    stored = None if new else Experience.objects.filter(pk=experience.pk).first()
+    before = audit.values(stored, EXPERIENCE_FIELDS, texts=("activities",)) if stored else {}
     experience.dossier = dossier
-    if experience.pk is None:
+    if new:
         last = dossier.experiences.aggregate(m=Max("order"))["m"]
         experience.order = 0 if last is None else last + 1
     experience.full_clean(exclude=["dossier"])
     experience.save()
+    after = audit.values(experience, EXPERIENCE_FIELDS, texts=("activities",))
+    changes = audit.created(after) if new else audit.diff(before, after)
+    if new or changes:
+        audit.record(
+            "experience.added" if new else "experience.updated",
+            actor=_actor(dossier, actor),
+            target=experience,
+            dossier=dossier,
+            changes=changes,
+        )
     return experience
 
 
 @transaction.atomic
-def delete_experience(dossier: Dossier, experience: Experience) -> None:
+def delete_experience(dossier: Dossier, experience: Experience, actor=None) -> None:
     dossier = _locked_for_writing(dossier, stage1=True, stage2=True)
     if experience.dossier_id != dossier.pk:
         raise DossierError(_("Cette expérience n'appartient pas à ce dossier."))
+    audit.record(
+        "experience.deleted",
+        actor=_actor(dossier, actor),
+        target=experience,
+        dossier=dossier,
+        changes=audit.deleted(audit.values(experience, EXPERIENCE_FIELDS, texts=("activities",))),
+    )
     experience.delete()
 
 
 @transaction.atomic
-def move_experience(dossier: Dossier, experience: Experience, offset: int) -> None:
+def move_experience(dossier: Dossier, experience: Experience, offset: int, actor=None) -> None:
     """Move an experience up (offset -1) or down (+1) in the list; orders are renumbered 0…n."""
     dossier = _locked_for_writing(dossier, stage1=True, stage2=True)
     items = list(dossier.experiences.order_by("order", "pk"))
@@ -442,34 +515,53 @@ def move_experience(dossier: Dossier, experience: Experience, offset: int) -> No
     target = index + offset
     if 0 <= target < len(items):
         items[index], items[target] = items[target], items[index]
+    moved = False
     for order, item in enumerate(items):
         if item.order != order:
             item.order = order
             item.save(update_fields=["order"])
+            moved = True
+    if moved:
+        audit.record("experience.moved", actor=_actor(dossier, actor), target=experience, dossier=dossier)
 
 
 # Stage 1: sworn statement and identity document.
 
 
 @transaction.atomic
-def sign_sworn_statement(dossier: Dossier, signed: bool) -> Dossier:
+def sign_sworn_statement(dossier: Dossier, signed: bool, actor=None) -> Dossier:
     dossier = _locked_for_writing(dossier, stage1=True)
+    before = audit.values(dossier, ["sworn_statement_at"])
     dossier.sworn_statement_at = timezone.now() if signed else None
     dossier.save(update_fields=["sworn_statement_at", "updated_at"])
+    audit.record(
+        "dossier.sworn_statement",
+        actor=_actor(dossier, actor),
+        dossier=dossier,
+        changes=audit.diff(before, audit.values(dossier, ["sworn_statement_at"])),
+    )
     return dossier
 
 
 @transaction.atomic
-def set_identity_document(dossier: Dossier, uploaded) -> Dossier:
+def set_identity_document(dossier: Dossier, uploaded, actor=None) -> Dossier:
     """Check (``uploads.check_upload``: raises ``UploadRejected``) and store the identity document."""
     dossier = _locked_for_writing(dossier, stage1=True)
     checked = uploads.check_upload(uploaded)
+    identity_fields = ["identity_document_name", "identity_document_sha256"]
+    before = audit.values(dossier, identity_fields)
     storage, old_name = dossier.identity_document.storage, dossier.identity_document.name
     dossier.identity_document.save(checked.name, uploaded, save=False)
     dossier.identity_document_name = checked.name
     dossier.identity_document_sha256 = checked.sha256
     dossier.save(
         update_fields=["identity_document", "identity_document_name", "identity_document_sha256", "updated_at"]
+    )
+    audit.record(
+        "dossier.identity_document",
+        actor=_actor(dossier, actor),
+        dossier=dossier,
+        changes=audit.diff(before, audit.values(dossier, identity_fields)),
     )
     if old_name:
         transaction.on_commit(lambda: storage.delete(old_name))
@@ -488,7 +580,7 @@ def _statements_for(dossier: Dossier, competencies) -> list[CompetencyStatement]
 
 
 @transaction.atomic
-def add_proof(dossier: Dossier, uploaded, *, competencies=(), **fields) -> Proof:
+def add_proof(dossier: Dossier, uploaded, *, competencies=(), actor=None, **fields) -> Proof:
     """Check the file (type by content, size, the dossier's quota) and add it to the library,
     linked to ``competencies``. ``fields``: title, kind, date, description."""
     dossier = _locked_for_writing(dossier, stage2=True)
@@ -507,6 +599,18 @@ def add_proof(dossier: Dossier, uploaded, *, competencies=(), **fields) -> Proof
         proof.save()
         for statement in statements:
             statement.proofs.add(proof)
+        audit.record(
+            "proof.added",
+            actor=_actor(dossier, actor),
+            target=proof,
+            dossier=dossier,
+            changes=audit.created(
+                {
+                    **audit.values(proof, [*PROOF_FIELDS, "original_name", "size", "sha256"], texts=["description"]),
+                    "competencies": _competency_ids(statements),
+                }
+            ),
+        )
     except Exception:
         proof.file.storage.delete(proof.file.name)
         raise
@@ -514,20 +618,30 @@ def add_proof(dossier: Dossier, uploaded, *, competencies=(), **fields) -> Proof
 
 
 @transaction.atomic
-def update_proof(dossier: Dossier, proof: Proof, *, competencies=None) -> Proof:
+def update_proof(dossier: Dossier, proof: Proof, *, competencies=None, actor=None) -> Proof:
     """Save a proof's description (title, kind, date, description) and, if given, the
     compétences it is linked to. The file itself never changes: upload a new proof instead."""
     dossier = _locked_for_writing(dossier, stage2=True)
     if proof.dossier_id != dossier.pk:
         raise DossierError(_("Cette preuve n'appartient pas à ce dossier."))
+    # The form has already changed the instance: what was stored is read again.
+    stored = Proof.objects.get(pk=proof.pk)
+    before = audit.values(stored, PROOF_FIELDS, texts=["description"])
     proof.save(update_fields=["title", "kind", "date", "description"])
+    after = audit.values(proof, PROOF_FIELDS, texts=["description"])
     if competencies is not None:
-        proof.statements.set(_statements_for(dossier, competencies))
+        statements = _statements_for(dossier, competencies)
+        before["competencies"] = _competency_ids(proof.statements.all())
+        after["competencies"] = _competency_ids(statements)
+        proof.statements.set(statements)
+    changes = audit.diff(before, after)
+    if changes:
+        audit.record("proof.updated", actor=_actor(dossier, actor), target=proof, dossier=dossier, changes=changes)
     return proof
 
 
 @transaction.atomic
-def delete_proof(dossier: Dossier, proof: Proof) -> None:
+def delete_proof(dossier: Dossier, proof: Proof, actor=None) -> None:
     """Delete a proof not part of any submitted dossier (a submitted file stays as evidence)."""
     dossier = _locked_for_writing(dossier, stage2=True)
     if proof.dossier_id != dossier.pk:
@@ -539,6 +653,13 @@ def delete_proof(dossier: Dossier, proof: Proof) -> None:
                 "délier des compétences pour qu'elle ne figure plus dans votre prochain dépôt."
             )
         )
+    audit.record(
+        "proof.deleted",
+        actor=_actor(dossier, actor),
+        target=proof,
+        dossier=dossier,
+        changes=audit.deleted(audit.values(proof, ["title", "original_name", "size", "sha256"])),
+    )
     storage, name = proof.file.storage, proof.file.name
     proof.delete()
     transaction.on_commit(lambda: storage.delete(name))

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "dossiers",
     "juries",
     "backoffice",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -244,3 +245,7 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
 DOSSIER_QUOTA_BYTES = env_int("DOSSIER_QUOTA_MB", 200, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Audit trail: consecutive saves of one statement by one person within this many minutes are
+# one row of the trail (0: one row per save). See docs/audit.md.
+AUDIT_COALESCE_MINUTES = env_int("AUDIT_COALESCE_MINUTES", 30, minimum=0)

@@ -42,7 +42,7 @@ def experiences(request, pk: int):
         permissions.require_experiences_writable(dossier)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_experience(dossier, form.save(commit=False))
+            services.save_experience(dossier, form.save(commit=False), actor=request.user)
         except services.DossierError as error:
             messages.error(request, str(error))
         else:
@@ -59,7 +59,7 @@ def experience_edit(request, pk: int, experience_pk: int):
     form = ExperienceForm(request.POST or None, instance=experience)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_experience(dossier, form.save(commit=False))
+            services.save_experience(dossier, form.save(commit=False), actor=request.user)
         except services.DossierError as error:
             messages.error(request, str(error))
         else:
@@ -77,7 +77,7 @@ def experience_delete(request, pk: int, experience_pk: int):
     permissions.require_experiences_writable(dossier)
     if request.method == "POST":
         try:
-            services.delete_experience(dossier, experience)
+            services.delete_experience(dossier, experience, actor=request.user)
         except services.DossierError as error:
             messages.error(request, str(error))
         else:
@@ -98,7 +98,7 @@ def experience_move(request, pk: int, experience_pk: int):
     permissions.require_experiences_writable(dossier)
     offset = -1 if request.POST.get("direction") == "up" else 1
     try:
-        services.move_experience(dossier, experience, offset)
+        services.move_experience(dossier, experience, offset, actor=request.user)
     except services.DossierError as error:
         messages.error(request, str(error))
     return redirect(reverse("dossiers:experiences", args=[dossier.pk]) + f"#experience-{experience.pk}")
@@ -131,7 +131,7 @@ def sworn_statement(request, pk: int):
     form = SwornStatementForm(request.POST)
     form.is_valid()  # a lone checkbox: always valid
     try:
-        services.sign_sworn_statement(dossier, form.cleaned_data["signed"])
+        services.sign_sworn_statement(dossier, form.cleaned_data["signed"], actor=request.user)
     except services.DossierError as error:
         messages.error(request, str(error))
     else:
@@ -151,7 +151,7 @@ def identity_document(request, pk: int):
         messages.error(request, _("Choisissez le fichier de votre pièce d'identité."))
     else:
         try:
-            services.set_identity_document(dossier, form.cleaned_data["document"])
+            services.set_identity_document(dossier, form.cleaned_data["document"], actor=request.user)
         except (UploadRejected, services.DossierError) as error:
             messages.error(request, _("Pièce d'identité refusée : %(why)s") % {"why": error})
         else:

@@ -43,6 +43,7 @@ def proofs(request, pk: int):
                 dossier,
                 data["file"],
                 competencies=data["competencies"],
+                actor=request.user,
                 title=data["title"],
                 kind=data["kind"],
                 date=data["date"],
@@ -89,7 +90,9 @@ def proof_edit(request, pk: int, proof_pk: int):
     form = ProofForm(request.POST or None, instance=proof, dossier=dossier)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_proof(dossier, form.save(commit=False), competencies=form.cleaned_data["competencies"])
+            services.update_proof(
+                dossier, form.save(commit=False), competencies=form.cleaned_data["competencies"], actor=request.user
+            )
         except services.DossierError as error:
             messages.error(request, str(error))
         else:
@@ -105,7 +108,7 @@ def proof_delete(request, pk: int, proof_pk: int):
     permissions.require_stage2_writable(dossier)
     if request.method == "POST":
         try:
-            services.delete_proof(dossier, proof)
+            services.delete_proof(dossier, proof, actor=request.user)
         except services.DossierError as error:
             messages.error(request, str(error))
         else:

@@ -92,7 +92,9 @@ def save(request, pk: int, competency_pk: int):
         return redirect(_next_url(request, dossier, competency_pk, request.POST))
     changes = form.changes()
     try:
-        saved = services.save_statement(statement, form.cleaned_data["version"], changes, **form.links_kwargs())
+        saved = services.save_statement(
+            statement, form.cleaned_data["version"], changes, actor=request.user, **form.links_kwargs()
+        )
     except services.StatementConflict as conflict:
         return _conflict(request, autosave, dossier, statement, conflict, form)
     except services.DossierError as error:

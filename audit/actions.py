@@ -1,0 +1,81 @@
+"""The actions the audit trail knows, with their French labels.
+
+An action is a dotted code, ``<subject>.<verb>``. An unknown code is shown as it is: adding an
+action is one ``record()`` call (a label here is welcome, not required). The jury actions are
+declared ahead of the jury app's scoring and deliberation (see docs/audit.md).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+LABELS = {
+    # the candidate's dossier
+    "statement.saved": _("Déclaration de compétence enregistrée"),
+    "experience.added": _("Expérience ajoutée"),
+    "experience.updated": _("Expérience modifiée"),
+    "experience.deleted": _("Expérience supprimée"),
+    "experience.moved": _("Expériences réordonnées"),
+    "proof.added": _("Preuve déposée"),
+    "proof.updated": _("Preuve modifiée"),
+    "proof.deleted": _("Preuve supprimée"),
+    "dossier.sworn_statement": _("Attestation sur l'honneur"),
+    "dossier.identity_document": _("Pièce d'identité déposée"),
+    "dossier.purge_notice": _("Avis de suppression d'un brouillon inactif envoyé"),
+    "dossier.erased": _("Contenu du dossier effacé à la demande du candidat"),
+    "dossier.purged": _("Brouillon inactif supprimé"),
+    # accounts
+    "account.data_exported": _("Données personnelles téléchargées"),
+    "account.deleted": _("Compte supprimé à la demande de son titulaire"),
+    # the referential
+    "referential.updated": _("Identité de la certification modifiée"),
+    "referential.draft_deleted": _("Brouillon de certification supprimé"),
+    "referential.block_added": _("Bloc ajouté"),
+    "referential.block_updated": _("Bloc modifié"),
+    "referential.block_deleted": _("Bloc supprimé"),
+    "referential.block_moved": _("Bloc déplacé"),
+    "referential.competency_added": _("Compétence ajoutée"),
+    "referential.competency_updated": _("Compétence modifiée"),
+    "referential.competency_deleted": _("Compétence supprimée"),
+    "referential.competency_moved": _("Compétence déplacée"),
+    "referential.group_renamed": _("Intitulé de groupe renommé"),
+    "referential.method_added": _("Modalité d'évaluation ajoutée"),
+    "referential.method_updated": _("Modalité d'évaluation modifiée"),
+    "referential.method_deleted": _("Modalité d'évaluation supprimée"),
+    "referential.rubric_created": _("Grille critériée créée"),
+    "referential.rubric_updated": _("Grille critériée modifiée"),
+    "referential.rubric_deleted": _("Grille critériée supprimée"),
+    "referential.criterion_added": _("Critère ajouté"),
+    "referential.criterion_updated": _("Critère modifié"),
+    "referential.criterion_deleted": _("Critère supprimé"),
+    "referential.criterion_moved": _("Critère déplacé"),
+    "referential.level_added": _("Niveau ajouté"),
+    "referential.level_updated": _("Niveau modifié"),
+    "referential.level_deleted": _("Niveau supprimé"),
+    "referential.level_moved": _("Niveau déplacé"),
+    # the jury (hooks for the scoring and deliberation services)
+    "jury.conflict_declared": _("Déclaration de lien d'intérêt"),
+    "jury.evaluation_submitted": _("Évaluation d'un bloc transmise"),
+    "jury.decision": _("Décision du jury"),
+    "jury.decision_revoked": _("Décision du jury révoquée"),
+    "jury.minutes_signed": _("Procès-verbal signé"),
+}
+
+# Labels of keys of ``changes`` that are not model fields (links, files, counts).
+FIELD_LABELS = {
+    "proofs": _("preuves reliées"),
+    "experiences": _("expériences reliées"),
+    "competencies": _("compétences reliées"),
+    "file": _("fichier"),
+    "file_name": _("nom du fichier"),
+    "sha256": _("empreinte SHA-256"),
+    "size": _("taille (octets)"),
+    "count": _("nombre"),
+    "order": _("ordre"),
+    "levels": _("niveaux"),
+    "criteria": _("critères"),
+    "block": _("bloc"),
+    "result": _("résultat"),
+}
+
+
+def label(action: str) -> str:
+    return str(LABELS.get(action, action))
