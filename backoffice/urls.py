@@ -1,6 +1,6 @@
 from django.urls import path
 
-from backoffice.views import dashboard, referential, review, sessions
+from backoffice.views import dashboard, history, referential, review, sessions
 
 app_name = "backoffice"
 
@@ -48,6 +48,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/validation/", review.review_validation, name="dossier_validation"),
     path("dossiers/<int:pk>/preuves/<int:proof_pk>/", review.proof_download, name="dossier_proof"),
     path("dossiers/<int:pk>/piece-identite/", review.identity_download, name="dossier_identity"),
+    path("dossiers/<int:pk>/historique/", history.dossier_history_view, name="dossier_history"),
     # jury sessions
     path("sessions/", sessions.session_list, name="sessions"),
     path("sessions/nouvelle/", sessions.session_create, name="session_create"),

@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import CompetencyStatement, Dossier, Experience, Proof, Snapshot, TransitionLog
 
@@ -46,8 +49,19 @@ class DossierAdmin(admin.ModelAdmin):
         "validation_submitted_at",
         "created_at",
         "updated_at",
+        "history",
     ]
     inlines = [ExperienceInline, ProofInline, TransitionInline]
+
+    @admin.display(description=_("historique"))
+    def history(self, obj: Dossier) -> str:
+        """Links to the dossier's audit trail (and to its history page once certifiers see it)."""
+        if obj.pk is None:
+            return "—"
+        links = [(reverse("admin:audit_auditevent_changelist") + f"?dossier__id__exact={obj.pk}", _("journal d'audit"))]
+        if obj.feasibility_submitted_at:
+            links.insert(0, (reverse("backoffice:dossier_history", args=[obj.pk]), _("historique complet")))
+        return format_html_join(" · ", '<a href="{}">{}</a>', links) or format_html("—")
 
 
 @admin.register(TransitionLog)

@@ -34,6 +34,7 @@ PAGES = [
     ("backoffice:dossier", "submitted"),
     ("backoffice:dossier", "validation"),
     ("backoffice:dossier_identity", "submitted"),
+    ("backoffice:dossier_history", "submitted"),
     ("backoffice:session", "session"),
     ("backoffice:session_edit", "session"),
     ("backoffice:session_cancel", "session"),

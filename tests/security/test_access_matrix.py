@@ -223,6 +223,8 @@ ACCESS: dict[str, Rule] = {
         f"backoffice:{name}": Rule(get=everyone_logged_in_405(), post=CERTIFIER_OF_OBJECT, kwargs=_object_kwargs(key))
         for name, key in BACK_OFFICE_ACTIONS.items()
     },
+    # A dossier's history: its certifiers and admins; read-only.
+    "backoffice:dossier_history": Rule(get=CERTIFIER_OF_OBJECT, post=READ_ONLY, kwargs=DOSSIER),
     "backoffice:dossier_proof": Rule(
         get=CERTIFIER_OF_OBJECT, kwargs=lambda w: {"pk": w.dossier.pk, "proof_pk": w.objects["proof"].pk}
     ),
