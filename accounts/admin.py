@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import DraftPurgeNotice, User
 
 
 @admin.register(User)
@@ -30,3 +30,12 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+
+@admin.register(DraftPurgeNotice)
+class DraftPurgeNoticeAdmin(admin.ModelAdmin):
+    list_display = ["dossier", "sent_at", "purge_after"]
+    list_select_related = ["dossier__candidate", "dossier__certification"]
+    search_fields = ["dossier__candidate__email", "dossier__certification__code", "=dossier__id"]
+    raw_id_fields = ["dossier"]
+    date_hierarchy = "sent_at"

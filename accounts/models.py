@@ -69,3 +69,26 @@ class User(AbstractUser):
     def __str__(self) -> str:
         full = self.get_full_name()
         return f"{full} <{self.email}>" if full else self.email
+
+
+class DraftPurgeNotice(models.Model):
+    """The e-mail telling a candidate that an inactive draft will be deleted (``purge_drafts``).
+
+    Sent once per period of inactivity: a dossier touched after its notice gets a new one if it
+    is abandoned again. The draft is deleted only once its notice is old enough.
+    """
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="purge_notices", verbose_name=_("dossier")
+    )
+    sent_at = models.DateTimeField(_("envoyé le"))
+    purge_after = models.DateTimeField(_("suppression prévue après le"))
+
+    class Meta:
+        verbose_name = _("avis de suppression d'un brouillon")
+        verbose_name_plural = _("avis de suppression de brouillons")
+        ordering = ["-sent_at"]
+        indexes = [models.Index(fields=["dossier", "sent_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} — {self.sent_at:%Y-%m-%d}"

@@ -9,6 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views
+from accounts.privacy import views as privacy_views
 
 account_patterns = (
     [
@@ -18,6 +19,10 @@ account_patterns = (
         path("confirmation/<str:token>/", views.confirm_email, name="confirm_email"),
         path("profil/", views.profile, name="profile"),
         path("mot-de-passe/modifier/", views.PasswordChangeView.as_view(), name="password_change"),
+        path("mes-donnees/", privacy_views.my_data, name="my_data"),
+        path("mes-donnees/archive.zip", privacy_views.data_export, name="data_export"),
+        path("supprimer/", privacy_views.delete_account, name="delete_account"),
+        path("supprime/", privacy_views.account_deleted, name="account_deleted"),
     ],
     "accounts",
 )

@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from vae_portal.env import env_bool, env_int, env_list, env_str
@@ -249,3 +250,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Audit trail: consecutive saves of one statement by one person within this many minutes are
 # one row of the trail (0: one row per save). See docs/audit.md.
 AUDIT_COALESCE_MINUTES = env_int("AUDIT_COALESCE_MINUTES", 30, minimum=0)
+
+# Personal data (README, "Données personnelles"): drafts and withdrawn dossiers without a
+# decision, inactive for DRAFT_RETENTION_DAYS, are deleted by `purge_drafts` (daily, Celery
+# beat), DRAFT_PURGE_NOTICE_DAYS after an e-mail notice.
+DRAFT_RETENTION_DAYS = env_int("DRAFT_RETENTION_DAYS", 365, minimum=2)
+DRAFT_PURGE_NOTICE_DAYS = env_int("DRAFT_PURGE_NOTICE_DAYS", 30, minimum=1)
+if DRAFT_PURGE_NOTICE_DAYS >= DRAFT_RETENTION_DAYS:
+    raise ImproperlyConfigured("DRAFT_PURGE_NOTICE_DAYS must be shorter than DRAFT_RETENTION_DAYS")
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),  # entries declared above by other apps
+    "purge-drafts": {"task": "accounts.tasks.purge_drafts", "schedule": crontab(hour=3, minute=30)},
+}

@@ -174,6 +174,16 @@ ACCESS: dict[str, Rule] = {
     "accounts:confirm_email": Rule(get=logged_in(), kwargs=_confirmation_kwargs),
     "accounts:profile": Rule(get=logged_in()),
     "accounts:password_change": Rule(get=logged_in()),
+    # Personal data: anyone logged in reads and downloads their own. Deleting an account is
+    # refused (403) while a dossier waits for a decision (the owner's is submitted) and for
+    # staff accounts; another candidate's empty form is shown again with its errors.
+    "accounts:my_data": Rule(get=logged_in(), post=READ_ONLY),
+    "accounts:data_export": Rule(get=logged_in(), post=READ_ONLY),
+    "accounts:delete_account": Rule(
+        get=logged_in(),
+        post={**logged_in("403"), "other_candidate": "ok"},
+    ),
+    "accounts:account_deleted": Rule(get=everyone(), post=everyone("405")),
     # The candidate's dossier. The world's dossier is submitted (validation_submitted): the
     # owner reads every page, and every write is refused (403); read-only pages answer POST 405.
     "dossiers:list": Rule(get=logged_in(), post=logged_in("405")),

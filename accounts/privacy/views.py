@@ -1,0 +1,92 @@
+"""``/accounts/mes-donnees/`` (what the portal holds, the ZIP) and ``/accounts/supprimer/``."""
+
+from __future__ import annotations
+
+import tempfile
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count, Sum
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts.privacy import erasure, export
+from accounts.privacy.forms import DeleteAccountForm
+from audit import services as audit
+from dossiers.models import Dossier, Proof
+
+DELETED_SESSION_KEY = "accounts_deleted_report"
+
+
+@require_safe
+def my_data(request):
+    user = request.user
+    dossiers = Dossier.objects.filter(candidate=user)
+    counts = dossiers.aggregate(dossiers=Count("pk"), experiences=Count("experiences", distinct=True))
+    proofs = Proof.objects.filter(dossier__candidate=user).aggregate(n=Count("pk"), size=Sum("size"))
+    return render(
+        request,
+        "accounts/privacy/my_data.html",
+        {
+            "counts": counts,
+            "proofs": proofs,
+            "can_delete": not erasure.deletion_refusals(user),
+            "retention_days": settings.DRAFT_RETENTION_DAYS,
+        },
+    )
+
+
+@require_safe
+def data_export(request):
+    """The ZIP, built in a temporary file (deleted when the response is closed) and streamed."""
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 -- closed (and so deleted) by the response
+    try:
+        export.write_archive(request.user, handle)
+    except BaseException:
+        handle.close()
+        raise
+    handle.seek(0)
+    audit.record("account.data_exported", actor=request.user, target=request.user, target_repr="")
+    return FileResponse(handle, as_attachment=True, filename=export.archive_name(), content_type="application/zip")
+
+
+@require_http_methods(["GET", "POST"])
+def delete_account(request):
+    """What would be deleted and what kept, then the password: refused (403) while a dossier
+    waits for a decision, and for staff accounts."""
+    user = request.user
+    refusals = erasure.deletion_refusals(user)
+    form = DeleteAccountForm(user, request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if refusals:
+            status = 403
+        elif form.is_valid():
+            try:
+                report = erasure.delete_account(user)
+            except erasure.DeletionRefused as refused:  # a submission slipped in meanwhile
+                refusals, status = refused.reasons, 403
+            else:
+                logout(request)
+                request.session[DELETED_SESSION_KEY] = report.as_dict()
+                return redirect("accounts:account_deleted")
+    to_delete, to_keep = erasure.deletion_plan(user)
+    context = {
+        "form": form,
+        "refusals": refusals,
+        "to_delete": to_delete,
+        "to_keep": to_keep,
+        "kept_note": erasure.KEPT_NOTE,
+        "data_url": reverse("accounts:my_data"),
+    }
+    return render(request, "accounts/privacy/delete.html", context, status=status)
+
+
+@login_not_required
+@require_safe
+def account_deleted(request):
+    report = request.session.get(DELETED_SESSION_KEY)
+    return render(request, "accounts/privacy/deleted.html", {"report": report, "kept_note": erasure.KEPT_NOTE})
