@@ -311,3 +311,13 @@ def test_jury_actions_have_labels_ready_for_the_jury_services():
     )
     assert event.label == "Décision du jury"
     assert audit.record("jury.something_new", actor=juror, dossier=dossier).label == "jury.something_new"
+
+
+def test_the_referential_editor_records_the_logged_in_certifier(client, editor):
+    draft, certifier = editor
+    block = draft.blocks.get(order=1)
+    client.force_login(certifier)
+    client.post(reverse("backoffice:block_edit", args=[block.pk]), {"title": "Bloc renommé en ligne"})
+    (event,) = events(certification=draft)
+    assert event.action == "referential.block_updated" and event.actor == certifier
+    assert event.changes["title"][1] == "Bloc renommé en ligne"
