@@ -6,7 +6,9 @@ Rules:
 - stage 1 (experiences' recevabilité part, positioning, sworn statement, identity document) is
   writable in draft and "recevabilité à compléter"; stage 2 (narratives, proofs) while
   "recevable" and "dossier de validation à compléter"; writing elsewhere is a 403;
-- uploaded files are served only to whom ``can_read_files`` allows, as attachments.
+- uploaded files are served only to whom ``can_read_files`` allows, as attachments: the
+  candidate, and the jury members of a session the dossier is convoked to who declared no link
+  with the candidate — those only the proofs of the dossier they were submitted in.
 """
 
 from __future__ import annotations
@@ -29,9 +31,29 @@ def own_dossier_or_404(user, pk: int) -> Dossier:
 
 
 def can_read_files(user, dossier: Dossier) -> bool:
-    """The candidate reads their own files. (Certifiers and juries will read the submitted
-    files through their own pages, with their own rules.)"""
-    return user.is_authenticated and dossier.candidate_id == user.pk
+    """The candidate reads their own files; a jury member of a session the dossier is convoked
+    to reads them once they have declared no link with the candidate (``juries.permissions``).
+    (Certifiers read the submitted files through the back office.)"""
+    if not user.is_authenticated:
+        return False
+    if dossier.candidate_id == user.pk:
+        return True
+    from juries.permissions import jury_reads_dossier  # the jury app owns its members' rules
+
+    return jury_reads_dossier(user, dossier)
+
+
+def can_read_proof(user, proof) -> bool:
+    """The candidate reads any of their proofs; a jury member (``can_read_files``) only a proof
+    that is, file for file (same SHA-256), in a dossier de validation submitted."""
+    dossier = proof.dossier
+    if not can_read_files(user, dossier):
+        return False
+    if dossier.candidate_id == user.pk:
+        return True
+    from dossiers.services import proof_was_submitted
+
+    return proof_was_submitted(proof)
 
 
 def require_stage1_writable(dossier: Dossier) -> None:

@@ -179,6 +179,6 @@ def next_step(dossier: Dossier) -> NextStep:
         case S.SCHEDULED:
             return NextStep(_("Vous êtes convoqué(e) à un jury : la convocation vous a été envoyée."))
         case S.DECIDED:
-            return NextStep(_("Le jury a rendu sa décision : elle figure dans l'historique."))
+            return NextStep(_("Le jury a rendu sa décision : son résultat figure sur cette page."))
         case _:
             return NextStep(_("Ce dossier est clos."))

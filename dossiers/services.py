@@ -334,6 +334,18 @@ def mark_decided(dossier: Dossier, actor, comment: str = "") -> Dossier:
     return _transition(_locked(dossier), S.DECIDED, actor, comment)
 
 
+@transaction.atomic
+def decision_revoked(dossier: Dossier, actor, reason: str, *, same_session: bool) -> Dossier:
+    """The jury's decision was revoked (``juries.deliberation.revoke_decision``): back to
+    "convoqué(e)" when the same session decides again, else to "en attente de jury"."""
+    if not reason.strip():
+        raise DossierError(_("Indiquez le motif de la révocation : il sera communiqué au candidat."))
+    dossier = _locked(dossier)
+    if dossier.status != S.DECIDED:
+        raise DossierError(_("Aucune décision n'est rendue sur ce dossier."))
+    return _transition(dossier, S.SCHEDULED if same_session else S.READY_FOR_JURY, actor, reason)
+
+
 # --- candidate writes ---------------------------------------------------------------------
 # Each write locks the dossier row first: a submission (which locks it too) and a write cannot
 # interleave, so nothing changes in a dossier once it has been frozen.

@@ -6,12 +6,14 @@ referenced with their SHA-256 so that what was submitted can be proven later.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from typing import Any
 
 from django.db.models import Prefetch
 
+from dossiers.enums import SelfAssessment
 from dossiers.models import CompetencyStatement, Dossier
 
 
@@ -115,4 +117,37 @@ def build_content(dossier: Dossier) -> dict[str, Any]:
             for p in dossier.proofs.all()
         ],
         "blocks": blocks,
+    }
+
+
+def readable_content(snapshot, proofs: dict) -> dict[str, Any]:
+    """A snapshot's content for reading (certifier, jury): each compétence's proofs and
+    experiences resolved, each proof ``available`` only while the stored file is still the one
+    submitted (same SHA-256). ``proofs``: the dossier's proofs by id."""
+    content = snapshot.content
+    snap_proofs = {p["id"]: p for p in content.get("proofs", [])}
+    for p in snap_proofs.values():
+        current = proofs.get(p["id"])
+        p["available"] = current is not None and current.sha256 == p["sha256"]
+    experiences = {e["id"]: e for e in content.get("experiences", [])}
+    assessment_labels = dict(SelfAssessment.choices)
+    blocks = []
+    for block in content.get("blocks", []):
+        comps = []
+        for comp in block.get("competencies", []):
+            comps.append(
+                {
+                    **comp,
+                    "self_assessment_label": assessment_labels.get(comp.get("self_assessment"), ""),
+                    "proof_list": [snap_proofs[i] for i in comp.get("proofs", []) if i in snap_proofs],
+                    "experience_list": [experiences[i] for i in comp.get("experiences", []) if i in experiences],
+                }
+            )
+        blocks.append({**block, "competencies": comps})
+    sworn = content.get("sworn_statement_at")
+    return {
+        **content,
+        "blocks": blocks,
+        "proofs": list(snap_proofs.values()),
+        "sworn_at": datetime.datetime.fromisoformat(sworn) if sworn else None,
     }

@@ -3,13 +3,25 @@
 
 from django.contrib import admin
 
-from juries.models import Convocation, JuryMember, JurySession
+from juries.models import (
+    BlockDecision,
+    ConflictDeclaration,
+    Convocation,
+    CriterionScore,
+    Decision,
+    Evaluation,
+    JuryDocument,
+    JuryMember,
+    JurySession,
+    Minutes,
+    Signature,
+)
 
 
 class JuryMemberInline(admin.TabularInline):
     model = JuryMember
     extra = 0
-    fields = ["user", "role", "invited", "created_at"]
+    fields = ["user", "role", "invited", "present", "created_at"]
     readonly_fields = ["invited", "created_at"]
     raw_id_fields = ["user"]
 
@@ -68,3 +80,107 @@ class ConvocationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# --- deliberation: read here; every change goes through juries.deliberation ----------------
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the jury's pages write (declarations, scorings, decisions, signatures): an audit
+    trail, never edited by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(ReadOnlyAdmin):
+    list_display = ["member", "convocation", "link", "declared_at"]
+    list_filter = ["link"]
+    list_select_related = ["member__user", "convocation__dossier__candidate", "convocation__session__certification"]
+    search_fields = ["member__user__email", "convocation__dossier__candidate__email"]
+
+
+class CriterionScoreInline(admin.TabularInline):
+    model = CriterionScore
+    extra = 0
+    fields = ["criterion", "level", "remark"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(ReadOnlyAdmin):
+    list_display = ["member", "convocation", "rubric", "status", "version", "validated_at"]
+    list_filter = ["status"]
+    list_select_related = ["member__user", "convocation__dossier__candidate", "convocation__session__certification"]
+    search_fields = ["member__user__email", "convocation__dossier__candidate__email"]
+    inlines = [CriterionScoreInline]
+
+
+@admin.register(CriterionScore)
+class CriterionScoreAdmin(ReadOnlyAdmin):
+    list_display = ["evaluation", "criterion", "level"]
+    list_select_related = ["evaluation__member__user", "evaluation__rubric", "criterion", "level"]
+    search_fields = ["evaluation__member__user__email", "criterion__text"]
+
+
+class BlockDecisionInline(admin.TabularInline):
+    model = BlockDecision
+    extra = 0
+    fields = ["block", "assessment_method", "validated", "justification", "recommendations"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ["dossier", "result", "decided_by", "decided_at", "revoked_at"]
+    list_filter = ["result"]
+    list_select_related = ["dossier__candidate", "dossier__certification", "decided_by"]
+    search_fields = ["dossier__candidate__email", "dossier__candidate__last_name", "revocation_reason"]
+    inlines = [BlockDecisionInline]
+
+
+@admin.register(BlockDecision)
+class BlockDecisionAdmin(ReadOnlyAdmin):
+    list_display = ["decision", "block", "assessment_method", "validated"]
+    list_filter = ["validated"]
+    list_select_related = ["decision__dossier__candidate", "block", "assessment_method"]
+    search_fields = ["decision__dossier__candidate__email", "block__code", "block__title"]
+
+
+class SignatureInline(admin.TabularInline):
+    model = Signature
+    extra = 0
+    fields = ["member", "content_sha256", "signed_at"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Minutes)
+class MinutesAdmin(ReadOnlyAdmin):
+    list_display = ["session", "status", "finalised_at", "content_sha256"]
+    list_filter = ["status"]
+    list_select_related = ["session__certification"]
+    search_fields = ["session__certification__code", "content_sha256"]
+    exclude = ["content"]
+    inlines = [SignatureInline]
+
+
+@admin.register(Signature)
+class SignatureAdmin(ReadOnlyAdmin):
+    list_display = ["minutes", "member", "signed_at", "content_sha256"]
+    list_select_related = ["minutes__session__certification", "member__user"]
+    search_fields = ["member__user__email", "content_sha256"]
+
+
+@admin.register(JuryDocument)
+class JuryDocumentAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "session", "decision", "status", "attempts", "sha256", "finished_at"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["session__certification", "decision__dossier__candidate"]
+    search_fields = ["sha256", "session__certification__code", "decision__dossier__candidate__email"]

@@ -37,3 +37,69 @@ class Attendance(models.TextChoices):
     PRESENT = "present", _("présent(e)")
     ABSENT = "absent", _("absent(e)")
     EXCUSED = "excused", _("excusé(e)")
+
+
+class LinkKind(models.TextChoices):
+    """What a member declares about their link with a candidate, before opening the dossier."""
+
+    NONE = "none", _("aucun lien")
+    PROFESSIONAL = "professional", _("lien professionnel")
+    PERSONAL = "personal", _("lien personnel")
+    INSTITUTIONAL = "institutional", _("lien institutionnel")
+    OTHER = "other", _("autre lien")
+
+
+class EvaluationStatus(models.TextChoices):
+    DRAFT = "draft", _("en cours")
+    VALIDATED = "validated", _("validée")
+
+
+class JuryResult(models.TextChoices):
+    """The result of a jury, as France VAE names it (values kept as they are, for exchanges)."""
+
+    FULL_SUCCESS_OF_FULL_CERTIFICATION = (
+        "FULL_SUCCESS_OF_FULL_CERTIFICATION",
+        _("validation totale de la certification visée en totalité"),
+    )
+    PARTIAL_SUCCESS_OF_FULL_CERTIFICATION = (
+        "PARTIAL_SUCCESS_OF_FULL_CERTIFICATION",
+        _("validation partielle de la certification visée en totalité"),
+    )
+    FULL_SUCCESS_OF_PARTIAL_CERTIFICATION = (
+        "FULL_SUCCESS_OF_PARTIAL_CERTIFICATION",
+        _("validation totale des blocs de compétences visés"),
+    )
+    PARTIAL_SUCCESS_OF_PARTIAL_CERTIFICATION = (
+        "PARTIAL_SUCCESS_OF_PARTIAL_CERTIFICATION",
+        _("validation partielle des blocs de compétences visés"),
+    )
+    FAILURE = "FAILURE", _("refus de validation")
+    CANDIDATE_EXCUSED = "CANDIDATE_EXCUSED", _("candidat(e) excusé(e)")
+    CANDIDATE_ABSENT = "CANDIDATE_ABSENT", _("candidat(e) absent(e)")
+
+
+# Results in which the jury validated at least one bloc.
+SUCCESS_RESULTS = {
+    JuryResult.FULL_SUCCESS_OF_FULL_CERTIFICATION,
+    JuryResult.PARTIAL_SUCCESS_OF_FULL_CERTIFICATION,
+    JuryResult.FULL_SUCCESS_OF_PARTIAL_CERTIFICATION,
+    JuryResult.PARTIAL_SUCCESS_OF_PARTIAL_CERTIFICATION,
+}
+
+
+class MinutesStatus(models.TextChoices):
+    DRAFT = "draft", _("en attente des signatures")
+    FINAL = "final", _("définitif")
+
+
+class JuryDocumentKind(models.TextChoices):
+    MINUTES = "minutes", _("procès-verbal")
+    DECISION_LETTER = "decision_letter", _("lettre de décision")
+    ATTESTATION = "attestation", _("attestation de blocs acquis")
+
+
+class DocumentStatus(models.TextChoices):
+    QUEUED = "queued", _("en file d'attente")
+    RUNNING = "running", _("en cours de génération")
+    DONE = "done", _("prêt")
+    FAILED = "failed", _("échec")

@@ -1,9 +1,11 @@
-"""Jury sessions: when and where a jury sits, who sits on it, who is convoked and when.
+"""Jury sessions: when and where a jury sits, who sits on it, who is convoked and when; then
+what the jury does there: conflict declarations, scorings against the grilles critériées,
+decisions per bloc, and the signed procès-verbal.
 
-State changes go through ``juries.services`` (which also moves the dossiers through
-``dossiers.services``). Scoring, conflict declarations and the procès-verbal build on these
-three models (issue 6): a ``JuryMember`` is the person who scores, a live ``Convocation`` is a
-candidate they score.
+State changes go through ``juries.services`` (sessions, convocations) and
+``juries.deliberation`` (declarations, scorings, decisions, procès-verbal), which also move the
+dossiers through ``dossiers.services``. A ``JuryMember`` is the person who scores, a live
+``Convocation`` is a candidate they score.
 """
 
 from django.conf import settings
@@ -12,9 +14,28 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from certifications.models import Certification
+from certifications.models import (
+    AssessmentMethod,
+    Block,
+    Certification,
+    Competency,
+    Rubric,
+    RubricCriterion,
+    RubricLevel,
+)
 from dossiers.models import Dossier
-from juries.enums import Attendance, ConvocationStatus, JuryRole, SessionStatus
+from juries.enums import (
+    Attendance,
+    ConvocationStatus,
+    DocumentStatus,
+    EvaluationStatus,
+    JuryDocumentKind,
+    JuryResult,
+    JuryRole,
+    LinkKind,
+    MinutesStatus,
+    SessionStatus,
+)
 
 
 def awaiting_invitation(user) -> bool:
@@ -92,6 +113,11 @@ class JuryMember(models.Model):
     invited = models.BooleanField(
         _("invité(e) par e-mail"), default=False, help_text=_("Le compte a été créé par cette invitation.")
     )
+    present = models.BooleanField(
+        _("présent(e) à la session"),
+        default=True,
+        help_text=_("Un membre absent ne délibère pas et ne signe pas le procès-verbal."),
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -114,6 +140,15 @@ class JuryMember(models.Model):
     @property
     def awaiting_invitation(self) -> bool:
         return awaiting_invitation(self.user)
+
+    @property
+    def is_president(self) -> bool:
+        return self.role == JuryRole.PRESIDENT
+
+    @property
+    def scores(self) -> bool:
+        """A personne ressource advises the jury: they read the dossiers, never score nor decide."""
+        return self.role != JuryRole.RESOURCE_PERSON
 
 
 class ConvocationQuerySet(models.QuerySet):
@@ -169,3 +204,293 @@ class Convocation(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status != ConvocationStatus.CANCELLED
+
+
+# --- what the jury does: declarations, scorings, decisions, procès-verbal ---------------------
+
+
+class ConflictDeclaration(models.Model):
+    """A member's word about their link with a candidate, given before opening the dossier.
+
+    Any link but "aucun lien" is a conflict: the dossier is hidden from the member, who neither
+    scores nor deliberates on that candidate. A conflict, once declared, is never withdrawn.
+    """
+
+    member = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="declarations")
+    convocation = models.ForeignKey(Convocation, on_delete=models.CASCADE, related_name="declarations")
+    link = models.CharField(_("lien avec le candidat"), max_length=16, choices=LinkKind.choices)
+    comment = models.TextField(_("précisions"), blank=True)
+    declared_at = models.DateTimeField(_("déclaré le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("déclaration de lien")
+        verbose_name_plural = _("déclarations de lien")
+        ordering = ["convocation", "member"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "convocation"], name="one_declaration_per_member_and_candidate")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.user} / {self.convocation.dossier.candidate}: {self.get_link_display()}"
+
+    @property
+    def is_conflict(self) -> bool:
+        return self.link != LinkKind.NONE
+
+
+class Evaluation(models.Model):
+    """One member × one candidate × one grille (a bloc's, or the transversal assessment's).
+
+    The grille is the one frozen with the dossier's certification version. ``version`` grows with
+    every save; a save that started from an older version is a conflict, never an overwrite.
+    Validated, it is read-only for its author unless the président reopens it.
+    """
+
+    member = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="evaluations")
+    convocation = models.ForeignKey(Convocation, on_delete=models.CASCADE, related_name="evaluations")
+    rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("grille"))
+    comment = models.TextField(_("appréciation générale"), blank=True)
+    status = models.CharField(
+        _("état"), max_length=16, choices=EvaluationStatus.choices, default=EvaluationStatus.DRAFT
+    )
+    version = models.PositiveIntegerField(_("version"), default=0)
+    validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
+    reopened_at = models.DateTimeField(_("rouverte le"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("commencée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notation")
+        verbose_name_plural = _("notations")
+        ordering = ["convocation", "rubric", "member"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "convocation", "rubric"], name="one_evaluation_per_member_candidate_and_rubric"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.user} / {self.convocation_id} / {self.rubric}"
+
+    @property
+    def is_validated(self) -> bool:
+        return self.status == EvaluationStatus.VALIDATED
+
+
+class CriterionScore(models.Model):
+    """The level a member chose for one criterion, with an optional remark."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(RubricCriterion, on_delete=models.PROTECT, related_name="+")
+    level = models.ForeignKey(RubricLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    remark = models.TextField(_("remarque"), blank=True)
+
+    class Meta:
+        verbose_name = _("niveau choisi")
+        verbose_name_plural = _("niveaux choisis")
+        ordering = ["evaluation", "criterion__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "criterion"], name="one_score_per_criterion"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.level_id or '—'}"
+
+
+class DecisionQuerySet(models.QuerySet):
+    def in_force(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class Decision(models.Model):
+    """The jury's decision on a candidate, recorded by the président.
+
+    Never overwritten: a revoked decision keeps its row (who, when, why) and a new decision is a
+    new row. At most one decision in force per convocation.
+    """
+
+    convocation = models.ForeignKey(Convocation, on_delete=models.PROTECT, related_name="decisions")
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="jury_decisions")
+    result = models.CharField(_("résultat"), max_length=48, choices=JuryResult.choices)
+    comment = models.TextField(_("observations du jury"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("par")
+    )
+    decided_at = models.DateTimeField(_("décidée le"))
+    revoked_at = models.DateTimeField(_("révoquée le"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("révoquée par"),
+    )
+    revocation_reason = models.TextField(_("motif de la révocation"), blank=True)
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("décision du jury")
+        verbose_name_plural = _("décisions du jury")
+        ordering = ["convocation", "decided_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["convocation"], condition=Q(revoked_at__isnull=True), name="one_decision_in_force"
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | ~Q(revocation_reason=""), name="revocation_has_a_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.get_result_display()}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.revoked_at is None
+
+
+class BlockDecision(models.Model):
+    """Validé or non validé for one bloc (or the transversal assessment), with its reasons and,
+    when not validated, the compétences still to prove (préconisations)."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="items")
+    block = models.ForeignKey(Block, on_delete=models.PROTECT, null=True, blank=True, related_name="jury_decisions")
+    assessment_method = models.ForeignKey(
+        AssessmentMethod,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("épreuve transversale"),
+    )
+    validated = models.BooleanField(_("validé"))
+    justification = models.TextField(_("justification"))
+    competencies_to_prove = models.ManyToManyField(
+        Competency, blank=True, related_name="+", verbose_name=_("compétences restant à démontrer")
+    )
+    recommendations = models.TextField(_("préconisations"), blank=True)
+    order = models.PositiveIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("décision sur un bloc")
+        verbose_name_plural = _("décisions sur les blocs")
+        ordering = ["decision", "order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(block__isnull=False, assessment_method__isnull=True)
+                | Q(block__isnull=True, assessment_method__isnull=False),
+                name="block_decision_for_block_or_transversal",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.block or self.assessment_method}: {'validé' if self.validated else 'non validé'}"
+
+    @property
+    def label(self) -> str:
+        if self.block_id:
+            return f"{self.block.label} — {self.block.title}"
+        return str(_("Épreuve transversale : %(title)s") % {"title": self.assessment_method})
+
+
+class Minutes(models.Model):
+    """The procès-verbal of a session. Final once every present member has signed the same
+    content; its content is then frozen with its SHA-256 and the session is closed."""
+
+    session = models.OneToOneField(JurySession, on_delete=models.PROTECT, related_name="minutes")
+    status = models.CharField(_("état"), max_length=16, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT)
+    content = models.JSONField(_("contenu"), null=True, blank=True, editable=False)
+    content_sha256 = models.CharField(_("empreinte SHA-256 du contenu"), max_length=64, blank=True)
+    finalised_at = models.DateTimeField(_("définitif le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("ouvert le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("procès-verbal")
+        verbose_name_plural = _("procès-verbaux")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return str(_("Procès-verbal — %(session)s") % {"session": self.session})
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == MinutesStatus.FINAL
+
+
+class Signature(models.Model):
+    """A member's sign-off of the procès-verbal as it stood (its content's SHA-256), while
+    logged in. A sign-off of an older content no longer counts: the member signs again."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="signatures")
+    member = models.ForeignKey(JuryMember, on_delete=models.PROTECT, related_name="signatures")
+    content_sha256 = models.CharField(_("empreinte signée"), max_length=64)
+    signed_at = models.DateTimeField(_("signé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("signature du procès-verbal")
+        verbose_name_plural = _("signatures du procès-verbal")
+        ordering = ["minutes", "signed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["minutes", "member", "content_sha256"], name="one_signature_per_content")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.user} — {self.signed_at:%Y-%m-%d %H:%M}"
+
+
+def jury_document_upload_to(instance, filename: str) -> str:
+    import uuid
+
+    return f"jury/{instance.session_id}/{instance.kind}-{uuid.uuid4().hex}.pdf"
+
+
+class JuryDocument(models.Model):
+    """A PDF of the jury (procès-verbal, decision letter, attestation of acquired blocs), one row
+    per document, rendered by a Celery worker (``juries.tasks``)."""
+
+    kind = models.CharField(_("nature"), max_length=20, choices=JuryDocumentKind.choices)
+    session = models.ForeignKey(JurySession, on_delete=models.CASCADE, related_name="documents")
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, null=True, blank=True, related_name="documents")
+    status = models.CharField(_("état"), max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    error = models.TextField(_("erreur"), blank=True)
+    file = models.FileField(_("fichier"), upload_to=jury_document_upload_to, blank=True)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(_("taille (octets)"), null=True, blank=True)
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("document du jury")
+        verbose_name_plural = _("documents du jury")
+        ordering = ["session", "kind", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "kind"], condition=Q(decision__isnull=True), name="one_minutes_document_per_session"
+            ),
+            models.UniqueConstraint(
+                fields=["decision", "kind"], condition=Q(decision__isnull=False), name="one_document_per_decision"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.session} ({self.get_status_display()})"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == DocumentStatus.DONE and bool(self.file)
+
+    @property
+    def download_name(self) -> str:
+        day = timezone.localtime(self.session.starts_at).strftime("%Y-%m-%d")
+        if self.kind == JuryDocumentKind.MINUTES:
+            return f"proces-verbal-jury-{day}.pdf"
+        prefix = "lettre-de-decision" if self.kind == JuryDocumentKind.DECISION_LETTER else "attestation-blocs-acquis"
+        return f"{prefix}-{self.decision.dossier_id}-{day}.pdf"

@@ -62,3 +62,17 @@ def jury_member_added(member_id: int, invited: bool) -> None:
         "url": invitation_url(member.user) if invited else settings.SITE_URL + reverse("home"),
     }
     _send("jury_member", context, member.user.email)
+
+
+def result_available(decision_id: int) -> None:
+    """Tell the candidate their result can be read (once the procès-verbal is final)."""
+    from juries.models import Decision
+
+    decision = Decision.objects.select_related("dossier__candidate", "dossier__certification").get(pk=decision_id)
+    candidate = decision.dossier.candidate
+    context = {
+        "candidate": candidate,
+        "dossier": decision.dossier,
+        "url": settings.SITE_URL + decision.dossier.get_absolute_url() + "#resultat",
+    }
+    _send("jury_result", context, candidate.email)

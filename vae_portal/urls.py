@@ -11,5 +11,6 @@ urlpatterns = [
     path("dossiers/", include("dossiers.urls")),
     path("certificateur/", include("backoffice.urls")),
     path("jury/", include("juries.urls")),
+    path("jury/", include("juries.member_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -20,8 +20,9 @@ from backoffice import forms
 from backoffice.permissions import certifications_for, certifier_required, dossiers_for
 from backoffice.views.common import form_action
 from dossiers import services
-from dossiers.enums import SelfAssessment, SnapshotKind
+from dossiers.enums import SnapshotKind
 from dossiers.models import Dossier, Proof
+from dossiers.snapshots import readable_content
 
 PAGE_SIZE = 25
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -141,37 +142,6 @@ def _dossier(request, pk: int) -> Dossier:
     return get_object_or_404(dossiers_for(request.user).select_related("candidate", "certification"), pk=pk)
 
 
-def _snapshot_view(snapshot, proofs: dict[int, Proof]) -> dict:
-    """The snapshot's content with each compétence's proofs and experiences resolved."""
-    content = snapshot.content
-    snap_proofs = {p["id"]: p for p in content.get("proofs", [])}
-    for p in snap_proofs.values():
-        current = proofs.get(p["id"])
-        p["available"] = current is not None and current.sha256 == p["sha256"]
-    experiences = {e["id"]: e for e in content.get("experiences", [])}
-    assessment_labels = dict(SelfAssessment.choices)
-    blocks = []
-    for block in content.get("blocks", []):
-        comps = []
-        for comp in block.get("competencies", []):
-            comps.append(
-                {
-                    **comp,
-                    "self_assessment_label": assessment_labels.get(comp.get("self_assessment"), ""),
-                    "proof_list": [snap_proofs[i] for i in comp.get("proofs", []) if i in snap_proofs],
-                    "experience_list": [experiences[i] for i in comp.get("experiences", []) if i in experiences],
-                }
-            )
-        blocks.append({**block, "competencies": comps})
-    sworn = content.get("sworn_statement_at")
-    return {
-        **content,
-        "blocks": blocks,
-        "proofs": list(snap_proofs.values()),
-        "sworn_at": dt.datetime.fromisoformat(sworn) if sworn else None,
-    }
-
-
 @certifier_required
 def dossier_detail(request, pk: int):
     dossier = _dossier(request, pk)
@@ -183,7 +153,7 @@ def dossier_detail(request, pk: int):
         "dossier": dossier,
         "snapshots": snapshots,
         "snapshot": snapshot,
-        "content": _snapshot_view(snapshot, proofs) if snapshot else None,
+        "content": readable_content(snapshot, proofs) if snapshot else None,
         "is_validation": snapshot is not None and snapshot.kind == SnapshotKind.VALIDATION,
         "transitions": dossier.transitions.select_related("actor").order_by("created_at", "pk"),
         "convocations": dossier.convocations.select_related("session").order_by("-created_at"),

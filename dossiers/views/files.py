@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from dossiers import permissions, services
 from dossiers.forms import ProofForm, ProofUploadForm
-from dossiers.models import CompetencyStatement
+from dossiers.models import CompetencyStatement, Proof
 from dossiers.uploads import UploadRejected
 from dossiers.views.validation import _stage2_dossier
 
@@ -123,9 +123,10 @@ def proof_delete(request, pk: int, proof_pk: int):
 
 @require_safe
 def proof_download(request, pk: int, proof_pk: int):
-    dossier = permissions.own_dossier_or_404(request.user, pk)
-    proof = get_object_or_404(dossier.proofs, pk=proof_pk)
-    if not permissions.can_read_files(request.user, dossier):
+    """The candidate's own proofs; also the jury's, who read the submitted ones
+    (``permissions.can_read_proof``)."""
+    proof = get_object_or_404(Proof.objects.select_related("dossier"), pk=proof_pk, dossier_id=pk)
+    if not permissions.can_read_proof(request.user, proof):
         raise Http404
     try:
         handle = proof.file.open("rb")

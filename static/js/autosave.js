@@ -11,6 +11,11 @@
  *   other/network → an error with a retry button, and retries every few seconds.
  * Nothing is kept in browser storage: the text lives in the page until the server has it.
  * French messages come from data-msg-* attributes rendered by the template.
+ *
+ * Other forms name the fields that save as they change in data-autosave-fields (space-separated;
+ * "level-*" means every field whose name starts with "level-"), e.g. a jury member's scoring
+ * (juries/views/scoring.py). A submit button marked data-autosave-submit posts the form as
+ * usual (e.g. "Valider ma notation") instead of saving in place.
  */
 (function () {
   "use strict";
@@ -31,8 +36,24 @@
     return input ? input.value : "";
   }
 
+  function fieldMatcher(spec) {
+    if (!spec) {
+      return function (name) {
+        return TEXT_FIELDS.indexOf(name) !== -1;
+      };
+    }
+    var names = spec.split(/\s+/).filter(Boolean);
+    return function (name) {
+      return names.some(function (pattern) {
+        var star = pattern.charAt(pattern.length - 1) === "*";
+        return star ? name.indexOf(pattern.slice(0, -1)) === 0 : name === pattern;
+      });
+    };
+  }
+
   function Autosaver(form) {
     this.form = form;
+    this.isText = fieldMatcher(form.getAttribute("data-autosave-fields"));
     this.url = form.getAttribute("data-autosave-url") || form.action;
     this.status = form.querySelector("[data-autosave-status]");
     this.panel = form.querySelector("[data-autosave-panel]");
@@ -61,7 +82,7 @@
       if (target.type === "checkbox" || target.type === "radio") {
         return; // handled on "change"
       }
-      if (TEXT_FIELDS.indexOf(target.name) !== -1) {
+      if (self.isText(target.name)) {
         self.dirtyText = true;
         self.updateCounters();
         self.schedule();
@@ -72,7 +93,7 @@
       if (target.type === "checkbox" && LINK_FIELDS.indexOf(target.name) !== -1) {
         self.dirtyLinks = true;
         self.save();
-      } else if (target.type === "radio" && TEXT_FIELDS.indexOf(target.name) !== -1) {
+      } else if (target.type === "radio" && self.isText(target.name)) {
         self.dirtyText = true;
         self.save();
       }
@@ -92,6 +113,12 @@
       }
     });
     this.form.addEventListener("submit", function (event) {
+      if (event.submitter && event.submitter.hasAttribute("data-autosave-submit")) {
+        self.dirtyText = false; // the post carries everything: nothing left to save in place
+        self.dirtyLinks = false;
+        self.submitting = true;
+        return;
+      }
       // With the script on, "Enregistrer" saves now, in place, with the version this page holds
       // (a plain post racing an autosave in flight would look like a conflict).
       event.preventDefault();
@@ -100,7 +127,7 @@
       self.save();
     });
     window.addEventListener("beforeunload", function (event) {
-      if (self.hasPending()) {
+      if (self.hasPending() && !self.submitting) {
         event.preventDefault();
         event.returnValue = "";
       }

@@ -1,7 +1,4 @@
-"""Pages of the jury app reached from outside the back office: the invitation link.
-
-(The jury members' own pages — sessions, scoring, deliberation — come with issue 6.)
-"""
+"""The invitation link: an invited jury member chooses a password, which activates the account."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required

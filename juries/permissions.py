@@ -1,0 +1,169 @@
+"""Who may see and do what on the jury members' pages ("Mes sessions").
+
+Rules:
+- a member sees the sessions they sit on and, in each, the convoked candidates with their slots;
+  anyone else (another session's member, a candidate, a certifier) gets a 404 on these pages —
+  certifiers follow sessions from the back office;
+- before opening a candidate's dossier, a member declares their link with the candidate; after
+  "aucun lien" they read the submitted dossier and its proofs; after a conflict, nothing of that
+  candidate (404): no dossier, no scoring, no deliberation;
+- a member scores while the session is open and no decision is in force, if present, without
+  conflict and not a personne ressource (who advises, never scores);
+- independence: a member sees nothing of another member's scoring of a candidate until they
+  have validated every grille of their own for that candidate; a personne ressource, once every
+  scoring member has;
+- the président records the attendance, reopens a validated scoring, deliberates and decides;
+  every present member signs the procès-verbal.
+"""
+
+from __future__ import annotations
+
+from django.db.models import F, Prefetch, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from juries.enums import ConvocationStatus, EvaluationStatus, JuryDocumentKind, LinkKind
+from juries.models import ConflictDeclaration, Convocation, Evaluation, JuryDocument, JuryMember, JurySession
+
+
+def seats_of(user) -> QuerySet[JuryMember]:
+    """The seats ``user`` holds, one per session (none for an anonymous visitor)."""
+    if not user.is_authenticated:
+        return JuryMember.objects.none()
+    return JuryMember.objects.filter(user=user)
+
+
+def sessions_of(user) -> QuerySet[JurySession]:
+    return JurySession.objects.filter(members__in=seats_of(user))
+
+
+def seat_or_404(user, session_pk: int) -> JuryMember:
+    """The user's seat in the session, with the session and its certification."""
+    return get_object_or_404(seats_of(user).select_related("session__certification", "user"), session_id=session_pk)
+
+
+def convocation_or_404(user, pk: int) -> tuple[JuryMember, Convocation]:
+    """A live convocation of a session the user sits on, and their seat in that session."""
+    convocation = get_object_or_404(
+        Convocation.objects.live()
+        .filter(session__members__in=seats_of(user))
+        .select_related("session__certification", "dossier__candidate", "dossier__certification"),
+        pk=pk,
+    )
+    member = seats_of(user).select_related("user").get(session_id=convocation.session_id)
+    return member, convocation
+
+
+def declaration_of(member: JuryMember, convocation: Convocation) -> ConflictDeclaration | None:
+    return ConflictDeclaration.objects.filter(member=member, convocation=convocation).first()
+
+
+def reads_dossier(declaration: ConflictDeclaration | None) -> bool:
+    """A member reads a candidate's dossier once they have declared no link with them."""
+    return declaration is not None and declaration.link == LinkKind.NONE
+
+
+def jury_reads_dossier(user, dossier) -> bool:
+    """``user`` sits on a session where ``dossier`` is convoked and declared no link with its
+    candidate (the predicate behind ``dossiers.permissions.can_read_files``)."""
+    if not user.is_authenticated:
+        return False
+    return (
+        ConflictDeclaration.objects.filter(
+            member__user=user,
+            link=LinkKind.NONE,
+            convocation__dossier=dossier,
+            member__session=F("convocation__session"),
+        )
+        .exclude(convocation__status=ConvocationStatus.CANCELLED)
+        .exists()
+    )
+
+
+def members_with_declarations(session: JurySession) -> QuerySet[JuryMember]:
+    """The session's members with their users and their declarations (``declaration_list``)."""
+    return session.members.select_related("user").prefetch_related(
+        Prefetch("declarations", queryset=ConflictDeclaration.objects.order_by("pk"), to_attr="declaration_list")
+    )
+
+
+def scoring_members(convocation: Convocation, members) -> list[JuryMember]:
+    """Members who score this candidate: present, not a personne ressource, no conflict
+    declared (``members``: the session's members with their declarations prefetched as
+    ``declaration_list``)."""
+    return [
+        m
+        for m in members
+        if m.present
+        and m.scores
+        and not any(d.convocation_id == convocation.pk and d.is_conflict for d in m.declaration_list)
+    ]
+
+
+def has_validated_all(member: JuryMember, convocation: Convocation, rubric_ids: set[int]) -> bool:
+    """Every grille of this candidate is validated by ``member``."""
+    if not rubric_ids:
+        return True
+    validated = set(
+        Evaluation.objects.filter(
+            member=member, convocation=convocation, rubric_id__in=rubric_ids, status=EvaluationStatus.VALIDATED
+        ).values_list("rubric_id", flat=True)
+    )
+    return validated >= rubric_ids
+
+
+def sees_others_scorings(member: JuryMember, convocation: Convocation, rubric_ids: set[int]) -> bool:
+    """The independence rule: another member's scoring of this candidate shows only to a
+    member who reads the dossier and has validated all their own (a personne ressource: once
+    every scoring member has). Every page, fragment and export of scorings asks this first."""
+    if not reads_dossier(declaration_of(member, convocation)):
+        return False
+    if member.scores:
+        return has_validated_all(member, convocation, rubric_ids)
+    members = members_with_declarations(convocation.session)
+    return all(has_validated_all(m, convocation, rubric_ids) for m in scoring_members(convocation, members))
+
+
+def others_evaluations(member: JuryMember, convocation: Convocation, rubric_ids: set[int]) -> QuerySet[Evaluation]:
+    """The evaluations of this candidate ``member`` may see: their own, and the others' only
+    under the independence rule."""
+    evaluations = Evaluation.objects.filter(convocation=convocation, member__session=convocation.session_id)
+    if sees_others_scorings(member, convocation, rubric_ids):
+        return evaluations
+    return evaluations.filter(member=member)
+
+
+def require_president(member: JuryMember) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not member.is_president:
+        raise PermissionDenied
+
+
+def document_or_404(user, pk: int) -> JuryDocument:
+    """A jury document ``user`` may read:
+
+    - the procès-verbal: the session's members, the certifiers of the certification, admins;
+    - a decision letter or attestation: the candidate once the procès-verbal is final, the
+      certifiers of the certification, admins.
+    """
+    from certifications.models import Certification
+
+    document = get_object_or_404(
+        JuryDocument.objects.select_related("session__certification", "session__minutes", "decision__dossier"), pk=pk
+    )
+    if not user.is_authenticated:
+        raise Http404
+    if (
+        user.is_superuser
+        or Certification.objects.managed_by(user).filter(pk=document.session.certification_id).exists()
+    ):
+        return document
+    if document.kind == JuryDocumentKind.MINUTES:
+        if seats_of(user).filter(session_id=document.session_id).exists():
+            return document
+        raise Http404
+    minutes = getattr(document.session, "minutes", None)
+    if document.decision.dossier.candidate_id == user.pk and minutes is not None and minutes.is_final:
+        return document
+    raise Http404

@@ -1,0 +1,118 @@
+"""A candidate seen by a jury member: the declaration of links first, then the submitted dossier
+(read from its snapshot, by bloc and compétence), the proofs, and what the member has to score."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from backoffice.views.common import error_text
+from dossiers.enums import SnapshotKind
+from dossiers.snapshots import readable_content
+from juries import deliberation, permissions
+from juries.forms import DeclarationForm
+from juries.models import Evaluation
+from juries.services import JuryError
+from juries.views.common import candidate, reads_candidate
+
+
+@require_http_methods(["GET", "POST"])
+def declare(request, pk: int):
+    member, convocation, declaration = candidate(request, pk)
+    form = DeclarationForm(request.POST or None, initial={"link": declaration.link} if declaration else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            declared = deliberation.declare_link(member, convocation, data["link"], data["comment"])
+        except JuryError as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            if declared.is_conflict:
+                messages.success(
+                    request,
+                    _("Lien déclaré : vous ne verrez pas ce dossier et ne participerez pas à la délibération."),
+                )
+                return redirect("jury:session", pk=convocation.session_id)
+            messages.success(request, _("Déclaration enregistrée : vous pouvez lire le dossier."))
+            return redirect("jury:candidate", pk=convocation.pk)
+    return render(
+        request,
+        "juries/declare.html",
+        {
+            "member": member,
+            "convocation": convocation,
+            "session": convocation.session,
+            "form": form,
+            "declaration": declaration,
+        },
+    )
+
+
+def _snapshot(convocation):
+    snapshot = convocation.dossier.snapshots.filter(kind=SnapshotKind.VALIDATION).order_by("-number").first()
+    if snapshot is None:
+        raise Http404
+    return snapshot
+
+
+def _content(convocation):
+    snapshot = _snapshot(convocation)
+    proofs = {p.pk: p for p in convocation.dossier.proofs.only("pk", "sha256")}
+    return snapshot, readable_content(snapshot, proofs)
+
+
+@require_safe
+@reads_candidate
+def candidate_detail(request, member, convocation):
+    """The dossier's overview (experiences, proofs, blocs) and the member's scoring to do."""
+    snapshot, content = _content(convocation)
+    items = deliberation.assessed_items(convocation.dossier)
+    evaluations = {
+        e.rubric_id: e
+        for e in Evaluation.objects.filter(member=member, convocation=convocation).only("rubric_id", "status")
+    }
+    rows = [(item, evaluations.get(item.rubric.pk) if item.rubric else None) for item in items]
+    ids = deliberation.rubric_ids(items)
+    context = {
+        "member": member,
+        "session": convocation.session,
+        "convocation": convocation,
+        "dossier": convocation.dossier,
+        "snapshot": snapshot,
+        "content": content,
+        "rows": rows,
+        "scoring_problem": deliberation.scoring_problem(member, convocation),
+        "sees_grid": permissions.sees_others_scorings(member, convocation, ids),
+        "decision": convocation.decisions.in_force().first(),
+    }
+    return render(request, "juries/candidate.html", context)
+
+
+@require_safe
+@reads_candidate
+def dossier_block(request, member, convocation, block_pk: int):
+    """One bloc of the submitted dossier: its compétences, narratives, experiences and proofs."""
+    snapshot, content = _content(convocation)
+    blocks = content["blocks"]
+    index = next((i for i, b in enumerate(blocks) if b["id"] == block_pk), None)
+    if index is None:
+        raise Http404
+    item = next(
+        (i for i in deliberation.assessed_items(convocation.dossier) if i.block and i.block.pk == block_pk), None
+    )
+    context = {
+        "member": member,
+        "session": convocation.session,
+        "convocation": convocation,
+        "dossier": convocation.dossier,
+        "snapshot": snapshot,
+        "content": content,
+        "block": blocks[index],
+        "previous": blocks[index - 1] if index > 0 else None,
+        "next": blocks[index + 1] if index + 1 < len(blocks) else None,
+        "rubric": item.rubric if item else None,
+    }
+    return render(request, "juries/dossier_block.html", context)

@@ -1,0 +1,70 @@
+"""The président's deliberation on a candidate: the grid in view, a decision per bloc, the
+result computed and shown, then confirmed (``juries.deliberation.record_decision``)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from backoffice.views.common import error_text
+from juries import deliberation, permissions
+from juries.enums import Attendance, JuryResult
+from juries.forms import DecisionForm
+from juries.services import JuryError
+from juries.views.common import grid_for, reads_candidate
+
+CONFIRM = "confirm"
+
+
+@require_http_methods(["GET", "POST"])
+@reads_candidate
+def deliberate(request, member, convocation):
+    permissions.require_president(member)
+    present = convocation.attendance == Attendance.PRESENT
+    items = deliberation.assessed_items(convocation.dossier) if present else []
+    form = DecisionForm(request.POST or None, items=items)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        decisions = form.decisions()
+        try:
+            if request.POST.get("action") == CONFIRM and form.cleaned_data["expected_result"]:
+                deliberation.record_decision(
+                    convocation,
+                    member,
+                    decisions,
+                    form.cleaned_data["comment"],
+                    expected_result=form.cleaned_data["expected_result"],
+                )
+            else:
+                result = deliberation.compute_result(convocation, decisions)
+        except JuryError as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            if result is None:
+                messages.success(
+                    request,
+                    _(
+                        "Décision enregistrée. Le candidat la connaîtra une fois le procès-verbal signé "
+                        "par les membres."
+                    ),
+                )
+                return redirect("jury:session", pk=convocation.session_id)
+            data = form.data.copy()
+            data["expected_result"] = result
+            form = DecisionForm(data, items=items)
+            form.is_valid()
+    context = {
+        "member": member,
+        "session": convocation.session,
+        "convocation": convocation,
+        "dossier": convocation.dossier,
+        "problems": deliberation.deliberation_problems(convocation, member),
+        "grid": grid_for(member, convocation) if present else None,
+        "form": form,
+        "result": JuryResult(result) if result else None,
+        "decision": convocation.decisions.in_force().prefetch_related("items").first(),
+        "present": present,
+    }
+    return render(request, "juries/deliberate.html", context)

@@ -1,0 +1,291 @@
+"""Scoring a candidate against a grille, and the grid of every member's scorings.
+
+The scoring page saves as the member goes: with the header ``X-Autosave: 1`` (static/js/
+autosave.js, with ``data-autosave-fields``) every answer is JSON — saved (new version), conflict
+(409, both versions), session expired (401), refused (403) or invalid (400); without it, a save
+redirects back to the page and a conflict shows both versions on the page. "Valider ma notation"
+posts the same form to ``validate``, which saves then validates.
+
+Independence: the grid, its fragment and its export read the others' scorings only through
+``views.common.grid_for`` (``permissions.others_evaluations``).
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from backoffice.views.common import button_action
+from juries import deliberation, permissions, scoring
+from juries.forms import ScoringForm
+from juries.models import Evaluation
+from juries.services import JuryError
+from juries.views.common import candidate, grid_for, reads_candidate, rubrics_with_parts
+
+
+def _is_autosave(request) -> bool:
+    return request.headers.get("X-Autosave") == "1"
+
+
+def _item(convocation, rubric_pk: int):
+    item = next(
+        (i for i in deliberation.assessed_items(convocation.dossier) if i.rubric and i.rubric.pk == rubric_pk), None
+    )
+    if item is None:
+        raise Http404
+    return item
+
+
+def _page_url(convocation, rubric_pk: int) -> str:
+    return reverse("jury:score", args=[convocation.pk, rubric_pk])
+
+
+def _conflict_rows(rubric, conflict: deliberation.EvaluationConflict) -> list[dict]:
+    labels = {"comment": _("Appréciation générale")}
+    levels = {str(lv.pk): lv.label for lv in rubric.levels.all()}
+    for c in rubric.criteria.all():
+        labels[f"level-{c.pk}"] = _("Niveau — %(c)s") % {"c": c.text[:80]}
+        labels[f"remark-{c.pk}"] = _("Remarque — %(c)s") % {"c": c.text[:80]}
+    rows = []
+    for name, mine in conflict.mine.items():
+        theirs = conflict.theirs.get(name, "")
+        if mine == theirs:
+            continue
+        is_level = name.startswith("level-")
+        rows.append(
+            {
+                "field": name,
+                "label": labels.get(name, name),
+                "mine": mine,
+                "theirs": theirs,
+                "mine_display": levels.get(mine, "—") if is_level else mine,
+                "theirs_display": levels.get(theirs, "—") if is_level else theirs,
+                "is_text": not is_level,
+            }
+        )
+    return rows
+
+
+def _render_page(
+    request, member, convocation, item, rubric, evaluation, *, values=None, version=None, conflict_rows=None, status=200
+):
+    criteria = list(rubric.criteria.all())
+    values = values if values is not None else deliberation.evaluation_values(evaluation, criteria)
+    problem = deliberation.scoring_problem(member, convocation, rubric)
+    rows = [
+        {
+            "criterion": c,
+            "level": values.get(f"level-{c.pk}", ""),
+            "remark": values.get(f"remark-{c.pk}", ""),
+        }
+        for c in criteria
+    ]
+    grille = scoring.Grille.from_rubric(rubric)
+    choices = {c.pk: int(v) for c in criteria if (v := values.get(f"level-{c.pk}", "")).isdigit()}
+    context = {
+        "member": member,
+        "session": convocation.session,
+        "convocation": convocation,
+        "dossier": convocation.dossier,
+        "item": item,
+        "rubric": rubric,
+        "levels": list(rubric.levels.all()),
+        "rows": rows,
+        "comment": values.get("comment", ""),
+        "evaluation": evaluation,
+        "version": version if version is not None else (evaluation.version if evaluation else 0),
+        "editable": problem is None and not (evaluation and evaluation.is_validated),
+        "problem": problem,
+        "score": scoring.score(grille, choices),
+        "grille": grille,
+        "conflict_rows": conflict_rows,
+    }
+    return render(request, "juries/score.html", context, status=status)
+
+
+def _evaluation(member, convocation, rubric):
+    return Evaluation.objects.filter(member=member, convocation=convocation, rubric=rubric).first()
+
+
+@login_not_required  # answers 401 itself to the autosave: a redirect to the login page would lose the input
+@require_http_methods(["GET", "POST"])
+def score(request, pk: int, rubric_pk: int):
+    autosave = _is_autosave(request)
+    if not request.user.is_authenticated:
+        if autosave:
+            html = render_to_string("dossiers/_login_required.html", {}, request=request)
+            return JsonResponse({"status": "login_required", "html": html}, status=401)
+        return redirect_to_login(request.get_full_path())
+    member, convocation, declaration = candidate(request, pk)
+    if declaration is None:
+        if autosave:
+            return JsonResponse(
+                {"status": "refused", "message": _("Déclarez d'abord votre lien avec le candidat.")}, 403
+            )
+        return redirect("jury:declare", pk=convocation.pk)
+    item = _item(convocation, rubric_pk)
+    rubric = rubrics_with_parts({rubric_pk})[rubric_pk]
+    evaluation = _evaluation(member, convocation, rubric)
+    if request.method == "GET":
+        return _render_page(request, member, convocation, item, rubric, evaluation)
+    problem = deliberation.scoring_problem(member, convocation, rubric)
+    if problem:
+        if autosave:
+            return JsonResponse({"status": "refused", "message": problem}, status=403)
+        raise PermissionDenied(problem)
+    form = ScoringForm(request.POST, criteria=rubric.criteria.all())
+    if not form.is_valid():
+        message = _("Enregistrement impossible : le formulaire est incomplet. Rechargez la page.")
+        if autosave:
+            return JsonResponse({"status": "invalid", "message": message}, status=400)
+        messages.error(request, message)
+        return redirect(_page_url(convocation, rubric_pk))
+    try:
+        saved = deliberation.save_evaluation(member, convocation, rubric, form.cleaned_data["version"], form.changes())
+    except deliberation.EvaluationConflict as conflict:
+        rows = _conflict_rows(rubric, conflict)
+        if autosave:
+            html = render_to_string("juries/_scoring_conflict.html", {"rows": rows}, request=request)
+            return JsonResponse(
+                {"status": "conflict", "version": conflict.evaluation.version, "theirs": conflict.theirs, "html": html},
+                status=409,
+            )
+        return _render_page(
+            request,
+            member,
+            convocation,
+            item,
+            rubric,
+            conflict.evaluation,
+            values=conflict.mine,
+            version=conflict.evaluation.version,
+            conflict_rows=rows,
+            status=409,
+        )
+    except JuryError as error:
+        if autosave:
+            return JsonResponse({"status": "refused", "message": str(error)}, status=403)
+        messages.error(request, str(error))
+        return redirect(_page_url(convocation, rubric_pk))
+    saved_at = _("Enregistré à %(time)s") % {"time": time_format(timezone.localtime(saved.updated_at), "H:i")}
+    if autosave:
+        return JsonResponse({"status": "saved", "version": saved.version, "message": saved_at})
+    messages.success(request, saved_at)
+    return redirect(_page_url(convocation, rubric_pk))
+
+
+@require_POST
+@reads_candidate
+def validate(request, member, convocation, rubric_pk: int):
+    """Save what the form holds, then validate: every criterion needs a level."""
+    _item(convocation, rubric_pk)
+    rubric = rubrics_with_parts({rubric_pk})[rubric_pk]
+    url = _page_url(convocation, rubric_pk)
+    form = ScoringForm(request.POST, criteria=rubric.criteria.all())
+    if not form.is_valid():
+        messages.error(request, _("Validation impossible : le formulaire est incomplet. Rechargez la page."))
+        return redirect(url)
+    try:
+        deliberation.save_evaluation(member, convocation, rubric, form.cleaned_data["version"], form.changes())
+        deliberation.validate_evaluation(member, convocation, rubric)
+    except deliberation.EvaluationConflict:
+        messages.error(
+            request, _("Votre notation a été modifiée depuis un autre onglet : relisez-la avant de valider.")
+        )
+        return redirect(url)
+    except JuryError as error:
+        messages.error(request, str(error))
+        return redirect(url)
+    messages.success(request, _("Notation validée : elle n'est plus modifiable, sauf si le président la rouvre."))
+    return redirect("jury:candidate", pk=convocation.pk)
+
+
+@require_POST
+def reopen(request, pk: int):
+    """The président gives a validated scoring back to its author."""
+    evaluation = get_object_or_404(
+        Evaluation.objects.select_related("member__user", "convocation").filter(
+            member__session__members__in=permissions.seats_of(request.user)
+        ),
+        pk=pk,
+    )
+    president = permissions.seat_or_404(request.user, evaluation.member.session_id)
+    permissions.require_president(president)
+    if not evaluation.convocation.is_live:
+        raise Http404
+    name = evaluation.member.user.get_full_name() or evaluation.member.user.email
+    return button_action(
+        request,
+        lambda: deliberation.reopen_evaluation(evaluation, president),
+        _("La notation de %(name)s est rouverte : elle peut la modifier et la valider à nouveau.") % {"name": name},
+        reverse("jury:grid", args=[evaluation.convocation_id]),
+    )
+
+
+@require_safe
+@reads_candidate
+def grid(request, member, convocation):
+    context = {
+        "member": member,
+        "session": convocation.session,
+        "convocation": convocation,
+        "dossier": convocation.dossier,
+        "grid": grid_for(member, convocation),
+        "decision": convocation.decisions.in_force().first(),
+    }
+    return render(request, "juries/grid.html", context)
+
+
+@require_safe
+@reads_candidate
+def grid_fragment(request, member, convocation, rubric_pk: int):
+    """One grille of the grid (htmx: the scoring page shows it once the member has validated)."""
+    context = {"member": member, "convocation": convocation, "grid": grid_for(member, convocation, rubric_pk)}
+    return render(request, "juries/_grid_fragment.html", context)
+
+
+@require_safe
+@reads_candidate
+def grid_export(request, member, convocation):
+    """The grid as CSV (semicolons, UTF-8 with BOM), under the same rule as the page."""
+    data = grid_for(member, convocation)
+    if not data.visible:
+        raise PermissionDenied(_("Validez d'abord toutes vos notations de ce candidat."))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="grille-candidat-{convocation.pk}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    for g in data.items:
+        names = [c.member.user.get_full_name() or c.member.user.email for c in g.columns]
+        writer.writerow([f"{g.item.label} — {g.item.title}", _("Pondération"), *names, _("Écart de 2 niveaux ou plus")])
+        for row in g.rows:
+            writer.writerow(
+                [
+                    _cell(row.criterion.text),
+                    row.criterion.weight,
+                    *[_cell(cell.level.label if cell.level else "") for cell in row.cells],
+                    _("oui") if row.divergence else "",
+                ]
+            )
+        writer.writerow(
+            [_("Score (% des points)"), "", *[c.score.percent_display if c.score else "" for c in g.columns], ""]
+        )
+        writer.writerow([])
+    return response
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text

@@ -1,0 +1,117 @@
+""" "Mes sessions": the sessions a member sits on; a session with its members, the convoked
+candidates and their slots, the links declared; the président's attendance and presence."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from backoffice.views.common import button_action
+from juries import deliberation, permissions
+from juries.enums import Attendance, ConvocationStatus, SessionStatus
+from juries.models import ConflictDeclaration, Decision, JuryMember, Minutes
+
+
+@require_safe
+def session_list(request):
+    seats = list(
+        permissions.seats_of(request.user)
+        .select_related("session__certification")
+        .annotate(
+            n_convoked=Count(
+                "session__convocations",
+                filter=~Q(session__convocations__status=ConvocationStatus.CANCELLED),
+                distinct=True,
+            )
+        )
+        .order_by("session__starts_at")
+    )
+    today = timezone.localdate()
+    current = [s for s in seats if s.session.is_open and timezone.localdate(s.session.starts_at) >= today]
+    others = [s for s in seats if s not in current]
+    others.reverse()
+    return render(request, "juries/session_list.html", {"current": current, "others": others})
+
+
+def session_url(pk: int, anchor: str = "") -> str:
+    url = reverse("jury:session", args=[pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+@require_safe
+def session_detail(request, pk: int):
+    member = permissions.seat_or_404(request.user, pk)
+    session = member.session
+    members = list(permissions.members_with_declarations(session).order_by("role", "pk"))
+    convocations = list(
+        session.convocations.live()
+        .select_related("dossier__candidate", "dossier__certification")
+        .prefetch_related(
+            Prefetch("decisions", queryset=Decision.objects.in_force(), to_attr="decisions_in_force"),
+            Prefetch(
+                "declarations",
+                queryset=ConflictDeclaration.objects.select_related("member__user").order_by("member__pk"),
+                to_attr="declaration_list",
+            ),
+        )
+        .order_by("starts_at")
+    )
+    for conv in convocations:
+        conv.mine = next((d for d in conv.declaration_list if d.member_id == member.pk), None)
+        conv.conflicts = [d for d in conv.declaration_list if d.is_conflict]
+        conv.decision = next(iter(conv.decisions_in_force), None)
+    minutes = Minutes.objects.filter(session=session).first()
+    context = {
+        "member": member,
+        "session": session,
+        "members": members,
+        "convocations": convocations,
+        "minutes": minutes,
+        "attendance_choices": Attendance.choices,
+        "can_record_attendance": member.is_president
+        and session.status == SessionStatus.PLANNED
+        and timezone.localdate() >= timezone.localdate(session.starts_at),
+    }
+    return render(request, "juries/session_detail.html", context)
+
+
+@require_POST
+def attendance(request, pk: int):
+    """The président records whether a candidate came."""
+    member, convocation = permissions.convocation_or_404(request.user, pk)
+    permissions.require_president(member)
+    value = request.POST.get("attendance", "")
+    label = dict(Attendance.choices).get(value, "")
+    return button_action(
+        request,
+        lambda: deliberation.record_attendance(convocation, member, value),
+        _("Présence enregistrée : %(name)s, %(label)s.")
+        % {
+            "name": convocation.dossier.candidate.get_full_name() or convocation.dossier.candidate.email,
+            "label": label,
+        },
+        session_url(convocation.session_id, f"convocation-{convocation.pk}"),
+    )
+
+
+@require_POST
+def member_presence(request, pk: int):
+    """The président notes a member present or absent."""
+    target = get_object_or_404(
+        JuryMember.objects.select_related("user").filter(session__members__in=permissions.seats_of(request.user)),
+        pk=pk,
+    )
+    president = permissions.seat_or_404(request.user, target.session_id)
+    permissions.require_president(president)
+    present = request.POST.get("present") == "1"
+    name = target.user.get_full_name() or target.user.email
+    return button_action(
+        request,
+        lambda: deliberation.set_presence(target, president, present),
+        (_("%(name)s est noté(e) présent(e).") if present else _("%(name)s est noté(e) absent(e).")) % {"name": name},
+        reverse("jury:minutes", args=[target.session_id]),
+    )
