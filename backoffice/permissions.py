@@ -5,7 +5,9 @@
 - A certifier sees the certifications of their organisations (``Certification.objects.managed_by``),
   every part of their referentials, the dossiers filed on them once recevabilité has been
   requested (a draft the candidate never sent stays theirs alone), and the jury sessions of
-  those certifications with their members and convocations.
+  those certifications with their members and convocations, the links members declared, the
+  jury's decisions (which they may revoke, with a reason) and the procès-verbal — never the
+  members' scorings, which stay the jury's.
 - Anything outside that scope is looked up through these querysets and so answers 404.
 """
 
@@ -27,7 +29,7 @@ from certifications.models import (
     RubricLevel,
 )
 from dossiers.models import Dossier
-from juries.models import Convocation, JuryMember, JurySession
+from juries.models import Convocation, Decision, JuryMember, JurySession
 
 
 def is_certifier(user) -> bool:
@@ -101,3 +103,7 @@ def members_for(user) -> QuerySet[JuryMember]:
 
 def convocations_for(user) -> QuerySet[Convocation]:
     return Convocation.objects.filter(session__certification__in=_managed_ids(user))
+
+
+def decisions_for(user) -> QuerySet[Decision]:
+    return Decision.objects.filter(convocation__session__certification__in=_managed_ids(user))

@@ -62,4 +62,5 @@ urlpatterns = [
     path("convocations/<int:pk>/reporter/", sessions.convocation_reschedule, name="convocation_reschedule"),
     path("convocations/<int:pk>/annuler/", sessions.convocation_cancel, name="convocation_cancel"),
     path("convocations/<int:pk>/presence/", sessions.convocation_attendance, name="convocation_attendance"),
+    path("decisions/<int:pk>/revoquer/", sessions.decision_revoke, name="decision_revoke"),
 ]

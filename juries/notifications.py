@@ -59,7 +59,7 @@ def jury_member_added(member_id: int, invited: bool) -> None:
         "member": member,
         "session": member.session,
         "invited": invited,
-        "url": invitation_url(member.user) if invited else settings.SITE_URL + reverse("home"),
+        "url": invitation_url(member.user) if invited else settings.SITE_URL + reverse("jury:sessions"),
     }
     _send("jury_member", context, member.user.email)
 

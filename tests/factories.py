@@ -68,9 +68,11 @@ class CertificationFactory(DjangoModelFactory):
             self.certifiers.add(extracted or CertifierFactory())
 
 
-def make_certification(blocks: int = 2, competencies: int = 3, **kwargs) -> Certification:
+def make_certification(
+    blocks: int = 2, competencies: int = 3, levels=(("Non démontré", 0), ("Démontré", 2)), **kwargs
+) -> Certification:
     """A certification that can be published as it is: every bloc has compétences, a modalité
-    and a grille (levels 0 and 2 points, one criterion per compétence)."""
+    and a grille (``levels``: by default 0 and 2 points; one criterion per compétence)."""
     cert = CertificationFactory(**kwargs)
     for b in range(1, blocks + 1):
         block = Block.objects.create(
@@ -87,7 +89,7 @@ def make_certification(blocks: int = 2, competencies: int = 3, **kwargs) -> Cert
             title="Mise en situation",
         )
         rubric = Rubric.objects.create(certification=cert, block=block)
-        for i, (label, points) in enumerate([("Non démontré", 0), ("Démontré", 2)], start=1):
+        for i, (label, points) in enumerate(levels, start=1):
             RubricLevel.objects.create(rubric=rubric, label=label, points=points, order=i)
         for i, comp in enumerate(comps, start=1):
             RubricCriterion.objects.create(rubric=rubric, text=comp.text, order=i).competencies.add(comp)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,15 +18,17 @@ from backoffice.permissions import (
     certifications_for,
     certifier_required,
     convocations_for,
+    decisions_for,
     dossiers_for,
     members_for,
     sessions_for,
 )
 from backoffice.views.common import button_action, form_action
 from dossiers.enums import DossierStatus
-from juries import services
-from juries.enums import ConvocationStatus, SessionStatus
-from juries.models import JurySession
+from juries import deliberation, services
+from juries.enums import ConvocationStatus, EvaluationStatus, SessionStatus
+from juries.forms import RevocationForm
+from juries.models import BlockDecision, ConflictDeclaration, Decision, JuryDocument, JurySession, Minutes
 
 SLOT_MINUTES = 60
 
@@ -93,9 +95,34 @@ def session_detail(request, pk: int):
     session = _session(request, pk)
     members = list(session.members.select_related("user").order_by("role", "pk"))
     convocations = list(
-        session.convocations.select_related("dossier__candidate", "dossier__certification").order_by("starts_at")
+        session.convocations.select_related("dossier__candidate", "dossier__certification")
+        .annotate(
+            n_validated=Count("evaluations", filter=Q(evaluations__status=EvaluationStatus.VALIDATED), distinct=True)
+        )
+        .prefetch_related(
+            Prefetch(
+                "declarations",
+                queryset=ConflictDeclaration.objects.select_related("member__user").order_by("member_id"),
+                to_attr="declaration_list",
+            ),
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.select_related("revoked_by", "decided_by")
+                .prefetch_related(
+                    Prefetch("items", queryset=BlockDecision.objects.select_related("block", "assessment_method"))
+                )
+                .order_by("decided_at", "pk"),
+                to_attr="decision_list",
+            ),
+        )
+        .order_by("starts_at")
     )
+    for c in convocations:
+        c.conflicts = [d for d in c.declaration_list if d.is_conflict]
+        c.decision = next((d for d in c.decision_list if d.in_force), None)
+        c.revoked = [d for d in c.decision_list if not d.in_force]
     start, end = _next_slot(session, convocations)
+    minutes = Minutes.objects.filter(session=session).prefetch_related("signatures__member__user").first()
     context = {
         "session": session,
         "members": members,
@@ -108,6 +135,15 @@ def session_detail(request, pk: int):
         ),
         "attendance_form": forms.AttendanceForm(),
         "can_record_attendance": timezone.localdate() >= timezone.localdate(session.starts_at),
+        "minutes": minutes,
+        "signatures": [s for s in minutes.signatures.all() if s.content_sha256 == minutes.content_sha256]
+        if minutes is not None and minutes.is_final
+        else [],
+        "documents": list(
+            JuryDocument.objects.filter(session=session)
+            .select_related("decision__dossier__candidate")
+            .order_by("kind", "pk")
+        ),
     }
     return render(request, "backoffice/sessions/detail.html", context)
 
@@ -294,4 +330,25 @@ def convocation_attendance(request, pk: int):
         lambda: services.record_attendance(conv, request.user, attendance),
         _("Présence enregistrée."),
         session_url(conv.session_id, f"convocation-{conv.pk}"),
+    )
+
+
+# --- decisions ----------------------------------------------------------------------------
+
+
+@certifier_required
+def decision_revoke(request, pk: int):
+    """Revoke a jury decision with a reason; the decision stays in the history."""
+    decision = get_object_or_404(
+        decisions_for(request.user).select_related("dossier__candidate", "convocation__session"), pk=pk
+    )
+    form = RevocationForm(request.POST or None)
+    return form_action(
+        request,
+        form,
+        lambda d: deliberation.revoke_decision(decision, request.user, d["reason"]),
+        template="backoffice/sessions/revoke.html",
+        context={"decision": decision, "session": decision.convocation.session},
+        success_url=session_url(decision.convocation.session_id, f"convocation-{decision.convocation_id}"),
+        success_message=_("Décision révoquée : elle reste dans l'historique ; le candidat en est averti."),
     )

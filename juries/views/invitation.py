@@ -37,7 +37,7 @@ class AcceptInvitationView(PasswordResetConfirmView):
     post_reset_login = True
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
     reset_url_token = "choisir-mot-de-passe"
-    success_url = reverse_lazy("home")
+    success_url = reverse_lazy("jury:sessions")
 
     def get_user(self, uidb64):
         """Only an account still awaiting its invitation: the link never reactivates an account
