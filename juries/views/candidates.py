@@ -110,7 +110,7 @@ def dossier_block(request, member, convocation, block_pk: int):
         "dossier": convocation.dossier,
         "snapshot": snapshot,
         "content": content,
-        "block": blocks[index],
+        "bloc": blocks[index],
         "previous": blocks[index - 1] if index > 0 else None,
         "next": blocks[index + 1] if index + 1 < len(blocks) else None,
         "rubric": item.rubric if item else None,
