@@ -221,10 +221,10 @@ def reopen(request, pk: int):
         ),
         pk=pk,
     )
-    president = permissions.seat_or_404(request.user, evaluation.member.session_id)
-    permissions.require_president(president)
-    if not evaluation.convocation.is_live:
+    president, _convocation, _declaration = candidate(request, evaluation.convocation_id)
+    if president.session_id != evaluation.member.session_id:
         raise Http404
+    permissions.require_president(president)
     name = evaluation.member.user.get_full_name() or evaluation.member.user.email
     return button_action(
         request,

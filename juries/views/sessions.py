@@ -14,6 +14,7 @@ from backoffice.views.common import button_action
 from juries import deliberation, permissions
 from juries.enums import Attendance, ConvocationStatus, SessionStatus
 from juries.models import ConflictDeclaration, Decision, JuryMember, Minutes
+from juries.views.common import candidate
 
 
 @require_safe
@@ -82,7 +83,7 @@ def session_detail(request, pk: int):
 @require_POST
 def attendance(request, pk: int):
     """The président records whether a candidate came."""
-    member, convocation = permissions.convocation_or_404(request.user, pk)
+    member, convocation, _declaration = candidate(request, pk)
     permissions.require_president(member)
     value = request.POST.get("attendance", "")
     label = dict(Attendance.choices).get(value, "")

@@ -66,7 +66,7 @@ def declare_none(members, convocation):
 
 
 def choose(member, convocation, rubric, levels_by_index: list[int], validate: bool = True, comment: str = ""):
-    """Score every criterion of ``rubric`` at the given level positions (0 = first level)."""
+    """Score every criterion of ``rubric`` at the given level positions (0 = first, -1 = last)."""
     criteria = list(rubric.criteria.order_by("order"))
     levels = list(rubric.levels.order_by("order"))
     changes = {"comment": comment}
@@ -80,7 +80,7 @@ def choose(member, convocation, rubric, levels_by_index: list[int], validate: bo
     return saved
 
 
-def score_everything(members, convocation, index: int = 3):
+def score_everything(members, convocation, index: int = -1):
     for item in deliberation.assessed_items(convocation.dossier):
         for m in members:
             if m.scores:

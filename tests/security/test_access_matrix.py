@@ -96,6 +96,11 @@ def _object_kwargs(key: str) -> Callable[[World], dict]:
     return kwargs
 
 
+SESSION_MEMBERS = only({"jury_member", "conflicted_jury_member"})
+JURY_READER = only({"jury_member"})
+JURY_CANDIDATE = lambda w: {"pk": w.objects["jury_convocation"].pk}  # noqa: E731
+JURY_RUBRIC = lambda w: {"pk": w.objects["jury_convocation"].pk, "rubric_pk": w.objects["rubric"].pk}  # noqa: E731
+
 BACK_OFFICE_LISTS = [
     "dashboard",
     "referentials",
@@ -216,7 +221,9 @@ ACCESS: dict[str, Rule] = {
     "dossiers:proofs": Rule(get=OWNER, post=FROZEN, kwargs=DOSSIER),
     "dossiers:proof_edit": Rule(get=FROZEN, kwargs=PROOF),
     "dossiers:proof_delete": Rule(get=FROZEN, kwargs=PROOF),
-    "dossiers:proof_download": Rule(get=OWNER, post=READ_ONLY, kwargs=PROOF),
+    # Jury members of a session the dossier is convoked to read its submitted proofs once they
+    # have declared no link with the candidate.
+    "dossiers:proof_download": Rule(get=only({"owner", "jury_member"}), post=READ_ONLY, kwargs=PROOF),
     # RNCP import: certifier staff and admins; a fiche only for its certifier's staff.
     "rncp:upload": Rule(get=RNCP_PAGES),
     "rncp:file": Rule(get=RNCP_PAGES, post=READ_ONLY, kwargs=RNCP_FILE),
@@ -235,6 +242,44 @@ ACCESS: dict[str, Rule] = {
     },
     # A dossier's history: its certifiers and admins; read-only.
     "backoffice:dossier_history": Rule(get=CERTIFIER_OF_OBJECT, post=READ_ONLY, kwargs=DOSSIER),
+    # The jury members' pages: members of the session only; a member who declared a link with
+    # the candidate gets a 404 on everything about them; président-only actions are 403 for the
+    # other members. (jury_member presides the world's session.)
+    "jury:sessions": Rule(get=logged_in(), post=READ_ONLY),
+    "jury:session": Rule(get=SESSION_MEMBERS, post=READ_ONLY, kwargs=lambda w: {"pk": w.objects["session"].pk}),
+    "jury:minutes": Rule(get=SESSION_MEMBERS, post=READ_ONLY, kwargs=lambda w: {"pk": w.objects["session"].pk}),
+    "jury:sign": Rule(
+        get=everyone_logged_in_405(), post=SESSION_MEMBERS, kwargs=lambda w: {"pk": w.objects["session"].pk}
+    ),
+    "jury:member_presence": Rule(
+        get=everyone_logged_in_405(),
+        post={**JURY_READER, "conflicted_jury_member": "403"},
+        kwargs=lambda w: {"pk": w.objects["conflicted_member"].pk},
+    ),
+    "jury:candidate": Rule(get=JURY_READER, post=READ_ONLY, kwargs=JURY_CANDIDATE),
+    "jury:declare": Rule(get=JURY_READER, kwargs=JURY_CANDIDATE),
+    "jury:dossier_block": Rule(
+        get=JURY_READER,
+        post=READ_ONLY,
+        kwargs=lambda w: {"pk": w.objects["jury_convocation"].pk, "block_pk": w.objects["block"].pk},
+    ),
+    "jury:attendance": Rule(get=everyone_logged_in_405(), post=JURY_READER, kwargs=JURY_CANDIDATE),
+    "jury:score": Rule(get=JURY_READER, kwargs=JURY_RUBRIC),
+    "jury:validate": Rule(get=everyone_logged_in_405(), post=JURY_READER, kwargs=JURY_RUBRIC),
+    "jury:grid": Rule(get=JURY_READER, post=READ_ONLY, kwargs=JURY_CANDIDATE),
+    "jury:grid_fragment": Rule(get=JURY_READER, post=READ_ONLY, kwargs=JURY_RUBRIC),
+    # The président has validated one grille out of two: the others' scorings stay hidden.
+    "jury:grid_export": Rule(get=only({"jury_member"}, outcome="403"), post=READ_ONLY, kwargs=JURY_CANDIDATE),
+    "jury:deliberate": Rule(get=JURY_READER, kwargs=JURY_CANDIDATE),
+    "jury:reopen": Rule(
+        get=everyone_logged_in_405(), post=JURY_READER, kwargs=lambda w: {"pk": w.objects["evaluation"].pk}
+    ),
+    "jury:document": Rule(
+        get=only({"jury_member", "conflicted_jury_member", "certifier", "admin"}),
+        post=READ_ONLY,
+        kwargs=lambda w: {"pk": w.objects["minutes_document"].pk},
+    ),
+    "backoffice:decision_revoke": Rule(get=CERTIFIER_OF_OBJECT, kwargs=lambda w: {"pk": w.objects["decision"].pk}),
     "backoffice:dossier_proof": Rule(
         get=CERTIFIER_OF_OBJECT, kwargs=lambda w: {"pk": w.dossier.pk, "proof_pk": w.objects["proof"].pk}
     ),

@@ -3,6 +3,11 @@
 Roles: anonymous, the owning candidate, another candidate, a certifier of the certification's
 organisation, a certifier of another organisation, a jury member of the session, a jury member
 of another session, a jury member who declared a conflict, an admin.
+
+The owner's dossier (submitted, then complete) is convoked to a session of the certification:
+``jury_member`` presides it and declared no link with the candidate (and validated the scoring of
+one grille), ``conflicted_jury_member`` sits on it and declared a link; ``other_jury_member``
+sits on a session of the other certification.
 """
 
 from __future__ import annotations
@@ -89,15 +94,53 @@ def _add_back_office_objects(world: World) -> None:
     )
     session = make_session(world.certification, actor=users["certifier"])
     other_session = make_session(world.other_certification, actor=users["other_certifier"])
-    for role, seat in [
-        ("jury_member", session),
-        ("conflicted_jury_member", session),
-        ("other_jury_member", other_session),
+    for role, seat, jury_role in [
+        ("jury_member", session, JuryRole.PRESIDENT),
+        ("conflicted_jury_member", session, JuryRole.PROFESSIONAL),
+        ("other_jury_member", other_session, JuryRole.PROFESSIONAL),
     ]:
-        jury_services.add_member(seat, users["admin"], email=users[role].email, role=JuryRole.PROFESSIONAL)
+        jury_services.add_member(seat, users["admin"], email=users[role].email, role=jury_role)
     ready = dossier_in_state(S.READY_FOR_JURY, certification=world.certification, certifier_user=users["certifier"])
     world.objects.update(
         session=session,
         member=session.members.get(user=users["jury_member"]),
-        convocation=jury_services.convoke(session, ready, users["certifier"], **slot(session, "09:00", "10:00")),
+        convocation=jury_services.convoke(session, ready, users["certifier"], **slot(session, "10:00", "11:00")),
+    )
+    _add_jury_objects(world)
+
+
+def _add_jury_objects(world: World) -> None:
+    """The world's dossier convoked to the session, the members' declarations, a validated
+    scoring of the first grille by the président, and the procès-verbal's document row."""
+    from dossiers import services as dossier_services
+    from juries import deliberation
+    from juries import services as jury_services
+    from juries.enums import JuryDocumentKind, LinkKind
+    from juries.models import JuryDocument
+    from tests.factories import slot
+
+    users, session = world.users, world.objects["session"]
+    dossier_services.review_validation(world.dossier, users["certifier"], complete=True)
+    convocation = jury_services.convoke(session, world.dossier, users["certifier"], **slot(session, "09:00", "10:00"))
+    world.dossier.refresh_from_db()
+    president = session.members.get(user=users["jury_member"])
+    conflicted = session.members.get(user=users["conflicted_jury_member"])
+    deliberation.declare_link(president, convocation, LinkKind.NONE)
+    deliberation.declare_link(conflicted, convocation, LinkKind.PERSONAL, "Voisin")
+    rubric = deliberation.assessed_items(world.dossier)[0].rubric
+    top = rubric.levels.order_by("order").last()
+    changes = {f"level-{c.pk}": str(top.pk) for c in rubric.criteria.all()}
+    deliberation.save_evaluation(president, convocation, rubric, 0, changes)
+    evaluation = deliberation.validate_evaluation(president, convocation, rubric)
+    # A session held today on the certification, whose candidate the jury decided on.
+    from tests.juries.helpers import decided, jury_session
+
+    past, members, (decided_convocation,) = jury_session(world.certification, actor=users["certifier"])
+    world.objects.update(
+        decision=decided(past, members, decided_convocation),
+        jury_convocation=convocation,
+        rubric=rubric,
+        evaluation=evaluation,
+        conflicted_member=conflicted,
+        minutes_document=JuryDocument.objects.create(kind=JuryDocumentKind.MINUTES, session=session),
     )

@@ -1,0 +1,101 @@
+"""The jury's PDFs: the HTML fed to WeasyPrint, the rendered file, the idempotent job."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from juries import deliberation, pdf
+from juries.enums import DocumentStatus, JuryDocumentKind
+from juries.models import JuryDocument
+from tests.juries.helpers import decided, jury_session, sign_all
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def final_session():
+    session, members, (conv,) = jury_session()
+    deliberation.declare_link(members[1], conv, "none")
+    decided(
+        session,
+        members,
+        conv,
+        validated={i.key: i.block.order == 1 for i in deliberation.assessed_items(conv.dossier)},
+    )
+    sign_all(session, members)
+    return session, members, conv
+
+
+def text_of(document: JuryDocument) -> str:
+    document.file.open("rb")
+    reader = PdfReader(io.BytesIO(document.file.read()))
+    document.file.close()
+    return " ".join(page.extract_text() for page in reader.pages)
+
+
+def test_the_minutes_say_where_who_what_and_who_signed(final_session):
+    session, members, conv = final_session
+    document = JuryDocument.objects.get(kind=JuryDocumentKind.MINUTES)
+    html = pdf.render_html(document)
+    assert session.certification.title in html
+    assert session.place in html
+    for m in members:
+        assert m.user.get_full_name() in html
+    assert "Validation partielle de la certification visée en totalité" in html
+    assert "Signé dans le portail le" in html and session.minutes.content_sha256 in html
+    pdf.run(document.pk)
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.DONE and document.pages >= 1 and len(document.sha256) == 64
+    text = text_of(document)
+    assert "Procès-verbal du jury" in text and conv.dossier.candidate.last_name in text
+
+
+def test_the_letter_gives_each_bloc_and_the_preconisations(final_session):
+    session, members, conv = final_session
+    document = JuryDocument.objects.get(kind=JuryDocumentKind.DECISION_LETTER)
+    html = pdf.render_html(document)
+    assert conv.dossier.candidate.get_full_name() in html
+    assert "Compétences restant à démontrer" in html
+    assert "validé" in html and "non validé" in html
+    pdf.run(document.pk)
+    document.refresh_from_db()
+    assert "Décision du jury" in text_of(document)
+
+
+def test_the_attestation_lists_only_the_validated_blocs(final_session):
+    session, members, conv = final_session
+    document = JuryDocument.objects.get(kind=JuryDocumentKind.ATTESTATION)
+    first, second = conv.dossier.targeted_blocks()
+    html = pdf.render_html(document)
+    assert first.title in html and second.title not in html
+    assert "acquis à vie" in html
+
+
+def test_rendering_is_idempotent_and_a_failure_is_retried_then_given_up(final_session, monkeypatch):
+    document = JuryDocument.objects.get(kind=JuryDocumentKind.MINUTES)
+    assert pdf.run(document.pk) is None
+    document.refresh_from_db()
+    done_sha = document.sha256
+    assert pdf.run(document.pk) is None  # done: left alone
+    document.refresh_from_db()
+    assert document.sha256 == done_sha and document.attempts == 1
+
+    letter = JuryDocument.objects.get(kind=JuryDocumentKind.DECISION_LETTER)
+    monkeypatch.setattr(pdf, "render", lambda d: (_ for _ in ()).throw(RuntimeError("police introuvable")))
+    delays = [pdf.run(letter.pk) for _ in range(pdf.MAX_ATTEMPTS)]
+    letter.refresh_from_db()
+    assert delays[:-1] == [10, 20] and delays[-1] is None
+    assert letter.status == DocumentStatus.FAILED and "police introuvable" in letter.error
+
+
+def test_documents_are_queued_once_the_minutes_are_final(django_capture_on_commit_callbacks, monkeypatch):
+    published = []
+    monkeypatch.setattr(pdf, "publish", published.append)
+    session, members, (conv,) = jury_session()
+    with django_capture_on_commit_callbacks(execute=True):
+        decided(session, members, conv)
+        assert not JuryDocument.objects.exists()
+        sign_all(session, members)
+    assert sorted(published) == sorted(JuryDocument.objects.values_list("pk", flat=True))
+    assert JuryDocument.objects.count() == 3
