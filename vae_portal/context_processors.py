@@ -4,3 +4,32 @@ from django.conf import settings
 def session(request):
     """How long a session lives without activity, for the expiry warning (static/js/session.js)."""
     return {"session_seconds": settings.SESSION_COOKIE_AGE}
+
+
+def navigation(request):
+    """Which spaces the navigation offers the user (certifier, jury member), in one query, only
+    when a page asks."""
+    from django.utils.functional import SimpleLazyObject
+
+    def spaces() -> dict:
+        user = request.user
+        if not user.is_authenticated:
+            return {"certifier": False, "jury": False}
+        from django.db.models import Exists, OuterRef
+
+        from accounts.models import User
+        from certifications.models import Certifier
+        from juries.models import JuryMember
+
+        certifier, jury = (
+            User.objects.filter(pk=user.pk)
+            .annotate(
+                certifier=Exists(Certifier.staff.through.objects.filter(user_id=OuterRef("pk"))),
+                jury=Exists(JuryMember.objects.filter(user_id=OuterRef("pk"))),
+            )
+            .values_list("certifier", "jury")
+            .get()
+        )
+        return {"certifier": user.is_superuser or certifier, "jury": jury}
+
+    return {"nav_spaces": SimpleLazyObject(spaces)}

@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vae_portal.context_processors.session",
+                "vae_portal.context_processors.navigation",
             ],
         },
     },
