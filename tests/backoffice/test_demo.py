@@ -5,6 +5,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
+from backoffice.demo import SESSION_NOTE
 from dossiers.enums import DossierStatus as S
 from dossiers.models import Dossier
 from juries import services
@@ -29,7 +30,7 @@ def test_seed_demo_gives_the_certifiers_real_work_once(client):
             ("RNCP41296", S.VALIDATION_SUBMITTED),
         ]
     )
-    session = JurySession.objects.get()
+    session = JurySession.objects.get(notes=SESSION_NOTE)
     assert not session.is_past
     assert sorted(session.members.values_list("user__email", flat=True)) == [
         "certif.aptim@vae.example",

@@ -21,6 +21,9 @@ class Command(BaseCommand):
         call_command("load_certifications", stdout=self.stdout)
         rows = demo.seed()
         rows += backoffice_demo.seed()
+        from juries import demo as juries_demo
+
+        rows += juries_demo.seed()
         self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration (mot de passe : {demo.DEMO_PASSWORD}) :"))
         for email, role in rows:
             self.stdout.write(f"  {email:32} {role}")

@@ -1,0 +1,187 @@
+"""Demo data for the jury members (``seed_demo`` calls ``seed()``; idempotent).
+
+On the CPSL certification (Askoria, two blocs, short grilles), jury1 (président) and jury2
+(professionnel du secteur) sit on:
+- a session held today, with candidat7 and candidat8 convoked: jury2 has declared no link with
+  candidat7 and validated their scoring of both blocs; the rest is to do (jury1 declares, scores —
+  one criterion ends two levels away from jury2's —, records the attendance, decides, both sign);
+- a session held two weeks ago, whose procès-verbal is final: candidat9 validated one bloc of
+  two (préconisations for the other), candidat10 validated both; letters, attestations and the
+  procès-verbal are rendered.
+jury3 sits only on the APTIM session in three weeks (``backoffice.demo``).
+Everything goes through the services; nobody is e-mailed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import transaction
+from django.db.models import F
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from accounts.demo import _account
+from accounts.models import User
+from backoffice.demo import _walk
+from certifications.models import Certification
+from dossiers import services as dossier_services
+from dossiers.enums import DossierStatus as S
+from dossiers.models import Dossier
+from juries import deliberation, pdf
+from juries import services as jury_services
+from juries.enums import Attendance, JuryRole, LinkKind
+from juries.models import Convocation, Decision, Evaluation, JuryDocument, JurySession, Minutes, Signature
+
+logger = logging.getLogger(__name__)
+
+SLUG = "charge-projets-solidaires-locaux-cpsl"
+CERTIFIER = "certif.askoria@vae.example"
+PRESIDENT, PROFESSIONAL = "jury1@vae.example", "jury2@vae.example"
+TODAY_NOTE = "Session de démonstration — jury du jour"
+PAST_NOTE = "Session de démonstration — procès-verbal signé"
+CANDIDATES = {
+    "candidat7@vae.example": ("Nadia", "Colin"),
+    "candidat8@vae.example": ("Olivier", "Masson"),
+    "candidat9@vae.example": ("Pauline", "Girard"),
+    "candidat10@vae.example": ("Quentin", "Lambert"),
+}
+# jury2's levels on candidat7, by bloc (positions in the 0–3 scale), and jury1's for the past session.
+JURY2_LEVELS = [[2, 3], [3, 2, 2, 1]]
+
+
+def _ready_dossier(email: str, certification: Certification, reviewer: User) -> Dossier:
+    first, last = CANDIDATES[email]
+    candidate = _account(email, first, last)
+    dossier = dossier_services.start_dossier(candidate, certification)
+    _walk(dossier, S.READY_FOR_JURY, reviewer)
+    dossier.refresh_from_db()
+    return dossier
+
+
+def _session(certification, actor, note: str, emails: list[str], days_from_today: int):
+    """A session programmed tomorrow with jury1 and jury2 and the candidates convoked, then moved
+    ``days_from_today`` (the services only programme sessions in the future)."""
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    session = jury_services.create_session(
+        certification,
+        actor,
+        starts_at=timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(9, 0))),
+        capacity=len(emails),
+        place="Askoria, 2 avenue du Bois Labbé, Rennes — salle 12",
+        instructions="Présentation orale de 20 minutes, puis échange avec le jury.",
+        notes=note,
+    )
+    members = [
+        jury_services.add_member(session, actor, email=PRESIDENT, role=JuryRole.PRESIDENT),
+        jury_services.add_member(session, actor, email=PROFESSIONAL, role=JuryRole.PROFESSIONAL),
+    ]
+    convocations = []
+    for i, email in enumerate(emails):
+        dossier = _ready_dossier(email, certification, actor)
+        start = session.starts_at + dt.timedelta(hours=i)
+        convocations.append(
+            jury_services.convoke(session, dossier, actor, starts_at=start, ends_at=start + dt.timedelta(hours=1))
+        )
+    delta = dt.timedelta(days=days_from_today - 1)
+    JurySession.objects.filter(pk=session.pk).update(starts_at=F("starts_at") + delta)
+    Convocation.objects.filter(session=session).update(starts_at=F("starts_at") + delta, ends_at=F("ends_at") + delta)
+    session.refresh_from_db()
+    for c in convocations:
+        c.refresh_from_db()
+    return session, members, convocations
+
+
+def _score(member, convocation, levels_by_bloc: list[list[int]], comment: str) -> None:
+    for item, positions in zip(deliberation.assessed_items(convocation.dossier), levels_by_bloc, strict=True):
+        rubric = item.rubric
+        levels = list(rubric.levels.order_by("order"))
+        changes = {"comment": comment}
+        for criterion, position in zip(rubric.criteria.order_by("order"), positions, strict=True):
+            changes[f"level-{criterion.pk}"] = str(levels[position].pk)
+        current = Evaluation.objects.filter(member=member, convocation=convocation, rubric=rubric).first()
+        deliberation.save_evaluation(member, convocation, rubric, current.version if current else 0, changes)
+        deliberation.validate_evaluation(member, convocation, rubric)
+
+
+def _today(certification, actor) -> list[tuple[str, str]]:
+    if JurySession.objects.filter(notes=TODAY_NOTE).exists():
+        return []
+    session, (president, professional), (first, _second) = _session(
+        certification, actor, TODAY_NOTE, ["candidat7@vae.example", "candidat8@vae.example"], 0
+    )
+    deliberation.declare_link(professional, first, LinkKind.NONE)
+    _score(
+        professional, first, JURY2_LEVELS, "Dossier solide ; le diagnostic partagé mérite d'être approfondi à l'oral."
+    )
+    return [
+        (PRESIDENT, f"président du jury du jour ({certification.title[:30]}…) : déclarer, noter, délibérer"),
+        (PROFESSIONAL, "membre du jury du jour : notation de candidat7 validée ; candidat8 à noter"),
+    ]
+
+
+def _past(certification, actor) -> list[tuple[str, str]]:
+    if JurySession.objects.filter(notes=PAST_NOTE).exists():
+        return []
+    session, members, (partial, full) = _session(
+        certification, actor, PAST_NOTE, ["candidat9@vae.example", "candidat10@vae.example"], -14
+    )
+    president, professional = members
+    for conv, levels in ((partial, [[2, 3], [0, 1, 1, 0]]), (full, [[3, 3], [2, 3, 2, 2]])):
+        deliberation.declare_link(president, conv, LinkKind.NONE)
+        deliberation.declare_link(professional, conv, LinkKind.NONE)
+        deliberation.record_attendance(conv, president, Attendance.PRESENT)
+        conv.refresh_from_db()
+        _score(president, conv, levels, "Présentation claire.")
+        _score(professional, conv, levels, "")
+        items = deliberation.assessed_items(conv.dossier)
+        validated = {items[0].key: True, items[1].key: conv is full}
+        decisions = [
+            deliberation.ItemDecision(
+                key=item.key,
+                validated=validated[item.key],
+                justification="Les situations décrites et l'entretien démontrent les compétences du bloc."
+                if validated[item.key]
+                else "Les situations décrites ne montrent pas encore la conduite d'un projet de bout en bout.",
+                competencies=[] if validated[item.key] else item.competencies()[:2],
+                recommendations=""
+                if validated[item.key]
+                else "Conduire un projet complet, de son montage à son évaluation, et en décrire les étapes.",
+            )
+            for item in items
+        ]
+        deliberation.record_decision(conv, president, decisions, "Le jury salue la qualité de l'engagement décrit.")
+    for member in members:
+        deliberation.sign_minutes(session, member)
+    # Dated as on the day of the session rather than today.
+    Decision.objects.filter(convocation__session=session).update(decided_at=session.starts_at + dt.timedelta(hours=2))
+    later = session.starts_at + dt.timedelta(hours=3)
+    Signature.objects.filter(minutes__session=session).update(signed_at=later)
+    Minutes.objects.filter(session=session).update(finalised_at=later)
+    return [
+        ("candidat9@vae.example", "candidat : jury passé, validation partielle (lettre et attestation)"),
+        ("candidat10@vae.example", "candidat : jury passé, validation totale des blocs"),
+    ]
+
+
+def _render_pending() -> None:
+    """Render the demo's PDFs now (no worker needed to see them); a failure is only logged."""
+    for pk in JuryDocument.objects.filter(session__notes=PAST_NOTE, status="queued").values_list("pk", flat=True):
+        try:
+            pdf.run(pk)
+        except Exception:  # the demo must not fail on a missing font
+            logger.exception("Demo jury document %s could not be rendered", pk)
+
+
+def seed() -> list[tuple[str, str]]:
+    certification = Certification.objects.published().filter(slug=SLUG).first()
+    actor = User.objects.filter(email=CERTIFIER).first()
+    jurors = User.objects.filter(email__in=[PRESIDENT, PROFESSIONAL]).count()
+    if certification is None or actor is None or jurors != 2:
+        return []
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        with transaction.atomic():
+            rows = _today(certification, actor) + _past(certification, actor)
+        _render_pending()
+    return rows
