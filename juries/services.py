@@ -14,7 +14,8 @@ Rules:
   overlap, start at or after the session's start, on its day;
 - cancelling a convocation needs a notice and returns the dossier to "en attente de jury"
   (``dossiers.services.unschedule``); rescheduling needs a notice and sends a new convocation;
-- attendance is recorded from the session's day on.
+- attendance is recorded from the session's day on;
+- a member who has taken part (declared a link, scored, signed) is never removed.
 """
 
 from __future__ import annotations
@@ -191,7 +192,17 @@ def resend_invitation(member: JuryMember, actor) -> None:
 
 @transaction.atomic
 def remove_member(member: JuryMember, actor) -> None:
+    """A member who has already taken part (declared a link, scored, signed) stays on record:
+    the président notes them absent instead."""
     _ensure_open(_locked_session(member.session))
+    if member.declarations.exists() or member.evaluations.exists() or member.signatures.exists():
+        raise JuryError(
+            _(
+                "%(user)s a déjà participé au jury (déclarations, notations) : il ne peut plus être retiré ; "
+                "le président peut le noter absent."
+            )
+            % {"user": member.user}
+        )
     JuryMember.objects.filter(pk=member.pk).delete()
 
 

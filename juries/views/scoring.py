@@ -274,13 +274,18 @@ def grid_export(request, member, convocation):
             writer.writerow(
                 [
                     _cell(row.criterion.text),
-                    row.criterion.weight,
+                    str(row.criterion.weight).replace(".", ","),
                     *[_cell(cell.level.label if cell.level else "") for cell in row.cells],
                     _("oui") if row.divergence else "",
                 ]
             )
         writer.writerow(
-            [_("Score (% des points)"), "", *[c.score.percent_display if c.score else "" for c in g.columns], ""]
+            [
+                _("Score (% des points)"),
+                "",
+                *[str(c.score.percent_display).replace(".", ",") if c.score else "" for c in g.columns],
+                "",
+            ]
         )
         writer.writerow([])
     return response

@@ -466,3 +466,11 @@ def test_a_new_version_of_the_certification_keeps_the_blocs_acquired_by_code():
     acquired = dossier_services.acquired_blocks_for(conv.dossier.candidate, draft)
     assert [b.code for b in acquired] == [cert.blocks.get(order=2).code]
     assert acquired[0].certification == draft
+
+
+def test_a_member_who_took_part_is_never_removed_from_the_session(today):
+    session, president, pro, conv = today
+    deliberation.declare_link(pro, conv, LinkKind.NONE)
+    with pytest.raises(JuryError, match="déjà participé"):
+        deliberation.session_services.remove_member(pro, None)
+    assert session.members.filter(pk=pro.pk).exists()
