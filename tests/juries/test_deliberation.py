@@ -474,3 +474,25 @@ def test_a_member_who_took_part_is_never_removed_from_the_session(today):
     with pytest.raises(JuryError, match="déjà participé"):
         deliberation.session_services.remove_member(pro, None)
     assert session.members.filter(pk=pro.pk).exists()
+
+
+def test_the_transversal_assessment_is_scored_and_decided_and_the_full_title_needs_it(reference_certifications):
+    cert = reference_certifications.get(slug="coordinateur-operationnel-etablissements-educatifs")
+    session, members, (conv,) = jury_session(cert)
+    items = deliberation.assessed_items(conv.dossier)
+    decision = decided(session, members, conv, validated={i.key: i.is_block for i in items})
+    assert decision.result == JuryResult.PARTIAL_SUCCESS_OF_FULL_CERTIFICATION
+    transversal = decision.items.get(block__isnull=True)
+    assert transversal.assessment_method == cert.transversal_assessments.get() and not transversal.validated
+    assert transversal.recommendations  # no compétences to choose from: préconisations in words
+
+
+def test_a_closed_session_leaves_the_list_waiting_for_minutes(today):
+    from juries.models import JurySession
+
+    session, president, pro, conv = today
+    move_session(session, -1)  # held yesterday
+    assert session in JurySession.objects.awaiting_minutes()
+    decided(session, [president, pro], conv)
+    sign_all(session, [president, pro])
+    assert session not in JurySession.objects.awaiting_minutes()
