@@ -54,6 +54,7 @@ LABELS = {
     # the jury (hooks for the scoring and deliberation services)
     "jury.conflict_declared": _("Déclaration de lien d'intérêt"),
     "jury.evaluation_submitted": _("Évaluation d'un bloc transmise"),
+    "jury.evaluation_reopened": _("Évaluation d'un bloc rouverte par le président"),
     "jury.decision": _("Décision du jury"),
     "jury.decision_revoked": _("Décision du jury révoquée"),
     "jury.minutes_signed": _("Procès-verbal signé"),
@@ -74,6 +75,9 @@ FIELD_LABELS = {
     "criteria": _("critères"),
     "block": _("bloc"),
     "result": _("résultat"),
+    "link": _("lien avec le candidat"),
+    "validated_blocks": _("blocs validés"),
+    "blocks_not_validated": _("blocs non validés"),
 }
 
 

@@ -24,7 +24,9 @@ Rules (see also ``juries.permissions`` and ``juries.scoring``):
 - every present member signs the procès-verbal as it stands (its content's SHA-256), once
   every candidate is decided; when all have signed the same content it is final: content
   frozen, SHA-256 logged, session closed, PDFs rendered, candidates told. Blocs validated then
-  are acquired for life (``juries.acquired``).
+  are acquired for life (``juries.acquired``);
+- declarations, validated scorings (never their levels), decisions, revocations and signatures
+  are written to the audit trail (``audit.services.record``), in the dossier's history.
 """
 
 from __future__ import annotations
@@ -39,8 +41,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from audit import services as audit
 from certifications.models import AssessmentMethod, Block, Competency, Rubric
 from dossiers import services as dossier_services
+from dossiers.models import Dossier
 from dossiers.snapshots import canonical_sha256
 from juries import notifications
 from juries import services as session_services
@@ -70,6 +74,15 @@ from juries.scoring import Outcome, jury_result
 from juries.services import JuryError, when
 
 logger = logging.getLogger(__name__)
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.email
+
+
+def _rubric_label(rubric: Rubric) -> str:
+    owner = rubric.block or rubric.assessment_method
+    return str(getattr(owner, "label", owner))
 
 
 # --- what the jury assesses ---------------------------------------------------------------
@@ -172,12 +185,21 @@ def declare_link(member: JuryMember, convocation: Convocation, link: str, commen
         raise JuryError(_("Vous avez déclaré un lien avec ce candidat : cette déclaration ne peut pas être retirée."))
     if current is not None and link == LinkKind.NONE:
         return current
+    before = audit.values(current, ("link", "comment")) if current else {}
     if current is None:
         declaration = ConflictDeclaration.objects.create(member=member, convocation=conv, link=link, comment=comment)
     else:
         current.link, current.comment = link, comment
         current.save(update_fields=["link", "comment", "updated_at"])
         declaration = current
+    audit.record(
+        "jury.conflict_declared",
+        actor=member.user,
+        target=declaration,
+        target_repr=_name(member.user),
+        dossier=conv.dossier,
+        changes=audit.diff(before, audit.values(declaration, ("link", "comment"))),
+    )
     logger.info("Member %s declared %s for convocation %s", member.pk, link, conv.pk)
     return declaration
 
@@ -323,6 +345,14 @@ def validate_evaluation(member: JuryMember, convocation: Convocation, rubric: Ru
     evaluation.status = EvaluationStatus.VALIDATED
     evaluation.validated_at = timezone.now()
     evaluation.save(update_fields=["status", "validated_at", "updated_at"])
+    # The levels stay out of the trail: the dossier's history is read by certifiers too.
+    audit.record(
+        "jury.evaluation_submitted",
+        actor=member.user,
+        target=evaluation,
+        target_repr=_rubric_label(rubric),
+        dossier=conv.dossier,
+    )
     logger.info("Evaluation %s validated by member %s", evaluation.pk, member.pk)
     return evaluation
 
@@ -330,7 +360,7 @@ def validate_evaluation(member: JuryMember, convocation: Convocation, rubric: Ru
 @transaction.atomic
 def reopen_evaluation(evaluation: Evaluation, president: JuryMember) -> Evaluation:
     """The président gives a validated scoring back to its author, until the decision."""
-    evaluation = Evaluation.objects.select_for_update().select_related("member").get(pk=evaluation.pk)
+    evaluation = Evaluation.objects.select_for_update().select_related("member__user", "rubric").get(pk=evaluation.pk)
     conv = _locked_convocation(evaluation.convocation)
     _ensure_president(president, conv.session)
     _ensure_open(conv.session)
@@ -342,6 +372,13 @@ def reopen_evaluation(evaluation: Evaluation, president: JuryMember) -> Evaluati
     evaluation.reopened_at = timezone.now()
     evaluation.reopened_by = president.user
     evaluation.save(update_fields=["status", "reopened_at", "reopened_by", "updated_at"])
+    audit.record(
+        "jury.evaluation_reopened",
+        actor=president.user,
+        target=evaluation,
+        target_repr=f"{_name(evaluation.member.user)} — {_rubric_label(evaluation.rubric)}",
+        dossier=conv.dossier,
+    )
     logger.info("Evaluation %s reopened by %s", evaluation.pk, president.user_id)
     return evaluation
 
@@ -495,6 +532,19 @@ def record_decision(
         if d.competencies:
             row.competencies_to_prove.set(d.competencies)
     Minutes.objects.get_or_create(session=conv.session)
+    audit.record(
+        "jury.decision",
+        actor=president.user,
+        target=decision,
+        target_repr=str(decision.get_result_display()),
+        dossier=conv.dossier,
+        changes={
+            "result": [None, result],
+            "validated_blocks": [None, [item.label for item, d in checked if d.validated]],
+            "blocks_not_validated": [None, [item.label for item, d in checked if not d.validated]],
+        },
+        comment=decision.comment,
+    )
     dossier_services.mark_decided(
         conv.dossier,
         president.user,
@@ -543,6 +593,14 @@ def revoke_decision(decision: Decision, actor, reason: str) -> Decision:
     decision.revoked_by = actor
     decision.revocation_reason = reason
     decision.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    audit.record(
+        "jury.decision_revoked",
+        actor=actor,
+        target=decision,
+        target_repr=str(decision.get_result_display()),
+        dossier=dossier,
+        comment=reason,
+    )
     notice = _("Décision du jury du %(when)s révoquée : %(reason)s") % {"when": when(conv.starts_at), "reason": reason}
     dossier_services.decision_revoked(dossier, actor, notice, same_session=not final)
     if final:
@@ -553,10 +611,6 @@ def revoke_decision(decision: Decision, actor, reason: str) -> Decision:
 
 
 # --- the procès-verbal --------------------------------------------------------------------
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.email
 
 
 def minutes_problems(session: JurySession) -> list[str]:
@@ -710,6 +764,16 @@ def sign_minutes(session: JurySession, member: JuryMember) -> Signature:
     signature, created = Signature.objects.get_or_create(minutes=minutes, member=member, content_sha256=sha256)
     if created:
         logger.info("Minutes of session %s signed by member %s (content %s)", session.pk, member.pk, sha256)
+        # One row per dossier of the minutes: the signature shows in each one's history.
+        for dossier_id in session.convocations.live().values_list("dossier_id", flat=True):
+            audit.record(
+                "jury.minutes_signed",
+                actor=member.user,
+                target=minutes,
+                target_repr=str(minutes),
+                dossier=Dossier(pk=dossier_id),
+                changes={"sha256": [None, sha256]},
+            )
     present = set(session.members.filter(present=True).values_list("pk", flat=True))
     signed = set(minutes.signatures.filter(content_sha256=sha256).values_list("member_id", flat=True))
     if present <= signed:

@@ -182,6 +182,10 @@ def erase_dossier_content(dossier: Dossier, actor=None) -> int:
     GeneratedDocument = _generated_documents_model()
     if GeneratedDocument is not None:  # the dossier's PDFs hold its narratives
         files += delete_with_files(GeneratedDocument.objects.filter(dossier=dossier))
+    from juries.models import JuryDocument
+
+    # The decision letters and attestations name the candidate; the decisions themselves stay.
+    files += delete_with_files(JuryDocument.objects.filter(decision__dossier=dossier))
     if dossier.identity_document:
         _delete_files_on_commit([(dossier.identity_document.storage, dossier.identity_document.name)])
         files += 1

@@ -224,7 +224,49 @@ def _dossier(dossier: Dossier, user, files: _Files) -> dict[str, Any]:
             for c in dossier.convocations.all()
         ],
         "documents": _documents(dossier, files, folder),
+        "jury_decisions": _jury_decisions(dossier, files, folder),
     }
+
+
+def _jury_decisions(dossier: Dossier, files: _Files, folder: str) -> list[dict]:
+    """The jury's decisions once their procès-verbal is final (what the candidate can read), with
+    the letter and attestation; the members' scorings are the jury's working papers."""
+    from juries.enums import MinutesStatus
+    from juries.models import Decision
+
+    decisions = (
+        Decision.objects.filter(dossier=dossier, convocation__session__minutes__status=MinutesStatus.FINAL)
+        .prefetch_related("items__block", "items__assessment_method", "items__competencies_to_prove", "documents")
+        .order_by("decided_at", "pk")
+    )
+    return [
+        {
+            "result": d.result,
+            "decided_at": _iso(d.decided_at),
+            "comment": d.comment,
+            "revoked_at": _iso(d.revoked_at),
+            "revocation_reason": d.revocation_reason,
+            "blocks": [
+                {
+                    "block": i.label,
+                    "validated": i.validated,
+                    "justification": i.justification,
+                    "competencies_to_prove": [f"{c.code} {c.text}".strip() for c in i.competencies_to_prove.all()],
+                    "recommendations": i.recommendations,
+                }
+                for i in d.items.all()
+            ],
+            "documents": [
+                {
+                    "kind": doc.kind,
+                    "sha256": doc.sha256,
+                    "file": files.add(f"{folder}/jury", f"{doc.pk}-{_safe(doc.download_name, 'doc.pdf')}", doc.file),
+                }
+                for doc in d.documents.all()
+            ],
+        }
+        for d in decisions
+    ]
 
 
 def export_data(user, files: _Files | None = None) -> dict[str, Any]:

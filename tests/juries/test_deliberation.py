@@ -496,3 +496,25 @@ def test_a_closed_session_leaves_the_list_waiting_for_minutes(today):
     decided(session, [president, pro], conv)
     sign_all(session, [president, pro])
     assert session not in JurySession.objects.awaiting_minutes()
+
+
+def test_the_jurys_work_is_in_the_dossiers_audit_trail_without_the_levels(today):
+    from audit.models import AuditEvent
+
+    session, president, pro, conv = today
+    decision = decided(session, [president, pro], conv)
+    sign_all(session, [president, pro])
+    deliberation.revoke_decision(decision, session.created_by, "Erreur de saisie")
+    rows = list(AuditEvent.objects.filter(dossier=conv.dossier).order_by("pk").values_list("action", "actor_id"))
+    actions = [a for a, _ in rows]
+    assert actions.count("jury.conflict_declared") == 2
+    assert actions.count("jury.evaluation_submitted") == 4
+    assert actions.count("jury.minutes_signed") == 2
+    assert ("jury.decision", president.user_id) in rows
+    assert ("jury.decision_revoked", session.created_by_id) in rows
+    submitted = AuditEvent.objects.filter(action="jury.evaluation_submitted").first()
+    assert submitted.changes == {}
+    assert AuditEvent.objects.get(action="jury.decision").changes["result"] == [
+        None,
+        JuryResult.FULL_SUCCESS_OF_FULL_CERTIFICATION,
+    ]
