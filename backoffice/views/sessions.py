@@ -28,7 +28,15 @@ from dossiers.enums import DossierStatus
 from juries import deliberation, services
 from juries.enums import ConvocationStatus, EvaluationStatus, SessionStatus
 from juries.forms import RevocationForm
-from juries.models import BlockDecision, ConflictDeclaration, Decision, JuryDocument, JurySession, Minutes
+from juries.models import (
+    BlockDecision,
+    ConflictDeclaration,
+    Decision,
+    JuryDocument,
+    JurySession,
+    Minutes,
+    Signature,
+)
 
 SLOT_MINUTES = 60
 
@@ -122,7 +130,11 @@ def session_detail(request, pk: int):
         c.decision = next((d for d in c.decision_list if d.in_force), None)
         c.revoked = [d for d in c.decision_list if not d.in_force]
     start, end = _next_slot(session, convocations)
-    minutes = Minutes.objects.filter(session=session).prefetch_related("signatures__member__user").first()
+    minutes = (
+        Minutes.objects.filter(session=session)
+        .prefetch_related(Prefetch("signatures", queryset=Signature.objects.select_related("member__user")))
+        .first()
+    )
     context = {
         "session": session,
         "members": members,

@@ -537,3 +537,33 @@ def test_the_grid_page_query_count_does_not_grow_with_members_or_criteria(jury, 
     score_everything([third], conv)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_an_absent_candidate_is_decided_without_blocs(jury, login):
+    conv = jury.other_convocation
+    client = login(jury.president)
+    client.post(candidate_urls(jury, conv)["declare"], {"link": LinkKind.NONE})
+    client.post(reverse("jury:attendance", args=[conv.pk]), {"attendance": Attendance.ABSENT})
+    url = candidate_urls(jury, conv)["deliberate"]
+    preview = client.post(url, {"action": "preview", "comment": ""})
+    assert "Candidat(e) absent(e)" in page(preview)
+    client.post(url, {"action": "confirm", "comment": "", "expected_result": JuryResult.CANDIDATE_ABSENT})
+    decision = conv.decisions.get()
+    assert decision.result == JuryResult.CANDIDATE_ABSENT and not decision.items.exists()
+
+
+def test_the_certifiers_session_page_query_count_does_not_grow_with_decisions(
+    jury, login, django_assert_max_num_queries
+):
+    decided(jury.session, [jury.president, jury.pro], jury.convocation)
+    client = login(jury.certifier)
+    url = reverse("backoffice:session", args=[jury.session.pk])
+    with django_assert_max_num_queries(18) as one:
+        client.get(url)
+    deliberation.record_attendance(jury.other_convocation, jury.president, Attendance.EXCUSED)
+    jury.other_convocation.refresh_from_db()
+    deliberation.record_decision(jury.other_convocation, jury.president, [])
+    sign_all(jury.session, [jury.president, jury.pro, jury.conflicted])
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        body = page(client.get(url))
+    assert "Définitif le" in body and "Lettre de décision" in body
