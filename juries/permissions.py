@@ -18,6 +18,7 @@ Rules:
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -134,8 +135,7 @@ def others_evaluations(member: JuryMember, convocation: Convocation, rubric_ids:
 
 
 def require_president(member: JuryMember) -> None:
-    from django.core.exceptions import PermissionDenied
-
+    """403 for a member who is not the session's président (the action is theirs alone)."""
     if not member.is_president:
         raise PermissionDenied
 
