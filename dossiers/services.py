@@ -6,7 +6,8 @@ Rules (Code du travail R335-7 and ../shared/DOMAIN.md):
   within a year (resubmitting a request returned as incomplete is not a new request);
 - a transition follows ``TRANSITIONS``; negative decisions need a reason; each one is logged
   and the candidate is e-mailed (links only) once the transaction commits;
-- submissions freeze the dossier into a ``Snapshot``;
+- submissions freeze the dossier into a ``Snapshot``, and ask for its PDF in the same
+  transaction (rendered by a worker once it commits; a broker down never fails a submission);
 - a statement save that started from an older version is a conflict, never an overwrite;
 - every write is recorded in the audit trail (``audit.services.record``) in its transaction,
   with its actor: the candidate's writes take ``actor`` (the dossier's candidate when not
@@ -29,6 +30,8 @@ from django.utils.translation import gettext as _
 from audit import services as audit
 from certifications.enums import CertificationStatus
 from certifications.models import Block, Certification
+from documents import services as documents
+from documents.enums import DocumentKind
 from dossiers import notifications, uploads
 from dossiers.enums import DossierStatus, SnapshotKind, StatementState
 from dossiers.models import (
@@ -231,7 +234,8 @@ def request_feasibility(dossier: Dossier, actor) -> Dossier:
     if first_request:
         check_request_limits(dossier.candidate, dossier.certification)
         dossier.feasibility_submitted_at = timezone.now()
-    _snapshot(dossier, SnapshotKind.FEASIBILITY, actor)
+    snapshot = _snapshot(dossier, SnapshotKind.FEASIBILITY, actor)
+    documents.request_document(DocumentKind.FEASIBILITY, dossier, snapshot, actor)
     return _transition(dossier, S.FEASIBILITY_SUBMITTED, actor, fields=("feasibility_submitted_at",))
 
 
@@ -293,6 +297,7 @@ def submit_validation(dossier: Dossier, actor) -> Snapshot:
     if missing:
         raise IncompleteDossier(missing)
     snapshot = _snapshot(dossier, SnapshotKind.VALIDATION, actor)
+    documents.request_document(DocumentKind.VALIDATION, dossier, snapshot, actor)
     dossier.validation_submitted_at = timezone.now()
     _transition(dossier, S.VALIDATION_SUBMITTED, actor, fields=("validation_submitted_at",))
     return snapshot

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "juries",
     "backoffice",
     "audit",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +98,12 @@ else:
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         }
     }
+# Tests: the SQLite test database is a file, so that a Celery worker started by the tests (a
+# second process) opens the same database; VAE_TEST_DB_NAME points such a worker at it.
+if "TEST" not in DATABASES["default"] and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test_db.sqlite3")}
+if env_str("VAE_TEST_DB_NAME"):
+    DATABASES["default"]["NAME"] = env_str("VAE_TEST_DB_NAME")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -170,7 +177,7 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 else:
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -178,6 +185,8 @@ else:
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
         "store_processed": False,
+        # Broadcasts (celery control, purge): under DATA_DIR too, not in the current directory.
+        "control_folder": str(BROKER_DIR / "control"),
     }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -186,6 +195,30 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# PDF documents (documents app): a render is interrupted after the soft limit (recorded as a
+# failed attempt) and killed after the hard one; 3 attempts, then the document is failed. The
+# sweeper re-queues documents left queued (broker down at submission) or running (worker
+# killed) for too long.
+DOCUMENTS_SOFT_TIME_LIMIT = env_int("DOCUMENTS_SOFT_TIME_LIMIT", 240, minimum=5)
+DOCUMENTS_TIME_LIMIT = DOCUMENTS_SOFT_TIME_LIMIT + 30
+DOCUMENTS_MAX_ATTEMPTS = 3
+DOCUMENTS_SWEEP_SECONDS = env_int("DOCUMENTS_SWEEP_SECONDS", 60, minimum=1)
+DOCUMENTS_QUEUED_STALE_SECONDS = env_int("DOCUMENTS_QUEUED_STALE_SECONDS", 300, minimum=1)
+DOCUMENTS_RUNNING_STALE_SECONDS = DOCUMENTS_TIME_LIMIT + 60
+CELERY_TASK_SOFT_TIME_LIMIT = DOCUMENTS_SOFT_TIME_LIMIT
+CELERY_TASK_TIME_LIMIT = DOCUMENTS_TIME_LIMIT
+if REDIS_URL and CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= DOCUMENTS_TIME_LIMIT:
+    # Redis would hand a message still being rendered to a second worker.
+    raise ImproperlyConfigured("DOCUMENTS_SOFT_TIME_LIMIT is too long for the Redis visibility timeout")
+CELERY_BEAT_SCHEDULE = {
+    "sweep-documents": {
+        "task": "documents.tasks.sweep_documents",
+        "schedule": DOCUMENTS_SWEEP_SECONDS,
+        "options": {"expires": DOCUMENTS_SWEEP_SECONDS},
+    },
+}
+# The worker touches this file every 30 s (vae_portal/celery.py): a health check for it.
+WORKER_HEARTBEAT_FILE = env_str("WORKER_HEARTBEAT_FILE", str(DATA_DIR / "worker-heartbeat"))
 
 # Cache (throttling counters): in-process by default, shared by all processes with CACHE_URL.
 CACHE_URL = env_str("CACHE_URL")
@@ -240,6 +273,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every page it lays out at INFO.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 # Uploads: per file and per dossier, in bytes (France VAE keeps files to 10–20 MB).

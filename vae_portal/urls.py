@@ -12,5 +12,6 @@ urlpatterns = [
     path("certificateur/", include("backoffice.urls")),
     path("jury/", include("juries.urls")),
     path("jury/", include("juries.member_urls")),
+    path("documents/", include("documents.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,253 @@
+"""Dossier PDFs: a snapshot's content → HTML (templates/pdf/) → WeasyPrint → PDF/A-3b.
+
+The document reads only the snapshot (``Snapshot.content``) and the proof files it names,
+checked against their SHA-256 (``documents.proofs``), so it shows exactly what was submitted.
+A draft preview reads the live dossier instead and is marked as a draft on every page.
+
+PDF proofs are reproduced page for page. WeasyPrint lays out a separator page for each, then
+one empty placeholder page per page of the proof, so that the table of contents and the
+footer's "page x / y" count them; pypdf then swaps each placeholder for the proof's page, as an
+incremental update of WeasyPrint's file (its bytes are kept, the merge stays cheap).
+
+PDF/A: WeasyPrint writes PDF/A-3b (fonts embedded, sRGB output intent, XMP metadata with
+title, author and subject); office proofs are embedded as PDF/A-3 associated files. Proof
+pages are copied as the candidate uploaded them, so the whole file conforms only if they do:
+``proofs.pdfa_problems`` looks for the usual culprits and, if it finds one, the PDF/A
+identification is removed from the XMP metadata rather than claimed falsely
+(``Rendered.pdfa`` is then False).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from pypdf import PdfWriter
+from weasyprint import HTML, Attachment
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from documents import proofs as proof_files
+from documents.enums import DocumentKind
+from dossiers.enums import SelfAssessment, SnapshotKind
+
+PDF_VARIANT = "pdf/a-3b"
+TEMPLATES = {
+    DocumentKind.VALIDATION: "pdf/validation.html",
+    DocumentKind.PREVIEW: "pdf/validation.html",
+    DocumentKind.FEASIBILITY: "pdf/feasibility.html",
+}
+
+
+@dataclass
+class Rendered:
+    pdf: bytes
+    html: str
+    pages: int
+    pdfa: bool
+    content_sha256: str
+
+
+def render_document(document) -> Rendered:
+    """Render a ``GeneratedDocument``: its snapshot, or the live draft for a preview."""
+    if document.kind == DocumentKind.PREVIEW:
+        return render_draft(document.dossier)
+    return render_snapshot(document.snapshot)
+
+
+def render_snapshot(snapshot) -> Rendered:
+    """What was submitted: the dossier de validation or the recevabilité request."""
+    kind = DocumentKind.VALIDATION if snapshot.kind == SnapshotKind.VALIDATION else DocumentKind.FEASIBILITY
+    return render(
+        kind, snapshot.content, sha256=snapshot.sha256, submitted_at=snapshot.created_at, number=snapshot.number
+    )
+
+
+def render_draft(dossier) -> Rendered:
+    """The dossier de validation as the draft stands now, marked as a draft on every page."""
+    from dossiers.snapshots import build_content, canonical_sha256
+
+    content = build_content(dossier)
+    return render(DocumentKind.PREVIEW, content, sha256=canonical_sha256(content), draft=True)
+
+
+def render(
+    kind: str,
+    content: dict[str, Any],
+    *,
+    sha256: str,
+    submitted_at: dt.datetime | None = None,
+    number: int | None = None,
+    draft: bool = False,
+) -> Rendered:
+    with translation.override("fr"):
+        proofs = [] if kind == DocumentKind.FEASIBILITY else proof_files.prepare(content["dossier"], content["proofs"])
+        html = render_html(kind, content, proofs, sha256=sha256, submitted_at=submitted_at, number=number, draft=draft)
+    document = HTML(string=html, url_fetcher=_ProofFetcher(proofs)).render(pdf_variant=PDF_VARIANT)
+    inserted = [] if draft else [p for p in proofs if p.reader is not None]
+    pdfa = not any(p.pdfa_problems for p in inserted)
+    pdf = document.write_pdf(pdf_variant=PDF_VARIANT, attachments=_office_attachments(proofs))
+    if inserted:
+        pdf = _insert_proof_pages(pdf, document, inserted, keep_pdfa=pdfa)
+    return Rendered(pdf=pdf, html=html, pages=len(document.pages), pdfa=pdfa, content_sha256=sha256)
+
+
+def render_html(
+    kind: str,
+    content: dict[str, Any],
+    proofs: list[proof_files.ProofFile],
+    *,
+    sha256: str,
+    submitted_at: dt.datetime | None,
+    number: int | None,
+    draft: bool,
+) -> str:
+    """The HTML that feeds WeasyPrint (tests read it; the benchmark renders it alone)."""
+    experiences = [
+        {
+            **e,
+            "label": f"E{i}",
+            "duration": duration_label(e["months"]),
+            "start": dt.date.fromisoformat(e["start_date"]),
+            "end": dt.date.fromisoformat(e["end_date"]) if e["end_date"] else None,
+        }
+        for i, e in enumerate(content["experiences"], start=1)
+    ]
+    experiences_by_id = {e["id"]: e for e in experiences}
+    proofs_by_id = {p.id: p for p in proofs}
+    assessments = dict(SelfAssessment.choices)
+    blocks = [
+        {
+            **block,
+            "anchor": f"bloc-{block['id']}",
+            "competencies": [
+                {
+                    **comp,
+                    "anchor": f"competence-{comp['id']}",
+                    "self_assessment_label": assessments.get(comp["self_assessment"], _("non renseigné")),
+                    "experience_list": [experiences_by_id[i] for i in comp["experiences"] if i in experiences_by_id],
+                    "proof_list": [proofs_by_id[i] for i in comp["proofs"] if i in proofs_by_id],
+                }
+                for comp in block["competencies"]
+            ],
+        }
+        for block in content["blocks"]
+    ]
+    certification = content["certification"]
+    kind_label = DocumentKind(kind).label if kind != DocumentKind.PREVIEW else DocumentKind.VALIDATION.label
+    title = f"{kind_label.capitalize()} — {content['candidate']['name']} — {certification['title']}"
+    subject = _("%(kind)s de %(name)s pour la certification %(cert)s. Empreinte SHA-256 du contenu : %(sha)s") % {
+        "kind": kind_label.capitalize(),
+        "name": content["candidate"]["name"],
+        "cert": " ".join(filter(None, [certification["code"], certification["title"]])),
+        "sha": sha256,
+    }
+    months = sum(e["months"] for e in experiences)
+    context = {
+        "kind": kind,
+        "kind_label": kind_label,
+        "draft": draft,
+        "title": title,
+        "subject": subject,
+        "content": content,
+        "certification": certification,
+        "certifiers": ", ".join(certification["certifiers"]),
+        "running_certification": _shorten(" ".join(filter(None, [certification["code"], certification["title"]])), 90),
+        "blocks": blocks,
+        "experiences": experiences,
+        "total_duration": duration_label(months),
+        "total_hours": sum(e["total_hours"] or 0 for e in experiences),
+        "proofs": proofs,
+        "image_proofs": [p for p in proofs if p.category == proof_files.IMAGE and p.usable],
+        "sha256": sha256,
+        "number": number,
+        "submitted_at": submitted_at,
+        "generated_at": timezone.now(),
+        "sworn_statement_at": _parse_datetime(content.get("sworn_statement_at")),
+        "created_iso": (submitted_at or timezone.now()).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    return render_to_string(TEMPLATES[kind], context)
+
+
+def duration_label(months: int) -> str:
+    years, rest = divmod(months, 12)
+    parts = []
+    if years:
+        parts.append(ngettext("%(n)s an", "%(n)s ans", years) % {"n": years})
+    if rest or not years:
+        parts.append(ngettext("%(n)s mois", "%(n)s mois", rest) % {"n": rest})
+    return _(" et ").join(parts)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _parse_datetime(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+class _ProofFetcher(URLFetcher):
+    """Serves ``proof:<id>`` URLs from the checked bytes, and nothing else: no file, no network."""
+
+    def __init__(self, proofs: list[proof_files.ProofFile]):
+        super().__init__(allowed_protocols={"proof"})
+        self._files = {p.url: p for p in proofs if p.usable}
+
+    def fetch(self, url, headers=None):
+        item = self._files.get(url)
+        if item is None:
+            raise ValueError(f"URL refused in a dossier PDF: {url[:80]}")
+        return URLFetcherResponse(url, body=item.data, headers={"Content-Type": item.entry["content_type"]})
+
+
+def _office_attachments(proofs: list[proof_files.ProofFile]) -> list[Attachment]:
+    """Office proofs are not converted: the files travel inside the PDF (PDF/A-3 associated files)."""
+    return [
+        Attachment(
+            file_obj=io.BytesIO(p.data),
+            name=p.entry["file_name"],
+            description=f"{p.label} — {p.entry['title']}",
+            relationship="Source",
+        )
+        for p in proofs
+        if p.category == proof_files.OFFICE and p.usable
+    ]
+
+
+def _insert_proof_pages(pdf: bytes, document, inserted: list[proof_files.ProofFile], keep_pdfa: bool) -> bytes:
+    """Swap the placeholder pages that follow each proof's separator page for the proof's pages."""
+    separator_page = {}
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            separator_page.setdefault(anchor, index)
+    writer = PdfWriter(io.BytesIO(pdf), incremental=True)
+    # From the last page backwards, so that the indexes still to visit do not move.
+    slots = []
+    for item in inserted:
+        first = separator_page[item.anchor] + 1
+        slots.extend((first + n, item, n) for n in range(item.pages))
+    for index, item, n in sorted(slots, key=lambda slot: slot[0], reverse=True):
+        if document.pages[index].anchors:  # a placeholder holds nothing: the layout went wrong
+            raise RuntimeError(f"page {index + 1} is not a placeholder for proof {item.id}")
+        writer.insert_page(item.reader.pages[n], index)
+        writer.remove_page(index + 1)
+    if not keep_pdfa:
+        _drop_pdfa_identification(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _drop_pdfa_identification(writer: PdfWriter) -> None:
+    metadata = writer.root_object["/Metadata"].get_object()
+    xmp = metadata.get_data()
+    xmp = re.sub(rb"<pdfaid:(\w+)>[^<]*</pdfaid:\1>", b"", xmp)
+    xmp = re.sub(rb'\s*pdfaid:\w+="[^"]*"', b"", xmp)
+    metadata.set_data(xmp)

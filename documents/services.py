@@ -1,0 +1,240 @@
+"""Every state change of a generated document goes through here.
+
+Rules:
+- a submitted snapshot has one document per kind: asking again returns it (idempotent);
+- the row is saved in the caller's transaction; the Celery job is published once it commits,
+  and a broker that is down never fails the caller: the error is logged, the row stays
+  queued and the sweeper publishes it again later;
+- a worker claims the row before rendering (running, attempts + 1) and the first render to
+  finish wins: a document is done exactly once, with one file, even if a job was delivered
+  twice (worker killed, sweeper);
+- a render that fails is retried; after ``DOCUMENTS_MAX_ATTEMPTS`` attempts the document is
+  failed with the error, until someone asks for a retry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import socket
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from documents.enums import DocumentKind, DocumentStatus
+from documents.models import GeneratedDocument
+from dossiers.models import Dossier, Snapshot
+
+logger = logging.getLogger(__name__)
+S = DocumentStatus
+
+
+class DocumentError(Exception):
+    """A refused action; the message is shown to the user as it is."""
+
+
+# --- asking for a document ----------------------------------------------------------------
+
+
+def request_document(kind: str, dossier: Dossier, snapshot: Snapshot | None = None, actor=None) -> GeneratedDocument:
+    """The document of ``kind`` for ``snapshot`` (created and queued if new).
+
+    For a draft preview (no snapshot), a preview still queued or running is returned rather
+    than a second one; a finished preview is replaced by a new one, since the draft moved.
+    """
+    with transaction.atomic():
+        if snapshot is not None:
+            document, created = GeneratedDocument.objects.get_or_create(
+                kind=kind,
+                snapshot=snapshot,
+                defaults={"dossier": dossier, "requested_by": actor, "queued_at": timezone.now()},
+            )
+        else:
+            pending = (
+                GeneratedDocument.objects.select_for_update()
+                .filter(kind=kind, dossier=dossier, snapshot=None, status__in=[S.QUEUED, S.RUNNING])
+                .first()
+            )
+            if pending:
+                return pending
+            document = GeneratedDocument.objects.create(
+                kind=kind, dossier=dossier, requested_by=actor, queued_at=timezone.now()
+            )
+            created = True
+        if created:
+            logger.info("Document %s (%s, dossier %s) queued", document.pk, kind, dossier.pk)
+            transaction.on_commit(lambda: publish(document.pk))
+    return document
+
+
+def request_preview(dossier: Dossier, actor) -> GeneratedDocument:
+    """A PDF of the draft as it stands, marked as a draft on every page (candidate only)."""
+    return request_document(DocumentKind.PREVIEW, dossier, None, actor)
+
+
+def retry_document(document: GeneratedDocument, actor) -> GeneratedDocument:
+    """Start a failed document again, with a fresh count of attempts."""
+    with transaction.atomic():
+        document = GeneratedDocument.objects.select_for_update().get(pk=document.pk)
+        if document.status != S.FAILED:
+            raise DocumentError(_("Ce document n'est pas en échec : il n'y a rien à relancer."))
+        document.status = S.QUEUED
+        document.attempts = 0
+        document.error = ""
+        document.queued_at = timezone.now()
+        document.save(update_fields=["status", "attempts", "error", "queued_at"])
+        logger.info("Document %s retried by %s", document.pk, actor)
+        transaction.on_commit(lambda: publish(document.pk))
+    return document
+
+
+def publish(document_id: int) -> bool:
+    """Send the render job to the broker; False (logged) when the broker cannot be reached."""
+    from documents.tasks import render_document
+
+    try:
+        render_document.apply_async((document_id,), retry=True, retry_policy={"max_retries": 1})
+    except Exception:  # broker down, DNS, timeout…: the sweeper will publish it again
+        logger.exception("Could not publish the render job of document %s; the sweeper will retry", document_id)
+        return False
+    return True
+
+
+def sweep(
+    now: dt.datetime | None = None, queued_after: int | None = None, running_after: int | None = None
+) -> list[int]:
+    """Publish again the documents left queued, or running, for too long; return their ids.
+
+    Queued too long: the broker was down when they were asked for, or the message was lost.
+    Running too long (beyond the hard time limit): the worker died in the middle.
+    """
+    now = now or timezone.now()
+    queued_after = settings.DOCUMENTS_QUEUED_STALE_SECONDS if queued_after is None else queued_after
+    running_after = settings.DOCUMENTS_RUNNING_STALE_SECONDS if running_after is None else running_after
+    stale = Q(status=S.QUEUED, queued_at__lte=now - dt.timedelta(seconds=queued_after)) | Q(
+        status=S.RUNNING, started_at__lte=now - dt.timedelta(seconds=running_after)
+    )
+    with transaction.atomic():
+        ids = list(
+            GeneratedDocument.objects.select_for_update(skip_locked=True).filter(stale).values_list("pk", flat=True)
+        )
+        GeneratedDocument.objects.filter(pk__in=ids).update(status=S.QUEUED, queued_at=now, task_id="")
+    for pk in ids:
+        logger.warning("Document %s was stale: queued again", pk)
+        publish(pk)
+    return ids
+
+
+# --- rendering (called by the worker) -----------------------------------------------------
+
+
+def run(document_id: int, task_id: str = "") -> int | None:
+    """Claim, render and store a document. Returns a delay in seconds when the job should be
+    retried, None when it is over (done, failed, or not this job's business)."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from documents import pdf  # WeasyPrint loads only where documents are rendered
+
+    document = claim(document_id, task_id)
+    if document is None:
+        return None
+    try:
+        rendered = pdf.render_document(document)
+    except SoftTimeLimitExceeded:
+        error = _("Délai de génération dépassé (%(s)s s).") % {"s": settings.DOCUMENTS_SOFT_TIME_LIMIT}
+    except Exception as exc:
+        logger.exception("Rendering document %s failed", document_id)
+        error = _("Erreur pendant la génération : %(error)s") % {"error": f"{type(exc).__name__}: {exc}"[:500]}
+    else:
+        complete(document_id, rendered)
+        return None
+    return fail(document_id, error)
+
+
+def claim(document_id: int, task_id: str = "") -> GeneratedDocument | None:
+    """Mark the document running for this job, or return None if the job must not render it:
+    unknown, already done or failed, or being rendered by another live job."""
+    now = timezone.now()
+    with transaction.atomic():
+        document = (
+            GeneratedDocument.objects.select_for_update()
+            .select_related("dossier", "snapshot")
+            .filter(pk=document_id)
+            .first()
+        )
+        if document is None:
+            logger.warning("Document %s does not exist (any more): job ignored", document_id)
+            return None
+        if document.status in (S.DONE, S.FAILED):
+            return None
+        stale = now - dt.timedelta(seconds=settings.DOCUMENTS_RUNNING_STALE_SECONDS)
+        if document.status == S.RUNNING and document.task_id != task_id and document.started_at > stale:
+            # A duplicate message (sweeper) while another job renders: leave it be. The same
+            # task id means our own message came back after its worker died: take over.
+            logger.info(
+                "Document %s is being rendered by job %s: job %s skipped", document_id, document.task_id, task_id
+            )
+            return None
+        if document.attempts >= settings.DOCUMENTS_MAX_ATTEMPTS:
+            document.status = S.FAILED
+            document.error = document.error or _("Abandon après %(n)s tentatives (worker arrêté pendant le rendu).") % {
+                "n": document.attempts
+            }
+            document.finished_at = now
+            document.save(update_fields=["status", "error", "finished_at"])
+            logger.error("Document %s failed after %s attempts", document_id, document.attempts)
+            return None
+        document.status = S.RUNNING
+        document.attempts += 1
+        document.started_at = now
+        document.task_id = task_id
+        document.worker = f"{socket.gethostname()}:{os.getpid()}"
+        document.save(update_fields=["status", "attempts", "started_at", "task_id", "worker"])
+    logger.info("Document %s: attempt %s by %s", document_id, document.attempts, document.worker)
+    return document
+
+
+def complete(document_id: int, rendered) -> GeneratedDocument:
+    """Store the PDF and mark the document done, unless another job already did."""
+    with transaction.atomic():
+        document = GeneratedDocument.objects.select_for_update().get(pk=document_id)
+        if document.status == S.DONE:
+            logger.warning("Document %s was already done: this render is discarded", document_id)
+            return document
+        document.file.save("document.pdf", ContentFile(rendered.pdf), save=False)
+        document.sha256 = hashlib.sha256(rendered.pdf).hexdigest()
+        document.size = len(rendered.pdf)
+        document.pages = rendered.pages
+        document.pdfa = rendered.pdfa
+        document.content_sha256 = rendered.content_sha256
+        document.status = S.DONE
+        document.error = ""
+        document.finished_at = timezone.now()
+        document.save()
+    logger.info("Document %s done: %s pages, %s bytes", document_id, document.pages, document.size)
+    return document
+
+
+def fail(document_id: int, error: str) -> int | None:
+    """Record a failed attempt; the delay before the next one, or None once failed for good."""
+    with transaction.atomic():
+        document = GeneratedDocument.objects.select_for_update().get(pk=document_id)
+        if document.status == S.DONE:
+            return None
+        document.error = error
+        if document.attempts >= settings.DOCUMENTS_MAX_ATTEMPTS:
+            document.status = S.FAILED
+            document.finished_at = timezone.now()
+            retry_in = None
+        else:
+            document.status = S.QUEUED
+            document.queued_at = timezone.now()
+            retry_in = 10 * document.attempts
+        document.save(update_fields=["status", "error", "finished_at", "queued_at"])
+    return retry_in

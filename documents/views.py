@@ -1,0 +1,68 @@
+"""Document pages: the status fragment (htmx polling), the download, retry and draft preview."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from documents import services
+from documents.enums import DocumentStatus
+from documents.models import GeneratedDocument
+from documents.permissions import can_read_document
+from dossiers.models import Dossier
+
+
+def _readable_document(request, pk: int) -> GeneratedDocument:
+    document = get_object_or_404(GeneratedDocument.objects.select_related("dossier__certification", "snapshot"), pk=pk)
+    if not can_read_document(request.user, document):
+        raise Http404
+    return document
+
+
+def _status_response(request, document: GeneratedDocument):
+    dossier = document.dossier
+    context = {
+        "document": document,
+        "dossier": dossier,
+        "kind": document.kind,
+        "can_preview": dossier.candidate_id == request.user.pk,
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "documents/_status.html", context)
+    return render(request, "documents/status.html", context)
+
+
+def status(request, pk: int):
+    """The document's state; htmx polls it every few seconds until it is done or failed."""
+    return _status_response(request, _readable_document(request, pk))
+
+
+def download(request, pk: int):
+    document = _readable_document(request, pk)
+    if document.status != DocumentStatus.DONE or not document.file:
+        return _status_response(request, document)
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.download_name, content_type="application/pdf"
+    )
+
+
+@require_POST
+def retry(request, pk: int):
+    document = _readable_document(request, pk)
+    try:
+        document = services.retry_document(document, request.user)
+    except services.DocumentError as error:
+        messages.error(request, str(error))
+    if request.headers.get("HX-Request"):
+        return _status_response(request, document)
+    return redirect("documents:status", pk=document.pk)
+
+
+@require_POST
+def preview(request, dossier_pk: int):
+    """Ask for a PDF of the candidate's own draft."""
+    dossier = get_object_or_404(Dossier.objects.owned_by(request.user), pk=dossier_pk)
+    document = services.request_preview(dossier, request.user)
+    if request.headers.get("HX-Request"):
+        return _status_response(request, document)
+    return redirect("documents:status", pk=document.pk)
