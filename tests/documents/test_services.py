@@ -1,0 +1,283 @@
+import datetime as dt
+import logging
+
+import pytest
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from documents import services
+from documents.enums import DocumentKind
+from documents.enums import DocumentStatus as D
+from documents.models import GeneratedDocument
+from documents.tasks import render_document, sweep_documents
+from dossiers import services as dossier_services
+from dossiers.enums import DossierStatus as S
+from dossiers.models import Snapshot
+from tests.factories import dossier_in_state, fill_validation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published(monkeypatch):
+    """Render jobs sent to the broker, by document id."""
+    sent = []
+    monkeypatch.setattr(render_document, "apply_async", lambda args, **kw: sent.append(args[0]))
+    return sent
+
+
+@pytest.fixture
+def quick_render(monkeypatch):
+    """Rendering stubbed out: these tests are about the job's life, not the PDF."""
+    from documents import pdf
+
+    calls = []
+
+    def fake(document):
+        calls.append(document.pk)
+        return pdf.Rendered(pdf=b"%PDF-1.7 fake", html="", pages=3, pdfa=True, content_sha256="c" * 64)
+
+    monkeypatch.setattr(pdf, "render_document", fake)
+    return calls
+
+
+def submitted():
+    dossier = dossier_in_state(S.ADMISSIBLE)
+    fill_validation(dossier)
+    return dossier, dossier_services.submit_validation(dossier, dossier.candidate)
+
+
+def test_submitting_the_dossier_de_validation_queues_its_pdf_in_the_same_transaction(
+    published, django_capture_on_commit_callbacks
+):
+    dossier = dossier_in_state(S.ADMISSIBLE)
+    fill_validation(dossier)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        snapshot = dossier_services.submit_validation(dossier, dossier.candidate)
+
+    document = GeneratedDocument.objects.get(kind=DocumentKind.VALIDATION, dossier=dossier)
+    assert document.snapshot == snapshot
+    assert document.status == D.QUEUED
+    assert published == [document.pk]
+
+
+def test_requesting_recevabilite_queues_its_pdf(published, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = dossier_in_state(S.FEASIBILITY_SUBMITTED)
+
+    document = GeneratedDocument.objects.get(dossier=dossier)
+    assert document.kind == DocumentKind.FEASIBILITY
+    assert document.snapshot.kind == "feasibility"
+    assert published == [document.pk]
+
+
+def test_a_submission_that_fails_saves_no_document(published):
+    dossier = dossier_in_state(S.ADMISSIBLE)  # nothing written: the submission is refused
+
+    with pytest.raises(dossier_services.IncompleteDossier):
+        dossier_services.submit_validation(dossier, dossier.candidate)
+
+    assert not GeneratedDocument.objects.filter(kind=DocumentKind.VALIDATION).exists()
+
+
+def test_asking_twice_for_the_same_snapshot_returns_the_same_document(published, django_capture_on_commit_callbacks):
+    dossier, snapshot = submitted()
+    first = GeneratedDocument.objects.get(snapshot=snapshot)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.request_document(DocumentKind.VALIDATION, dossier, snapshot)
+
+    assert again == first
+    assert GeneratedDocument.objects.filter(snapshot=snapshot).count() == 1
+    assert published == []  # nothing new to render
+
+
+def test_the_same_snapshot_renders_once_even_if_its_job_is_delivered_twice(quick_render):
+    _, snapshot = submitted()
+    document = GeneratedDocument.objects.get(snapshot=snapshot)
+
+    services.run(document.pk, task_id="first")
+    services.run(document.pk, task_id="second")
+
+    document.refresh_from_db()
+    assert quick_render == [document.pk]
+    assert document.status == D.DONE
+    assert document.attempts == 1
+    assert document.file.read() == b"%PDF-1.7 fake"
+
+
+def test_a_broker_down_at_submission_neither_fails_it_nor_loses_the_document(
+    monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(render_document, "apply_async", broker_down)
+    dossier = dossier_in_state(S.ADMISSIBLE)
+    fill_validation(dossier)
+
+    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+        dossier_services.submit_validation(dossier, dossier.candidate)
+
+    dossier.refresh_from_db()
+    assert dossier.status == S.VALIDATION_SUBMITTED
+    assert GeneratedDocument.objects.get(kind=DocumentKind.VALIDATION, dossier=dossier).status == D.QUEUED
+    assert "the sweeper will retry" in caplog.text
+
+
+def test_a_render_that_fails_three_times_is_marked_failed_with_its_error(monkeypatch):
+    from documents import pdf
+
+    _, snapshot = submitted()
+    document = GeneratedDocument.objects.get(snapshot=snapshot)
+    attempts = []
+
+    def broken(doc):
+        attempts.append(doc.attempts)
+        raise ValueError("police introuvable")
+
+    monkeypatch.setattr(pdf, "render_document", broken)
+
+    render_document.apply(args=(document.pk,))  # eager: each retry runs at once, in this process
+
+    document.refresh_from_db()
+    assert attempts == [1, 2, 3]
+    assert document.status == D.FAILED
+    assert "ValueError: police introuvable" in document.error
+    assert document.finished_at is not None
+
+
+def test_a_render_that_fails_once_is_retried_and_then_done(monkeypatch):
+    from documents import pdf
+
+    _, snapshot = submitted()
+    document = GeneratedDocument.objects.get(snapshot=snapshot)
+    real = pdf.render_document
+    failures = iter([True])
+
+    def flaky(doc):
+        if next(failures, False):
+            raise OSError("disque plein")
+        return real(doc)
+
+    monkeypatch.setattr(pdf, "render_document", flaky)
+
+    render_document.apply(args=(document.pk,))
+
+    document.refresh_from_db()
+    assert document.status == D.DONE
+    assert document.attempts == 2
+    assert document.error == ""
+    assert document.file.read().startswith(b"%PDF-")
+
+
+def test_retrying_a_failed_document_starts_a_fresh_count_of_attempts(published, django_capture_on_commit_callbacks):
+    _, snapshot = submitted()
+    document = GeneratedDocument.objects.get(snapshot=snapshot)
+    GeneratedDocument.objects.filter(pk=document.pk).update(status=D.FAILED, attempts=3, error="Délai dépassé")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.retry_document(document, document.dossier.candidate)
+
+    document.refresh_from_db()
+    assert (document.status, document.attempts, document.error) == (D.QUEUED, 0, "")
+    assert published == [document.pk]
+
+
+def test_only_a_failed_document_can_be_retried():
+    _, snapshot = submitted()
+    document = GeneratedDocument.objects.get(snapshot=snapshot)
+
+    with pytest.raises(services.DocumentError):
+        services.retry_document(document, None)
+
+
+def test_a_job_killed_mid_render_is_taken_over_when_its_message_comes_back(quick_render):
+    _, snapshot = submitted()
+    document = GeneratedDocument.objects.get(snapshot=snapshot)
+    services.claim(document.pk, task_id="job-1")  # the worker died here
+
+    services.run(document.pk, task_id="job-1")  # acks_late: the same message, redelivered
+
+    document.refresh_from_db()
+    assert document.status == D.DONE
+    assert document.attempts == 2
+
+
+def test_a_duplicate_job_leaves_a_live_render_alone(quick_render):
+    _, snapshot = submitted()
+    document = GeneratedDocument.objects.get(snapshot=snapshot)
+    services.claim(document.pk, task_id="job-1")
+
+    services.run(document.pk, task_id="job-2")
+
+    document.refresh_from_db()
+    assert quick_render == []
+    assert (document.status, document.task_id) == (D.RUNNING, "job-1")
+
+
+def test_a_document_whose_worker_died_three_times_is_failed(quick_render):
+    _, snapshot = submitted()
+    document = GeneratedDocument.objects.get(snapshot=snapshot)
+    for _ in range(3):
+        services.claim(document.pk, task_id="job-1")
+
+    services.run(document.pk, task_id="job-1")
+
+    document.refresh_from_db()
+    assert quick_render == []
+    assert document.status == D.FAILED
+    assert "3 tentatives" in document.error
+
+
+def test_the_sweeper_queues_again_documents_left_queued_or_running_too_long(published, settings):
+    settings.DOCUMENTS_QUEUED_STALE_SECONDS = 300
+    settings.DOCUMENTS_RUNNING_STALE_SECONDS = 600
+    now = timezone.now()
+    docs = {}
+    for name in ("old_queued", "new_queued", "old_running", "new_running", "done"):
+        dossier, snapshot = submitted()
+        docs[name] = GeneratedDocument.objects.get(snapshot=snapshot)
+    ago = lambda s: now - dt.timedelta(seconds=s)  # noqa: E731
+    GeneratedDocument.objects.filter(pk=docs["old_queued"].pk).update(queued_at=ago(301))
+    GeneratedDocument.objects.filter(pk=docs["new_queued"].pk).update(queued_at=ago(100))
+    GeneratedDocument.objects.filter(pk=docs["old_running"].pk).update(status=D.RUNNING, started_at=ago(601))
+    GeneratedDocument.objects.filter(pk=docs["new_running"].pk).update(status=D.RUNNING, started_at=ago(100))
+    GeneratedDocument.objects.filter(pk=docs["done"].pk).update(status=D.DONE, queued_at=ago(9999))
+
+    swept = sweep_documents()
+
+    assert sorted(swept) == sorted([docs["old_queued"].pk, docs["old_running"].pk])
+    assert sorted(published) == sorted(swept)
+    old_running = GeneratedDocument.objects.get(pk=docs["old_running"].pk)
+    assert old_running.status == D.QUEUED
+    assert old_running.queued_at >= now
+
+
+def test_a_job_for_a_document_that_no_longer_exists_is_ignored(quick_render):
+    assert services.run(999_999, task_id="lost") is None
+    assert quick_render == []
+
+
+def test_a_draft_preview_is_not_asked_twice_while_it_renders(published, django_capture_on_commit_callbacks):
+    dossier = dossier_in_state(S.ADMISSIBLE)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.request_preview(dossier, dossier.candidate)
+        second = services.request_preview(dossier, dossier.candidate)
+
+    assert first == second
+    assert first.snapshot is None
+    assert published == [first.pk]
+
+
+def test_a_new_preview_is_made_once_the_previous_one_is_done(published):
+    dossier = dossier_in_state(S.ADMISSIBLE)
+    first = services.request_preview(dossier, dossier.candidate)
+    GeneratedDocument.objects.filter(pk=first.pk).update(status=D.DONE)
+
+    second = services.request_preview(dossier, dossier.candidate)
+
+    assert second != first
+    assert not Snapshot.objects.filter(dossier=dossier, kind="validation").exists()
