@@ -163,7 +163,7 @@ def claim(document_id: int, task_id: str = "") -> GeneratedDocument | None:
     now = timezone.now()
     with transaction.atomic():
         document = (
-            GeneratedDocument.objects.select_for_update()
+            GeneratedDocument.objects.select_for_update(of=("self",))
             .select_related("dossier", "snapshot")
             .filter(pk=document_id)
             .first()

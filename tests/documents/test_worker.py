@@ -13,8 +13,8 @@ import subprocess
 import sys
 import time
 import uuid
-from unittest import mock
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
