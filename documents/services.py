@@ -46,7 +46,8 @@ def request_document(kind: str, dossier: Dossier, snapshot: Snapshot | None = No
     """The document of ``kind`` for ``snapshot`` (created and queued if new).
 
     For a draft preview (no snapshot), a preview still queued or running is returned rather
-    than a second one; a finished preview is replaced by a new one, since the draft moved.
+    than a second one; a finished preview is replaced (row and file) by a new one, since the
+    draft moved.
     """
     with transaction.atomic():
         if snapshot is not None:
@@ -63,6 +64,7 @@ def request_document(kind: str, dossier: Dossier, snapshot: Snapshot | None = No
             )
             if pending:
                 return pending
+            _drop_previews(dossier)
             document = GeneratedDocument.objects.create(
                 kind=kind, dossier=dossier, requested_by=actor, queued_at=timezone.now()
             )
@@ -71,6 +73,16 @@ def request_document(kind: str, dossier: Dossier, snapshot: Snapshot | None = No
             logger.info("Document %s (%s, dossier %s) queued", document.pk, kind, dossier.pk)
             transaction.on_commit(lambda: publish(document.pk))
     return document
+
+
+def _drop_previews(dossier: Dossier) -> None:
+    """A new preview replaces the earlier ones: their rows now, their files once committed."""
+    old = list(GeneratedDocument.objects.filter(dossier=dossier, kind=DocumentKind.PREVIEW))
+    names = [d.file.name for d in old if d.file]
+    GeneratedDocument.objects.filter(pk__in=[d.pk for d in old]).delete()
+    if names:
+        storage = GeneratedDocument._meta.get_field("file").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in names])
 
 
 def request_preview(dossier: Dossier, actor) -> GeneratedDocument:

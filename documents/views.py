@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from documents import services
 from documents.enums import DocumentStatus
@@ -32,11 +32,13 @@ def _status_response(request, document: GeneratedDocument):
     return render(request, "documents/status.html", context)
 
 
+@require_safe
 def status(request, pk: int):
     """The document's state; htmx polls it every few seconds until it is done or failed."""
     return _status_response(request, _readable_document(request, pk))
 
 
+@require_safe
 def download(request, pk: int):
     document = _readable_document(request, pk)
     if document.status != DocumentStatus.DONE or not document.file:

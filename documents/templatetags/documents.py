@@ -11,10 +11,12 @@ def document_status(context, dossier, kind: str = "validation"):
     """The state of the latest ``kind`` document of ``dossier`` the user may read:
     ``{% load documents %}{% document_status dossier "validation" %}`` (or "feasibility",
     or "preview" for the candidate's "Aperçu PDF" button)."""
-    document = GeneratedDocument.objects.latest_for(dossier, kind)
     user = context["request"].user
-    if document is not None and not can_read_document(user, document):
-        document = None
+    document = GeneratedDocument.objects.latest_for(dossier, kind)
+    if document is not None:
+        document.dossier = dossier  # already loaded: no query for the permission check
+        if not can_read_document(user, document):
+            document = None
     return {
         "document": document,
         "dossier": dossier,
@@ -22,3 +24,15 @@ def document_status(context, dossier, kind: str = "validation"):
         "can_preview": dossier.candidate_id == user.pk,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag(takes_context=True)
+def latest_documents(context, dossier) -> dict[str, GeneratedDocument]:
+    """The latest document of each kind of ``dossier`` that the user may read, in one query:
+    ``{% latest_documents dossier as documents %}`` then ``documents.validation``."""
+    user = context["request"].user
+    latest: dict[str, GeneratedDocument] = {}
+    for document in GeneratedDocument.objects.filter(dossier=dossier).order_by("-created_at", "-pk"):
+        document.dossier = dossier
+        latest.setdefault(document.kind, document)
+    return {kind: document for kind, document in latest.items() if can_read_document(user, document)}

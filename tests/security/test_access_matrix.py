@@ -83,6 +83,15 @@ CERTIFIER_PAGE = only({"certifier", "other_certifier", "admin"}, denied="403")
 CERTIFIER_OF_OBJECT = {**only({"certifier", "admin"}), **dict.fromkeys(NOT_CERTIFIERS, "403")}
 
 
+READERS_OF_DOCUMENT = only({"owner", "certifier", "admin"})
+
+
+def DOCUMENT(w: World) -> dict:  # noqa: N802 - named like the other kwargs helpers
+    from documents.models import GeneratedDocument
+
+    return {"pk": GeneratedDocument.objects.get(dossier=w.dossier, kind="validation").pk}
+
+
 def everyone_logged_in_405() -> dict[str, str]:
     """POST-only actions: a GET is refused as a method (after the login requirement)."""
     return {**everyone("405"), "anonymous": "login"}
@@ -280,6 +289,12 @@ ACCESS: dict[str, Rule] = {
         kwargs=lambda w: {"pk": w.objects["minutes_document"].pk},
     ),
     "backoffice:decision_revoke": Rule(get=CERTIFIER_OF_OBJECT, kwargs=lambda w: {"pk": w.objects["decision"].pk}),
+    # Generated PDFs: the owner, the certifiers of the certification and admins read the
+    # submitted dossier's PDF (jury members: not yet); a draft preview is the owner's alone.
+    "documents:status": Rule(get=READERS_OF_DOCUMENT, post=READ_ONLY, kwargs=DOCUMENT),
+    "documents:download": Rule(get=READERS_OF_DOCUMENT, post=READ_ONLY, kwargs=DOCUMENT),
+    "documents:retry": Rule(get=everyone_logged_in_405(), post=READERS_OF_DOCUMENT, kwargs=DOCUMENT),
+    "documents:preview": Rule(get=everyone_logged_in_405(), post=OWNER, kwargs=lambda w: {"dossier_pk": w.dossier.pk}),
     "backoffice:dossier_proof": Rule(
         get=CERTIFIER_OF_OBJECT, kwargs=lambda w: {"pk": w.dossier.pk, "proof_pk": w.objects["proof"].pk}
     ),
