@@ -56,7 +56,7 @@ def test_the_cover_names_candidate_certification_blocs_and_the_snapshot_hash(ren
 def test_the_table_of_contents_gives_the_page_of_each_competence(texts):
     contents = texts[1]
     assert "Sommaire" in contents
-    entry = re.search(r"C1\.1 Compétence 1 du bloc 1 \.+ ?(\d+)", contents)
+    entry = re.search(r"C1\.1 Compétence 1 du bloc 1\s*p\.\s*(\d+)", contents)
     assert entry, contents[:500]
     assert "Compétence 1 du bloc 1" in texts[int(entry.group(1)) - 1]
 

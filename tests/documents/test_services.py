@@ -1,5 +1,6 @@
 import datetime as dt
 import logging
+import os
 
 import pytest
 from django.utils import timezone
@@ -281,3 +282,33 @@ def test_a_new_preview_is_made_once_the_previous_one_is_done(published):
 
     assert second != first
     assert not Snapshot.objects.filter(dossier=dossier, kind="validation").exists()
+
+
+def test_the_demo_asks_for_the_pdf_of_every_submitted_version_that_has_none(published):
+    from documents import demo
+
+    _, snapshot = submitted()
+    GeneratedDocument.objects.filter(snapshot=snapshot).delete()
+
+    rows = demo.seed()
+
+    assert GeneratedDocument.objects.filter(snapshot=snapshot).count() == 1
+    assert len(rows) == 1
+    assert demo.seed() == []  # idempotent
+
+
+def test_a_new_preview_removes_the_earlier_one_and_its_file(published, django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+
+    dossier = dossier_in_state(S.ADMISSIBLE)
+    first = services.request_preview(dossier, dossier.candidate)
+    first.file.save("apercu.pdf", ContentFile(b"%PDF-1.7"), save=False)
+    first.status = D.DONE
+    first.save()
+    path = first.file.path
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_preview(dossier, dossier.candidate)
+
+    assert not GeneratedDocument.objects.filter(pk=first.pk).exists()
+    assert not os.path.exists(path)

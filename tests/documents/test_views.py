@@ -208,3 +208,31 @@ def test_the_template_tag_offers_the_preview_button_to_the_owner_only(document):
     assert "Aperçu PDF" in template.render(Context({"dossier": document.dossier, "request": request}))
     request.user = UserFactory(admin=True)
     assert "Aperçu PDF" not in template.render(Context({"dossier": document.dossier, "request": request}))
+
+
+def test_the_candidates_dossier_page_shows_its_pdfs_and_the_preview_button(client, document):
+    client.force_login(document.dossier.candidate)
+
+    page = client.get(reverse("dossiers:detail", args=[document.dossier_id])).content.decode()
+
+    assert "Documents PDF" in page
+    assert reverse("documents:download", args=[document.pk]) in page
+    assert "Demande de recevabilité" in page
+
+
+def test_a_candidate_writing_the_dossier_de_validation_can_preview_it(client):
+    dossier = dossier_in_state(S.ADMISSIBLE)
+    client.force_login(dossier.candidate)
+
+    page = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+
+    assert "Aperçu PDF" in page
+    assert reverse("documents:preview", args=[dossier.pk]) in page
+
+
+def test_the_certifiers_review_page_shows_the_dossiers_pdf(client, document):
+    client.force_login(certifier_of(document.dossier.certification))
+
+    page = client.get(reverse("backoffice:dossier", args=[document.dossier_id])).content.decode()
+
+    assert reverse("documents:download", args=[document.pk]) in page

@@ -31,3 +31,7 @@ class Command(BaseCommand):
 
         for line in dossiers_demo.seed():
             self.stdout.write(f"  dossier créé — {line}")
+        from documents import demo as documents_demo
+
+        for line in documents_demo.seed():
+            self.stdout.write(f"  PDF demandé — {line}")
