@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import gc
 import io
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,12 +105,16 @@ def render(
     return Rendered(pdf=pdf, html=html, pages=len(document.pages), pdfa=pdfa, content_sha256=sha256)
 
 
-@functools.cache
+_local = threading.local()
+
+
 def _font_config() -> FontConfiguration:
-    """One per process: loading fontconfig and a fresh Pango font map for every render costs
-    time, and a warm font map shapes text faster. Safe to share: no @font-face is used, and a
-    worker process renders one document at a time."""
-    return FontConfiguration()
+    """One per thread (a worker process renders one document at a time): loading fontconfig
+    and a fresh Pango font map for every render costs time, and a warm font map shapes text
+    faster. Safe to reuse: these templates declare no @font-face."""
+    if not hasattr(_local, "font_config"):
+        _local.font_config = FontConfiguration()
+    return _local.font_config
 
 
 @contextlib.contextmanager
