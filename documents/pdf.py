@@ -197,7 +197,6 @@ def render_html(
         "total_duration": duration_label(months),
         "total_hours": sum(e["total_hours"] or 0 for e in experiences),
         "proofs": proofs,
-        "image_proofs": [p for p in proofs if p.category == proof_files.IMAGE and p.usable],
         "sha256": sha256,
         "number": number,
         "submitted_at": submitted_at,
