@@ -212,12 +212,13 @@ def claim(document_id: int, task_id: str = "") -> GeneratedDocument | None:
     return document
 
 
-def complete(document_id: int, rendered) -> GeneratedDocument:
+def complete(document_id: int, rendered) -> GeneratedDocument | None:
     """Store the PDF and mark the document done, unless another job already did."""
     with transaction.atomic():
-        document = GeneratedDocument.objects.select_for_update().get(pk=document_id)
-        if document.status == S.DONE:
-            logger.warning("Document %s was already done: this render is discarded", document_id)
+        document = GeneratedDocument.objects.select_for_update().filter(pk=document_id).first()
+        if document is None or document.status == S.DONE:
+            # Done by another job, or deleted meanwhile (the dossier was erased): discard.
+            logger.warning("Document %s is done or gone: this render is discarded", document_id)
             return document
         document.file.save("document.pdf", ContentFile(rendered.pdf), save=False)
         document.sha256 = hashlib.sha256(rendered.pdf).hexdigest()
@@ -236,8 +237,8 @@ def complete(document_id: int, rendered) -> GeneratedDocument:
 def fail(document_id: int, error: str) -> int | None:
     """Record a failed attempt; the delay before the next one, or None once failed for good."""
     with transaction.atomic():
-        document = GeneratedDocument.objects.select_for_update().get(pk=document_id)
-        if document.status == S.DONE:
+        document = GeneratedDocument.objects.select_for_update().filter(pk=document_id).first()
+        if document is None or document.status == S.DONE:
             return None
         document.error = error
         if document.attempts >= settings.DOCUMENTS_MAX_ATTEMPTS:

@@ -312,3 +312,19 @@ def test_a_new_preview_removes_the_earlier_one_and_its_file(published, django_ca
 
     assert not GeneratedDocument.objects.filter(pk=first.pk).exists()
     assert not os.path.exists(path)
+
+
+def test_a_render_finishing_after_its_dossier_was_erased_is_discarded(monkeypatch):
+    from documents import pdf
+
+    _, snapshot = submitted()
+    document = GeneratedDocument.objects.get(snapshot=snapshot)
+
+    def erased_meanwhile(doc):
+        GeneratedDocument.objects.filter(pk=doc.pk).delete()
+        return pdf.Rendered(pdf=b"%PDF-1.7", html="", pages=1, pdfa=True, content_sha256="")
+
+    monkeypatch.setattr(pdf, "render_document", erased_meanwhile)
+
+    assert services.run(document.pk, task_id="late") is None
+    assert not GeneratedDocument.objects.filter(pk=document.pk).exists()
