@@ -45,12 +45,41 @@ def certifier_elsewhere():
     return user
 
 
+def jury_member(doc, link=None):
+    """A member of a session the dossier is convoked to, who declared ``link`` (none: no link)."""
+    from dossiers import services as dossier_services
+    from juries import deliberation
+    from juries import services as jury_services
+    from juries.enums import JuryRole, LinkKind
+    from tests.factories import make_session, slot
+
+    dossier = doc.dossier
+    admin = UserFactory(admin=True)
+    if dossier.status == S.VALIDATION_SUBMITTED:
+        dossier_services.review_validation(dossier, admin, complete=True)
+    session = make_session(dossier.certification)
+    user = UserFactory()
+    jury_services.add_member(session, admin, email=user.email, role=JuryRole.PROFESSIONAL)
+    convocation = jury_services.convoke(session, dossier, admin, **slot(session, "09:00", "10:00"))
+    member = session.members.get(user=user)
+    deliberation.declare_link(member, convocation, link or LinkKind.NONE, "" if link is None else "Voisin")
+    return user
+
+
+def conflicted_jury_member(doc):
+    from juries.enums import LinkKind
+
+    return jury_member(doc, LinkKind.PERSONAL)
+
+
 ROLES = {
     "owner": (lambda doc: doc.dossier.candidate, 200),
     "another candidate": (lambda doc: dossier_in_state(S.DRAFT).candidate, 404),
     "certifier of the certification": (lambda doc: certifier_of(doc.dossier.certification), 200),
     "certifier of another organisation": (lambda doc: certifier_elsewhere(), 404),
-    "jury member (not yet wired)": (lambda doc: UserFactory(), 404),
+    "jury member who declared no link": (jury_member, 200),
+    "jury member who declared a link": (conflicted_jury_member, 404),
+    "user with no role": (lambda doc: UserFactory(), 404),
     "admin": (lambda doc: UserFactory(admin=True), 200),
 }
 

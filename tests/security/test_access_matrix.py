@@ -83,7 +83,7 @@ CERTIFIER_PAGE = only({"certifier", "other_certifier", "admin"}, denied="403")
 CERTIFIER_OF_OBJECT = {**only({"certifier", "admin"}), **dict.fromkeys(NOT_CERTIFIERS, "403")}
 
 
-READERS_OF_DOCUMENT = only({"owner", "certifier", "admin"})
+READERS_OF_DOCUMENT = only({"owner", "certifier", "jury_member", "admin"})
 
 
 def DOCUMENT(w: World) -> dict:  # noqa: N802 - named like the other kwargs helpers
@@ -289,8 +289,8 @@ ACCESS: dict[str, Rule] = {
         kwargs=lambda w: {"pk": w.objects["minutes_document"].pk},
     ),
     "backoffice:decision_revoke": Rule(get=CERTIFIER_OF_OBJECT, kwargs=lambda w: {"pk": w.objects["decision"].pk}),
-    # Generated PDFs: the owner, the certifiers of the certification and admins read the
-    # submitted dossier's PDF (jury members: not yet); a draft preview is the owner's alone.
+    # Generated PDFs: the owner, the certifiers of the certification, the jury member who
+    # declared no link, and admins read the submitted dossier's PDF; a preview is the owner's.
     "documents:status": Rule(get=READERS_OF_DOCUMENT, post=READ_ONLY, kwargs=DOCUMENT),
     "documents:download": Rule(get=READERS_OF_DOCUMENT, post=READ_ONLY, kwargs=DOCUMENT),
     "documents:retry": Rule(get=everyone_logged_in_405(), post=READERS_OF_DOCUMENT, kwargs=DOCUMENT),
