@@ -559,7 +559,7 @@ def sign_sworn_statement(dossier: Dossier, signed: bool, actor=None) -> Dossier:
 def set_identity_document(dossier: Dossier, uploaded, actor=None) -> Dossier:
     """Check (``uploads.check_upload``: raises ``UploadRejected``) and store the identity document."""
     dossier = _locked_for_writing(dossier, stage1=True)
-    checked = uploads.check_upload(uploaded)
+    checked = uploads.check_upload(uploaded, allowed=uploads.IDENTITY_KINDS)
     identity_fields = ["identity_document_name", "identity_document_sha256"]
     before = audit.values(dossier, identity_fields)
     storage, old_name = dossier.identity_document.storage, dossier.identity_document.name

@@ -148,7 +148,8 @@ def identity_document(request, pk: int):
     permissions.require_stage1_writable(dossier)
     form = IdentityDocumentForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("Choisissez le fichier de votre pièce d'identité."))
+        errors = " ".join(form.errors.get("document", [])) or _("Choisissez le fichier de votre pièce d'identité.")
+        messages.error(request, _("Pièce d'identité refusée : %(why)s") % {"why": errors})
     else:
         try:
             services.set_identity_document(dossier, form.cleaned_data["document"], actor=request.user)
