@@ -263,3 +263,22 @@ CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),  # entries declared above by other apps
     "purge-drafts": {"task": "accounts.tasks.purge_drafts", "schedule": crontab(hour=3, minute=30)},
 }
+
+# Antivirus: with CLAMD_SOCKET (a Unix socket) or CLAMD_HOST set, every uploaded file is scanned
+# by a worker (dossiers.scanning, clamd's INSTREAM) and certifiers and juries may download it only
+# once found clean; an infected file is moved to QUARANTINE_DIR, outside MEDIA_ROOT. Without
+# them, files are "not scanned" and downloadable at once. clamd's StreamMaxLength must be at
+# least UPLOAD_MAX_MB.
+CLAMD_SOCKET = env_str("CLAMD_SOCKET")
+CLAMD_HOST = env_str("CLAMD_HOST")
+CLAMD_PORT = env_int("CLAMD_PORT", 3310, minimum=1)
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 60, minimum=1)
+QUARANTINE_DIR = Path(env_str("QUARANTINE_DIR", str(DATA_DIR / "quarantine"))).resolve()
+if QUARANTINE_DIR.is_relative_to(MEDIA_ROOT):
+    raise ImproperlyConfigured("QUARANTINE_DIR must be outside MEDIA_ROOT")
+# A scan still pending after this long (broker or clamd down, message lost) is queued again.
+SCAN_STALE_SECONDS = env_int("SCAN_STALE_SECONDS", 600, minimum=10)
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "sweep-scans": {"task": "dossiers.tasks.sweep_scans", "schedule": 300, "options": {"expires": 300}},
+}

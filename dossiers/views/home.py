@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from certifications.models import Certification
 from dossiers import permissions, progress, services
 from dossiers.enums import DossierStatus as S
-from dossiers.enums import SnapshotKind
+from dossiers.enums import ScanStatus, SnapshotKind
 from dossiers.forms import StartDossierForm, WithdrawForm
 from dossiers.models import Dossier, TransitionLog
 
@@ -84,6 +84,8 @@ def detail(request, pk: int):
         "experience_months": progress.total_months(dossier.experiences.all()),
         "stage2": permissions.stage2_open(dossier),
         "snapshots": list(dossier.snapshots.defer("content").order_by("kind", "number")),
+        # Files the antivirus quarantined: said at the top of the page until they are replaced.
+        "quarantined_proofs": list(dossier.proofs.filter(scan_status=ScanStatus.INFECTED).only("pk", "title")),
     }
     statements = list(dossier.statements.all())
     context["positioned"] = sum(1 for s in statements if s.self_assessment)
