@@ -15,7 +15,9 @@ Rules:
   meanwhile. clamd unable to scan it (an error reply, e.g. over its StreamMaxLength): "failed",
   blocked, logged for an administrator;
 - a verdict is recorded only for the file that was scanned: an identity document replaced in
-  the meantime waits for its own scan.
+  the meantime waits for its own scan;
+- a quarantine is a row of the dossier's audit trail (by the system); quarantined files are
+  deleted after ``QUARANTINE_RETENTION_DAYS`` (time for an administrator to look at them).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from audit import services as audit
 from dossiers import clamd, notifications
 from dossiers.enums import ScanStatus
 from dossiers.models import Dossier, Proof
@@ -136,6 +139,17 @@ def record(kind: str, pk: int, name: str, status: str, detail: str) -> str | Non
         transaction.on_commit(lambda: notifications.file_quarantined(kind, pk))
         logger.warning("%s %s is infected (%s): quarantined as %s", kind, pk, detail, target)
     obj.save(update_fields=fields)
+    if status == ScanStatus.INFECTED:
+        action = "proof.quarantined" if kind == PROOF else "dossier.identity_quarantined"
+        changes = {f.status: [ScanStatus.PENDING, status], f.file: [name, ""]}
+        audit.record(
+            action,
+            actor=None,
+            target=obj if kind == PROOF else None,
+            dossier=obj.dossier if kind == PROOF else obj,
+            changes=changes,
+            comment=detail[:255],
+        )
     return status
 
 
@@ -147,6 +161,7 @@ def quarantine(storage, name: str, target: str) -> Path | None:
         destination.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         shutil.move(storage.path(name), destination)
         os.chmod(destination, 0o600)
+        os.utime(destination)  # the retention counts from the quarantine
     except FileNotFoundError:
         return None
     except OSError:
@@ -174,3 +189,17 @@ def sweep(now: dt.datetime | None = None, stale_after: int | None = None) -> lis
             publish(kind, pk)
             queued.append((kind, pk))
     return queued
+
+
+def purge_quarantine(now: dt.datetime | None = None) -> list[str]:
+    """Delete quarantined files older than ``QUARANTINE_RETENTION_DAYS``; returns their names."""
+    folder = Path(settings.QUARANTINE_DIR)
+    if not folder.is_dir():
+        return []
+    limit = (now or timezone.now()).timestamp() - settings.QUARANTINE_RETENTION_DAYS * 86400
+    purged = []
+    for path in folder.glob("*.quarantine"):
+        if path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+            purged.append(path.name)
+    return purged

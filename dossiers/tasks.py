@@ -16,5 +16,7 @@ def scan_file(self, kind: str, pk: int) -> str | None:
 
 @shared_task(ignore_result=True)
 def sweep_scans() -> list:
-    """Run by celery beat: queue again the scans left pending too long."""
+    """Run by celery beat: queue again the scans left pending too long; delete quarantined
+    files past their retention."""
+    scanning.purge_quarantine()
     return scanning.sweep()

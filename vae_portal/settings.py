@@ -276,6 +276,7 @@ CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 60, minimum=1)
 QUARANTINE_DIR = Path(env_str("QUARANTINE_DIR", str(DATA_DIR / "quarantine"))).resolve()
 if QUARANTINE_DIR.is_relative_to(MEDIA_ROOT):
     raise ImproperlyConfigured("QUARANTINE_DIR must be outside MEDIA_ROOT")
+QUARANTINE_RETENTION_DAYS = env_int("QUARANTINE_RETENTION_DAYS", 30, minimum=1)
 # A scan still pending after this long (broker or clamd down, message lost) is queued again.
 SCAN_STALE_SECONDS = env_int("SCAN_STALE_SECONDS", 600, minimum=10)
 CELERY_BEAT_SCHEDULE = {

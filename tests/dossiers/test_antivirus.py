@@ -182,6 +182,9 @@ def test_an_infected_proof_is_quarantined_out_of_the_media_tree_and_the_candidat
     assert quarantined.stat().st_mode & 0o777 == 0o600
     assert not quarantined.resolve().is_relative_to(Path(settings.MEDIA_ROOT).resolve())
 
+    (event,) = admissible.audit_events.filter(action="proof.quarantined")
+    assert (event.actor_id, event.target_id, event.comment) == (None, proof.pk, SIGNATURE)
+
     (message,) = mail.outbox
     assert message.to == [admissible.candidate.email]
     assert "quarantaine" in message.subject
@@ -312,3 +315,22 @@ def test_a_broker_down_at_upload_never_fails_it_and_the_sweeper_queues_the_scan_
         assert scanning.sweep(stale_after=3600) == []  # not stale yet
         assert scanning.sweep(stale_after=0) == [(scanning.PROOF, proof.pk)]
     published.assert_called_once_with((scanning.PROOF, proof.pk), retry=True, retry_policy={"max_retries": 1})
+
+
+def test_quarantined_files_are_deleted_after_their_retention(settings, tmp_path):
+    import os
+    import time
+
+    settings.QUARANTINE_DIR = tmp_path / "quarantine"
+    settings.QUARANTINE_DIR.mkdir()
+    old, recent = (
+        settings.QUARANTINE_DIR / "proof-1-x.pdf.quarantine",
+        settings.QUARANTINE_DIR / "proof-2-y.pdf.quarantine",
+    )
+    old.write_bytes(INFECTED_PDF)
+    recent.write_bytes(INFECTED_PDF)
+    month_ago = time.time() - (settings.QUARANTINE_RETENTION_DAYS + 1) * 86400
+    os.utime(old, (month_ago, month_ago))
+
+    assert scanning.purge_quarantine() == [old.name]
+    assert [p.name for p in settings.QUARANTINE_DIR.iterdir()] == [recent.name]
