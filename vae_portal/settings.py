@@ -228,6 +228,7 @@ CONTENT_SECURITY_POLICY = {
 }
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -283,3 +284,7 @@ CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "sweep-scans": {"task": "dossiers.tasks.sweep_scans", "schedule": 300, "options": {"expires": 300}},
 }
+
+# /healthz (vae_portal/health.py): a worker whose heartbeat file is older than this is down.
+WORKER_HEARTBEAT_FILE = env_str("WORKER_HEARTBEAT_FILE", str(DATA_DIR / "worker-heartbeat"))
+HEALTHZ_WORKER_STALE_SECONDS = env_int("HEALTHZ_WORKER_STALE_SECONDS", 120, minimum=1)
