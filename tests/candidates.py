@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import random
 import threading
 import time
 import uuid
@@ -131,6 +132,28 @@ class Writer:
             else:
                 ledger.errors.append(f"{self.name}: HTTP {reply.status} {reply.body[:200]!r}")
         return reply
+
+
+def run_writers(writers: list[Writer], seconds: float, ledger: Ledger, pause: tuple[float, float] = (0, 0.06)):
+    """Each writer in its own thread, saving every ``pause`` seconds (0–60 ms: someone typing
+    fast, or many tabs) until time is up."""
+    deadline = time.monotonic() + seconds
+    start = threading.Barrier(len(writers))
+
+    def loop(writer: Writer):
+        rng = random.Random(writer.name)
+        start.wait()
+        while time.monotonic() < deadline:
+            writer.step(ledger)
+            time.sleep(rng.uniform(*pause))
+
+    threads = [threading.Thread(target=loop, args=(w,), name=w.name, daemon=True) for w in writers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(seconds + 60)
+    if any(t.is_alive() for t in threads):
+        raise AssertionError("a client hung")
 
 
 def lost_writes(ledger: Ledger, initial: dict[int, int], final: dict[int, tuple[int, str]]) -> list[str]:

@@ -8,41 +8,18 @@ minute: ``VAE_AUTOSAVE_SECONDS=60``, or ``bench/load.py --contention``).
 from __future__ import annotations
 
 import os
-import random
-import threading
-import time
 
 import pytest
 
 from dossiers.enums import DossierStatus as S
 from dossiers.models import CompetencyStatement
-from tests.candidates import Browser, Ledger, Writer, lost_writes, session_for
+from tests.candidates import Browser, Ledger, Writer, lost_writes, run_writers, session_for
 from tests.factories import dossier_in_state, make_certification
 from tests.faults.conftest import require_postgresql
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 SECONDS = float(os.environ.get("VAE_AUTOSAVE_SECONDS", "12"))
-
-
-def run_writers(writers: list[Writer], seconds: float, ledger: Ledger) -> None:
-    """Each writer in its own thread, saving every 0–60 ms (someone typing fast) until time is up."""
-    deadline = time.monotonic() + seconds
-    start = threading.Barrier(len(writers))
-
-    def loop(writer: Writer):
-        rng = random.Random(writer.name)
-        start.wait()
-        while time.monotonic() < deadline:
-            writer.step(ledger)
-            time.sleep(rng.uniform(0, 0.06))
-
-    threads = [threading.Thread(target=loop, args=(w,), name=w.name) for w in writers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(seconds + 60)
-    assert not any(t.is_alive() for t in threads), "a client hung"
 
 
 def test_two_tabs_and_twenty_clients_autosaving_one_dossier_lose_nothing_and_report_every_conflict(portal):
