@@ -352,7 +352,7 @@ def main() -> int:
     # The machine is shared by the clients, gunicorn, PostgreSQL and whatever else runs: say so.
     print(
         f"  ({os.cpu_count()} processeurs ; charge moyenne au départ {load_before:.1f} ; "
-        f"les clients du banc ont consommé {client_cpu:.0f} s de processeur)"
+        f"les clients du banc ont consommé {client_cpu:.1f} s de processeur)"
     )
     for line in (errors + problems)[:10]:
         print(f"  ! {line}")
