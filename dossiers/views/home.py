@@ -4,7 +4,7 @@ and reading what was submitted."""
 import datetime as dt
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -69,7 +69,10 @@ def start(request, slug: str):
 @require_safe
 def detail(request, pk: int):
     dossier = get_object_or_404(
-        permissions.candidate_dossiers(request.user).prefetch_related(_TIMELINE, "experiences"), pk=pk
+        permissions.candidate_dossiers(request.user)
+        .prefetch_related(_TIMELINE, "experiences")
+        .annotate(infected=Count("proofs", filter=Q(proofs__scan_status=ScanStatus.INFECTED))),
+        pk=pk,
     )
     transitions = list(dossier.transitions.all())
     context = {
@@ -85,7 +88,9 @@ def detail(request, pk: int):
         "stage2": permissions.stage2_open(dossier),
         "snapshots": list(dossier.snapshots.defer("content").order_by("kind", "number")),
         # Files the antivirus quarantined: said at the top of the page until they are replaced.
-        "quarantined_proofs": list(dossier.proofs.filter(scan_status=ScanStatus.INFECTED).only("pk", "title")),
+        "quarantined_proofs": list(dossier.proofs.filter(scan_status=ScanStatus.INFECTED).only("pk", "title"))
+        if dossier.infected
+        else [],
     }
     statements = list(dossier.statements.all())
     context["positioned"] = sum(1 for s in statements if s.self_assessment)
