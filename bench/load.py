@@ -13,8 +13,9 @@ gunicorn on a free port (production settings, DEBUG off; static files are not co
 candidates fetch pages, not assets). It needs the test dependencies (``pip install -e .[test]``).
 
 Each candidate loops: open a page of their dossier (overview, a bloc, a compétence, the
-proofs), then autosave the narrative of a compétence one to three times, pausing about a second
-between requests (the autosave script sends a save at most every second or two). Each one keeps
+proofs), then autosave the narrative of a compétence two to six times, pausing about two seconds
+between requests (``--think``): the pace of static/js/autosave.js, which saves every two seconds
+of continuous typing (``--think 1`` doubles the load). Each one keeps
 what the server acknowledged; at the end the database must hold exactly that (``lost_writes``).
 Clients are threads using http.client: no dependency, and 50 clients idle most of the time.
 
@@ -188,7 +189,7 @@ def run_candidates(base_url: str, people: list[dict], seconds: float, think: flo
                     errors.append(f"GET HTTP {page.status}")
             time.sleep(rng.uniform(0.5, 1.5) * think)
             writer = rng.choice(writers)
-            for _ in range(rng.randint(1, 3)):
+            for _ in range(rng.randint(2, 6)):
                 if time.monotonic() >= deadline:
                     break
                 reply = writer.step(ledger)
@@ -234,7 +235,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--think", type=float, default=1.0, help="mean pause between a candidate's requests (s)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=2.0,
+        help="mean pause between a candidate's requests, in seconds (2: the "
+        "pace of static/js/autosave.js, one save every two seconds of continuous typing)",
+    )
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/postgres")
@@ -284,6 +291,7 @@ def main() -> int:
         warm_up(server.base_url, world["people"], options.workers)
         load_before = os.getloadavg()[0]
         cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+        server_cpu_before = server.cpu_seconds()
         if options.contention:
             ledger, elapsed = run_contention(server.base_url, world["people"][0], options.seconds)
             timings = {"autosave": []}
@@ -292,6 +300,7 @@ def main() -> int:
             ledger, timings, errors, elapsed = run_candidates(
                 server.base_url, world["people"], options.seconds, options.think
             )
+        server_cpu = server.cpu_seconds() - server_cpu_before
         cpu_after = resource.getrusage(resource.RUSAGE_SELF)
         client_cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
         from tests.candidates import lost_writes
@@ -352,7 +361,7 @@ def main() -> int:
     # The machine is shared by the clients, gunicorn, PostgreSQL and whatever else runs: say so.
     print(
         f"  ({os.cpu_count()} processeurs ; charge moyenne au départ {load_before:.1f} ; "
-        f"les clients du banc ont consommé {client_cpu:.1f} s de processeur)"
+        f"processeur consommé : gunicorn {server_cpu:.0f} s, clients du banc {client_cpu:.1f} s)"
     )
     for line in (errors + problems)[:10]:
         print(f"  ! {line}")

@@ -120,6 +120,18 @@ class Gunicorn:
         path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return {int(pid) for pid in path.read_text().split()} if path.exists() else set()
 
+    def cpu_seconds(self) -> float:
+        """Processor time used so far by the master and its live workers (user + system)."""
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for pid in {self.process.pid, *self.worker_pids()}:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        return total
+
     def logs(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
