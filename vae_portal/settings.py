@@ -278,11 +278,17 @@ QUARANTINE_DIR = Path(env_str("QUARANTINE_DIR", str(DATA_DIR / "quarantine"))).r
 if QUARANTINE_DIR.is_relative_to(MEDIA_ROOT):
     raise ImproperlyConfigured("QUARANTINE_DIR must be outside MEDIA_ROOT")
 QUARANTINE_RETENTION_DAYS = env_int("QUARANTINE_RETENTION_DAYS", 30, minimum=1)
-# A scan still pending after this long (broker or clamd down, message lost) is queued again.
-SCAN_STALE_SECONDS = env_int("SCAN_STALE_SECONDS", 600, minimum=10)
+# Every SCAN_SWEEP_SECONDS, beat queues again the scans pending for SCAN_STALE_SECONDS (broker or
+# clamd down, message lost) and deletes quarantined files past their retention.
+SCAN_STALE_SECONDS = env_int("SCAN_STALE_SECONDS", 600, minimum=1)
+SCAN_SWEEP_SECONDS = env_int("SCAN_SWEEP_SECONDS", 300, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
-    "sweep-scans": {"task": "dossiers.tasks.sweep_scans", "schedule": 300, "options": {"expires": 300}},
+    "sweep-scans": {
+        "task": "dossiers.tasks.sweep_scans",
+        "schedule": SCAN_SWEEP_SECONDS,
+        "options": {"expires": SCAN_SWEEP_SECONDS},
+    },
 }
 
 # /healthz (vae_portal/health.py): a worker whose heartbeat file is older than this is down.
