@@ -17,6 +17,8 @@ LABELS = {
     "proof.added": _("Preuve déposée"),
     "proof.updated": _("Preuve modifiée"),
     "proof.deleted": _("Preuve supprimée"),
+    "proof.quarantined": _("Preuve infectée, mise en quarantaine par l'antivirus"),
+    "dossier.identity_quarantined": _("Pièce d'identité infectée, mise en quarantaine par l'antivirus"),
     "dossier.sworn_statement": _("Attestation sur l'honneur"),
     "dossier.identity_document": _("Pièce d'identité déposée"),
     "dossier.purge_notice": _("Avis de suppression d'un brouillon inactif envoyé"),

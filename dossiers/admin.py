@@ -25,8 +25,8 @@ class ExperienceInline(admin.StackedInline):
 class ProofInline(admin.TabularInline):
     model = Proof
     extra = 0
-    fields = ["title", "kind", "date", "original_name", "size", "sha256"]
-    readonly_fields = ["original_name", "size", "sha256"]
+    fields = ["title", "kind", "date", "original_name", "size", "sha256", "scan_status"]
+    readonly_fields = ["original_name", "size", "sha256", "scan_status"]
 
 
 @admin.register(Dossier)
@@ -45,6 +45,9 @@ class DossierAdmin(admin.ModelAdmin):
     # The state only changes through the services (transition log, e-mails): never by hand here.
     readonly_fields = [
         "status",
+        "identity_scan_status",
+        "identity_scan_detail",
+        "identity_scan_updated_at",
         "feasibility_submitted_at",
         "validation_submitted_at",
         "created_at",
@@ -88,10 +91,12 @@ class ExperienceAdmin(admin.ModelAdmin):
 
 @admin.register(Proof)
 class ProofAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "original_name", "size", "dossier", "uploaded_at"]
+    list_display = ["title", "kind", "original_name", "size", "scan_status", "dossier", "uploaded_at"]
     list_select_related = ["dossier__candidate", "dossier__certification"]
     search_fields = ["title", "original_name", "sha256", "dossier__candidate__email"]
-    list_filter = ["kind", "content_type"]
+    list_filter = ["kind", "content_type", "scan_status"]
+    # The antivirus verdict is the scanner's (dossiers.scanning), never typed by hand.
+    readonly_fields = ["scan_status", "scan_detail", "scan_updated_at"]
 
 
 @admin.register(CompetencyStatement)

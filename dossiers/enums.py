@@ -49,3 +49,13 @@ class StatementState(models.TextChoices):
     EMPTY = "empty", _("vide")
     IN_PROGRESS = "in_progress", _("en cours")
     COMPLETE = "complete", _("complète")
+
+
+class ScanStatus(models.TextChoices):
+    """Where an uploaded file stands with the antivirus (dossiers.scanning)."""
+
+    NOT_SCANNED = "not_scanned", _("non analysé (pas d'antivirus configuré)")
+    PENDING = "pending", _("analyse antivirus en cours")
+    CLEAN = "clean", _("analysé, sain")
+    INFECTED = "infected", _("infecté : mis en quarantaine")
+    FAILED = "failed", _("analyse antivirus impossible")

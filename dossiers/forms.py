@@ -120,6 +120,7 @@ class IdentityDocumentForm(forms.Form):
     document = forms.FileField(
         label=_("Pièce d'identité"),
         help_text=_("Carte d'identité, passeport ou titre de séjour : PDF, PNG ou JPEG."),
+        error_messages={"required": _("Choisissez le fichier de votre pièce d'identité.")},
     )
 
 
@@ -191,6 +192,7 @@ class ProofUploadForm(ProofForm):
     file = forms.FileField(
         label=_("Fichier"),
         help_text=_("PDF, PNG, JPEG, DOCX ou ODT."),
+        error_messages={"required": _("Choisissez le fichier à déposer.")},
     )
 
     class Meta(ProofForm.Meta):

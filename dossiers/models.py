@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from certifications.models import Block, Certification, Competency
-from dossiers.enums import DossierStatus, ExperienceKind, ProofKind, SelfAssessment, SnapshotKind
+from dossiers.enums import DossierStatus, ExperienceKind, ProofKind, ScanStatus, SelfAssessment, SnapshotKind
 
 S = DossierStatus
 TRANSITIONS: dict[str, set[str]] = {
@@ -101,6 +101,16 @@ class Dossier(models.Model):
     identity_document = models.FileField(_("pièce d'identité"), upload_to=identity_upload_to, blank=True)
     identity_document_name = models.CharField(_("nom du fichier d'identité"), max_length=255, blank=True)
     identity_document_sha256 = models.CharField(max_length=64, blank=True)
+    identity_scan_status = models.CharField(
+        _("analyse antivirus de la pièce d'identité"),
+        max_length=12,
+        choices=ScanStatus.choices,
+        default=ScanStatus.NOT_SCANNED,
+    )
+    identity_scan_detail = models.CharField(_("résultat de l'analyse"), max_length=255, blank=True)
+    identity_scan_updated_at = models.DateTimeField(
+        _("analyse : dernière étape le"), null=True, blank=True, help_text=_("Mise en file, puis verdict.")
+    )
     feasibility_submitted_at = models.DateTimeField(_("recevabilité demandée le"), null=True, blank=True)
     validation_submitted_at = models.DateTimeField(_("dossier de validation déposé le"), null=True, blank=True)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
@@ -216,6 +226,13 @@ class Proof(models.Model):
     size = models.PositiveBigIntegerField(_("taille (octets)"))
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
     uploaded_at = models.DateTimeField(_("déposée le"), auto_now_add=True)
+    scan_status = models.CharField(
+        _("analyse antivirus"), max_length=12, choices=ScanStatus.choices, default=ScanStatus.NOT_SCANNED
+    )
+    scan_detail = models.CharField(_("résultat de l'analyse"), max_length=255, blank=True)
+    scan_updated_at = models.DateTimeField(
+        _("analyse : dernière étape le"), null=True, blank=True, help_text=_("Mise en file, puis verdict.")
+    )
 
     class Meta:
         verbose_name = _("preuve")

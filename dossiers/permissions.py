@@ -9,6 +9,9 @@ Rules:
 - uploaded files are served only to whom ``can_read_files`` allows, as attachments: the
   candidate, and the jury members of a session the dossier is convoked to who declared no link
   with the candidate — those only the proofs of the dossier they were submitted in.
+- with an antivirus configured (``dossiers.scanning``), a file reaches anyone but its owner
+  (certifiers, juries) only once found clean (``file_released``); its owner may download it
+  while it is being scanned, never once found infected (``owner_may_download``).
 """
 
 from __future__ import annotations
@@ -18,7 +21,10 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from dossiers.enums import ScanStatus
 from dossiers.models import Dossier
+
+RELEASED_SCAN_STATUSES = frozenset({ScanStatus.NOT_SCANNED, ScanStatus.CLEAN})
 
 
 def candidate_dossiers(user) -> QuerySet[Dossier]:
@@ -54,6 +60,29 @@ def can_read_proof(user, proof) -> bool:
     from dossiers.services import proof_was_submitted
 
     return proof_was_submitted(proof)
+
+
+def file_released(scan_status: str) -> bool:
+    """May a file go to someone other than the candidate who uploaded it (a certifier, a juror)?
+
+    Yes once clamd found it clean, or when it was never scanned because no antivirus is
+    configured (then files are served as they are, as documented in the README). Pending,
+    failed or infected: no. Every staff and jury download view checks this."""
+    return scan_status in RELEASED_SCAN_STATUSES
+
+
+def owner_may_download(scan_status: str) -> bool:
+    """The candidate downloads their own file while it is scanned (it came from their own
+    machine: nothing new reaches them), but not an infected one: it is quarantined."""
+    return scan_status != ScanStatus.INFECTED
+
+
+def file_open_to(user, dossier: Dossier, scan_status: str) -> bool:
+    """For a reader ``can_read_files`` already allows: the candidate unless the file is
+    infected (``owner_may_download``), anyone else (a juror) once it is released."""
+    if dossier.candidate_id == user.pk:
+        return owner_may_download(scan_status)
+    return file_released(scan_status)
 
 
 def require_stage1_writable(dossier: Dossier) -> None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,8 +32,8 @@ from certifications.enums import CertificationStatus
 from certifications.models import Block, Certification
 from documents import services as documents
 from documents.enums import DocumentKind
-from dossiers import notifications, uploads
-from dossiers.enums import DossierStatus, SnapshotKind, StatementState
+from dossiers import notifications, scanning, uploads
+from dossiers.enums import DossierStatus, ScanStatus, SnapshotKind, StatementState
 from dossiers.models import (
     TRANSITIONS,
     WITHDRAWABLE,
@@ -268,7 +268,10 @@ def validation_missing(dossier: Dossier) -> list[Missing]:
     missing = []
     statements = (
         dossier.statements.select_related("competency__block")
-        .annotate(n_proofs=Count("proofs", distinct=True), n_experiences=Count("experiences", distinct=True))
+        .annotate(
+            n_proofs=Count("proofs", distinct=True, filter=~Q(proofs__scan_status=ScanStatus.INFECTED)),
+            n_experiences=Count("experiences", distinct=True),
+        )
         .order_by("competency__block__order", "competency__order")
     )
     for s in statements:
@@ -285,6 +288,18 @@ def validation_missing(dossier: Dossier) -> list[Missing]:
             )
         if not s.n_proofs and not s.n_experiences:
             missing.append(Missing(_("« %(c)s » : reliez au moins une preuve ou une expérience.") % {"c": label}, url))
+    infected = dossier.proofs.filter(scan_status=ScanStatus.INFECTED, statements__isnull=False).distinct()
+    for proof in infected.order_by("pk"):
+        missing.append(
+            Missing(
+                _(
+                    "La preuve « %(t)s » a été mise en quarantaine par l'antivirus : supprimez-la et déposez une "
+                    "version saine."
+                )
+                % {"t": proof.title},
+                reverse("dossiers:proofs", args=[dossier.pk]) + f"#proof-{proof.pk}",
+            )
+        )
     return missing
 
 
@@ -564,15 +579,22 @@ def sign_sworn_statement(dossier: Dossier, signed: bool, actor=None) -> Dossier:
 def set_identity_document(dossier: Dossier, uploaded, actor=None) -> Dossier:
     """Check (``uploads.check_upload``: raises ``UploadRejected``) and store the identity document."""
     dossier = _locked_for_writing(dossier, stage1=True)
-    checked = uploads.check_upload(uploaded)
+    checked = uploads.check_upload(uploaded, allowed=uploads.IDENTITY_KINDS)
     identity_fields = ["identity_document_name", "identity_document_sha256"]
     before = audit.values(dossier, identity_fields)
     storage, old_name = dossier.identity_document.storage, dossier.identity_document.name
     dossier.identity_document.save(checked.name, uploaded, save=False)
     dossier.identity_document_name = checked.name
     dossier.identity_document_sha256 = checked.sha256
+    scan_fields = scanning.mark_new_file(dossier, scanning.IDENTITY)
     dossier.save(
-        update_fields=["identity_document", "identity_document_name", "identity_document_sha256", "updated_at"]
+        update_fields=[
+            "identity_document",
+            "identity_document_name",
+            "identity_document_sha256",
+            *scan_fields,
+            "updated_at",
+        ]
     )
     audit.record(
         "dossier.identity_document",
@@ -580,6 +602,7 @@ def set_identity_document(dossier: Dossier, uploaded, actor=None) -> Dossier:
         dossier=dossier,
         changes=audit.diff(before, audit.values(dossier, identity_fields)),
     )
+    scanning.queue(scanning.IDENTITY, dossier.pk)
     if old_name:
         transaction.on_commit(lambda: storage.delete(old_name))
     return dossier
@@ -612,6 +635,7 @@ def add_proof(dossier: Dossier, uploaded, *, competencies=(), actor=None, **fiel
         **fields,
     )
     proof.file.save(checked.name, uploaded, save=False)
+    scanning.mark_new_file(proof, scanning.PROOF)
     try:
         proof.save()
         for statement in statements:
@@ -631,6 +655,7 @@ def add_proof(dossier: Dossier, uploaded, *, competencies=(), actor=None, **fiel
     except Exception:
         proof.file.storage.delete(proof.file.name)
         raise
+    scanning.queue(scanning.PROOF, proof.pk)
     return proof
 
 

@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 
 from dossiers.enums import SelfAssessment
 from dossiers.models import CompetencyStatement, Dossier
+from dossiers.permissions import file_released
 
 
 def canonical_sha256(content: dict[str, Any]) -> str:
@@ -123,12 +124,17 @@ def build_content(dossier: Dossier) -> dict[str, Any]:
 def readable_content(snapshot, proofs: dict) -> dict[str, Any]:
     """A snapshot's content for reading (certifier, jury): each compétence's proofs and
     experiences resolved, each proof ``available`` only while the stored file is still the one
-    submitted (same SHA-256). ``proofs``: the dossier's proofs by id."""
+    submitted (same SHA-256), and ``released`` once the antivirus let it go
+    (``permissions.file_released``). ``proofs``: the dossier's proofs by id."""
     content = snapshot.content
     snap_proofs = {p["id"]: p for p in content.get("proofs", [])}
     for p in snap_proofs.values():
         current = proofs.get(p["id"])
         p["available"] = current is not None and current.sha256 == p["sha256"]
+        # The antivirus (dossiers.scanning): only a released file gets a download link.
+        p["scan_status"] = current.scan_status if p["available"] else ""
+        p["scan_label"] = current.get_scan_status_display() if p["available"] else ""
+        p["released"] = p["available"] and file_released(current.scan_status) and bool(current.file)
     experiences = {e["id"]: e for e in content.get("experiences", [])}
     assessment_labels = dict(SelfAssessment.choices)
     blocks = []

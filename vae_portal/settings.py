@@ -261,6 +261,7 @@ CONTENT_SECURITY_POLICY = {
 }
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -298,3 +299,33 @@ CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),  # entries declared above by other apps
     "purge-drafts": {"task": "accounts.tasks.purge_drafts", "schedule": crontab(hour=3, minute=30)},
 }
+
+# Antivirus: with CLAMD_SOCKET (a Unix socket) or CLAMD_HOST set, every uploaded file is scanned
+# by a worker (dossiers.scanning, clamd's INSTREAM) and certifiers and juries may download it only
+# once found clean; an infected file is moved to QUARANTINE_DIR, outside MEDIA_ROOT. Without
+# them, files are "not scanned" and downloadable at once. clamd's StreamMaxLength must be at
+# least UPLOAD_MAX_MB.
+CLAMD_SOCKET = env_str("CLAMD_SOCKET")
+CLAMD_HOST = env_str("CLAMD_HOST")
+CLAMD_PORT = env_int("CLAMD_PORT", 3310, minimum=1)
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 60, minimum=1)
+QUARANTINE_DIR = Path(env_str("QUARANTINE_DIR", str(DATA_DIR / "quarantine"))).resolve()
+if QUARANTINE_DIR.is_relative_to(MEDIA_ROOT):
+    raise ImproperlyConfigured("QUARANTINE_DIR must be outside MEDIA_ROOT")
+QUARANTINE_RETENTION_DAYS = env_int("QUARANTINE_RETENTION_DAYS", 30, minimum=1)
+# Every SCAN_SWEEP_SECONDS, beat queues again the scans pending for SCAN_STALE_SECONDS (broker or
+# clamd down, message lost) and deletes quarantined files past their retention.
+SCAN_STALE_SECONDS = env_int("SCAN_STALE_SECONDS", 600, minimum=1)
+SCAN_SWEEP_SECONDS = env_int("SCAN_SWEEP_SECONDS", 300, minimum=1)
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "sweep-scans": {
+        "task": "dossiers.tasks.sweep_scans",
+        "schedule": SCAN_SWEEP_SECONDS,
+        "options": {"expires": SCAN_SWEEP_SECONDS},
+    },
+}
+
+# /healthz (vae_portal/health.py): a worker whose heartbeat file is older than this is down.
+WORKER_HEARTBEAT_FILE = env_str("WORKER_HEARTBEAT_FILE", str(DATA_DIR / "worker-heartbeat"))
+HEALTHZ_WORKER_STALE_SECONDS = env_int("HEALTHZ_WORKER_STALE_SECONDS", 120, minimum=1)

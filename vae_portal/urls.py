@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from vae_portal import views
+from vae_portal import health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,4 +14,5 @@ urlpatterns = [
     path("jury/", include("juries.member_urls")),
     path("documents/", include("documents.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
 ]

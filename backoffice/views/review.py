@@ -17,12 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backoffice import forms
-from backoffice.permissions import certifications_for, certifier_required, dossiers_for
+from backoffice.permissions import can_download_file, certifications_for, certifier_required, dossiers_for
 from backoffice.views.common import form_action
 from dossiers import services
 from dossiers.enums import SnapshotKind
 from dossiers.models import Dossier, Proof
+from dossiers.permissions import file_released
 from dossiers.snapshots import readable_content
+from dossiers.views.files import file_unavailable
 
 PAGE_SIZE = 25
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -155,6 +157,7 @@ def dossier_detail(request, pk: int):
         "snapshot": snapshot,
         "content": readable_content(snapshot, proofs) if snapshot else None,
         "is_validation": snapshot is not None and snapshot.kind == SnapshotKind.VALIDATION,
+        "identity_released": file_released(dossier.identity_scan_status),
         "transitions": dossier.transitions.select_related("actor").order_by("created_at", "pk"),
         "convocations": dossier.convocations.select_related("session").order_by("-created_at"),
         "feasibility_form": forms.FeasibilityDecisionForm(),
@@ -203,6 +206,8 @@ def review_validation(request, pk: int):
 def proof_download(request, pk: int, proof_pk: int):
     dossier = _dossier(request, pk)
     proof = get_object_or_404(Proof, pk=proof_pk, dossier=dossier)
+    if not can_download_file(request.user, proof.scan_status) or not proof.file:
+        return file_unavailable(request, proof.scan_status, reverse("backoffice:dossier", args=[dossier.pk]))
     try:
         handle = proof.file.open("rb")
     except FileNotFoundError:
@@ -213,6 +218,9 @@ def proof_download(request, pk: int, proof_pk: int):
 @certifier_required
 def identity_download(request, pk: int):
     dossier = _dossier(request, pk)
+    if not can_download_file(request.user, dossier.identity_scan_status):
+        back = reverse("backoffice:dossier", args=[dossier.pk])
+        return file_unavailable(request, dossier.identity_scan_status, back)
     if not dossier.identity_document:
         raise Http404
     try:

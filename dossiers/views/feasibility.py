@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from dossiers import permissions, progress, services
 from dossiers.forms import ExperienceForm, IdentityDocumentForm, SwornStatementForm
 from dossiers.uploads import UploadRejected
+from dossiers.views.files import file_unavailable
 
 
 def _experiences_context(dossier, form=None):
@@ -148,7 +149,8 @@ def identity_document(request, pk: int):
     permissions.require_stage1_writable(dossier)
     form = IdentityDocumentForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("Choisissez le fichier de votre pièce d'identité."))
+        errors = " ".join(form.errors.get("document", [])) or _("Choisissez le fichier de votre pièce d'identité.")
+        messages.error(request, _("Pièce d'identité refusée : %(why)s") % {"why": errors})
     else:
         try:
             services.set_identity_document(dossier, form.cleaned_data["document"], actor=request.user)
@@ -162,7 +164,11 @@ def identity_document(request, pk: int):
 @require_safe
 def identity_download(request, pk: int):
     dossier = permissions.own_dossier_or_404(request.user, pk)
-    if not permissions.can_read_files(request.user, dossier) or not dossier.identity_document:
+    if not permissions.can_read_files(request.user, dossier):
+        raise Http404
+    if not permissions.owner_may_download(dossier.identity_scan_status):
+        return file_unavailable(request, dossier.identity_scan_status, dossier.get_absolute_url())
+    if not dossier.identity_document:
         raise Http404
     try:
         handle = dossier.identity_document.open("rb")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from dossiers import permissions, services
+from dossiers.enums import ScanStatus
 from dossiers.forms import ProofForm, ProofUploadForm
 from dossiers.models import CompetencyStatement, Proof
 from dossiers.uploads import UploadRejected
@@ -121,6 +122,14 @@ def proof_delete(request, pk: int, proof_pk: int):
     )
 
 
+def file_unavailable(request, scan_status: str, back_url: str = ""):
+    """The page shown instead of a file the antivirus has not released: 410 once quarantined,
+    403 while it is scanned (or could not be)."""
+    status = 410 if scan_status == ScanStatus.INFECTED else 403
+    context = {"scan_status": scan_status, "back_url": back_url}
+    return render(request, "dossiers/file_unavailable.html", context, status=status)
+
+
 @require_safe
 def proof_download(request, pk: int, proof_pk: int):
     """The candidate's own proofs; also the jury's, who read the submitted ones
@@ -128,6 +137,9 @@ def proof_download(request, pk: int, proof_pk: int):
     proof = get_object_or_404(Proof.objects.select_related("dossier"), pk=proof_pk, dossier_id=pk)
     if not permissions.can_read_proof(request.user, proof):
         raise Http404
+    if not permissions.file_open_to(request.user, proof.dossier, proof.scan_status) or not proof.file:
+        owner = proof.dossier.candidate_id == request.user.pk
+        return file_unavailable(request, proof.scan_status, reverse("dossiers:proofs", args=[pk]) if owner else "")
     try:
         handle = proof.file.open("rb")
     except FileNotFoundError as exc:

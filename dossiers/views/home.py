@@ -4,7 +4,7 @@ and reading what was submitted."""
 import datetime as dt
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from certifications.models import Certification
 from dossiers import permissions, progress, services
 from dossiers.enums import DossierStatus as S
-from dossiers.enums import SnapshotKind
+from dossiers.enums import ScanStatus, SnapshotKind
 from dossiers.forms import StartDossierForm, WithdrawForm
 from dossiers.models import Dossier, TransitionLog
 
@@ -69,7 +69,10 @@ def start(request, slug: str):
 @require_safe
 def detail(request, pk: int):
     dossier = get_object_or_404(
-        permissions.candidate_dossiers(request.user).prefetch_related(_TIMELINE, "experiences"), pk=pk
+        permissions.candidate_dossiers(request.user)
+        .prefetch_related(_TIMELINE, "experiences")
+        .annotate(infected=Count("proofs", filter=Q(proofs__scan_status=ScanStatus.INFECTED))),
+        pk=pk,
     )
     transitions = list(dossier.transitions.all())
     context = {
@@ -84,6 +87,10 @@ def detail(request, pk: int):
         "experience_months": progress.total_months(dossier.experiences.all()),
         "stage2": permissions.stage2_open(dossier),
         "snapshots": list(dossier.snapshots.defer("content").order_by("kind", "number")),
+        # Files the antivirus quarantined: said at the top of the page until they are replaced.
+        "quarantined_proofs": list(dossier.proofs.filter(scan_status=ScanStatus.INFECTED).only("pk", "title"))
+        if dossier.infected
+        else [],
     }
     statements = list(dossier.statements.all())
     context["positioned"] = sum(1 for s in statements if s.self_assessment)

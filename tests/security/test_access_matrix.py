@@ -240,6 +240,8 @@ ACCESS: dict[str, Rule] = {
     "rncp:confirm": Rule(get=logged_in("405"), post=RNCP_FICHE, kwargs=RNCP_FICHE_KWARGS),
     # Jury invitations: a public link (an invalid one says so).
     "juries:invitation": Rule(get=everyone(), kwargs=lambda w: {"uidb64": "MQ", "token": "invalide"}),
+    # The load balancer's probe: public, read-only (the test gives it a fresh worker heartbeat).
+    "healthz": Rule(get=everyone(), post=everyone("405")),
     **{f"backoffice:{name}": Rule(get=CERTIFIER_PAGE) for name in BACK_OFFICE_LISTS},
     **{
         f"backoffice:{name}": Rule(get=CERTIFIER_OF_OBJECT, kwargs=_object_kwargs(key))
@@ -354,8 +356,10 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 @pytest.mark.parametrize("name", sorted(ACCESS))
-def test_each_role_gets_the_declared_outcome(name, world, client, settings):
+def test_each_role_gets_the_declared_outcome(name, world, client, settings, tmp_path):
     settings.MEDIA_ROOT = world.objects["media_root"]
+    (tmp_path / "heartbeat").touch()
+    settings.WORKER_HEARTBEAT_FILE = str(tmp_path / "heartbeat")
     rule = ACCESS[name]
     url = reverse(name, kwargs=rule.kwargs(world) or None)
     wrong = []
