@@ -11,6 +11,10 @@ from tests.documents.conftest import body_text, build_submitted_dossier, squash
 from tests.documents.helpers import add_proof, text_pdf
 from tests.factories import dossier_in_state, fill_validation
 
+# Every test here runs with the database, even those reading the module's rendered PDF: so
+# pytest-django orders them with the other database tests, as the access matrix's tests are.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(scope="module")
 def reader(rendered_validation):
@@ -119,7 +123,7 @@ def test_the_html_asks_for_french_hyphenation_and_page_numbers_from_weasyprint(r
     assert 'counter(page) " / " counter(pages)' in html
 
 
-def test_a_proof_that_would_break_pdf_a_is_still_appended_but_the_pdf_a_claim_is_dropped(db):
+def test_a_proof_that_would_break_pdf_a_is_still_appended_but_the_pdf_a_claim_is_dropped():
     unembedded = text_pdf(["Scan du certificat"])
     dossier, snapshot = build_submitted_dossier(
         blocks=1, competencies=1, proofs=[(unembedded, "certificat.pdf", "application/pdf", "Certificat")]
@@ -135,7 +139,7 @@ def test_a_proof_that_would_break_pdf_a_is_still_appended_but_the_pdf_a_claim_is
     assert reader.metadata.title  # the rest of the metadata stays
 
 
-def test_a_proof_file_changed_since_submission_is_not_reproduced(db):
+def test_a_proof_file_changed_since_submission_is_not_reproduced():
     dossier = dossier_in_state(S.ADMISSIBLE)
     fill_validation(dossier)
     proof = add_proof(dossier, text_pdf(["Version déposée"]), "contrat.pdf", "application/pdf", "Contrat")
@@ -152,7 +156,7 @@ def test_a_proof_file_changed_since_submission_is_not_reproduced(db):
     assert "ne correspond plus à l'empreinte" in text
 
 
-def test_the_recevabilite_request_pdf_holds_experiences_durations_positioning_and_sworn_statement(db):
+def test_the_recevabilite_request_pdf_holds_experiences_durations_positioning_and_sworn_statement():
     dossier = dossier_in_state(S.FEASIBILITY_SUBMITTED)
     snapshot = Snapshot.objects.get(dossier=dossier, kind="feasibility")
 
@@ -169,7 +173,7 @@ def test_the_recevabilite_request_pdf_holds_experiences_durations_positioning_an
     assert rendered.pdfa
 
 
-def test_a_draft_preview_is_marked_as_a_draft_on_every_page(db):
+def test_a_draft_preview_is_marked_as_a_draft_on_every_page():
     dossier = dossier_in_state(S.ADMISSIBLE)
     fill_validation(dossier)
 
