@@ -15,11 +15,17 @@ Rules (proven by the hostile corpus in tests/security/test_hostile_uploads.py):
   refused without allocating them, whatever Pillow's own decompression-bomb limit is;
 - office archives are judged by their directory: refused past ``MAX_UNCOMPRESSED`` bytes
   once inflated or ``MAX_ENTRIES`` entries, without inflating anything;
-- no file may carry HTML markup that runs (``<script``, ``<html>``, ``<iframe``…), anywhere
-  in it: browsers only sniff the first 1,445 bytes (and we send ``nosniff`` and attachments),
-  but a proof leaves the portal — a juror saves it, a mail client or a document manager may
-  sniff the whole file — so a PDF/HTML polyglot is refused wherever its HTML hides. The
-  markers are long enough that compressed data never matches them by chance.
+- no file may carry HTML or SVG markup that runs, anywhere in it: browsers only sniff the first
+  1,445 bytes (and we send ``nosniff`` and attachments), but a proof leaves the portal — a juror
+  saves it, a mail client or a document manager may sniff the whole file — so a PDF/HTML
+  polyglot is refused wherever its markup hides. In the first 2 KB any HTML-looking tag is
+  refused; in the whole file, read as a stream with a bounded overlap between chunks
+  (``ACTIVE_MARKUP``): ``<script``, ``<iframe``, ``<frame``, ``<object``, ``<embed``,
+  ``<applet``, ``<html``, ``<!doctype html``, an event handler attribute (``on…=``) within
+  1 KB after a tag's start (``<svg onload``, ``<img onerror``, ``<body onload``…) and
+  ``javascript:``, ``vbscript:`` or ``data:text/html`` URLs given to an attribute. The markers
+  are long enough, and the handler must follow a tag, so that compressed data does not match
+  them by chance (tests/dossiers/test_uploads.py scans random data).
 """
 
 from __future__ import annotations
@@ -56,8 +62,21 @@ MAX_NAME_LENGTH = 200  # longer names are refused
 # In the first 2 KB (what a browser would sniff): any HTML-looking tag. Beyond: markup that runs,
 # with markers long enough (and a following delimiter) never to match compressed data by chance.
 HTML_IN_HEAD = re.compile(rb"<\s*(html|script|svg|iframe|body|!doctype)", re.IGNORECASE)
-HTML_ANYWHERE = re.compile(rb"<(script|iframe|html[\s>]|!doctype\s+html)", re.IGNORECASE)
-SCAN_OVERLAP = 256
+ACTIVE_MARKUP = re.compile(
+    rb"<(?:script|i?frame(?:set)?|object|embed|applet)[\s/>]"
+    rb"|<(?:html[\s/>]|!doctype\s+html)"
+    # a URL that runs, given to an attribute (href, src, to, action, content="0;url=…")
+    rb"|=\s*[\"']?\s*(?:javascript:|vbscript:|data:\s*(?:text/html|image/svg\+xml|application/xhtml))",
+    re.IGNORECASE,
+)
+# An event handler attribute: "onload=", "/onerror =" (HTML also separates attributes with "/")…
+EVENT_HANDLER = re.compile(rb"[\s/\"'](?:on[a-z]{3,24})\s*=", re.IGNORECASE)
+# …counts only within HANDLER_REACH bytes after the start of a tag (anything may sit between:
+# quoted attribute values can hold "<" and ">").
+TAG_START = re.compile(rb"<[a-z][a-z0-9:-]{0,30}[\s/]", re.IGNORECASE)
+HANDLER_REACH = 1024
+SCAN_CHUNK = 64 * 1024
+SCAN_OVERLAP = 2 * HANDLER_REACH  # longer than any match, so that none straddles two chunks unseen
 
 
 class UploadRejected(Exception):
@@ -177,9 +196,9 @@ def _check_image(uploaded, kind: str) -> None:
 def _chunks(uploaded):
     uploaded.seek(0)
     if hasattr(uploaded, "chunks"):
-        yield from uploaded.chunks()
+        yield from uploaded.chunks(SCAN_CHUNK)
     else:
-        yield from iter(lambda: uploaded.read(65536), b"")
+        yield from iter(lambda: uploaded.read(SCAN_CHUNK), b"")
 
 
 def _html_refused() -> UploadRejected:
@@ -191,15 +210,26 @@ def _html_refused() -> UploadRejected:
     )
 
 
+def has_active_markup(window: bytes) -> bool:
+    """Markup that runs, in ``window`` (a chunk of a file with the end of the previous one)."""
+    if ACTIVE_MARKUP.search(window):
+        return True
+    for handler in EVENT_HANDLER.finditer(window):
+        if TAG_START.search(window, max(0, handler.start() - HANDLER_REACH), handler.start() + 1):
+            return True
+    return False
+
+
 def _digest_and_scan(uploaded) -> str:
-    """SHA-256 of the whole file, refusing it on the way if HTML markup hides anywhere in it."""
+    """SHA-256 of the whole file, refusing it on the way if active markup hides anywhere in it.
+    Memory stays bounded: one chunk and the overlap kept from the previous one."""
     digest = hashlib.sha256()
     tail = b""
     for chunk in _chunks(uploaded):
         digest.update(chunk)
-        if HTML_ANYWHERE.search(tail + chunk):
+        if has_active_markup(tail + chunk):
             raise _html_refused()
-        tail = chunk[-SCAN_OVERLAP:]
+        tail = (tail + chunk)[-SCAN_OVERLAP:]
     uploaded.seek(0)
     return digest.hexdigest()
 

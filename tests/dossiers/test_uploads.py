@@ -102,3 +102,88 @@ def test_a_zip_bomb_is_refused():
 )
 def test_names_are_sanitised(name, expected):
     assert sanitize_name(name, "pdf") == expected
+
+
+# --- active markup anywhere in a file --------------------------------------------------------
+
+ACTIVE_MARKUP = [
+    b'<svg onload="alert(1)"/>',
+    b"<svg/onload=alert(1)>",
+    b"<img src=x onerror=alert(1)>",
+    b"<img/src=x/onerror=alert(1)>",
+    b'<img alt="<>" src=x\nonerror = alert(1)>',
+    b"<BODY ONLOAD=alert(1)>",
+    b'<object data="x.swf"></object>',
+    b'<embed src="x.swf">',
+    b"<details open ontoggle=alert(1)>",
+    b'<a href="javascript:alert(1)">ici</a>',
+    b'<iframe src="data:text/html;base64,PHNjcmlwdD4=">',
+    b'<meta http-equiv=refresh content="0;url=javascript:alert(1)">',
+]
+
+
+def _pdf_hiding(markup: bytes, offset: int) -> bytes:
+    """MINIMAL_PDF with ``markup`` inside a PDF comment, ``offset`` bytes in."""
+    head = MINIMAL_PDF.replace(b"%%EOF\n", b"")
+    return head + b"%" + b"x" * max(0, offset - len(head) - 2) + b"\n%" + markup + b"\n%%EOF\n"
+
+
+@pytest.mark.parametrize("markup", ACTIVE_MARKUP)
+@pytest.mark.parametrize("offset", [3 * 1024, 1024 * 1024], ids=["3 KB in", "1 MB in"])
+def test_active_markup_past_the_first_2_kb_is_refused(markup, offset):
+    with pytest.raises(UploadRejected, match="code HTML"):
+        check_upload(SimpleUploadedFile("attestation.pdf", _pdf_hiding(markup, offset)))
+
+
+@pytest.mark.parametrize("split", [1, 5, 12, 20])
+def test_markup_straddling_two_chunks_of_the_scan_is_refused(split):
+    from dossiers.uploads import SCAN_CHUNK
+
+    markup = b'<svg xmlns="http://www.w3.org/2000/svg" width="1" onload="alert(1)"/>'
+    content = _pdf_hiding(markup, 3 * SCAN_CHUNK - split - 1)
+    assert content.index(markup) < 3 * SCAN_CHUNK < content.index(markup) + len(markup)
+    with pytest.raises(UploadRejected, match="code HTML"):
+        check_upload(SimpleUploadedFile("attestation.pdf", content))
+
+
+def test_words_that_look_like_handlers_outside_any_tag_are_not_refused():
+    # Handlers count only within 1 KB after the start of a tag.
+    markup = b"onload = 3 ; online=yes ; <b>gras</b>" + b" " * 2048 + b"onerror=1"
+    assert check_upload(SimpleUploadedFile("notes.pdf", _pdf_hiding(markup, 4096))).kind == "pdf"
+
+
+def test_random_bytes_never_look_like_markup():
+    """Compressed streams (deflate, JPEG) are close to random bytes: 20 MB of them pass."""
+    import random
+
+    from dossiers.uploads import SCAN_CHUNK, SCAN_OVERLAP, has_active_markup
+
+    data = random.Random(2026).randbytes(20 * 1024 * 1024)
+    tail = b""
+    for start in range(0, len(data), SCAN_CHUNK):
+        chunk = data[start : start + SCAN_CHUNK]
+        assert not has_active_markup(tail + chunk)
+        tail = (tail + chunk)[-SCAN_OVERLAP:]
+
+
+def test_the_whole_file_scan_keeps_memory_bounded(tmp_path, settings):
+    """The markup sits 19 MB into a 20 MB file on disk: found, with a few chunks in memory."""
+    import tracemalloc
+
+    from django.core.files.uploadedfile import TemporaryUploadedFile
+
+    settings.UPLOAD_MAX_BYTES = 21 * 1024 * 1024
+    upload = TemporaryUploadedFile("gros.pdf", "application/pdf", 0, None)
+    head = MINIMAL_PDF.replace(b"%%EOF\n", b"")
+    upload.write(head + b"%" + b"x" * (19 * 1024 * 1024) + b"\n%<img src=x onerror=alert(1)>\n%%EOF\n")
+    upload.size = upload.tell()
+    upload.seek(0)
+    tracemalloc.start()
+    try:
+        with pytest.raises(UploadRejected, match="code HTML"):
+            check_upload(upload)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+        upload.close()
+    assert peak < 2 * 1024 * 1024

@@ -55,10 +55,20 @@ def jpeg_declaring(width: int, height: int) -> bytes:
     return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + comment + frame + b"\xff\xd9"
 
 
-def pdf_with_html(offset: int) -> bytes:
+SCRIPT_PAGE = b"<html><body><script>fetch('/dossiers/').then(r => r.text()).then(alert)</script></body></html>"
+# Markup that runs without a <script> element or an <html> tag: what browsers and mail clients
+# that sniff a whole file would still execute (README, « Fichiers déposés »).
+ACTIVE_PAYLOADS = {
+    "<svg onload>": b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(document.cookie)"/>',
+    "<img onerror>": b"<img src=x onerror=alert(document.domain)>",
+    "<object>": b'<object data="https://evil.example/x.swf" type="application/x-shockwave-flash"></object>',
+    "<body onload>": b"<body onload=\"fetch('/dossiers/').then(r => r.text()).then(alert)\">",
+}
+
+
+def pdf_with_html(offset: int, html: bytes = SCRIPT_PAGE) -> bytes:
     """A PDF that is also an HTML page: the markup sits ``offset`` bytes in, inside a comment
     of the PDF (a PDF reader skips it; an HTML parser runs it)."""
-    html = b"<html><body><script>fetch('/dossiers/').then(r => r.text()).then(alert)</script></body></html>"
     head = MINIMAL_PDF.replace(b"%%EOF\n", b"")
     padding = b"%" + b"x" * max(0, offset - len(head) - 2) + b"\n"
     return head + padding + b"%" + html + b"\n%%EOF\n"
@@ -121,6 +131,13 @@ CORPUS: dict[str, Hostile] = {
         "attestation.pdf", pdf_with_html(3 * 1024), HTML_REFUSED
     ),
     "a PDF that is also HTML, markup 5 MB in": Hostile("attestation.pdf", pdf_with_html(5 * MB), HTML_REFUSED),
+    **{
+        f"a PDF that is also HTML, {label} {where}": Hostile(
+            "attestation.pdf", pdf_with_html(offset, payload), HTML_REFUSED
+        )
+        for label, payload in ACTIVE_PAYLOADS.items()
+        for where, offset in (("3 KB in", 3 * 1024), ("1 MB in", MB))
+    },
     "an SVG with a script, renamed .png": Hostile("photo.png", svg_with_script(), NOT_ACCEPTED),
     "a Windows executable renamed .pdf": Hostile("attestation.pdf", windows_executable(), NOT_ACCEPTED),
     "a Linux executable renamed .pdf": Hostile("attestation.pdf", linux_executable(), NOT_ACCEPTED),
