@@ -35,10 +35,10 @@ from django.utils.translation import ngettext
 from pypdf import PdfWriter
 from weasyprint import HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from documents import proofs as proof_files
 from documents.enums import DocumentKind
+from documents.fetcher import PdfFetcher
 from dossiers.enums import SelfAssessment, SnapshotKind
 
 PDF_VARIANT = "pdf/a-3b"
@@ -94,7 +94,7 @@ def render(
         proofs = [] if kind == DocumentKind.FEASIBILITY else proof_files.prepare(content["dossier"], content["proofs"])
         html = render_html(kind, content, proofs, sha256=sha256, submitted_at=submitted_at, number=number, draft=draft)
     with _gc_paused():
-        document = HTML(string=html, url_fetcher=_ProofFetcher(proofs)).render(
+        document = HTML(string=html, url_fetcher=_fetcher(proofs)).render(
             font_config=_font_config(), pdf_variant=PDF_VARIANT
         )
         pdf = document.write_pdf(pdf_variant=PDF_VARIANT, attachments=_office_attachments(proofs))
@@ -225,18 +225,9 @@ def _parse_datetime(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
-class _ProofFetcher(URLFetcher):
-    """Serves ``proof:<id>`` URLs from the checked bytes, and nothing else: no file, no network."""
-
-    def __init__(self, proofs: list[proof_files.ProofFile]):
-        super().__init__(allowed_protocols={"proof"})
-        self._files = {p.url: p for p in proofs if p.usable}
-
-    def fetch(self, url, headers=None):
-        item = self._files.get(url)
-        if item is None:
-            raise ValueError(f"URL refused in a dossier PDF: {url[:80]}")
-        return URLFetcherResponse(url, body=item.data, headers={"Content-Type": item.entry["content_type"]})
+def _fetcher(proofs: list[proof_files.ProofFile]) -> PdfFetcher:
+    """``proof:<id>`` URLs from the checked bytes, the app's static files, and nothing else."""
+    return PdfFetcher({p.url: (p.data, p.entry["content_type"]) for p in proofs if p.usable})
 
 
 def _office_attachments(proofs: list[proof_files.ProofFile]) -> list[Attachment]:

@@ -5,6 +5,8 @@ Celery worker once it commits (``juries.tasks``): HTML from templates/pdf/jury/ 
 The job is idempotent: a document already done is left alone, a render that fails is retried
 up to ``MAX_ATTEMPTS`` times, then the row says it failed and why. The procès-verbal reads the
 content frozen when it became final; letters and attestations read the decision rows.
+WeasyPrint loads resources through ``documents.fetcher.PdfFetcher``, as the dossier PDFs do:
+the app's static files only, never a file of the server nor an address of its network.
 
 (The documents app, once on main, renders the candidates' dossiers the same way; these kinds
 can move there.)
@@ -136,8 +138,10 @@ def _fail(document_id: int, error: str) -> int | None:
 def render(document: JuryDocument) -> Rendered:
     from weasyprint import HTML  # loaded only where documents are rendered
 
+    from documents.fetcher import PdfFetcher  # the one fetcher of every PDF: no file:, no network
+
     html = render_html(document)
-    rendered = HTML(string=html).render()
+    rendered = HTML(string=html, url_fetcher=PdfFetcher()).render()
     return Rendered(pdf=rendered.write_pdf(), html=html, pages=len(rendered.pages))
 
 

@@ -99,3 +99,64 @@ def test_documents_are_queued_once_the_minutes_are_final(django_capture_on_commi
         sign_all(session, members)
     assert sorted(published) == sorted(JuryDocument.objects.values_list("pk", flat=True))
     assert JuryDocument.objects.count() == 3
+
+
+@pytest.fixture
+def http_server():
+    """A web server on the loopback that counts what it is asked for, and answers a stylesheet."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    requests = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            requests.append(self.path)
+            body = b'h1::after { content: "FUITE-RESEAU" }'
+            self.send_response(200)
+            self.send_header("Content-Type", "text/css")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", requests
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_jury_pdf_fetches_no_local_file_and_no_network_address(final_session, settings, tmp_path, http_server):
+    """Whatever a jury template comes to refer to (here: a template of our own in front of the
+    real ones), the PDF loads neither a file of the server nor an address of its network."""
+    base_url, requests = http_server
+    leak = tmp_path / "leak.css"
+    leak.write_text('h1::before { content: "FUITE-FICHIER" }')
+    templates = tmp_path / "templates" / "pdf" / "jury"
+    templates.mkdir(parents=True)
+    (templates / "minutes.html").write_text(
+        '{% extends "pdf/jury/_base.html" %}{% block body %}'
+        f'<link rel="stylesheet" href="file://{leak}">'
+        f'<link rel="stylesheet" href="{base_url}/leak.css">'
+        f"<style>@import url({base_url}/import.css); @import url(file://{leak});</style>"
+        f'<img src="file:///etc/passwd"><img src="{base_url}/pixel.png">'
+        '<img src="file:///etc/hostname"><h1>Procès-verbal du jury</h1>{% endblock %}'
+    )
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path / "templates", *settings.TEMPLATES[0]["DIRS"]]},
+    ]
+    document = JuryDocument.objects.get(kind=JuryDocumentKind.MINUTES)
+    assert f"file://{leak}" in pdf.render_html(document)  # the template in front is the one used
+
+    pdf.run(document.pk)
+
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.DONE
+    text = text_of(document)
+    assert "Procès-verbal du jury" in text
+    assert "FUITE" not in text
+    assert requests == []
