@@ -4,14 +4,16 @@ The document reads only the snapshot (``Snapshot.content``) and the proof files 
 checked against their SHA-256 (``documents.proofs``), so it shows exactly what was submitted.
 A draft preview reads the live dossier instead and is marked as a draft on every page.
 
-PDF proofs are reproduced page for page. WeasyPrint lays out a separator page for each, then
-one empty placeholder page per page of the proof, so that the table of contents and the
-footer's "page x / y" count them; pypdf then swaps each placeholder for the proof's page, as an
-incremental update of WeasyPrint's file (its bytes are kept, the merge stays cheap).
+PDF proofs are reproduced page for page, stripped of whatever could act (scripts, launch
+actions, form fields, attached files, multimedia: ``documents.active_content``). WeasyPrint
+lays out a separator page for each, then one empty placeholder page per page of the proof, so
+that the table of contents and the footer's "page x / y" count them; pypdf then swaps each
+placeholder for the proof's page, as an incremental update of WeasyPrint's file (its bytes are
+kept, the merge stays cheap).
 
 PDF/A: WeasyPrint writes PDF/A-3b (fonts embedded, sRGB output intent, XMP metadata with
 title, author and subject); office proofs are embedded as PDF/A-3 associated files. Proof
-pages are copied as the candidate uploaded them, so the whole file conforms only if they do:
+pages are otherwise copied as the candidate uploaded them, so the whole file conforms only if they do:
 ``proofs.pdfa_problems`` looks for the usual culprits and, if it finds one, the PDF/A
 identification is removed from the XMP metadata rather than claimed falsely
 (``Rendered.pdfa`` is then False).
@@ -23,6 +25,7 @@ import contextlib
 import datetime as dt
 import gc
 import io
+import logging
 import re
 import threading
 from dataclasses import dataclass
@@ -37,10 +40,12 @@ from weasyprint import HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 
 from documents import proofs as proof_files
+from documents.active_content import strip_document, strip_page
 from documents.enums import DocumentKind
 from documents.fetcher import PdfFetcher
 from dossiers.enums import SelfAssessment, SnapshotKind
 
+logger = logging.getLogger(__name__)
 PDF_VARIANT = "pdf/a-3b"
 TEMPLATES = {
     DocumentKind.VALIDATION: "pdf/validation.html",
@@ -260,7 +265,11 @@ def _insert_proof_pages(pdf: bytes, document, inserted: list[proof_files.ProofFi
         if document.pages[index].anchors:  # a placeholder holds nothing: the layout went wrong
             raise RuntimeError(f"page {index + 1} is not a placeholder for proof {item.id}")
         writer.insert_page(item.reader.pages[n], index)
+        strip_page(writer.pages[index])  # already stripped in proofs.prepare: whatever the copy brought
         writer.remove_page(index + 1)
+    removed = strip_document(writer.root_object)
+    if removed:
+        logger.warning("Dossier PDF: document-level actions removed: %s", ", ".join(removed))
     if not keep_pdfa:
         _drop_pdfa_identification(writer)
     out = io.BytesIO()

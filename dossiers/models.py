@@ -225,6 +225,15 @@ class Proof(models.Model):
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveBigIntegerField(_("taille (octets)"))
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    pages = models.PositiveIntegerField(
+        _("pages dans le dossier"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Pages qu'elle ajoute au PDF du dossier de validation : celles d'un PDF, une pour une image, aucune "
+            "pour un document bureautique. Vide : pas encore comptées (déposée avant ce décompte)."
+        ),
+    )
     uploaded_at = models.DateTimeField(_("déposée le"), auto_now_add=True)
     scan_status = models.CharField(
         _("analyse antivirus"), max_length=12, choices=ScanStatus.choices, default=ScanStatus.NOT_SCANNED

@@ -288,6 +288,18 @@ def validation_missing(dossier: Dossier) -> list[Missing]:
             )
         if not s.n_proofs and not s.n_experiences:
             missing.append(Missing(_("« %(c)s » : reliez au moins une preuve ou une expérience.") % {"c": label}, url))
+    pages = dossier_proof_pages(dossier)
+    if pages > settings.DOSSIER_MAX_PROOF_PAGES:
+        missing.append(
+            Missing(
+                _(
+                    "Vos preuves ajoutent %(n)s pages au dossier de validation, qui en reproduit %(max)s au plus : "
+                    "supprimez des preuves devenues inutiles ou remplacez-les par des versions plus courtes."
+                )
+                % {"n": pages, "max": settings.DOSSIER_MAX_PROOF_PAGES},
+                reverse("dossiers:proofs", args=[dossier.pk]),
+            )
+        )
     infected = dossier.proofs.filter(scan_status=ScanStatus.INFECTED, statements__isnull=False).distinct()
     for proof in infected.order_by("pk"):
         missing.append(
@@ -624,7 +636,9 @@ def add_proof(dossier: Dossier, uploaded, *, competencies=(), actor=None, **fiel
     """Check the file (type by content, size, the dossier's quota) and add it to the library,
     linked to ``competencies``. ``fields``: title, kind, date, description."""
     dossier = _locked_for_writing(dossier, stage2=True)
-    checked = uploads.check_upload(uploaded, used_bytes=dossier_used_bytes(dossier))
+    checked = uploads.check_upload(
+        uploaded, used_bytes=dossier_used_bytes(dossier), used_pages=dossier_proof_pages(dossier)
+    )
     statements = _statements_for(dossier, competencies)
     proof = Proof(
         dossier=dossier,
@@ -632,6 +646,7 @@ def add_proof(dossier: Dossier, uploaded, *, competencies=(), actor=None, **fiel
         content_type=checked.content_type,
         size=checked.size,
         sha256=checked.sha256,
+        pages=checked.pages,
         **fields,
     )
     proof.file.save(checked.name, uploaded, save=False)
@@ -717,3 +732,25 @@ def proof_was_submitted(proof: Proof) -> bool:
 
 def dossier_used_bytes(dossier: Dossier) -> int:
     return dossier.proofs.aggregate(total=Sum("size"))["total"] or 0
+
+
+def dossier_proof_pages(dossier: Dossier) -> int:
+    """The pages the dossier's proofs add to its dossier de validation PDF (every proof of the
+    library is in it). Proofs uploaded before pages were counted are counted now, once."""
+    for proof in dossier.proofs.filter(pages__isnull=True):
+        proof.pages = _count_pages(proof)
+        Proof.objects.filter(pk=proof.pk).update(pages=proof.pages)
+    return dossier.proofs.aggregate(total=Sum("pages"))["total"] or 0
+
+
+def _count_pages(proof: Proof) -> int:
+    kind = next((k for k, t in uploads.CONTENT_TYPES.items() if t == proof.content_type), None)
+    if kind != uploads.PDF:
+        return uploads.PAGES_OF.get(kind, 0)
+    from pypdf import PdfReader
+
+    try:
+        with proof.file.open("rb") as handle:
+            return len(PdfReader(handle, strict=False).pages)
+    except Exception:  # unreadable or missing: the PDF says so instead of reproducing it
+        return 0

@@ -329,3 +329,11 @@ CELERY_BEAT_SCHEDULE = {
 # /healthz (vae_portal/health.py): a worker whose heartbeat file is older than this is down.
 WORKER_HEARTBEAT_FILE = env_str("WORKER_HEARTBEAT_FILE", str(DATA_DIR / "worker-heartbeat"))
 HEALTHZ_WORKER_STALE_SECONDS = env_int("HEALTHZ_WORKER_STALE_SECONDS", 120, minimum=1)
+
+# --- Uploads and generated PDFs: limits (docs/security.md, « Fichiers déposés et PDF ») ----------
+# One block, kept together on purpose. A PDF proof's pages are copied into the dossier PDF, and
+# rendering costs about 20 ms a page: a 2,000-page proof kept a worker busy for 37 s. 100 pages
+# is more than any attestation, pay slip or report a candidate needs; 500 pages of proofs keep a
+# dossier's render within a few tens of seconds, far below DOCUMENTS_SOFT_TIME_LIMIT.
+PROOF_MAX_PAGES = env_int("PROOF_MAX_PAGES", 100, minimum=1)
+DOSSIER_MAX_PROOF_PAGES = env_int("DOSSIER_MAX_PROOF_PAGES", 500, minimum=1)

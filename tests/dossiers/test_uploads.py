@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from dossiers.uploads import UploadRejected, check_upload, sanitize_name
-from tests.factories import MINIMAL_PDF
+from tests.factories import MINIMAL_PDF, pdf_with_comment
 
 
 def _png(width=10, height=10) -> bytes:
@@ -123,9 +123,10 @@ ACTIVE_MARKUP = [
 
 
 def _pdf_hiding(markup: bytes, offset: int) -> bytes:
-    """MINIMAL_PDF with ``markup`` inside a PDF comment, ``offset`` bytes in."""
-    head = MINIMAL_PDF.replace(b"%%EOF\n", b"")
-    return head + b"%" + b"x" * max(0, offset - len(head) - 2) + b"\n%" + markup + b"\n%%EOF\n"
+    """A valid PDF with ``markup`` inside a PDF comment, starting ``offset`` bytes in."""
+    content = pdf_with_comment(markup, offset)
+    assert content.index(markup) == offset
+    return content
 
 
 @pytest.mark.parametrize("markup", ACTIVE_MARKUP)
@@ -140,7 +141,7 @@ def test_markup_straddling_two_chunks_of_the_scan_is_refused(split):
     from dossiers.uploads import SCAN_CHUNK
 
     markup = b'<svg xmlns="http://www.w3.org/2000/svg" width="1" onload="alert(1)"/>'
-    content = _pdf_hiding(markup, 3 * SCAN_CHUNK - split - 1)
+    content = _pdf_hiding(markup, 3 * SCAN_CHUNK - split)
     assert content.index(markup) < 3 * SCAN_CHUNK < content.index(markup) + len(markup)
     with pytest.raises(UploadRejected, match="code HTML"):
         check_upload(SimpleUploadedFile("attestation.pdf", content))
@@ -174,8 +175,7 @@ def test_the_whole_file_scan_keeps_memory_bounded(tmp_path, settings):
 
     settings.UPLOAD_MAX_BYTES = 21 * 1024 * 1024
     upload = TemporaryUploadedFile("gros.pdf", "application/pdf", 0, None)
-    head = MINIMAL_PDF.replace(b"%%EOF\n", b"")
-    upload.write(head + b"%" + b"x" * (19 * 1024 * 1024) + b"\n%<img src=x onerror=alert(1)>\n%%EOF\n")
+    upload.write(pdf_with_comment(b"<img src=x onerror=alert(1)>", 19 * 1024 * 1024))
     upload.size = upload.tell()
     upload.seek(0)
     tracemalloc.start()
@@ -187,3 +187,49 @@ def test_the_whole_file_scan_keeps_memory_bounded(tmp_path, settings):
         tracemalloc.stop()
         upload.close()
     assert peak < 2 * 1024 * 1024
+
+
+# --- office archives: their real inflated size ------------------------------------------------
+
+
+def test_an_archive_whose_directory_understates_its_size_is_refused_for_what_it_really_inflates_to():
+    import tracemalloc
+
+    from tests.security.test_hostile_uploads import docx_lying_bomb
+
+    bomb = docx_lying_bomb()
+    with zipfile.ZipFile(io.BytesIO(bomb)) as archive:
+        assert sum(i.file_size for i in archive.infolist()) < 2000  # what the directory declares
+    tracemalloc.start()
+    try:
+        with pytest.raises(UploadRejected, match="anormalement volumineux"):
+            check_upload(SimpleUploadedFile("cr.docx", bomb))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 1024 * 1024  # inflated 64 KB at a time, nothing kept
+
+
+def test_inflated_size_counts_the_real_bytes_of_every_member():
+    from dossiers.uploads import inflated_size
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>", compress_type=zipfile.ZIP_STORED)
+        z.writestr("word/document.xml", b"<w:document/>" * 10_000, compress_type=zipfile.ZIP_DEFLATED)
+    with zipfile.ZipFile(buf) as z:
+        assert inflated_size(buf, z.infolist(), 10**9) == len("<Types/>") + 13 * 10_000
+
+
+def test_a_truncated_archive_is_refused():
+    truncated = _docx_big()[:-200]
+    with pytest.raises(UploadRejected):
+        check_upload(SimpleUploadedFile("cr.docx", truncated))
+
+
+def _docx_big() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", bytes(range(256)) * 4000)
+    return buf.getvalue()
