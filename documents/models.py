@@ -39,6 +39,9 @@ class GeneratedDocument(models.Model):
     )
     status = models.CharField(_("état"), max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    retries = models.PositiveSmallIntegerField(
+        _("relances"), default=0, help_text=_("Relances demandées après un échec (settings.DOCUMENTS_MAX_RETRIES).")
+    )
     error = models.TextField(_("erreur"), blank=True)
     file = models.FileField(_("fichier"), upload_to=document_upload_to, blank=True)
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)

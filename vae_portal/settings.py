@@ -337,3 +337,20 @@ HEALTHZ_WORKER_STALE_SECONDS = env_int("HEALTHZ_WORKER_STALE_SECONDS", 120, mini
 # dossier's render within a few tens of seconds, far below DOCUMENTS_SOFT_TIME_LIMIT.
 PROOF_MAX_PAGES = env_int("PROOF_MAX_PAGES", 100, minimum=1)
 DOSSIER_MAX_PROOF_PAGES = env_int("DOSSIER_MAX_PROOF_PAGES", 500, minimum=1)
+# Draft previews: a candidate asks for at most PREVIEWS_PER_HOUR of them an hour (counted in the
+# cache: share it between processes with CACHE_URL); a failed PDF can be retried from its page
+# DOCUMENTS_MAX_RETRIES times (an administrator is not limited): a document that fails three
+# attempts in a row will most likely fail again, and each attempt may take a worker for minutes.
+PREVIEWS_PER_HOUR = env_int("PREVIEWS_PER_HOUR", 10, minimum=1)
+DOCUMENTS_MAX_RETRIES = env_int("DOCUMENTS_MAX_RETRIES", 3, minimum=0)
+# Draft previews are rendered from a queue of their own, so that a flood of them never holds back
+# the submitted dossiers' PDFs (Celery's default queue, with every other task): a worker consuming
+# both takes from each in turn. Every worker must consume both (scripts/run.sh,
+# docker-compose.yml, tests: `-Q celery,previews`); a worker started without -Q consumes
+# CELERY_TASK_QUEUES, i.e. both as well.
+from kombu import Queue  # noqa: E402 (here, to keep this block in one piece)
+
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+DOCUMENTS_PREVIEW_QUEUE = "previews"
+CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(DOCUMENTS_PREVIEW_QUEUE))
+# --- end of « Uploads and generated PDFs » -------------------------------------------------------

@@ -2,6 +2,7 @@ from django import template
 
 from documents.models import GeneratedDocument
 from documents.permissions import can_read_document
+from documents.services import can_retry
 
 register = template.Library()
 
@@ -17,6 +18,8 @@ def document_status(context, dossier, kind: str = "validation"):
         document.dossier = dossier  # already loaded: no query for the permission check
         if not can_read_document(user, document):
             document = None
+        else:
+            document.can_retry = can_retry(user, document)
     return {
         "document": document,
         "dossier": dossier,
@@ -35,4 +38,7 @@ def latest_documents(context, dossier) -> dict[str, GeneratedDocument]:
     for document in GeneratedDocument.objects.filter(dossier=dossier).order_by("-created_at", "-pk"):
         document.dossier = dossier
         latest.setdefault(document.kind, document)
-    return {kind: document for kind, document in latest.items() if can_read_document(user, document)}
+    readable = {kind: document for kind, document in latest.items() if can_read_document(user, document)}
+    for document in readable.values():
+        document.can_retry = can_retry(user, document)
+    return readable

@@ -32,6 +32,7 @@ from vae_portal.celery import app as celery_app
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 REDIS = bool(settings.REDIS_URL)
+WORKER_QUEUES = ",".join(queue.name for queue in settings.CELERY_TASK_QUEUES)
 
 
 def wait_for(condition, timeout: float, what: str, interval: float = 0.2):
@@ -82,6 +83,7 @@ def start_worker(settings, tmp_path):
     def start(app: str = "vae_portal", beat: bool = False, **env) -> Worker:
         log = tmp_path / f"worker-{len(started)}.log"
         command = [sys.executable, "-m", "celery", "-A", app, "worker", "--loglevel=INFO", "--concurrency=1"]
+        command += ["-Q", WORKER_QUEUES]  # as scripts/run.sh and docker-compose.yml
         command += [
             "--without-gossip",
             "--without-mingle",
@@ -285,3 +287,36 @@ def test_with_the_broker_unreachable_a_submission_succeeds_and_its_pdf_follows_o
     document = done(dossier, worker)  # the worker's beat runs the sweeper, which publishes it again
     assert document.attempts == 1
     assert_one_pdf(document)
+
+
+def test_a_draft_preview_is_rendered_by_the_worker_from_its_own_queue(start_worker):
+    worker = start_worker()
+    dossier = dossier_in_state(S.ADMISSIBLE)
+
+    preview = services.request_preview(dossier, dossier.candidate)  # published on commit
+
+    done_preview = wait_for(
+        lambda: (doc := GeneratedDocument.objects.get(pk=preview.pk)).status == D.DONE and doc,
+        90,
+        f"the preview to be done; worker log:\n{worker.logs()[-3000:]}",
+    )
+    assert done_preview.file.read().startswith(b"%PDF-")
+
+
+def test_a_flood_of_previews_does_not_hold_back_a_submitted_dossiers_pdf(start_worker):
+    """Four previews are queued before a dossier de validation is submitted; one worker process
+    renders one document at a time. It takes from the two queues in turn: the dossier's PDF is
+    done before the second preview at the latest (from a single queue, after all four)."""
+    previews = []
+    for _ in range(4):
+        with mock.patch.object(services, "publish"):  # their recevabilité PDFs: not what is watched
+            dossier = dossier_in_state(S.ADMISSIBLE)
+        GeneratedDocument.objects.filter(dossier=dossier).delete()
+        previews.append(services.request_preview(dossier, dossier.candidate).pk)
+    submitted = submit_validation()
+    worker = start_worker("tests.documents.slow_worker", VAE_TEST_RENDER_DELAY="1")
+
+    done(submitted, worker)
+
+    previews_done = GeneratedDocument.objects.filter(pk__in=previews, status=D.DONE).count()
+    assert previews_done <= 1, f"{previews_done} previews were rendered before the dossier's PDF"
