@@ -19,11 +19,12 @@ from django.urls import reverse
 
 from accounts import emails, tokens
 from accounts.models import User
+from core.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """A refused account operation; views turn it into a French message."""
 
 

@@ -37,9 +37,10 @@ from certifications.models import (
     RubricCriterion,
     RubricLevel,
 )
+from core.errors import DomainError
 
 
-class CertificationError(Exception):
+class CertificationError(DomainError):
     """A refused change; the message is shown to the user."""
 
 

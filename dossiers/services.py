@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from audit import services as audit
 from certifications.enums import CertificationStatus
 from certifications.models import Block, Certification
+from core.errors import DomainError
 from documents import services as documents
 from documents.enums import DocumentKind
 from dossiers import notifications, scanning, uploads
@@ -50,7 +51,7 @@ S = DossierStatus
 MAX_REQUESTS_PER_YEAR = 3
 
 
-class DossierError(Exception):
+class DossierError(DomainError):
     """A refused action; the message is shown to the user as it is."""
 
 

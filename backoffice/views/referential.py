@@ -25,10 +25,11 @@ from backoffice.permissions import (
     organisations_for,
     rubrics_for,
 )
-from backoffice.views.common import DOMAIN_ERRORS, button_action, error_text, form_action
+from backoffice.views.common import button_action, error_text, form_action
 from certifications import referential, services
 from certifications.enums import CertificationStatus
 from certifications.models import AssessmentMethod, Block, Certification, Rubric, RubricCriterion
+from core.actions import REFUSALS
 from juries.composition import JuryRule, JuryRuleError
 
 FORM_TEMPLATE = "backoffice/referential/form.html"
@@ -91,7 +92,7 @@ def referential_import(request):
             )
         except referential.ReferentialFormatError as exc:
             form.add_error("file", _("Fichier refusé, rien n'a été importé. %(problem)s") % {"problem": exc})
-        except DOMAIN_ERRORS as exc:
+        except REFUSALS as exc:
             form.add_error("file", _("Rien n'a été importé. %(problem)s") % {"problem": exc})
         else:
             messages.success(
@@ -169,7 +170,7 @@ def referential_new_version(request, pk: int):
     cert = _certification(request, pk)
     try:
         draft = services.new_version(cert, actor=request.user)
-    except DOMAIN_ERRORS as exc:
+    except REFUSALS as exc:
         messages.error(request, error_text(exc))
         return redirect(editor_url(cert.pk))
     messages.success(request, _("Version %(v)s créée en brouillon.") % {"v": draft.version})
@@ -194,7 +195,7 @@ def referential_delete(request, pk: int):
     cert = _certification(request, pk)
     try:
         services.delete_draft(cert, actor=request.user)
-    except DOMAIN_ERRORS as exc:
+    except REFUSALS as exc:
         messages.error(request, error_text(exc))
         return redirect(editor_url(cert.pk))
     messages.success(request, _("Brouillon supprimé."))
@@ -454,7 +455,7 @@ def rubric_create(request, pk: int):
         return redirect(editor_url(cert.pk))
     try:
         rubric = services.create_rubric(cert, request.user, block=block, method=method)
-    except DOMAIN_ERRORS as exc:
+    except REFUSALS as exc:
         messages.error(request, error_text(exc))
         return redirect(editor_url(cert.pk))
     messages.success(request, _("Grille créée avec trois niveaux : ajustez-la."))

@@ -29,6 +29,8 @@ from typing import IO, BinaryIO
 from xml.etree.ElementTree import Element, TreeBuilder, tostring
 from xml.parsers import expat
 
+from core.errors import DomainError
+
 ROOT_TAG = "FICHES"
 SUPPORTED_VERSIONS = ("4.1", "3.0")
 CHUNK_SIZE = 256 * 1024
@@ -56,7 +58,7 @@ _DATE_RE = re.compile(
 _TRUE = {"oui", "true", "1", "x", "o", "active", "actif"}
 
 
-class RncpFormatError(Exception):
+class RncpFormatError(DomainError):
     """The file cannot be read as an RNCP flux; nothing of it may be imported."""
 
     def __init__(self, message: str, line: int | None = None, column: int | None = None):
