@@ -112,12 +112,22 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login lockout: after AXES_FAILURE_LIMIT failures for one account, or from one address.
+# Login lockout (docs/security.md): AXES_FAILURE_LIMIT failures on one account lock that account
+# from every address, and as many from one address lock that address whatever accounts it tried
+# (two independent counters), for AXES_COOLOFF_MINUTES. Five is enough for typos and the reset
+# link; a quarter of an hour caps a guesser at 480 tries a day per account and per address.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# The login form's field is "username" (Django's AuthenticationForm) although USERNAME_FIELD is
+# "email": axes must read that one, or every attempt is stored without its account. The callable
+# folds the address's case, as the login does.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_username"
+# A success forgets that account's failures from that address only (accounts/lockout.py), not
+# every failure of the address as AXES_RESET_ON_SUCCESS would.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "vae_portal.http.client_ip"
 # Number of reverse proxies in front of the app (docker-compose: 1), to read the client address.
