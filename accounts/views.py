@@ -25,6 +25,7 @@ from accounts.forms import (
 )
 from accounts.tokens import CONFIRMATION_MAX_AGE
 from vae_portal import throttle
+from vae_portal.http import next_path
 
 # The address just signed up with, shown on the "check your inbox" page of the same browser.
 SIGNUP_EMAIL_SESSION_KEY = "accounts_signup_email"
@@ -120,10 +121,16 @@ def profile(request):
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
 
+    def get_redirect_url(self) -> str:
+        return next_path(self.request)
+
 
 @method_decorator(login_not_required, name="dispatch")
 class LogoutView(auth_views.LogoutView):
     """Log out, by POST only as in Django 5; public so that logging out twice is harmless."""
+
+    def get_redirect_url(self) -> str:
+        return next_path(self.request)
 
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)

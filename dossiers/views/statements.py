@@ -18,13 +18,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import time_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dossiers import permissions, services
 from dossiers.enums import SelfAssessment, StatementState
 from dossiers.forms import StatementForm
+from vae_portal.http import next_path
 
 
 def _is_autosave(request) -> bool:
@@ -32,12 +32,11 @@ def _is_autosave(request) -> bool:
 
 
 def _next_url(request, dossier, competency_id, changes) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
     if "narrative" in changes:
-        return reverse("dossiers:competency", args=[dossier.pk, competency_id])
-    return reverse("dossiers:positioning", args=[dossier.pk]) + f"#competency-{competency_id}"
+        default = reverse("dossiers:competency", args=[dossier.pk, competency_id])
+    else:
+        default = reverse("dossiers:positioning", args=[dossier.pk]) + f"#competency-{competency_id}"
+    return next_path(request, default)
 
 
 def _field_labels() -> dict:
