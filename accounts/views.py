@@ -37,22 +37,23 @@ RESEND_DONE_MESSAGE = _(
 
 @login_not_required
 def signup(request):
+    """The same answer whether or not the address has an account (``services.request_sign_up``);
+    every post counts against the throttle, per client address and per e-mail address typed."""
     if request.user.is_authenticated:
         return redirect("home")
-    form = SignupForm(request.POST or None)
-    if form.is_valid() and throttle.allow(request, form, "signup", form.cleaned_data["email"]):
-        data = form.cleaned_data
-        try:
-            user = services.sign_up(
+    form = SignupForm(request.POST if request.method == "POST" else None)
+    if form.is_bound:
+        valid = form.is_valid()
+        typed = form.cleaned_data.get("email") or request.POST.get("email", "").strip()
+        if throttle.allow(request, form, "signup", typed) and valid:
+            data = form.cleaned_data
+            services.request_sign_up(
                 email=data["email"],
                 password=data["password1"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
             )
-        except services.EmailAlreadyRegistered:
-            form.add_error("email", form.error_messages["email_taken"])
-        else:
-            request.session[SIGNUP_EMAIL_SESSION_KEY] = user.email
+            request.session[SIGNUP_EMAIL_SESSION_KEY] = data["email"]
             return redirect("accounts:signup_done")
     return render(request, "accounts/signup.html", {"form": form})
 

@@ -238,8 +238,11 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 # Per scope: (attempts per client address, attempts per target e-mail address, window in seconds).
+# Sign-up counts every post, refused ones too: 20 an hour from one address leaves room for a
+# group signing up together in a training centre, 5 for one e-mail address for a few refused
+# passwords (and caps what an inbox receives). See docs/security.md.
 THROTTLE_RATES = {
-    "signup": (10, 3, 3600),
+    "signup": (20, 5, 3600),
     "password_reset": (20, 3, 3600),
     "resend_confirmation": (20, 3, 3600),
 }

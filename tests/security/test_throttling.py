@@ -2,12 +2,12 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def _signup(client, n):
+def _signup(client, n, **extra):
     return client.post(
         reverse("accounts:signup"),
         {
@@ -17,6 +17,7 @@ def _signup(client, n):
             "password1": "Un-mot-de-passe-solide-2026",
             "password2": "Un-mot-de-passe-solide-2026",
         },
+        **extra,
     )
 
 
@@ -36,14 +37,51 @@ def test_sign_up_is_throttled_per_client_with_the_typed_names_kept(
     assert len(mail.outbox) == 2
 
 
-def test_password_reset_is_throttled_per_target_address(client, settings):
+def test_every_sign_up_post_counts_per_address_even_refused_ones(client, settings):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "signup": (100, 2, 3600)}
+    weak = {"email": "cible@example.org", "first_name": "C", "last_name": "D", "password1": "1", "password2": "1"}
+    for n in range(2):
+        page = client.post(reverse("accounts:signup"), weak, REMOTE_ADDR=f"192.0.2.{n}").content.decode()
+        assert "Trop de demandes" not in page
+
+    response = client.post(reverse("accounts:signup"), {**weak, "password1": PASSWORD, "password2": PASSWORD})
+
+    assert "Trop de demandes" in response.content.decode()
+    assert len(mail.outbox) == 0
+
+
+def test_every_sign_up_post_counts_per_client_even_refused_ones(client, settings):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "signup": (2, 100, 3600)}
+    for n in range(2):
+        client.post(reverse("accounts:signup"), {"email": f"pas-une-adresse-{n}"})
+
+    response = _signup(client, 3)
+
+    assert "Trop de demandes" in response.content.decode()
+    assert len(mail.outbox) == 0
+
+
+def test_a_throttled_sign_up_says_the_same_for_a_known_and_an_unknown_address(client, settings):
+    UserFactory(email="personne1@example.org")
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "signup": (1, 100, 3600)}
+    client.post(reverse("accounts:signup"), {"email": "autre@example.org"})
+
+    known = _signup(client, 1).content.decode()
+    unknown = _signup(client, 2).content.decode()
+
+    assert "Trop de demandes" in known and "Trop de demandes" in unknown
+    assert "existe déjà" not in known
+
+
+def test_password_reset_is_throttled_per_target_address(client, settings, django_capture_on_commit_callbacks):
     UserFactory(email="cible@example.org")
     settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "password_reset": (100, 2, 3600)}
     url = reverse("password_reset")
-    for _ in range(2):
-        assert client.post(url, {"email": "cible@example.org"}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            assert client.post(url, {"email": "cible@example.org"}).status_code == 302
 
-    response = client.post(url, {"email": "cible@example.org"})
+        response = client.post(url, {"email": "cible@example.org"})
 
     assert "Trop de demandes" in response.content.decode()
     assert len(mail.outbox) == 2
