@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "vae_portal.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -246,6 +247,14 @@ THROTTLE_RATES = {
     "password_reset": (20, 3, 3600),
     "resend_confirmation": (20, 3, 3600),
 }
+# Per logged-in user: (requests, window in seconds). The autosave script saves at most every two
+# seconds of typing, and a tick box at once: 120 a minute leaves room for several tabs and quick
+# clicks while stopping a runaway script. The personal data archive (a ZIP of every file) is
+# costly to build: 10 an hour is more than anyone needs.
+USER_THROTTLE_RATES = {
+    "autosave": (env_int("AUTOSAVE_RATE_PER_MINUTE", 120, minimum=1), 60),
+    "data_export": (env_int("DATA_EXPORT_RATE_PER_HOUR", 10, minimum=1), 3600),
+}
 
 # Security headers; the strict ones apply whenever DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -272,6 +281,43 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# Permissions-Policy (vae_portal.middleware): the portal uses none of these browser features
+# (files are downloaded, never shown in a frame), so no page, nor anything injected into one, may
+# use them; "interest-cohort" and "browsing-topics" also keep its pages out of ad profiling.
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "ambient-light-sensor",
+    "autoplay",
+    "bluetooth",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "gamepad",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "identity-credentials-get",
+    "idle-detection",
+    "interest-cohort",
+    "local-fonts",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "otp-credentials",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-create",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "storage-access",
+    "usb",
+    "web-share",
+    "window-management",
+    "xr-spatial-tracking",
+]
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
@@ -342,3 +388,6 @@ CELERY_BEAT_SCHEDULE = {
 # /healthz (vae_portal/health.py): a worker whose heartbeat file is older than this is down.
 WORKER_HEARTBEAT_FILE = env_str("WORKER_HEARTBEAT_FILE", str(DATA_DIR / "worker-heartbeat"))
 HEALTHZ_WORKER_STALE_SECONDS = env_int("HEALTHZ_WORKER_STALE_SECONDS", 120, minimum=1)
+# Which check failed and how long each took are shown to whoever sends this token (monitoring)
+# and to staff; everyone else reads only ok / fail. Empty: staff only.
+HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN")

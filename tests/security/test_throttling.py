@@ -93,3 +93,87 @@ def test_the_confirmation_link_resend_is_throttled(client, settings):
     client.post(url, {"email": "a@example.org"})
     response = client.post(url, {"email": "b@example.org"})
     assert "Trop de demandes" in response.content.decode()
+
+
+# --- per user: autosave and the personal data archive ---------------------------------------
+
+AUTOSAVE = {"HTTP_X_AUTOSAVE": "1"}
+
+
+@pytest.fixture
+def statement(db):
+    from dossiers.enums import DossierStatus as S
+    from tests.factories import dossier_in_state
+
+    return dossier_in_state(S.ADMISSIBLE).statements.select_related("dossier__candidate").first()
+
+
+def _save(client, statement, text, **extra):
+    url = reverse("dossiers:statement_save", args=[statement.dossier_id, statement.competency_id])
+    statement.refresh_from_db()
+    return client.post(url, {"version": statement.version, "narrative": text}, **extra)
+
+
+def test_the_default_autosave_limit_lets_the_script_save_every_second_for_a_minute(client, statement):
+    client.force_login(statement.dossier.candidate)
+
+    answers = {_save(client, statement, f"Phrase {n}.", **AUTOSAVE).status_code for n in range(60)}
+
+    assert answers == {200}
+
+
+def test_autosaves_over_the_limit_get_a_429_the_script_shows_and_nothing_is_saved(client, statement, settings):
+    settings.USER_THROTTLE_RATES = {**settings.USER_THROTTLE_RATES, "autosave": (2, 60)}
+    client.force_login(statement.dossier.candidate)
+    for n in range(2):
+        assert _save(client, statement, f"Phrase {n}.", **AUTOSAVE).status_code == 200
+
+    response = _save(client, statement, "Une phrase de trop.", **AUTOSAVE)
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    body = response.json()
+    assert body["status"] == "throttled"
+    assert body["message"].startswith("Trop d'enregistrements en peu de temps. Votre texte est toujours dans la page")
+    statement.refresh_from_db()
+    assert statement.narrative == "Phrase 1."
+
+
+def test_the_autosave_limit_is_per_user(client, statement, settings):
+    from dossiers.enums import DossierStatus as S
+    from tests.factories import dossier_in_state
+
+    settings.USER_THROTTLE_RATES = {**settings.USER_THROTTLE_RATES, "autosave": (1, 60)}
+    client.force_login(statement.dossier.candidate)
+    _save(client, statement, "Un.", **AUTOSAVE)
+    other = dossier_in_state(S.ADMISSIBLE).statements.select_related("dossier__candidate").first()
+    client.force_login(other.dossier.candidate)
+
+    assert _save(client, other, "Deux.", **AUTOSAVE).status_code == 200
+
+
+def test_a_plain_save_over_the_limit_gets_a_french_page_and_no_redirect(client, statement, settings):
+    settings.USER_THROTTLE_RATES = {**settings.USER_THROTTLE_RATES, "autosave": (1, 60)}
+    client.force_login(statement.dossier.candidate)
+    _save(client, statement, "Un.")
+
+    response = _save(client, statement, "Deux.")
+
+    assert response.status_code == 429
+    assert "Trop d&#x27;enregistrements en peu de temps : celui-ci n&#x27;est pas fait." in response.content.decode()
+
+
+def test_the_personal_data_archive_is_limited_per_user(client, settings):
+    settings.USER_THROTTLE_RATES = {**settings.USER_THROTTLE_RATES, "data_export": (2, 3600)}
+    client.force_login(UserFactory())
+    url = reverse("accounts:data_export")
+    for _ in range(2):
+        assert client.get(url)["Content-Type"] == "application/zip"
+
+    response = client.get(url)
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == "3600"
+    page = response.content.decode()
+    assert "plusieurs fois dans l&#x27;heure" in page
+    assert f'href="{reverse("accounts:my_data")}"' in page
