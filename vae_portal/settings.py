@@ -115,8 +115,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Login lockout (docs/security.md): AXES_FAILURE_LIMIT failures on one account lock that account
 # from every address, and as many from one address lock that address whatever accounts it tried
-# (two independent counters), for AXES_COOLOFF_MINUTES. Five is enough for typos and the reset
-# link; a quarter of an hour caps a guesser at 480 tries a day per account and per address.
+# (two independent counters), for AXES_COOLOFF_MINUTES. Five leaves room for typos; a quarter
+# of an hour caps a guesser at 480 tries a day per account and per address.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
