@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "vae_portal.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -112,12 +113,22 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login lockout: after AXES_FAILURE_LIMIT failures for one account, or from one address.
+# Login lockout (docs/security.md): AXES_FAILURE_LIMIT failures on one account lock that account
+# from every address, and as many from one address lock that address whatever accounts it tried
+# (two independent counters), for AXES_COOLOFF_MINUTES. Five leaves room for typos; a quarter
+# of an hour caps a guesser at 480 tries a day per account and per address.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# The login form's field is "username" (Django's AuthenticationForm) although USERNAME_FIELD is
+# "email": axes must read that one, or every attempt is stored without its account. The callable
+# folds the address's case, as the login does.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_username"
+# A success forgets that account's failures from that address only (accounts/lockout.py), not
+# every failure of the address as AXES_RESET_ON_SUCCESS would.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "vae_portal.http.client_ip"
 # Number of reverse proxies in front of the app (docker-compose: 1), to read the client address.
@@ -228,10 +239,21 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 # Per scope: (attempts per client address, attempts per target e-mail address, window in seconds).
+# Sign-up counts every post, refused ones too: 20 an hour from one address leaves room for a
+# group signing up together in a training centre, 5 for one e-mail address for a few refused
+# passwords (and caps what an inbox receives). See docs/security.md.
 THROTTLE_RATES = {
-    "signup": (10, 3, 3600),
+    "signup": (20, 5, 3600),
     "password_reset": (20, 3, 3600),
     "resend_confirmation": (20, 3, 3600),
+}
+# Per logged-in user: (requests, window in seconds). The autosave script saves at most every two
+# seconds of typing, and a tick box at once: 120 a minute leaves room for several tabs and quick
+# clicks while stopping a runaway script. The personal data archive (a ZIP of every file) is
+# costly to build: 10 an hour is more than anyone needs.
+USER_THROTTLE_RATES = {
+    "autosave": (env_int("AUTOSAVE_RATE_PER_MINUTE", 120, minimum=1), 60),
+    "data_export": (env_int("DATA_EXPORT_RATE_PER_HOUR", 10, minimum=1), 3600),
 }
 
 # Security headers; the strict ones apply whenever DEBUG is off.
@@ -259,6 +281,43 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# Permissions-Policy (vae_portal.middleware): the portal uses none of these browser features
+# (files are downloaded, never shown in a frame), so no page, nor anything injected into one, may
+# use them; "interest-cohort" and "browsing-topics" also keep its pages out of ad profiling.
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "ambient-light-sensor",
+    "autoplay",
+    "bluetooth",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "gamepad",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "identity-credentials-get",
+    "idle-detection",
+    "interest-cohort",
+    "local-fonts",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "otp-credentials",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-create",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "storage-access",
+    "usb",
+    "web-share",
+    "window-management",
+    "xr-spatial-tracking",
+]
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
@@ -329,3 +388,6 @@ CELERY_BEAT_SCHEDULE = {
 # /healthz (vae_portal/health.py): a worker whose heartbeat file is older than this is down.
 WORKER_HEARTBEAT_FILE = env_str("WORKER_HEARTBEAT_FILE", str(DATA_DIR / "worker-heartbeat"))
 HEALTHZ_WORKER_STALE_SECONDS = env_int("HEALTHZ_WORKER_STALE_SECONDS", 120, minimum=1)
+# Which check failed and how long each took are shown to whoever sends this token (monitoring)
+# and to staff; everyone else reads only ok / fail. Empty: staff only.
+HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN")
