@@ -22,7 +22,7 @@ from backoffice.views.common import form_action
 from dossiers import services
 from dossiers.enums import SnapshotKind
 from dossiers.models import Dossier, Proof
-from dossiers.permissions import file_released
+from dossiers.permissions import file_released, identity_was_submitted, proof_was_submitted
 from dossiers.snapshots import readable_content
 from dossiers.views.files import file_unavailable
 
@@ -158,6 +158,10 @@ def dossier_detail(request, pk: int):
         "content": readable_content(snapshot, proofs) if snapshot else None,
         "is_validation": snapshot is not None and snapshot.kind == SnapshotKind.VALIDATION,
         "identity_released": file_released(dossier.identity_scan_status),
+        # The stored identity document is the one this version froze (not one replaced since).
+        "identity_current": bool(dossier.identity_document)
+        and snapshot is not None
+        and (snapshot.content.get("identity_document") or {}).get("sha256") == dossier.identity_document_sha256,
         "transitions": dossier.transitions.select_related("actor").order_by("created_at", "pk"),
         "convocations": dossier.convocations.select_related("session").order_by("-created_at"),
         "feasibility_form": forms.FeasibilityDecisionForm(),
@@ -206,6 +210,8 @@ def review_validation(request, pk: int):
 def proof_download(request, pk: int, proof_pk: int):
     dossier = _dossier(request, pk)
     proof = get_object_or_404(Proof, pk=proof_pk, dossier=dossier)
+    if not proof_was_submitted(proof):  # a file the candidate has not submitted is still theirs alone
+        raise Http404
     if not can_download_file(request.user, proof.scan_status) or not proof.file:
         return file_unavailable(request, proof.scan_status, reverse("backoffice:dossier", args=[dossier.pk]))
     try:
@@ -218,6 +224,8 @@ def proof_download(request, pk: int, proof_pk: int):
 @certifier_required
 def identity_download(request, pk: int):
     dossier = _dossier(request, pk)
+    if not identity_was_submitted(dossier):
+        raise Http404
     if not can_download_file(request.user, dossier.identity_scan_status):
         back = reverse("backoffice:dossier", args=[dossier.pk])
         return file_unavailable(request, dossier.identity_scan_status, back)
