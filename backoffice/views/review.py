@@ -3,13 +3,12 @@ read-only, its proofs and timeline, and the certifier's decisions through ``doss
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,9 +24,9 @@ from dossiers.models import Dossier, Proof
 from dossiers.permissions import file_released, identity_was_submitted, proof_was_submitted
 from dossiers.snapshots import readable_content
 from dossiers.views.files import file_unavailable
+from vae_portal.csv_export import csv_response
 
 PAGE_SIZE = 25
-CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def filtered_dossiers(request):
@@ -83,12 +82,6 @@ def queue(request):
     return render(request, "backoffice/review/queue.html", context)
 
 
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + text if text.startswith(CSV_FORMULA_START) else text
-
-
 def _date(value: dt.datetime | None) -> str:
     return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
 
@@ -99,10 +92,7 @@ def queue_export(request):
     if status:
         dossiers = dossiers.filter(status=status)
     dossiers = dossiers.select_related("candidate", "certification").order_by("submitted_at", "pk")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="dossiers-{timezone.localdate().isoformat()}.csv"'
-    response.write("\ufeff")  # so that spreadsheets read the accents right
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_response(f"dossiers-{timezone.localdate().isoformat()}.csv")
     writer.writerow(
         [
             _("Dossier"),
@@ -121,20 +111,17 @@ def queue_export(request):
     for d in dossiers.iterator(chunk_size=500):
         writer.writerow(
             [
-                _cell(v)
-                for v in (
-                    d.pk,
-                    d.candidate.last_name,
-                    d.candidate.first_name,
-                    d.candidate.email,
-                    d.certification.code,
-                    d.certification.title,
-                    d.certification.version,
-                    d.get_status_display(),
-                    _date(d.feasibility_submitted_at),
-                    _date(d.validation_submitted_at),
-                    _date(d.updated_at),
-                )
+                d.pk,
+                d.candidate.last_name,
+                d.candidate.first_name,
+                d.candidate.email,
+                d.certification.code,
+                d.certification.title,
+                d.certification.version,
+                d.get_status_display(),
+                _date(d.feasibility_submitted_at),
+                _date(d.validation_submitted_at),
+                _date(d.updated_at),
             ]
         )
     return response
