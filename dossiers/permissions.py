@@ -99,6 +99,18 @@ def proof_was_submitted(proof: Proof) -> bool:
     )
 
 
+def submitted_proof_ids(dossier: Dossier) -> set[int]:
+    """The ids of the dossier's proofs ``proof_was_submitted`` accepts, in two queries: for the
+    pages that name a dossier's proofs to someone other than its candidate."""
+    stored = {p.pk: p for p in Proof.objects.filter(dossier_id=dossier.pk).only("pk", "sha256")}
+    return {
+        entry["id"]
+        for content in Snapshot.objects.filter(dossier_id=dossier.pk).values_list("content", flat=True)
+        for entry in content.get("proofs", [])
+        if is_submitted_file(stored.get(entry.get("id")), entry)
+    }
+
+
 def identity_was_submitted(dossier: Dossier) -> bool:
     """Did the candidate submit the identity document stored now? A recevabilité request
     freezes its name and SHA-256; one replaced since (a request « à compléter ») is the
