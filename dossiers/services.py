@@ -45,6 +45,7 @@ from dossiers.models import (
     Snapshot,
     TransitionLog,
 )
+from dossiers.permissions import proof_was_submitted
 from dossiers.snapshots import build_content, canonical_sha256
 
 S = DossierStatus
@@ -706,14 +707,6 @@ def delete_proof(dossier: Dossier, proof: Proof, actor=None) -> None:
     storage, name = proof.file.storage, proof.file.name
     proof.delete()
     transaction.on_commit(lambda: storage.delete(name))
-
-
-def proof_was_submitted(proof: Proof) -> bool:
-    return any(
-        p.get("id") == proof.pk and p.get("sha256") == proof.sha256
-        for content in Snapshot.objects.filter(dossier_id=proof.dossier_id).values_list("content", flat=True)
-        for p in content.get("proofs", [])
-    )
 
 
 def dossier_used_bytes(dossier: Dossier) -> int:

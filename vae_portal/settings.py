@@ -347,6 +347,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # one row of the trail (0: one row per save). See docs/audit.md.
 AUDIT_COALESCE_MINUTES = env_int("AUDIT_COALESCE_MINUTES", 30, minimum=0)
 
+# Jury members read the dossiers, proofs and procès-verbal of a session until this many days
+# after its procès-verbal became final, then no more (docs/security.md, « Accès aux dossiers »).
+# 30 days: the decision letters reach the candidates, whose questions and recours gracieux come
+# in the following weeks, and the président may need the dossier at hand to answer the
+# certifier; after that, the certifier (who keeps every dossier) answers. 0: access ends as soon
+# as the procès-verbal is final.
+JURY_ACCESS_DAYS_AFTER_MINUTES = env_int("JURY_ACCESS_DAYS_AFTER_MINUTES", 30, minimum=0)
+
 # Personal data (README, "Données personnelles"): drafts and withdrawn dossiers without a
 # decision, inactive for DRAFT_RETENTION_DAYS, are deleted by `purge_drafts` (daily, Celery
 # beat), DRAFT_PURGE_NOTICE_DAYS after an e-mail notice.

@@ -111,7 +111,7 @@ def proof_delete(request, pk: int, proof_pk: int):
     return render(
         request,
         "dossiers/proof_confirm_delete.html",
-        {"dossier": dossier, "proof": proof, "submitted": services.proof_was_submitted(proof)},
+        {"dossier": dossier, "proof": proof, "submitted": permissions.proof_was_submitted(proof)},
     )
 
 

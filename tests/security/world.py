@@ -7,7 +7,9 @@ of another session, a jury member who declared a conflict, an admin.
 The owner's dossier (submitted, then complete) is convoked to a session of the certification:
 ``jury_member`` presides it and declared no link with the candidate (and validated the scoring of
 one grille), ``conflicted_jury_member`` sits on it and declared a link; ``other_jury_member``
-sits on a session of the other certification.
+sits on a session of the other certification. The owner also writes a dossier de validation on
+a second certification of the organisation (recevable, not submitted yet), with a proof in its
+library: ``unsubmitted_dossier`` and ``unsubmitted_proof``.
 """
 
 from __future__ import annotations
@@ -68,8 +70,23 @@ def build_world() -> World:
     fiche = rncp_samples.fiche("RNCP90001", certifiers=[{"name": org.legal_name, "siret": org.siret}])
     flux = SimpleUploadedFile("flux.xml", rncp_samples.flux(fiche).encode())
     world.objects["rncp_upload"] = save_upload(flux, users["admin"])
+    _add_unsubmitted_proof(world, org)
     _add_back_office_objects(world)
     return world
+
+
+def _add_unsubmitted_proof(world: World, org) -> None:
+    """A recevable dossier of the owner on a second certification of the organisation, and a
+    proof uploaded to it: the candidate's alone until they submit their dossier de validation."""
+    from dossiers import services as dossier_services
+    from tests.factories import pdf_upload
+
+    second = make_certification(published=True, certifier=org)
+    dossier = dossier_in_state(
+        S.ADMISSIBLE, candidate=world.users["owner"], certification=second, certifier_user=world.users["certifier"]
+    )
+    proof = dossier_services.add_proof(dossier, pdf_upload("brouillon.pdf"), title="Brouillon", kind="other")
+    world.objects.update(unsubmitted_dossier=dossier, unsubmitted_proof=proof)
 
 
 def _add_back_office_objects(world: World) -> None:
