@@ -19,7 +19,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from certifications.enums import CertificationStatus
 from certifications.models import Certification, RncpUpload
+from certifications.permissions import acting_organisations, may_version_lineage
 from certifications.rncp import preview, uploads
 from certifications.rncp.forms import FicheSearchForm, RncpUploadForm
 from certifications.rncp.importer import (
@@ -94,11 +96,21 @@ def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and (not query or query in entry["code"].lower() or query in entry["title"].lower())
     ]
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    codes = [entry["code"] for entry in page]
-    latest: dict[str, Certification] = {}
-    for cert in Certification.objects.filter(code__in=codes).order_by("code", "version"):
-        latest[cert.code] = cert
-    rows = [(entry, latest.get(entry["code"])) for entry in page]
+    known = KnownCertifications([entry["code"] for entry in page])
+    acting = acting_organisations(request.user)
+    rows = []
+    for entry in page:
+        existing = known.get(entry["code"])
+        portal = None
+        if existing is not None:
+            version, status = existing["latest"]
+            portal = {
+                "version": version,
+                "status": CertificationStatus(status).label,
+                # Another organisation's certification: say so, and nothing of its versions.
+                "foreign": not may_version_lineage(existing["owners"], acting),
+            }
+        rows.append((entry, portal))
     return render(
         request,
         "certifications/rncp/upload_detail.html",
@@ -118,10 +130,12 @@ def fiche_preview(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         KnownCertifications([code]),
         explicitly_selected=True,
         allowed_sirets=sirets,
+        acting=acting_organisations(request.user),
         flux_version=upload.flux_version,
     )
     data, _raws, warnings = certification_data(fiche, upload.flux_version)
-    current = preview.current_version(code)
+    # Another organisation's certification: refused, and its versions (drafts too) are not shown.
+    current = None if plan.reason_key == "other_certifier" else preview.current_version(code)
     context = {
         "upload": upload,
         "entry": entry,
@@ -144,7 +158,12 @@ def fiche_import(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         raise Http404
     with transaction.atomic():
         report = import_fiches(
-            [fiche], codes=[code], allowed_sirets=sirets, actor=request.user, flux_version=upload.flux_version
+            [fiche],
+            codes=[code],
+            allowed_sirets=sirets,
+            acting=acting_organisations(request.user),
+            actor=request.user,
+            flux_version=upload.flux_version,
         )
     (outcome,) = report.outcomes
     if outcome.action in (CREATED, UPDATED):

@@ -227,3 +227,73 @@ def test_uploaded_files_are_not_served_at_any_public_url(client, upload):
     name = upload.file.name
     assert client.get(f"/media/{name}").status_code in (302, 404)
     assert client.get(f"/{name}").status_code in (302, 404)
+
+
+# --- a certifier cannot take over another certifier's certification -----------------------------
+
+
+@pytest.fixture
+def aptim_certifier(db):
+    return _certifier_of(samples.APTIM["siret"])
+
+
+@pytest.fixture
+def takeover_upload(db):
+    """A flux whose RNCP41296 (IRCOM's certification) bears APTIM's SIRET."""
+    flux = samples.flux(samples.rncp41296(certifiers=[samples.APTIM]))
+    return uploads.save_upload(_flux_file(flux), None)
+
+
+def test_a_certifier_cannot_take_over_another_certifiers_certification_through_the_rncp_import(
+    client, aptim_certifier, takeover_upload, reference_certifications
+):
+    client.force_login(aptim_certifier)
+    preview_url = reverse("rncp:preview", args=[takeover_upload.pk, "RNCP41296"])
+
+    preview = client.get(preview_url)
+    confirm = client.post(reverse("rncp:confirm", args=[takeover_upload.pk, "RNCP41296"]), follow=True)
+
+    page = preview.content.decode()
+    assert preview.status_code == 200
+    assert "Import impossible : la certification appartient à un autre certificateur" in page
+    assert "Confirmer : créer le brouillon" not in page
+    assert confirm.redirect_chain[-1][0] == preview_url
+    assert "Fiche non importée : la certification appartient à un autre certificateur" in confirm.content.decode()
+    assert list(Certification.objects.filter(code="RNCP41296").values_list("version", flat=True)) == [1]
+
+
+def test_the_refused_preview_shows_none_of_the_other_certifiers_versions(
+    client, aptim_certifier, takeover_upload, reference_certifications
+):
+    from certifications import services
+
+    draft = services.new_version(Certification.objects.get(code="RNCP41296"))
+    services.update_certification(draft, title="Intitulé de travail d'IRCOM")
+    client.force_login(aptim_certifier)
+
+    page = client.get(reverse("rncp:preview", args=[takeover_upload.pk, "RNCP41296"])).content.decode()
+
+    assert "Intitulé de travail d&#x27;IRCOM" not in page
+    assert "Version actuelle (v" not in page
+    assert "brouillon" not in page.split("Import impossible")[1].split("</div>")[0]
+
+
+def test_the_file_page_marks_a_fiche_of_another_certifiers_certification(
+    client, aptim_certifier, takeover_upload, reference_certifications
+):
+    client.force_login(aptim_certifier)
+    page = client.get(reverse("rncp:file", args=[takeover_upload.pk])).content.decode()
+    assert "autre certificateur" in page
+    assert "v1, publiée" not in page
+
+
+def test_an_admin_may_still_hand_a_certification_to_another_certifier(
+    client, takeover_upload, reference_certifications
+):
+    client.force_login(UserFactory(admin=True))
+
+    response = client.post(reverse("rncp:confirm", args=[takeover_upload.pk, "RNCP41296"]))
+
+    draft = Certification.objects.get(code="RNCP41296", version=2)
+    assert response["Location"] == reverse("backoffice:referential", args=[draft.pk])
+    assert [c.siret for c in draft.certifiers.all()] == [samples.APTIM["siret"]]
