@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.utils.text import slugify
@@ -45,7 +46,7 @@ from certifications.models import (
 )
 from certifications.permissions import may_version_lineage
 from certifications.referential import ReferentialFormatError, create_certification, read_certification
-from certifications.rncp.parser import Fiche, FluxReader
+from certifications.rncp.parser import Fiche, FluxReader, ParseLimits
 from certifications.rncp.splitter import html_to_text, inline_text, split_competencies
 
 CREATED, UPDATED, UNCHANGED, SKIPPED = "created", "updated", "unchanged", "skipped"
@@ -504,13 +505,23 @@ def import_fiches(
     return report
 
 
+def parse_limits() -> ParseLimits:
+    """The reading limits of the settings (docs/security.md), for the worker reading an upload
+    and for ``import_flux`` alike: a file refused on the web is refused on the command line."""
+    return ParseLimits(
+        xml_bytes=settings.RNCP_INFLATED_MAX_BYTES,
+        text_node_chars=settings.RNCP_TEXT_NODE_MAX_CHARS,
+        fiche_chars=settings.RNCP_FICHE_MAX_CHARS,
+    )
+
+
 def import_flux(source: str | Path | BinaryIO, *, dry_run: bool = False, **options) -> ImportReport:
     """Import a whole flux file in one transaction (none for a dry run): all or nothing.
 
-    Raises ``RncpFormatError`` (with line and column) when the file is not a readable flux;
-    the transaction is then rolled back and nothing is imported.
+    Raises ``RncpFormatError`` (with line and column) when the file is not a readable flux, or
+    breaks one of the reading limits; the transaction is then rolled back and nothing is imported.
     """
-    reader = FluxReader(source)
+    reader = FluxReader(source, limits=parse_limits())
     version = lambda: reader.version or ""  # noqa: E731 (known once the first fiche is read)
     if dry_run:
         report = import_fiches(reader, dry_run=True, flux_version=version, **options)
