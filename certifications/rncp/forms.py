@@ -14,18 +14,15 @@ def too_large_message() -> str:
 
 
 class UploadSizeLimit(FileUploadHandler):
-    """First of the request's upload handlers: past ``limit`` bytes, the file is skipped, so that
-    nothing beyond the limit is written to disk (the rest of the body is read and dropped)."""
+    """First of the request's upload handlers: past ``limit`` bytes of files (all the files of the
+    request together), a file is skipped, so that nothing beyond the limit is written to disk
+    (the rest of the body is read and dropped)."""
 
     def __init__(self, request, limit: int):
         super().__init__(request)
         self.limit = limit
         self.received = 0
         self.exceeded = False
-
-    def new_file(self, *args, **kwargs):
-        self.received = 0
-        super().new_file(*args, **kwargs)
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)

@@ -81,6 +81,21 @@ def test_an_upload_over_the_size_limit_is_refused_in_french_and_nothing_is_store
     assert _stored_files(media_root) == []
 
 
+def test_the_upload_still_needs_its_csrf_token(ircom_certifier, media_root):
+    # The view is exempted from the middleware's check only to place the size limit first; the
+    # token is checked right after.
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(ircom_certifier)
+
+    response = client.post(reverse("rncp:upload"), {"file": _file()})
+
+    assert response.status_code == 403
+    assert not RncpUpload.objects.exists()
+    assert _stored_files(media_root) == []
+
+
 def test_the_size_limit_stops_the_file_as_it_arrives(rf, settings):
     from django.core.files.uploadhandler import MemoryFileUploadHandler
 
