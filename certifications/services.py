@@ -44,6 +44,7 @@ from certifications.models import (
     RubricCriterion,
     RubricLevel,
 )
+from certifications.permissions import acting_organisations, lineage_owners, may_version_lineage
 
 
 @dataclass(frozen=True)
@@ -256,16 +257,18 @@ def update_certification(certification: Certification, actor=None, **values) -> 
 def import_referential(data: Any, actor, allowed) -> list[Certification]:
     """Import an exchange document as drafts, all or nothing.
 
-    ``allowed`` is the queryset of certifications the actor manages: a document may only add a
-    version to a certification already in it, and what it creates must end up in it (its
-    certifiers include one of the actor's organisations).
+    A document may only add a version to a certification the actor already manages
+    (``permissions.may_version_lineage``, the rule every import shares), and what it creates must
+    end up in ``allowed``, the queryset of certifications the actor manages (its certifiers include
+    one of the actor's organisations).
     """
     items = referential.read_document(data)
+    acting = acting_organisations(actor)
     created = []
     for item in items:
         previous = referential.find_lineage(item)
         if previous is not None:
-            if not allowed.filter(pk=previous.pk).exists():
+            if not may_version_lineage(lineage_owners(previous), acting):
                 raise CertificationError(
                     _("La certification « %(title)s » appartient à un autre certificateur : import refusé.")
                     % {"title": item["code"] or item["title"]}

@@ -343,6 +343,32 @@ DOSSIER_QUOTA_BYTES = env_int("DOSSIER_QUOTA_MB", 200, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# RNCP import (docs/security.md, "Import RNCP"). The national flux is about 75 MB of XML (a zip
+# of a few MB), its longest texts tens of thousands of characters: each default leaves that
+# room to grow several times while bounding what a hostile file costs. The upload is refused past
+# RNCP_UPLOAD_MAX_MB as it arrives; the worker that reads it stops past RNCP_INFLATED_MAX_MB of
+# XML (counted as it decompresses), at a text node over RNCP_TEXT_NODE_MAX_CHARS characters and
+# at a fiche over RNCP_FICHE_MAX_CHARS (what one fiche may hold in memory). import_rncp applies
+# the same reading limits.
+RNCP_UPLOAD_MAX_BYTES = env_int("RNCP_UPLOAD_MAX_MB", 100, minimum=1) * 1024 * 1024
+RNCP_INFLATED_MAX_BYTES = env_int("RNCP_INFLATED_MAX_MB", 250, minimum=1) * 1024 * 1024
+RNCP_TEXT_NODE_MAX_CHARS = env_int("RNCP_TEXT_NODE_MAX_CHARS", 1_000_000, minimum=1000)
+RNCP_FICHE_MAX_CHARS = env_int("RNCP_FICHE_MAX_CHARS", 5_000_000, minimum=1000)
+# An uploaded flux is read by a worker (certifications.tasks): 3 attempts when the worker fails
+# (a broken file fails at once); the sweeper publishes again uploads left queued or running too
+# long, with the documents' thresholds (the same worker, the same time limits).
+RNCP_PARSE_MAX_ATTEMPTS = 3
+RNCP_QUEUED_STALE_SECONDS = DOCUMENTS_QUEUED_STALE_SECONDS
+RNCP_RUNNING_STALE_SECONDS = DOCUMENTS_RUNNING_STALE_SECONDS
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "sweep-rncp-uploads": {
+        "task": "certifications.tasks.sweep_rncp_uploads",
+        "schedule": DOCUMENTS_SWEEP_SECONDS,
+        "options": {"expires": DOCUMENTS_SWEEP_SECONDS},
+    },
+}
+
 # Audit trail: consecutive saves of one statement by one person within this many minutes are
 # one row of the trail (0: one row per save). See docs/audit.md.
 AUDIT_COALESCE_MINUTES = env_int("AUDIT_COALESCE_MINUTES", 30, minimum=0)

@@ -76,6 +76,7 @@ FROZEN = only({"owner"}, outcome="403")
 # A read-only page: POST is a 405 for anyone logged in (the method is checked first).
 READ_ONLY = logged_in("405")
 RNCP_PAGES = only({"certifier", "other_certifier", "admin"})
+RNCP_FILE_OF_ORGANISATION = only({"certifier", "admin"})  # an upload is its organisation's
 RNCP_FICHE = only({"certifier", "admin"})
 RNCP_FILE = lambda w: {"pk": w.objects["rncp_upload"].pk}  # noqa: E731
 RNCP_FICHE_KWARGS = lambda w: {"pk": w.objects["rncp_upload"].pk, "code": "RNCP90001"}  # noqa: E731
@@ -237,9 +238,10 @@ ACCESS: dict[str, Rule] = {
     # Jury members of a session the dossier is convoked to read its submitted proofs once they
     # have declared no link with the candidate.
     "dossiers:proof_download": Rule(get=only({"owner", "jury_member"}), post=READ_ONLY, kwargs=PROOF),
-    # RNCP import: certifier staff and admins; a fiche only for its certifier's staff.
+    # RNCP import: certifier staff and admins; an uploaded file only for its organisation's staff;
+    # a fiche only for its certifier's staff.
     "rncp:upload": Rule(get=RNCP_PAGES),
-    "rncp:file": Rule(get=RNCP_PAGES, post=READ_ONLY, kwargs=RNCP_FILE),
+    "rncp:file": Rule(get=RNCP_FILE_OF_ORGANISATION, post=READ_ONLY, kwargs=RNCP_FILE),
     "rncp:preview": Rule(get=RNCP_FICHE, post=READ_ONLY, kwargs=RNCP_FICHE_KWARGS),
     "rncp:confirm": Rule(get=logged_in("405"), post=RNCP_FICHE, kwargs=RNCP_FICHE_KWARGS),
     # Jury invitations: a public link (an invalid one says so).

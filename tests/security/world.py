@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from certifications.rncp.uploads import save_upload
+from certifications.rncp import uploads as rncp_uploads
 from dossiers.enums import DossierStatus as S
 from tests.certifications import rncp_samples
 from tests.factories import CertifierFactory, UserFactory, dossier_in_state, make_certification
@@ -66,10 +66,12 @@ def build_world() -> World:
     world.objects["competency"] = dossier.targeted_competencies().first()
     world.objects["proof"] = dossier.proofs.first()
     world.objects["block"] = dossier.targeted_blocks().first()
-    # An uploaded RNCP flux holding one fiche of the certifier's organisation.
+    # An RNCP flux uploaded by the certifier (it belongs to their organisation), holding one fiche
+    # of that organisation, read as the worker reads it.
     fiche = rncp_samples.fiche("RNCP90001", certifiers=[{"name": org.legal_name, "siret": org.siret}])
     flux = SimpleUploadedFile("flux.xml", rncp_samples.flux(fiche).encode())
-    world.objects["rncp_upload"] = save_upload(flux, users["admin"])
+    world.objects["rncp_upload"] = rncp_uploads.create_upload(flux, users["certifier"])
+    rncp_uploads.run(world.objects["rncp_upload"].pk)
     _add_unsubmitted_proof(world, org)
     _add_back_office_objects(world)
     return world
