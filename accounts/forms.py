@@ -1,4 +1,3 @@
-import logging
 import re
 import unicodedata
 
@@ -15,8 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts import emails, services
 from accounts.models import User
 
-logger = logging.getLogger(__name__)
-
 _PHONE_CHARS = re.compile(r"\+?[0-9 .()-]+")
 
 
@@ -25,15 +22,11 @@ def _casefold(value: str) -> str:
 
 
 class SignupForm(BaseUserCreationForm):
-    """E-mail, names and a password checked by AUTH_PASSWORD_VALIDATORS."""
+    """E-mail, names and a password checked by AUTH_PASSWORD_VALIDATORS.
 
-    error_messages = {
-        **BaseUserCreationForm.error_messages,
-        "email_taken": _(
-            "Un compte existe déjà avec cette adresse e-mail. Connectez-vous, ou utilisez "
-            "« Mot de passe oublié » si vous ne vous en souvenez plus."
-        ),
-    }
+    Whether the address already has an account is never said here (neither by this form nor by
+    the model's uniqueness checks): ``services.request_sign_up`` e-mails that account instead.
+    """
 
     class Meta:
         model = User
@@ -53,10 +46,11 @@ class SignupForm(BaseUserCreationForm):
         self.fields["last_name"].required = True
 
     def clean_email(self) -> str:
-        email = services.normalize_email(self.cleaned_data["email"])
-        if services.email_is_registered(email):
-            raise ValidationError(self.error_messages["email_taken"], code="email_taken")
-        return email
+        return services.normalize_email(self.cleaned_data["email"])
+
+    def _get_validation_exclusions(self):
+        # The unique e-mail field and the case-insensitive constraint on it would tell.
+        return super()._get_validation_exclusions() | {"email"}
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -140,19 +134,17 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
+        """Queue the e-mail for a worker (``accounts.emails``) instead of sending it here."""
         reset_path = reverse("password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
-        try:
-            emails.send(
-                "password_reset",
-                to_email,
-                {
-                    "user": context["user"],
-                    "reset_url": settings.SITE_URL + reset_path,
-                    "valid_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 3600),
-                },
-            )
-        except Exception:
-            logger.exception("Could not send the password reset e-mail to user %s", context["user"].pk)
+        emails.queue(
+            "password_reset",
+            to_email,
+            {
+                "user": context["user"],
+                "reset_url": settings.SITE_URL + reset_path,
+                "valid_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 3600),
+            },
+        )
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):

@@ -7,23 +7,23 @@ Business rules:
   the same thing and confirms the address too.
 - An account an admin deactivated is never reactivated by a link: only accounts awaiting
   confirmation can be confirmed.
-- Asking for a new link never tells whether an account exists.
+- Asking for a new link never tells whether an account exists, nor does signing up: an address
+  that already has an account gets an e-mail saying someone tried to sign up with it (with the
+  links to log in and to reset the password), and the page answers as for a new address.
+- Every e-mail is sent by a worker once the transaction commits (``accounts.emails``).
 """
-
-import logging
-from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 
 from accounts import emails, tokens
 from accounts.models import User
+from core.errors import DomainError
 
-logger = logging.getLogger(__name__)
 
-
-class AccountError(Exception):
+class AccountError(DomainError):
     """A refused account operation; views turn it into a French message."""
 
 
@@ -47,30 +47,53 @@ def normalize_email(email: str) -> str:
     return User.objects.normalize_email(email.strip()).lower()
 
 
-def email_is_registered(email: str) -> bool:
-    return User.objects.filter(email__iexact=normalize_email(email)).exists()
-
-
 def confirmation_url(user: User) -> str:
     token = tokens.make_confirmation_token(user.pk)
     return settings.SITE_URL + reverse("accounts:confirm_email", kwargs={"token": token})
 
 
 def send_confirmation_email(user: User) -> None:
-    """Send the confirmation link; a delivery failure is logged, the person can ask again."""
+    """Queue the confirmation link; if it gets lost, the person can ask again."""
     context = {
         "user": user,
         "confirmation_url": confirmation_url(user),
         "valid_days": tokens.CONFIRMATION_MAX_AGE.days,
     }
+    emails.queue("email_confirmation", user.email, context)
+
+
+def request_sign_up(*, email: str, password: str, first_name: str, last_name: str) -> None:
+    """What the sign-up page does, the same way whether or not the address has an account.
+
+    A new address gets an inactive account and its confirmation link (``sign_up``). An address
+    that has an account able to log in or to reset its password (active, or awaiting
+    confirmation) gets an e-mail telling that someone tried to sign up with it; an account an
+    admin deactivated, or a jury invitation not accepted yet, gets nothing. Either way the
+    password is hashed once and one row is inserted (or refused), so the time taken is the same.
+    """
     try:
-        emails.send("email_confirmation", user.email, context)
-    except Exception:
-        logger.exception("Could not send the confirmation e-mail to user %s", user.pk)
+        sign_up(email=email, password=password, first_name=first_name, last_name=last_name)
+    except EmailAlreadyRegistered:
+        user = (
+            User.objects.filter(email__iexact=normalize_email(email))
+            .filter(Q(is_active=True) | Q(awaiting_email_confirmation=True))
+            .first()
+        )
+        if user is not None and user.has_usable_password():
+            emails.queue(
+                "signup_existing_account",
+                user.email,
+                {
+                    "user": user,
+                    "login_url": settings.SITE_URL + reverse("login"),
+                    "reset_url": settings.SITE_URL + reverse("password_reset"),
+                },
+            )
 
 
 def sign_up(*, email: str, password: str, first_name: str, last_name: str) -> User:
-    """Create an inactive account awaiting confirmation and e-mail it its link once committed."""
+    """Create an inactive account awaiting confirmation and e-mail it its link once committed;
+    ``EmailAlreadyRegistered`` if the address (in any case) has an account."""
     try:
         with transaction.atomic():
             user = User.objects.create_user(
@@ -81,9 +104,9 @@ def sign_up(*, email: str, password: str, first_name: str, last_name: str) -> Us
                 is_active=False,
                 awaiting_email_confirmation=True,
             )
-    except IntegrityError as exc:  # the same address signed up a moment ago
+    except IntegrityError as exc:  # the address has an account (the database says so, in any case)
         raise EmailAlreadyRegistered from exc
-    transaction.on_commit(partial(send_confirmation_email, user))
+    send_confirmation_email(user)
     return user
 
 

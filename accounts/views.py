@@ -25,6 +25,7 @@ from accounts.forms import (
 )
 from accounts.tokens import CONFIRMATION_MAX_AGE
 from vae_portal import throttle
+from vae_portal.http import next_path
 
 # The address just signed up with, shown on the "check your inbox" page of the same browser.
 SIGNUP_EMAIL_SESSION_KEY = "accounts_signup_email"
@@ -36,22 +37,23 @@ RESEND_DONE_MESSAGE = _(
 
 @login_not_required
 def signup(request):
+    """The same answer whether or not the address has an account (``services.request_sign_up``);
+    every post counts against the throttle, per client address and per e-mail address typed."""
     if request.user.is_authenticated:
         return redirect("home")
-    form = SignupForm(request.POST or None)
-    if form.is_valid() and throttle.allow(request, form, "signup", form.cleaned_data["email"]):
-        data = form.cleaned_data
-        try:
-            user = services.sign_up(
+    form = SignupForm(request.POST if request.method == "POST" else None)
+    if form.is_bound:
+        valid = form.is_valid()
+        typed = form.cleaned_data.get("email") or request.POST.get("email", "").strip()
+        if throttle.allow(request, form, "signup", typed) and valid:
+            data = form.cleaned_data
+            services.request_sign_up(
                 email=data["email"],
                 password=data["password1"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
             )
-        except services.EmailAlreadyRegistered:
-            form.add_error("email", form.error_messages["email_taken"])
-        else:
-            request.session[SIGNUP_EMAIL_SESSION_KEY] = user.email
+            request.session[SIGNUP_EMAIL_SESSION_KEY] = data["email"]
             return redirect("accounts:signup_done")
     return render(request, "accounts/signup.html", {"form": form})
 
@@ -120,10 +122,16 @@ def profile(request):
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
 
+    def get_redirect_url(self) -> str:
+        return next_path(self.request)
+
 
 @method_decorator(login_not_required, name="dispatch")
 class LogoutView(auth_views.LogoutView):
     """Log out, by POST only as in Django 5; public so that logging out twice is harmless."""
+
+    def get_redirect_url(self) -> str:
+        return next_path(self.request)
 
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)

@@ -94,9 +94,15 @@ def _changes(event: AuditEvent, names: dict[str, dict[int, str]]) -> list[Change
 
 
 def dossier_history(dossier) -> list[Entry]:
+    """The history, for the dossier's certifiers and admins. A proof the candidate has not
+    submitted (``dossiers.permissions.submitted_proof_ids``) shows as an event without its
+    title, file name, size or fingerprint: its details appear once it is submitted."""
     from certifications.models import Competency
     from dossiers.models import Proof
+    from dossiers.permissions import submitted_proof_ids
 
+    submitted = submitted_proof_ids(dossier)
+    unsubmitted = _("preuve non déposée")
     entries: list[Entry] = []
     for t in dossier.transitions.select_related("actor"):
         title = (
@@ -117,7 +123,10 @@ def dossier_history(dossier) -> list[Entry]:
             )
         )
     names = {
-        "proofs": dict(Proof.objects.filter(dossier=dossier).values_list("pk", "title")),
+        "proofs": {
+            pk: title if pk in submitted else unsubmitted
+            for pk, title in Proof.objects.filter(dossier=dossier).values_list("pk", "title")
+        },
         "experiences": {e.pk: str(e) for e in dossier.experiences.all()},
         "competencies": {
             c.pk: f"{c.code} {c.text[:60]}".strip()
@@ -125,14 +134,15 @@ def dossier_history(dossier) -> list[Entry]:
         },
     }
     for e in dossier.audit_events.select_related("actor"):
+        hidden = e.target_type == "dossiers.proof" and e.target_id not in submitted
         entries.append(
             Entry(
                 e.created_at,
                 e.actor,
                 "event",
                 e.label,
-                subject=e.target_repr,
-                changes=_changes(e, names),
+                subject=unsubmitted if hidden else e.target_repr,
+                changes=[] if hidden else _changes(e, names),
                 comment=e.comment,
                 saves=e.saves,
                 until=e.updated_at if e.saves > 1 else None,

@@ -10,7 +10,16 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from certifications.models import AssessmentMethod, Block, Certification, Competency, Rubric, RubricCriterion
+from certifications import editor
+from certifications.models import (
+    AssessmentMethod,
+    Block,
+    Certification,
+    Competency,
+    Rubric,
+    RubricCriterion,
+    RubricLevel,
+)
 from dossiers.enums import DossierStatus
 from juries.composition import JuryRule, JuryRuleError
 from juries.enums import Attendance, JuryRole
@@ -26,6 +35,7 @@ def _codes(value: str) -> list[str]:
 
 
 # --- referential --------------------------------------------------------------------------
+# The forms of a referential's parts show exactly the fields the editor edits (``editor.BLOCK``…).
 
 
 class CertificationCreateForm(forms.Form):
@@ -146,14 +156,14 @@ class IdentityForm(forms.ModelForm):
 class BlockForm(forms.ModelForm):
     class Meta:
         model = Block
-        fields = ["code", "title", "domain", "description"]
+        fields = editor.BLOCK.fields
         widgets = {"title": forms.Textarea(attrs={"rows": 2}), "description": forms.Textarea(attrs={"rows": 3})}
 
 
 class CompetencyForm(forms.ModelForm):
     class Meta:
         model = Competency
-        fields = ["code", "group", "text"]
+        fields = editor.COMPETENCY.fields
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"group": _("Les compétences qui se suivent sous le même intitulé sont regroupées.")}
 
@@ -177,26 +187,30 @@ class GroupRenameForm(forms.Form):
 class AssessmentMethodForm(forms.ModelForm):
     class Meta:
         model = AssessmentMethod
-        fields = ["kind", "title", "description", "duration", "length", "assessors"]
+        fields = editor.METHOD.fields
         widgets = {"description": forms.Textarea(attrs={"rows": 3}), "assessors": forms.Textarea(attrs={"rows": 2})}
 
 
 class RubricForm(forms.ModelForm):
     class Meta:
         model = Rubric
-        fields = ["title", "pass_threshold_percent", "no_minimum_level", "pass_rule"]
+        fields = editor.RUBRIC.fields
         widgets = {"pass_rule": forms.Textarea(attrs={"rows": 2})}
         help_texts = {"pass_rule": _("La règle dite en mots pour les membres du jury.")}
 
 
 class CriterionForm(forms.ModelForm):
+    """A criterion of its instance's grille; it offers the compétences of the grille's bloc (of
+    the whole certification for a transversal grille)."""
+
     class Meta:
         model = RubricCriterion
-        fields = ["text", "weight", "competencies"]
+        fields = [*editor.CRITERION.fields, *editor.CRITERION.links]
         widgets = {"text": forms.Textarea(attrs={"rows": 2}), "competencies": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, rubric, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        rubric = self.instance.rubric
         comps = Competency.objects.filter(block__certification=rubric.certification_id).select_related("block")
         if rubric.block_id:
             comps = comps.filter(block=rubric.block_id)
@@ -205,9 +219,12 @@ class CriterionForm(forms.ModelForm):
         self.fields["competencies"].required = False
 
 
-class LevelForm(forms.Form):
-    label = forms.CharField(label=_("Libellé"), max_length=200)
+class LevelForm(forms.ModelForm):
     points = forms.IntegerField(label=_("Points"), min_value=0, max_value=1000)
+
+    class Meta:
+        model = RubricLevel
+        fields = editor.LEVEL.fields
 
 
 class ImportForm(forms.Form):

@@ -15,6 +15,7 @@ from certifications.models import (
     Certifier,
     Competency,
     RncpUpload,
+    RncpUploadFiche,
     Rubric,
     RubricCriterion,
     RubricLevel,
@@ -256,10 +257,42 @@ class RubricCriterionAdmin(ReadOnlyWhenPublishedMixin, admin.ModelAdmin):
 
 @admin.register(RncpUpload)
 class RncpUploadAdmin(admin.ModelAdmin):
-    list_display = ["original_name", "flux_version", "fiche_count", "uploaded_by", "uploaded_at"]
+    list_display = ["original_name", "status", "flux_version", "fiche_count", "uploaded_by", "uploaded_at"]
+    list_filter = ["status"]
     search_fields = ["original_name", "uploaded_by__email"]
-    readonly_fields = ["original_name", "flux_version", "fiche_count", "uploaded_by", "uploaded_at"]
+    readonly_fields = [
+        "original_name",
+        "size",
+        "status",
+        "error",
+        "attempts",
+        "flux_version",
+        "fiche_count",
+        "uploaded_by",
+        "organisations",
+        "uploaded_at",
+        "queued_at",
+        "started_at",
+        "finished_at",
+    ]
     fields = readonly_fields
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(RncpUploadFiche)
+class RncpUploadFicheAdmin(admin.ModelAdmin):
+    """The fiches a worker read from an uploaded flux: read-only, as the worker stored them."""
+
+    list_display = ["code", "upload"]
+    list_select_related = ["upload"]
+    search_fields = ["code"]
+    readonly_fields = ["upload", "code", "data"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

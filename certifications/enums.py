@@ -27,3 +27,12 @@ class RncpStatus(models.TextChoices):
 
     ACTIVE = "active", _("active au RNCP")
     INACTIVE = "inactive", _("inactive au RNCP")
+
+
+class RncpUploadStatus(models.TextChoices):
+    """Where the reading of an uploaded RNCP flux stands (done by a worker)."""
+
+    QUEUED = "queued", _("en attente")
+    RUNNING = "running", _("en cours")
+    READY = "ready", _("prêt")
+    FAILED = "failed", _("échec")

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from certifications.enums import AssessmentKind, CertificationStatus, RncpStatus
+from certifications.enums import AssessmentKind, CertificationStatus, RncpStatus, RncpUploadStatus
 
 certification_code_validator = RegexValidator(
     r"^(RNCP|RS)\d{2,6}$",
@@ -373,15 +373,30 @@ class CertificationEvent(models.Model):
         return f"{self.certification}: {self.from_status or '∅'} → {self.to_status}"
 
 
-class RncpUpload(models.Model):
-    """An RNCP XML flux uploaded through the certifier pages, with the list of its fiches.
+class RncpUploadQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Uploads of the organisations ``user`` is staff of (all of them for a superuser)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        # A subquery rather than DISTINCT: the rows carry the (large) index of their fiches.
+        return self.filter(pk__in=RncpUpload.objects.filter(organisations__staff=user).values("pk"))
 
-    The file lives under MEDIA_ROOT, outside any public URL. ``index`` holds one small summary per
-    fiche (code, title, SIRETs…) so that choosing a fiche does not re-read the whole file.
+
+class RncpUpload(models.Model):
+    """An RNCP XML flux uploaded through the certifier pages, read by a worker.
+
+    The file lives under MEDIA_ROOT, outside any public URL. The upload belongs to the uploader's
+    organisations (``organisations``): only their staff, and superusers, see it. Once read
+    (``status`` ready), ``index`` holds one small summary per kept fiche (code, title, SIRETs…)
+    and each kept fiche is stored parsed (``RncpUploadFiche``), so that choosing and previewing a
+    fiche never reads the file again. State changes go through ``certifications.rncp.uploads``.
     """
 
-    file = models.FileField(_("fichier"), upload_to="rncp/%Y/%m/")
+    file = models.FileField(_("fichier"), upload_to="rncp/%Y/%m/", blank=True)
     original_name = models.CharField(_("nom du fichier"), max_length=255)
+    size = models.PositiveBigIntegerField(_("taille (octets)"), default=0)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -390,15 +405,65 @@ class RncpUpload(models.Model):
         related_name="+",
         verbose_name=_("déposé par"),
     )
+    organisations = models.ManyToManyField(
+        Certifier,
+        related_name="rncp_uploads",
+        blank=True,
+        verbose_name=_("organismes"),
+        help_text=_("Ceux du déposant : leur personnel voit ce fichier (les administrateurs voient tout)."),
+    )
+    kept_sirets = models.JSONField(
+        _("SIRET des fiches gardées"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Vide : toutes les fiches sont gardées (fichier déposé par un administrateur)."),
+    )
     uploaded_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
-    flux_version = models.CharField(_("version du flux"), max_length=8)
+    status = models.CharField(
+        _("état"), max_length=10, choices=RncpUploadStatus.choices, default=RncpUploadStatus.QUEUED
+    )
+    error = models.TextField(_("erreur"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    task_id = models.CharField(_("tâche Celery"), max_length=64, blank=True)
+    queued_at = models.DateTimeField(_("mis en file le"), null=True, blank=True)
+    started_at = models.DateTimeField(_("lecture commencée le"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("lecture terminée le"), null=True, blank=True)
+    flux_version = models.CharField(_("version du flux"), max_length=8, blank=True, default="")
     fiche_count = models.PositiveIntegerField(_("nombre de fiches"), default=0)
     index = models.JSONField(_("fiches du fichier"), default=list, blank=True, editable=False)
+
+    objects = RncpUploadQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("fichier RNCP déposé")
         verbose_name_plural = _("fichiers RNCP déposés")
         ordering = ["-uploaded_at", "-pk"]
+        indexes = [models.Index(fields=["status", "queued_at"])]
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (RncpUploadStatus.QUEUED, RncpUploadStatus.RUNNING)
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == RncpUploadStatus.READY
+
+
+class RncpUploadFiche(models.Model):
+    """One fiche of an uploaded flux, as the parser read it (``parser.fiche_to_data``)."""
+
+    upload = models.ForeignKey(RncpUpload, on_delete=models.CASCADE, related_name="fiches")
+    code = models.CharField(_("numéro de fiche"), max_length=40)
+    data = models.JSONField(_("fiche lue"))
+
+    class Meta:
+        verbose_name = _("fiche d'un fichier RNCP")
+        verbose_name_plural = _("fiches d'un fichier RNCP")
+        constraints = [models.UniqueConstraint(fields=["upload", "code"], name="one_fiche_per_code_and_upload")]
+
+    def __str__(self) -> str:
+        return self.code

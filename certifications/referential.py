@@ -28,6 +28,7 @@ from certifications.models import (
     RubricLevel,
     certification_code_validator,
 )
+from core.errors import DomainError
 from juries.composition import JuryRule, JuryRuleError
 
 FORMAT = "vae-portal-referential"
@@ -48,7 +49,7 @@ LIST_FIELDS = ["nsf_codes", "formacodes", "rome_codes"]
 METHOD_FIELDS = ["title", "description", "duration", "length", "assessors"]
 
 
-class ReferentialFormatError(Exception):
+class ReferentialFormatError(DomainError):
     """The document does not follow the format; the message says where and what."""
 
 

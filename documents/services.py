@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.errors import DomainError
 from documents.enums import DocumentKind, DocumentStatus
 from documents.models import GeneratedDocument
 from dossiers.models import Dossier, Snapshot
@@ -43,7 +44,7 @@ logger = logging.getLogger(__name__)
 S = DocumentStatus
 
 
-class DocumentError(Exception):
+class DocumentError(DomainError):
     """A refused action; the message is shown to the user as it is."""
 
 

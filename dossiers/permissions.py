@@ -8,7 +8,10 @@ Rules:
   "recevable" and "dossier de validation à compléter"; writing elsewhere is a 403;
 - uploaded files are served only to whom ``can_read_files`` allows, as attachments: the
   candidate, and the jury members of a session the dossier is convoked to who declared no link
-  with the candidate — those only the proofs of the dossier they were submitted in.
+  with the candidate (``juries.permissions``), while their access lasts;
+- anyone but the candidate (the certifier in the back office, the jury) reads and even sees
+  listed only the proofs the candidate submitted (``proof_was_submitted``): a file uploaded
+  since the last submission stays the candidate's own until they submit again;
 - with an antivirus configured (``dossiers.scanning``), a file reaches anyone but its owner
   (certifiers, juries) only once found clean (``file_released``); its owner may download it
   while it is being scanned, never once found infected (``owner_may_download``).
@@ -22,7 +25,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from dossiers.enums import ScanStatus
-from dossiers.models import Dossier
+from dossiers.models import Dossier, Proof, Snapshot
 
 RELEASED_SCAN_STATUSES = frozenset({ScanStatus.NOT_SCANNED, ScanStatus.CLEAN})
 
@@ -49,17 +52,76 @@ def can_read_files(user, dossier: Dossier) -> bool:
     return jury_reads_dossier(user, dossier)
 
 
-def can_read_proof(user, proof) -> bool:
-    """The candidate reads any of their proofs; a jury member (``can_read_files``) only a proof
-    that is, file for file (same SHA-256), in a dossier de validation submitted."""
+def can_read_proof(user, proof: Proof) -> bool:
+    """The candidate reads any of their proofs; a jury member (``can_read_files``) only a
+    submitted one (``proof_was_submitted``), as the certifier does in the back office."""
     dossier = proof.dossier
     if not can_read_files(user, dossier):
         return False
     if dossier.candidate_id == user.pk:
         return True
-    from dossiers.services import proof_was_submitted
-
     return proof_was_submitted(proof)
+
+
+def is_submitted_file(proof: Proof | None, entry: dict) -> bool:
+    """``entry`` (a proof as a snapshot froze it) is ``proof`` as it is stored now: same id and
+    same SHA-256. The one comparison behind ``proof_was_submitted`` and behind the proofs
+    listed to certifiers and juries (``dossiers.snapshots.readable_content``)."""
+    return proof is not None and entry.get("id") == proof.pk and entry.get("sha256") == proof.sha256
+
+
+def proof_was_submitted(proof: Proof) -> bool:
+    """Did the candidate submit this very file? The rule for everyone but the candidate: the
+    certifier's and the jury's downloads ask it, and their pages list a dossier's proofs from a
+    snapshot only (``is_submitted_file``), so an unsubmitted proof is neither listed nor served.
+
+    "Submitted" means: a ``Snapshot`` of its dossier lists it, with the SHA-256 of the stored
+    file. At each stage:
+
+    - the recevabilité request (``SnapshotKind.FEASIBILITY``) freezes stage 1: experiences,
+      positioning, sworn statement, identity document. Proofs belong to stage 2 (uploaded
+      only once the dossier is recevable), so a recevabilité request lists none: while the
+      certifier decides on recevabilité, and while the candidate writes their dossier de
+      validation afterwards, no proof is theirs to read;
+    - the dossier de validation (``SnapshotKind.VALIDATION``, one per deposit) freezes every
+      proof of the library at the time of the deposit, linked to a compétence or not. A proof
+      uploaded after a deposit (a dossier « à compléter ») is submitted by the next deposit,
+      not before; what a deposit froze stays submitted (a submitted proof cannot be deleted and
+      its file never changes; a file that no longer matches its SHA-256 is not the one
+      submitted).
+
+    The jury reads the dossier once convoked, hence after a deposit found complete: the same
+    rule gives it the proofs of the dossier de validation."""
+    return any(
+        is_submitted_file(proof, entry)
+        for content in Snapshot.objects.filter(dossier_id=proof.dossier_id).values_list("content", flat=True)
+        for entry in content.get("proofs", [])
+    )
+
+
+def submitted_proof_ids(dossier: Dossier) -> set[int]:
+    """The ids of the dossier's proofs ``proof_was_submitted`` accepts, in two queries: for the
+    pages that name a dossier's proofs to someone other than its candidate."""
+    stored = {p.pk: p for p in Proof.objects.filter(dossier_id=dossier.pk).only("pk", "sha256")}
+    return {
+        entry["id"]
+        for content in Snapshot.objects.filter(dossier_id=dossier.pk).values_list("content", flat=True)
+        for entry in content.get("proofs", [])
+        if is_submitted_file(stored.get(entry.get("id")), entry)
+    }
+
+
+def identity_was_submitted(dossier: Dossier) -> bool:
+    """Did the candidate submit the identity document stored now? A recevabilité request
+    freezes its name and SHA-256; one replaced since (a request « à compléter ») is the
+    candidate's own until they request recevabilité again. The rule of ``proof_was_submitted``,
+    for the stage 1 file."""
+    if not dossier.identity_document:
+        return False
+    return any(
+        (content.get("identity_document") or {}).get("sha256") == dossier.identity_document_sha256
+        for content in Snapshot.objects.filter(dossier=dossier).values_list("content", flat=True)
+    )
 
 
 def file_released(scan_status: str) -> bool:

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from audit import services as audit
 from certifications.enums import CertificationStatus
 from certifications.models import Block, Certification
+from core.errors import DomainError
 from documents import services as documents
 from documents.enums import DocumentKind
 from dossiers import notifications, scanning, uploads
@@ -44,13 +45,14 @@ from dossiers.models import (
     Snapshot,
     TransitionLog,
 )
+from dossiers.permissions import proof_was_submitted
 from dossiers.snapshots import build_content, canonical_sha256
 
 S = DossierStatus
 MAX_REQUESTS_PER_YEAR = 3
 
 
-class DossierError(Exception):
+class DossierError(DomainError):
     """A refused action; the message is shown to the user as it is."""
 
 
@@ -720,14 +722,6 @@ def delete_proof(dossier: Dossier, proof: Proof, actor=None) -> None:
     storage, name = proof.file.storage, proof.file.name
     proof.delete()
     transaction.on_commit(lambda: storage.delete(name))
-
-
-def proof_was_submitted(proof: Proof) -> bool:
-    return any(
-        p.get("id") == proof.pk and p.get("sha256") == proof.sha256
-        for content in Snapshot.objects.filter(dossier_id=proof.dossier_id).values_list("content", flat=True)
-        for p in content.get("proofs", [])
-    )
 
 
 def dossier_used_bytes(dossier: Dossier) -> int:

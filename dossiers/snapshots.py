@@ -15,7 +15,7 @@ from django.db.models import Prefetch
 
 from dossiers.enums import SelfAssessment
 from dossiers.models import CompetencyStatement, Dossier
-from dossiers.permissions import file_released
+from dossiers.permissions import file_released, is_submitted_file
 
 
 def canonical_sha256(content: dict[str, Any]) -> str:
@@ -123,14 +123,15 @@ def build_content(dossier: Dossier) -> dict[str, Any]:
 
 def readable_content(snapshot, proofs: dict) -> dict[str, Any]:
     """A snapshot's content for reading (certifier, jury): each compétence's proofs and
-    experiences resolved, each proof ``available`` only while the stored file is still the one
-    submitted (same SHA-256), and ``released`` once the antivirus let it go
+    experiences resolved; only the proofs the snapshot froze are listed, each ``available``
+    only while the stored file is still the one submitted (``permissions.is_submitted_file``,
+    the rule of ``permissions.proof_was_submitted``), and ``released`` once the antivirus let it go
     (``permissions.file_released``). ``proofs``: the dossier's proofs by id."""
     content = snapshot.content
     snap_proofs = {p["id"]: p for p in content.get("proofs", [])}
     for p in snap_proofs.values():
         current = proofs.get(p["id"])
-        p["available"] = current is not None and current.sha256 == p["sha256"]
+        p["available"] = is_submitted_file(current, p)
         # The antivirus (dossiers.scanning): only a released file gets a download link.
         p["scan_status"] = current.scan_status if p["available"] else ""
         p["scan_label"] = current.get_scan_status_display() if p["available"] else ""

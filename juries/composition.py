@@ -24,12 +24,13 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.errors import DomainError
 from juries.enums import ROLE_PLURALS, JuryRole
 
 MAX_COUNT = 20
 
 
-class JuryRuleError(ValueError):
+class JuryRuleError(DomainError, ValueError):
     """The rule document is malformed; the message names the key."""
 
 

@@ -13,18 +13,57 @@ Rules:
   have validated every grille of their own for that candidate; a personne ressource, once every
   scoring member has;
 - the président records the attendance, reopens a validated scoring, deliberates and decides;
-  every present member signs the procès-verbal.
+  every present member signs the procès-verbal;
+- access ends: ``settings.JURY_ACCESS_DAYS_AFTER_MINUTES`` days after the procès-verbal became
+  final (``members_access_ends_at``), a member still finds the session in their list and its
+  page (date, certification, jury, that it is closed and since when their access ended), but
+  nothing of its candidates: no candidate list, dossier, proof, narrative, scoring, dossier
+  PDF, nor the procès-verbal (404). The certifier keeps them (docs/security.md).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from juries.enums import ConvocationStatus, EvaluationStatus, JuryDocumentKind, LinkKind
+from juries.enums import ConvocationStatus, EvaluationStatus, JuryDocumentKind, LinkKind, MinutesStatus
 from juries.models import ConflictDeclaration, Convocation, Evaluation, JuryDocument, JuryMember, JurySession
+
+
+def _access_period() -> dt.timedelta:
+    return dt.timedelta(days=settings.JURY_ACCESS_DAYS_AFTER_MINUTES)
+
+
+def members_access_ends_at(session: JurySession) -> dt.datetime | None:
+    """When the members' access to the session's candidates ends: ``JURY_ACCESS_DAYS_AFTER_MINUTES``
+    days after its procès-verbal became final. None while it is not final: the jury still has
+    work to do (a session held, whose procès-verbal is still unsigned, stays open to them)."""
+    minutes = getattr(session, "minutes", None)
+    if minutes is None or not minutes.is_final:
+        return None
+    # A final procès-verbal always has its date; without one, the earliest date known.
+    return (minutes.finalised_at or minutes.created_at) + _access_period()
+
+
+def members_access_open(session: JurySession) -> bool:
+    """Do the session's members still read its candidates (dossiers, proofs, narratives,
+    scorings, the dossier PDF, the procès-verbal)? See ``members_access_ends_at``."""
+    ends_at = members_access_ends_at(session)
+    return ends_at is None or timezone.now() < ends_at
+
+
+def sessions_closed_to_members() -> QuerySet[JurySession]:
+    """The sessions ``members_access_open`` refuses, as a queryset (same rule, for filters)."""
+    cutoff = timezone.now() - _access_period()
+    return JurySession.objects.filter(minutes__status=MinutesStatus.FINAL).filter(
+        Q(minutes__finalised_at__lte=cutoff) | Q(minutes__finalised_at__isnull=True, minutes__created_at__lte=cutoff)
+    )
 
 
 def seats_of(user) -> QuerySet[JuryMember]:
@@ -39,15 +78,28 @@ def sessions_of(user) -> QuerySet[JurySession]:
 
 
 def seat_or_404(user, session_pk: int) -> JuryMember:
-    """The user's seat in the session, with the session and its certification."""
-    return get_object_or_404(seats_of(user).select_related("session__certification", "user"), session_id=session_pk)
+    """The user's seat in the session, with the session, its certification and its
+    procès-verbal (the session's page shows it to its members for ever)."""
+    return get_object_or_404(
+        seats_of(user).select_related("session__certification", "session__minutes", "user"), session_id=session_pk
+    )
+
+
+def reading_seat_or_404(user, session_pk: int) -> JuryMember:
+    """The user's seat in a session whose candidates they still read (``members_access_open``)."""
+    member = seat_or_404(user, session_pk)
+    if not members_access_open(member.session):
+        raise Http404
+    return member
 
 
 def convocation_or_404(user, pk: int) -> tuple[JuryMember, Convocation]:
-    """A live convocation of a session the user sits on, and their seat in that session."""
+    """A live convocation of a session the user sits on and still reads
+    (``members_access_open``), and their seat in that session."""
     convocation = get_object_or_404(
         Convocation.objects.live()
         .filter(session__members__in=seats_of(user))
+        .exclude(session__in=sessions_closed_to_members())
         .select_related("session__certification", "dossier__candidate", "dossier__certification"),
         pk=pk,
     )
@@ -65,8 +117,9 @@ def reads_dossier(declaration: ConflictDeclaration | None) -> bool:
 
 
 def jury_reads_dossier(user, dossier) -> bool:
-    """``user`` sits on a session where ``dossier`` is convoked and declared no link with its
-    candidate (the predicate behind ``dossiers.permissions.can_read_files``)."""
+    """``user`` sits on a session where ``dossier`` is convoked, declared no link with its
+    candidate, and still reads the session (``members_access_open``) — the predicate behind
+    ``dossiers.permissions.can_read_files`` and ``documents.permissions.can_read_document``."""
     if not user.is_authenticated:
         return False
     return (
@@ -77,6 +130,7 @@ def jury_reads_dossier(user, dossier) -> bool:
             member__session=F("convocation__session"),
         )
         .exclude(convocation__status=ConvocationStatus.CANCELLED)
+        .exclude(convocation__session__in=sessions_closed_to_members())
         .exists()
     )
 
@@ -143,7 +197,8 @@ def require_president(member: JuryMember) -> None:
 def document_or_404(user, pk: int) -> JuryDocument:
     """A jury document ``user`` may read:
 
-    - the procès-verbal: the session's members, the certifiers of the certification, admins;
+    - the procès-verbal: the certifiers of the certification, admins, and the session's
+      members while they read the session (``members_access_open``);
     - a decision letter or attestation: the candidate once the procès-verbal is final, the
       certifiers of the certification, admins.
     """
@@ -160,7 +215,7 @@ def document_or_404(user, pk: int) -> JuryDocument:
     ):
         return document
     if document.kind == JuryDocumentKind.MINUTES:
-        if seats_of(user).filter(session_id=document.session_id).exists():
+        if seats_of(user).filter(session_id=document.session_id).exists() and members_access_open(document.session):
             return document
         raise Http404
     minutes = getattr(document.session, "minutes", None)

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from certifications.enums import CertificationStatus
 from certifications.models import Certification
+from core.errors import DomainError
 from dossiers import services as dossier_services
 from dossiers.enums import DossierStatus
 from dossiers.models import Dossier
@@ -43,7 +44,7 @@ from juries.signals import convocation_issued
 SESSION_FIELDS = ("starts_at", "place", "video_link", "capacity", "instructions", "notes")
 
 
-class JuryError(Exception):
+class JuryError(DomainError):
     """A refused action; the message is shown to the user as it is."""
 
 

@@ -1,8 +1,11 @@
 """``/healthz``: is this instance fit to serve? JSON for a load balancer or a monitor.
 
 Rules:
-- public (no login), read-only, never cached; it says nothing personal and nothing about the
-  infrastructure (no host, no error text): only which check failed and how long each took;
+- public (no login), read-only, never cached; to the public it says only ``ok`` or ``fail``
+  (and 200 or 503). Which check failed and how long each took are for monitoring: shown with
+  the token ``HEALTHZ_TOKEN`` (header ``Authorization: Bearer <token>``, or ``?token=``), or to a
+  logged-in staff member. Even then, nothing personal and nothing about the infrastructure (no
+  host, no error text);
 - database: one query; broker: a connection with a one-second timeout (a PING to Redis, the
   folders of the filesystem transport otherwise); worker: the heartbeat file a Celery worker
   touches every 30 s (vae_portal/celery.py), stale after ``HEALTHZ_WORKER_STALE_SECONDS``;
@@ -13,6 +16,7 @@ Rules:
 
 from __future__ import annotations
 
+import hmac
 import os
 import time
 from collections.abc import Callable
@@ -85,6 +89,19 @@ CHECKS: dict[str, Callable[[], dict]] = {
 }
 
 
+def may_see_details(request) -> bool:
+    """The monitoring token (compared in constant time), or a logged-in staff member."""
+    if request.user.is_authenticated and request.user.is_staff:
+        return True
+    expected = settings.HEALTHZ_TOKEN
+    if not expected:
+        return False
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        given = request.GET.get("token", "")
+    return hmac.compare_digest(given.strip().encode(), expected.encode())
+
+
 @login_not_required
 @require_safe
 @never_cache
@@ -98,4 +115,7 @@ def healthz(request):
         started = time.monotonic()
         results[name] = CHECKS[name]() | {"ms": round((time.monotonic() - started) * 1000, 1)}
     ok = all(r["ok"] for r in results.values())
-    return JsonResponse({"status": "ok" if ok else "fail", "checks": results}, status=200 if ok else 503)
+    body = {"status": "ok" if ok else "fail"}
+    if may_see_details(request):
+        body["checks"] = results
+    return JsonResponse(body, status=200 if ok else 503)

@@ -1,5 +1,7 @@
 import logging
 
+from django.conf import settings
+
 logger = logging.getLogger("vae_portal.access")
 
 
@@ -21,4 +23,18 @@ class AccessLogMiddleware:
                 request.method,
                 request.path,
             )
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """Sends a Permissions-Policy denying every feature of ``settings.PERMISSIONS_POLICY`` on
+    every response; placed before WhiteNoise so that static files carry it too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
         return response

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "vae_portal.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -112,12 +113,22 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login lockout: after AXES_FAILURE_LIMIT failures for one account, or from one address.
+# Login lockout (docs/security.md): AXES_FAILURE_LIMIT failures on one account lock that account
+# from every address, and as many from one address lock that address whatever accounts it tried
+# (two independent counters), for AXES_COOLOFF_MINUTES. Five leaves room for typos; a quarter
+# of an hour caps a guesser at 480 tries a day per account and per address.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# The login form's field is "username" (Django's AuthenticationForm) although USERNAME_FIELD is
+# "email": axes must read that one, or every attempt is stored without its account. The callable
+# folds the address's case, as the login does.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_username"
+# A success forgets that account's failures from that address only (accounts/lockout.py), not
+# every failure of the address as AXES_RESET_ON_SUCCESS would.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "vae_portal.http.client_ip"
 # Number of reverse proxies in front of the app (docker-compose: 1), to read the client address.
@@ -228,10 +239,21 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 # Per scope: (attempts per client address, attempts per target e-mail address, window in seconds).
+# Sign-up counts every post, refused ones too: 20 an hour from one address leaves room for a
+# group signing up together in a training centre, 5 for one e-mail address for a few refused
+# passwords (and caps what an inbox receives). See docs/security.md.
 THROTTLE_RATES = {
-    "signup": (10, 3, 3600),
+    "signup": (20, 5, 3600),
     "password_reset": (20, 3, 3600),
     "resend_confirmation": (20, 3, 3600),
+}
+# Per logged-in user: (requests, window in seconds). The autosave script saves at most every two
+# seconds of typing, and a tick box at once: 120 a minute leaves room for several tabs and quick
+# clicks while stopping a runaway script. The personal data archive (a ZIP of every file) is
+# costly to build: 10 an hour is more than anyone needs.
+USER_THROTTLE_RATES = {
+    "autosave": (env_int("AUTOSAVE_RATE_PER_MINUTE", 120, minimum=1), 60),
+    "data_export": (env_int("DATA_EXPORT_RATE_PER_HOUR", 10, minimum=1), 3600),
 }
 
 # Security headers; the strict ones apply whenever DEBUG is off.
@@ -259,6 +281,43 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# Permissions-Policy (vae_portal.middleware): the portal uses none of these browser features
+# (files are downloaded, never shown in a frame), so no page, nor anything injected into one, may
+# use them; "interest-cohort" and "browsing-topics" also keep its pages out of ad profiling.
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "ambient-light-sensor",
+    "autoplay",
+    "bluetooth",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "gamepad",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "identity-credentials-get",
+    "idle-detection",
+    "interest-cohort",
+    "local-fonts",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "otp-credentials",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-create",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "storage-access",
+    "usb",
+    "web-share",
+    "window-management",
+    "xr-spatial-tracking",
+]
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
@@ -284,9 +343,43 @@ DOSSIER_QUOTA_BYTES = env_int("DOSSIER_QUOTA_MB", 200, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# RNCP import (docs/security.md, "Import RNCP"). The national flux is about 75 MB of XML (a zip
+# of a few MB), its longest texts tens of thousands of characters: each default leaves that
+# room to grow several times while bounding what a hostile file costs. The upload is refused past
+# RNCP_UPLOAD_MAX_MB as it arrives; the worker that reads it stops past RNCP_INFLATED_MAX_MB of
+# XML (counted as it decompresses), at a text node over RNCP_TEXT_NODE_MAX_CHARS characters and
+# at a fiche over RNCP_FICHE_MAX_CHARS (what one fiche may hold in memory). import_rncp applies
+# the same reading limits.
+RNCP_UPLOAD_MAX_BYTES = env_int("RNCP_UPLOAD_MAX_MB", 100, minimum=1) * 1024 * 1024
+RNCP_INFLATED_MAX_BYTES = env_int("RNCP_INFLATED_MAX_MB", 250, minimum=1) * 1024 * 1024
+RNCP_TEXT_NODE_MAX_CHARS = env_int("RNCP_TEXT_NODE_MAX_CHARS", 1_000_000, minimum=1000)
+RNCP_FICHE_MAX_CHARS = env_int("RNCP_FICHE_MAX_CHARS", 5_000_000, minimum=1000)
+# An uploaded flux is read by a worker (certifications.tasks): 3 attempts when the worker fails
+# (a broken file fails at once); the sweeper publishes again uploads left queued or running too
+# long, with the documents' thresholds (the same worker, the same time limits).
+RNCP_PARSE_MAX_ATTEMPTS = 3
+RNCP_QUEUED_STALE_SECONDS = DOCUMENTS_QUEUED_STALE_SECONDS
+RNCP_RUNNING_STALE_SECONDS = DOCUMENTS_RUNNING_STALE_SECONDS
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "sweep-rncp-uploads": {
+        "task": "certifications.tasks.sweep_rncp_uploads",
+        "schedule": DOCUMENTS_SWEEP_SECONDS,
+        "options": {"expires": DOCUMENTS_SWEEP_SECONDS},
+    },
+}
+
 # Audit trail: consecutive saves of one statement by one person within this many minutes are
 # one row of the trail (0: one row per save). See docs/audit.md.
 AUDIT_COALESCE_MINUTES = env_int("AUDIT_COALESCE_MINUTES", 30, minimum=0)
+
+# Jury members read the dossiers, proofs and procès-verbal of a session until this many days
+# after its procès-verbal became final, then no more (docs/security.md, « Accès aux dossiers »).
+# 30 days: the decision letters reach the candidates, whose questions and recours gracieux come
+# in the following weeks, and the président may need the dossier at hand to answer the
+# certifier; after that, the certifier (who keeps every dossier) answers. 0: access ends as soon
+# as the procès-verbal is final.
+JURY_ACCESS_DAYS_AFTER_MINUTES = env_int("JURY_ACCESS_DAYS_AFTER_MINUTES", 30, minimum=0)
 
 # Personal data (README, "Données personnelles"): drafts and withdrawn dossiers without a
 # decision, inactive for DRAFT_RETENTION_DAYS, are deleted by `purge_drafts` (daily, Celery
@@ -329,6 +422,9 @@ CELERY_BEAT_SCHEDULE = {
 # /healthz (vae_portal/health.py): a worker whose heartbeat file is older than this is down.
 WORKER_HEARTBEAT_FILE = env_str("WORKER_HEARTBEAT_FILE", str(DATA_DIR / "worker-heartbeat"))
 HEALTHZ_WORKER_STALE_SECONDS = env_int("HEALTHZ_WORKER_STALE_SECONDS", 120, minimum=1)
+# Which check failed and how long each took are shown to whoever sends this token (monitoring)
+# and to staff; everyone else reads only ok / fail. Empty: staff only.
+HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN")
 
 # --- Uploads and generated PDFs: limits (docs/security.md, « Fichiers déposés et PDF ») ----------
 # One block, kept together on purpose. A PDF proof's pages are copied into the dossier PDF, and

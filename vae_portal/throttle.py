@@ -1,7 +1,12 @@
-"""Throttling of public forms that send e-mail or create accounts (sign-up, password reset,
-confirmation link): a fixed window counter per client address, and per target address where
-there is one, kept in the cache. Over the limit, the form gets a French error and keeps what
-was typed."""
+"""Throttling, with fixed window counters kept in the cache (shared by every process with
+CACHE_URL; see docs/security.md):
+
+- public forms that send e-mail or create accounts (sign-up, password reset, confirmation link):
+  per client address, and per target address where there is one (``THROTTLE_RATES``); over the
+  limit, the form gets a French error and keeps what was typed;
+- costly or frequent requests of a logged-in person (autosave, the personal data archive): per
+  user (``USER_THROTTLE_RATES``); over the limit, the view answers 429 with a French message.
+"""
 
 from __future__ import annotations
 
@@ -40,3 +45,14 @@ def allow(request, form, scope: str, address: str = "") -> bool:
     if not allowed:
         form.add_error(None, THROTTLED)
     return allowed
+
+
+def allow_user(user, scope: str) -> bool:
+    """Record one request of ``scope`` by ``user``; False once over ``USER_THROTTLE_RATES[scope]``."""
+    limit, period = settings.USER_THROTTLE_RATES[scope]
+    return _hit(scope, f"user:{user.pk}", limit, period)
+
+
+def retry_after(scope: str) -> str:
+    """The ``Retry-After`` header of a refusal: at most the length of the window, in seconds."""
+    return str(settings.USER_THROTTLE_RATES[scope][1])

@@ -278,6 +278,6 @@ def _tell(address: str, name: str, report: DeletionReport) -> None:
     from accounts import emails
 
     try:
-        emails.send("account_deleted", address, {"name": name, "report": report, "kept_note": KEPT_NOTE})
+        emails.queue("account_deleted", address, {"name": name, "report": report, "kept_note": KEPT_NOTE})
     except Exception:  # the deletion is done: a mail failure must not hide it
         logger.exception("Could not send the account deletion e-mail")

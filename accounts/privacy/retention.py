@@ -172,6 +172,6 @@ def _send_notice(dossier_id: int, purge_after: dt.datetime) -> None:
         "withdrawn": dossier.status == S.WITHDRAWN,
     }
     try:
-        emails.send("draft_purge_notice", dossier.candidate.email, context)
+        emails.queue("draft_purge_notice", dossier.candidate.email, context)
     except Exception:  # the notice is recorded; the deletion waits for it anyway
         logger.exception("Could not send the purge notice of dossier %s", dossier_id)

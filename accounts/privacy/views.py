@@ -11,12 +11,14 @@ from django.db.models import Count, Sum
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.privacy import erasure, export
 from accounts.privacy.forms import DeleteAccountForm
 from audit import services as audit
 from dossiers.models import Dossier, Proof
+from vae_portal import throttle
 
 DELETED_SESSION_KEY = "accounts_deleted_report"
 
@@ -41,7 +43,16 @@ def my_data(request):
 
 @require_safe
 def data_export(request):
-    """The ZIP, built in a temporary file (deleted when the response is closed) and streamed."""
+    """The ZIP, built in a temporary file (deleted when the response is closed) and streamed;
+    limited per user (``USER_THROTTLE_RATES["data_export"]``): it reads every file."""
+    if not throttle.allow_user(request.user, "data_export"):
+        message = _(
+            "Vous avez demandé l'archive de vos données plusieurs fois dans l'heure : réessayez un peu plus tard."
+        )
+        context = {"message": message, "back_url": reverse("accounts:my_data"), "back_label": _("Retour à mes données")}
+        response = render(request, "too_many_requests.html", context, status=429)
+        response["Retry-After"] = throttle.retry_after("data_export")
+        return response
     handle = tempfile.TemporaryFile()  # noqa: SIM115 -- closed (and so deleted) by the response
     try:
         export.write_archive(request.user, handle)

@@ -1,16 +1,29 @@
 """The referential editor: drafts, versions, blocs, compétences, modalités, grilles, publication,
-export and import. Every write is one call to ``certifications.services`` (drafts only)."""
+export and import. Every write is one call to ``certifications.services`` or to the editor's
+one door, ``certifications.editor`` (drafts only).
+
+The parts of a referential (blocs, compétences, modalités, grilles, critères, niveaux) are each
+one ``Part`` declaration below; four generic views (add, edit, delete, move) and their URLs
+(``block_edit`` at ``blocs/<pk>/modifier/``…) are made from them. The views that do more (moving
+a compétence to another bloc, renaming a group, adding a modalité to a bloc or as a transversal
+épreuve, creating a grille, the grille's page) are written out.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from backoffice import forms
@@ -25,10 +38,11 @@ from backoffice.permissions import (
     organisations_for,
     rubrics_for,
 )
-from backoffice.views.common import DOMAIN_ERRORS, button_action, error_text, form_action
-from certifications import referential, services
+from backoffice.views.common import button_action, form_action
+from certifications import editor, referential, services
 from certifications.enums import CertificationStatus
 from certifications.models import AssessmentMethod, Block, Certification, Rubric, RubricCriterion
+from core.actions import REFUSALS, attempt
 from juries.composition import JuryRule, JuryRuleError
 
 FORM_TEMPLATE = "backoffice/referential/form.html"
@@ -43,14 +57,16 @@ def editor_url(cert_id: int, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+def rubric_url(rubric_id: int, anchor: str = "") -> str:
+    url = reverse("backoffice:rubric", args=[rubric_id])
+    return f"{url}#{anchor}" if anchor else url
+
+
 def _read_only(request, cert: Certification):
     """A published or archived version has no edit forms: back to its editor, which says why."""
     if cert.is_editable:
         return None
-    try:
-        services.ensure_editable(cert)
-    except services.CertificationError as exc:
-        messages.error(request, str(exc))
+    attempt(request, lambda: editor.ensure_editable(cert))
     return redirect(editor_url(cert.pk))
 
 
@@ -91,7 +107,7 @@ def referential_import(request):
             )
         except referential.ReferentialFormatError as exc:
             form.add_error("file", _("Fichier refusé, rien n'a été importé. %(problem)s") % {"problem": exc})
-        except DOMAIN_ERRORS as exc:
+        except REFUSALS as exc:
             form.add_error("file", _("Rien n'a été importé. %(problem)s") % {"problem": exc})
         else:
             messages.success(
@@ -141,7 +157,6 @@ def referential_detail(request, pk: int):
         "events": cert.events.select_related("actor").order_by("-created_at")[:20],
         "rule_lines": rule_lines,
         "block_form": forms.BlockForm(prefix="block"),
-        "method_form": forms.AssessmentMethodForm(prefix="method"),
     }
     return render(request, "backoffice/referential/detail.html", context)
 
@@ -167,13 +182,12 @@ def referential_identity(request, pk: int):
 @certifier_required
 def referential_new_version(request, pk: int):
     cert = _certification(request, pk)
-    try:
-        draft = services.new_version(cert, actor=request.user)
-    except DOMAIN_ERRORS as exc:
-        messages.error(request, error_text(exc))
-        return redirect(editor_url(cert.pk))
-    messages.success(request, _("Version %(v)s créée en brouillon.") % {"v": draft.version})
-    return redirect(editor_url(draft.pk))
+    created, draft = attempt(
+        request,
+        lambda: services.new_version(cert, actor=request.user),
+        lambda draft: _("Version %(v)s créée en brouillon.") % {"v": draft.version},
+    )
+    return redirect(editor_url(draft.pk if created else cert.pk))
 
 
 @require_POST
@@ -192,13 +206,8 @@ def referential_publish(request, pk: int):
 @certifier_required
 def referential_delete(request, pk: int):
     cert = _certification(request, pk)
-    try:
-        services.delete_draft(cert, actor=request.user)
-    except DOMAIN_ERRORS as exc:
-        messages.error(request, error_text(exc))
-        return redirect(editor_url(cert.pk))
-    messages.success(request, _("Brouillon supprimé."))
-    return redirect("backoffice:referentials")
+    deleted, _none = attempt(request, lambda: services.delete_draft(cert, actor=request.user), _("Brouillon supprimé."))
+    return redirect("backoffice:referentials") if deleted else redirect(editor_url(cert.pk))
 
 
 @certifier_required
@@ -212,231 +221,277 @@ def referential_export(request, pk: int):
     return response
 
 
-# --- blocs --------------------------------------------------------------------------------
+# --- the parts of a referential ----------------------------------------------------------
+
+# Who reaches what: each kind of object only through the user's scope (404 outside it).
+SCOPES = {
+    "certification": certifications_for,
+    "block": blocks_for,
+    "competency": competencies_for,
+    "method": assessment_methods_for,
+    "rubric": rubrics_for,
+    "criterion": criteria_for,
+    "level": levels_for,
+}
 
 
-@certifier_required
-def block_add(request, pk: int):
-    cert = _certification(request, pk)
+@dataclass(frozen=True)
+class Part:
+    """One part of a referential as the back office edits it (its fields: ``entity.fields``)."""
+
+    entity: editor.EditableEntity
+    form: type[django_forms.ModelForm]
+    path: str  # in its URLs: blocs/<pk>/modifier/
+    url: Callable[[Any], str]  # where an item is shown: after adding, editing or moving it
+    back: Callable[[Any], str]  # where one lands after deleting an item
+    views: tuple[str, ...] = ("add", "edit", "delete", "move")  # which generic views it has
+    add_prefix: str = ""  # of the add form, as the editor page names its fields; may use {parent}
+    add_heading: str = ""  # may name %(parent)s
+    edit_heading: str = ""
+    added: str = ""
+    saved: str = ""
+    deleted: str = ""
+    moved: str = ""
+
+
+def _in_editor(anchor: Callable[[Any], str]) -> Callable[[Any], str]:
+    return lambda item: editor_url(item.certification_id, anchor(item))
+
+
+def _in_bloc_or_transversal(item) -> str:
+    return f"block-{item.block_id}" if item.block_id else "transversal"
+
+
+BLOCK = Part(
+    editor.BLOCK,
+    forms.BlockForm,
+    path="blocs",
+    url=_in_editor(lambda block: f"block-{block.pk}"),
+    back=_in_editor(lambda block: "blocks"),
+    add_prefix="block",
+    add_heading=_("Ajouter un bloc"),
+    edit_heading=_("Modifier le bloc"),
+    added=_("Bloc ajouté."),
+    saved=_("Bloc enregistré."),
+    deleted=_("Bloc supprimé, avec ses compétences, modalités et grille."),
+    moved=_("Ordre des blocs enregistré."),
+)
+COMPETENCY = Part(
+    editor.COMPETENCY,
+    forms.CompetencyForm,
+    path="competences",
+    url=lambda comp: editor_url(comp.block.certification_id, f"competency-{comp.pk}"),
+    back=lambda comp: editor_url(comp.block.certification_id, f"block-{comp.block_id}"),
+    add_prefix="comp{parent.pk}",  # one add form per bloc on the editor page
+    add_heading=_("Ajouter une compétence au bloc %(parent)s"),
+    edit_heading=_("Modifier la compétence"),
+    added=_("Compétence ajoutée."),
+    saved=_("Compétence enregistrée."),
+    deleted=_("Compétence supprimée."),
+    moved=_("Ordre des compétences enregistré."),
+)
+METHOD = Part(  # added by ``method_add``: to a bloc, or as a transversal épreuve
+    editor.METHOD,
+    forms.AssessmentMethodForm,
+    path="modalites",
+    views=("edit", "delete"),
+    url=_in_editor(lambda method: f"method-{method.pk}"),
+    back=_in_editor(_in_bloc_or_transversal),
+    edit_heading=_("Modifier la modalité d'évaluation"),
+    saved=_("Modalité enregistrée."),
+    deleted=_("Modalité supprimée."),
+)
+RUBRIC = Part(  # created by ``rubric_create``, edited on its own page (``rubric_detail``)
+    editor.RUBRIC,
+    forms.RubricForm,
+    path="grilles",
+    views=("delete",),
+    url=lambda rubric: rubric_url(rubric.pk),
+    back=_in_editor(_in_bloc_or_transversal),
+    saved=_("Règle de réussite enregistrée."),
+    deleted=_("Grille supprimée."),
+)
+CRITERION = Part(
+    editor.CRITERION,
+    forms.CriterionForm,
+    path="criteres",
+    url=lambda criterion: rubric_url(criterion.rubric_id, f"criterion-{criterion.pk}"),
+    back=lambda criterion: rubric_url(criterion.rubric_id, "criteria"),
+    add_prefix="criterion",
+    add_heading=_("Ajouter un critère"),
+    edit_heading=_("Modifier le critère"),
+    added=_("Critère ajouté."),
+    saved=_("Critère enregistré."),
+    deleted=_("Critère supprimé."),
+    moved=_("Ordre des critères enregistré."),
+)
+LEVEL = Part(
+    editor.LEVEL,
+    forms.LevelForm,
+    path="niveaux",
+    url=lambda level: rubric_url(level.rubric_id, "levels"),
+    back=lambda level: rubric_url(level.rubric_id, "levels"),
+    add_prefix="level",
+    add_heading=_("Ajouter un niveau"),
+    edit_heading=_("Modifier le niveau"),
+    added=_("Niveau ajouté."),
+    saved=_("Niveau enregistré."),
+    deleted=_("Niveau supprimé."),
+    moved=_("Ordre des niveaux enregistré."),
+)
+PARTS = (BLOCK, COMPETENCY, METHOD, RUBRIC, CRITERION, LEVEL)
+ENTITIES = {part.entity.name: part.entity for part in PARTS}
+
+
+def _in_scope(request, name: str, pk: int):
+    """The ``name`` object (certification, block…) ``pk`` if the user manages it (404 otherwise),
+    and its certification, read in the same query."""
+    if name == "certification":
+        cert = _certification(request, pk)
+        return cert, cert
+    lookup = ENTITIES[name].certification_path
+    item = get_object_or_404(SCOPES[name](request.user).select_related(lookup), pk=pk)
+    return item, attrgetter(lookup.replace("__", "."))(item)
+
+
+def _form_page(request, cert: Certification, form, action, *, url, message: str, **context):
+    """An add or edit form of a draft (a published version sends back to its editor)."""
     if locked := _read_only(request, cert):
         return locked
-    form = forms.BlockForm(request.POST or None, prefix="block")
+    context = {**context, "certification": cert}
     return form_action(
-        request,
-        form,
-        lambda d: services.add_block(cert, request.user, **d),
-        template=FORM_TEMPLATE,
-        context={"certification": cert, "heading": _("Ajouter un bloc")},
-        success_url=lambda block: editor_url(cert.pk, f"block-{block.pk}"),
-        success_message=_("Bloc ajouté."),
+        request, form, action, template=FORM_TEMPLATE, context=context, success_url=url, success_message=message
     )
 
 
 @certifier_required
-def block_edit(request, pk: int):
-    block = get_object_or_404(blocks_for(request.user).select_related("certification"), pk=pk)
-    if locked := _read_only(request, block.certification):
-        return locked
-    form = forms.BlockForm(request.POST or None, instance=Block.objects.get(pk=block.pk))
-    return form_action(
+def part_add(request, pk: int, part: Part):
+    entity = part.entity
+    parent, cert = _in_scope(request, entity.parent, pk)
+    new = entity.model(**{entity.parent: parent})
+    form = part.form(request.POST or None, prefix=part.add_prefix.format(parent=parent), instance=new)
+    return _form_page(
         request,
+        cert,
         form,
-        lambda d: services.update_block(block, request.user, **d),
-        template=FORM_TEMPLATE,
-        context={"certification": block.certification, "heading": _("Modifier le bloc")},
-        success_url=editor_url(block.certification_id, f"block-{block.pk}"),
-        success_message=_("Bloc enregistré."),
+        lambda data: editor.add(entity, parent, request.user, **data),
+        url=part.url,
+        message=part.added,
+        heading=part.add_heading % {"parent": parent},
+        **{entity.parent: parent},  # the grille of a criterion, for the page's links
+    )
+
+
+@certifier_required
+def part_edit(request, pk: int, part: Part):
+    item, cert = _in_scope(request, part.entity.name, pk)
+    return _form_page(
+        request,
+        cert,
+        part.form(request.POST or None, instance=item),
+        lambda data: editor.update(part.entity, item, request.user, **data),
+        url=part.url(item),
+        message=part.saved,
+        heading=part.edit_heading,
+        **{part.entity.parent: getattr(item, part.entity.parent)},
     )
 
 
 @require_POST
 @certifier_required
-def block_delete(request, pk: int):
-    block = get_object_or_404(blocks_for(request.user), pk=pk)
-    return button_action(
-        request,
-        lambda: services.delete_block(block, request.user),
-        _("Bloc supprimé, avec ses compétences, modalités et grille."),
-        editor_url(block.certification_id, "blocks"),
-    )
+def part_delete(request, pk: int, part: Part):
+    item, _cert = _in_scope(request, part.entity.name, pk)
+    return button_action(request, lambda: editor.delete(part.entity, item, request.user), part.deleted, part.back(item))
 
 
 @require_POST
 @certifier_required
-def block_move(request, pk: int):
-    block = get_object_or_404(blocks_for(request.user), pk=pk)
+def part_move(request, pk: int, part: Part):
+    item, _cert = _in_scope(request, part.entity.name, pk)
+    direction = _direction(request)
     return button_action(
-        request,
-        lambda: services.move_block(block, request.user, _direction(request)),
-        _("Ordre des blocs enregistré."),
-        editor_url(block.certification_id, f"block-{block.pk}"),
+        request, lambda: editor.move(part.entity, item, request.user, direction), part.moved, part.url(item)
     )
 
 
-# --- compétences --------------------------------------------------------------------------
+VIEWS = {"add": part_add, "edit": part_edit, "delete": part_delete, "move": part_move}
 
 
-@certifier_required
-def competency_add(request, pk: int):
-    block = get_object_or_404(blocks_for(request.user).select_related("certification"), pk=pk)
-    if locked := _read_only(request, block.certification):
-        return locked
-    form = forms.CompetencyForm(request.POST or None, prefix=f"comp{block.pk}")
-    return form_action(
-        request,
-        form,
-        lambda d: services.add_competency(block, request.user, **d),
-        template=FORM_TEMPLATE,
-        context={"certification": block.certification, "heading": _("Ajouter une compétence au bloc %s") % block},
-        success_url=lambda comp: editor_url(block.certification_id, f"competency-{comp.pk}"),
-        success_message=_("Compétence ajoutée."),
-    )
+def part_urls() -> list[URLPattern]:
+    """The URLs of every part's generic views, named ``<part>_<view>`` (``block_edit``)."""
+    paths = {"certification": "referentiels", **{part.entity.name: part.path for part in PARTS}}
+    routes = {
+        "add": "{parent}/<int:pk>/{path}/ajouter/",
+        "edit": "{path}/<int:pk>/modifier/",
+        "delete": "{path}/<int:pk>/supprimer/",
+        "move": "{path}/<int:pk>/deplacer/",
+    }
+    return [
+        path(
+            routes[view].format(parent=paths[part.entity.parent], path=part.path),
+            VIEWS[view],
+            {"part": part},
+            name=f"{part.entity.name}_{view}",
+        )
+        for part in PARTS
+        for view in part.views
+    ]
 
 
-@certifier_required
-def competency_edit(request, pk: int):
-    comp = get_object_or_404(competencies_for(request.user).select_related("block__certification"), pk=pk)
-    if locked := _read_only(request, comp.block.certification):
-        return locked
-    form = forms.CompetencyForm(request.POST or None, instance=type(comp).objects.get(pk=comp.pk))
-    return form_action(
-        request,
-        form,
-        lambda d: services.update_competency(comp, request.user, **d),
-        template=FORM_TEMPLATE,
-        context={"certification": comp.block.certification, "heading": _("Modifier la compétence")},
-        success_url=editor_url(comp.block.certification_id, f"competency-{comp.pk}"),
-        success_message=_("Compétence enregistrée."),
-    )
-
-
-@require_POST
-@certifier_required
-def competency_delete(request, pk: int):
-    comp = get_object_or_404(competencies_for(request.user).select_related("block"), pk=pk)
-    return button_action(
-        request,
-        lambda: services.delete_competency(comp, request.user),
-        _("Compétence supprimée."),
-        editor_url(comp.block.certification_id, f"block-{comp.block_id}"),
-    )
-
-
-@require_POST
-@certifier_required
-def competency_move(request, pk: int):
-    comp = get_object_or_404(competencies_for(request.user).select_related("block"), pk=pk)
-    return button_action(
-        request,
-        lambda: services.move_competency(comp, request.user, direction=_direction(request)),
-        _("Ordre des compétences enregistré."),
-        editor_url(comp.block.certification_id, f"competency-{comp.pk}"),
-    )
+# --- what the generic views do not cover --------------------------------------------------
 
 
 @require_POST
 @certifier_required
 def competency_transfer(request, pk: int):
     comp = get_object_or_404(competencies_for(request.user).select_related("block__certification"), pk=pk)
+    url = COMPETENCY.url(comp)
     form = forms.TransferCompetencyForm(request.POST, certification=comp.block.certification, exclude=comp.block)
     if not form.is_valid():
         messages.error(request, _("Choisissez un autre bloc de cette certification."))
-        return redirect(editor_url(comp.block.certification_id, f"competency-{comp.pk}"))
+        return redirect(url)
     target = form.cleaned_data["block"]
     return button_action(
         request,
         lambda: services.move_competency(comp, request.user, block=target),
         _("Compétence déplacée vers le bloc %(block)s.") % {"block": target.label},
-        editor_url(comp.block.certification_id, f"competency-{comp.pk}"),
+        url,
     )
 
 
 @certifier_required
 def group_rename(request, pk: int):
-    block = get_object_or_404(blocks_for(request.user).select_related("certification"), pk=pk)
-    if locked := _read_only(request, block.certification):
-        return locked
+    block, cert = _in_scope(request, "block", pk)
     old = request.POST.get("old", request.GET.get("group", ""))
-    form = forms.GroupRenameForm(request.POST or None, initial={"old": old, "new": old})
-    return form_action(
+    return _form_page(
         request,
-        form,
+        cert,
+        forms.GroupRenameForm(request.POST or None, initial={"old": old, "new": old}),
         lambda d: services.rename_group(block, request.user, old=d["old"], new=d["new"]),
-        template=FORM_TEMPLATE,
-        context={
-            "certification": block.certification,
-            "heading": _("Renommer l'intitulé de groupe « %(group)s »") % {"group": old},
-        },
-        success_url=editor_url(block.certification_id, f"block-{block.pk}"),
-        success_message=_("Intitulé de groupe enregistré."),
+        url=BLOCK.url(block),
+        message=_("Intitulé de groupe enregistré."),
+        heading=_("Renommer l'intitulé de groupe « %(group)s »") % {"group": old},
     )
-
-
-# --- modalités ----------------------------------------------------------------------------
 
 
 @certifier_required
 def method_add(request, pk: int):
+    """A modalité of the bloc ``?bloc=<pk>`` or, without it, a transversal épreuve."""
     cert = _certification(request, pk)
-    if locked := _read_only(request, cert):
-        return locked
     block_id = request.GET.get("bloc") or request.POST.get("bloc")
     block = get_object_or_404(cert.blocks, pk=block_id) if block_id else None
-    form = forms.AssessmentMethodForm(request.POST or None, prefix="method")
-    anchor = f"block-{block.pk}" if block else "transversal"
-    return form_action(
+    return _form_page(
         request,
-        form,
+        cert,
+        forms.AssessmentMethodForm(request.POST or None, prefix="method"),
         lambda d: services.add_assessment_method(cert, request.user, block=block, **d),
-        template=FORM_TEMPLATE,
-        context={
-            "certification": cert,
-            "heading": _("Ajouter une modalité d'évaluation au bloc %s") % block.label
-            if block
-            else _("Ajouter une épreuve transversale"),
-            "hidden": {"bloc": block.pk} if block else {},
-        },
-        success_url=editor_url(cert.pk, anchor),
-        success_message=_("Modalité ajoutée."),
+        url=editor_url(cert.pk, f"block-{block.pk}" if block else "transversal"),
+        message=_("Modalité ajoutée."),
+        heading=_("Ajouter une modalité d'évaluation au bloc %s") % block.label
+        if block
+        else _("Ajouter une épreuve transversale"),
+        hidden={"bloc": block.pk} if block else {},
     )
-
-
-@certifier_required
-def method_edit(request, pk: int):
-    method = get_object_or_404(assessment_methods_for(request.user).select_related("certification"), pk=pk)
-    if locked := _read_only(request, method.certification):
-        return locked
-    form = forms.AssessmentMethodForm(request.POST or None, instance=AssessmentMethod.objects.get(pk=method.pk))
-    return form_action(
-        request,
-        form,
-        lambda d: services.update_assessment_method(method, request.user, **d),
-        template=FORM_TEMPLATE,
-        context={"certification": method.certification, "heading": _("Modifier la modalité d'évaluation")},
-        success_url=editor_url(method.certification_id, f"method-{method.pk}"),
-        success_message=_("Modalité enregistrée."),
-    )
-
-
-@require_POST
-@certifier_required
-def method_delete(request, pk: int):
-    method = get_object_or_404(assessment_methods_for(request.user), pk=pk)
-    anchor = f"block-{method.block_id}" if method.block_id else "transversal"
-    return button_action(
-        request,
-        lambda: services.delete_assessment_method(method, request.user),
-        _("Modalité supprimée."),
-        editor_url(method.certification_id, anchor),
-    )
-
-
-# --- grilles ------------------------------------------------------------------------------
-
-
-def rubric_url(rubric_id: int, anchor: str = "") -> str:
-    url = reverse("backoffice:rubric", args=[rubric_id])
-    return f"{url}#{anchor}" if anchor else url
 
 
 @require_POST
@@ -452,13 +507,12 @@ def rubric_create(request, pk: int):
     if (block is None) == (method is None):
         messages.error(request, _("Choisissez un bloc ou une épreuve transversale."))
         return redirect(editor_url(cert.pk))
-    try:
-        rubric = services.create_rubric(cert, request.user, block=block, method=method)
-    except DOMAIN_ERRORS as exc:
-        messages.error(request, error_text(exc))
-        return redirect(editor_url(cert.pk))
-    messages.success(request, _("Grille créée avec trois niveaux : ajustez-la."))
-    return redirect(rubric_url(rubric.pk))
+    created, rubric = attempt(
+        request,
+        lambda: services.create_rubric(cert, request.user, block=block, method=method),
+        _("Grille créée avec trois niveaux : ajustez-la."),
+    )
+    return redirect(rubric_url(rubric.pk) if created else editor_url(cert.pk))
 
 
 def _rubric_context(rubric: Rubric) -> dict:
@@ -477,6 +531,8 @@ def _rubric_context(rubric: Rubric) -> dict:
 
 @certifier_required
 def rubric_detail(request, pk: int):
+    """The grille's page: its levels and criteria (each edited through the generic views), a
+    preview as the jury will see it, and its pass rule, edited here."""
     rubric = get_object_or_404(
         rubrics_for(request.user).select_related("certification", "block", "assessment_method"), pk=pk
     )
@@ -484,7 +540,7 @@ def rubric_detail(request, pk: int):
     context = {
         **_rubric_context(rubric),
         "certification": rubric.certification,
-        "criterion_form": forms.CriterionForm(prefix="criterion", rubric=rubric),
+        "criterion_form": forms.CriterionForm(prefix="criterion", instance=RubricCriterion(rubric=rubric)),
         "level_form": forms.LevelForm(prefix="level"),
     }
     return form_action(
@@ -493,142 +549,6 @@ def rubric_detail(request, pk: int):
         lambda d: services.update_rubric(rubric, request.user, **d),
         template="backoffice/referential/rubric.html",
         context=context,
-        success_url=rubric_url(rubric.pk),
-        success_message=_("Règle de réussite enregistrée."),
-    )
-
-
-@require_POST
-@certifier_required
-def rubric_delete(request, pk: int):
-    rubric = get_object_or_404(rubrics_for(request.user), pk=pk)
-    anchor = f"block-{rubric.block_id}" if rubric.block_id else "transversal"
-    return button_action(
-        request,
-        lambda: services.delete_rubric(rubric, request.user),
-        _("Grille supprimée."),
-        editor_url(rubric.certification_id, anchor),
-    )
-
-
-@certifier_required
-def criterion_add(request, pk: int):
-    rubric = get_object_or_404(rubrics_for(request.user).select_related("certification"), pk=pk)
-    if locked := _read_only(request, rubric.certification):
-        return locked
-    form = forms.CriterionForm(request.POST or None, prefix="criterion", rubric=rubric)
-    return form_action(
-        request,
-        form,
-        lambda d: services.add_criterion(rubric, request.user, **d),
-        template=FORM_TEMPLATE,
-        context={"certification": rubric.certification, "heading": _("Ajouter un critère"), "rubric": rubric},
-        success_url=lambda c: rubric_url(rubric.pk, f"criterion-{c.pk}"),
-        success_message=_("Critère ajouté."),
-    )
-
-
-@certifier_required
-def criterion_edit(request, pk: int):
-    criterion = get_object_or_404(criteria_for(request.user).select_related("rubric__certification"), pk=pk)
-    if locked := _read_only(request, criterion.rubric.certification):
-        return locked
-    rubric = criterion.rubric
-    form = forms.CriterionForm(
-        request.POST or None, rubric=rubric, instance=RubricCriterion.objects.get(pk=criterion.pk)
-    )
-    return form_action(
-        request,
-        form,
-        lambda d: services.update_criterion(criterion, request.user, **d),
-        template=FORM_TEMPLATE,
-        context={"certification": rubric.certification, "heading": _("Modifier le critère"), "rubric": rubric},
-        success_url=rubric_url(rubric.pk, f"criterion-{criterion.pk}"),
-        success_message=_("Critère enregistré."),
-    )
-
-
-@require_POST
-@certifier_required
-def criterion_delete(request, pk: int):
-    criterion = get_object_or_404(criteria_for(request.user).select_related("rubric"), pk=pk)
-    return button_action(
-        request,
-        lambda: services.delete_criterion(criterion, request.user),
-        _("Critère supprimé."),
-        rubric_url(criterion.rubric_id, "criteria"),
-    )
-
-
-@require_POST
-@certifier_required
-def criterion_move(request, pk: int):
-    criterion = get_object_or_404(criteria_for(request.user).select_related("rubric"), pk=pk)
-    return button_action(
-        request,
-        lambda: services.move_criterion(criterion, request.user, _direction(request)),
-        _("Ordre des critères enregistré."),
-        rubric_url(criterion.rubric_id, f"criterion-{criterion.pk}"),
-    )
-
-
-@certifier_required
-def level_add(request, pk: int):
-    rubric = get_object_or_404(rubrics_for(request.user).select_related("certification"), pk=pk)
-    if locked := _read_only(request, rubric.certification):
-        return locked
-    form = forms.LevelForm(request.POST or None, prefix="level")
-    return form_action(
-        request,
-        form,
-        lambda d: services.add_level(rubric, request.user, **d),
-        template=FORM_TEMPLATE,
-        context={"certification": rubric.certification, "heading": _("Ajouter un niveau"), "rubric": rubric},
-        success_url=rubric_url(rubric.pk, "levels"),
-        success_message=_("Niveau ajouté."),
-    )
-
-
-@certifier_required
-def level_edit(request, pk: int):
-    level = get_object_or_404(levels_for(request.user).select_related("rubric__certification"), pk=pk)
-    if locked := _read_only(request, level.rubric.certification):
-        return locked
-    form = forms.LevelForm(request.POST or None, initial={"label": level.label, "points": level.points})
-    return form_action(
-        request,
-        form,
-        lambda d: services.update_level(level, request.user, **d),
-        template=FORM_TEMPLATE,
-        context={
-            "certification": level.rubric.certification,
-            "heading": _("Modifier le niveau"),
-            "rubric": level.rubric,
-        },
-        success_url=rubric_url(level.rubric_id, "levels"),
-        success_message=_("Niveau enregistré."),
-    )
-
-
-@require_POST
-@certifier_required
-def level_delete(request, pk: int):
-    level = get_object_or_404(levels_for(request.user).select_related("rubric"), pk=pk)
-    return button_action(
-        request,
-        lambda: services.delete_level(level, request.user),
-        _("Niveau supprimé."),
-        rubric_url(level.rubric_id, "levels"),
-    )
-
-
-@require_POST
-@certifier_required
-def level_move(request, pk: int):
-    level = get_object_or_404(levels_for(request.user).select_related("rubric"), pk=pk)
-    return button_action(
-        request,
-        lambda: services.move_level(level, request.user, _direction(request)),
-        _("Ordre des niveaux enregistré."),
-        rubric_url(level.rubric_id, "levels"),
+        success_url=RUBRIC.url(rubric),
+        success_message=RUBRIC.saved,
     )

@@ -3,13 +3,12 @@ read-only, its proofs and timeline, and the certifier's decisions through ``doss
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,15 +18,15 @@ from django.views.decorators.http import require_POST
 from backoffice import forms
 from backoffice.permissions import can_download_file, certifications_for, certifier_required, dossiers_for
 from backoffice.views.common import form_action
+from core.csv_export import csv_response
 from dossiers import services
 from dossiers.enums import SnapshotKind
 from dossiers.models import Dossier, Proof
-from dossiers.permissions import file_released
+from dossiers.permissions import file_released, identity_was_submitted, proof_was_submitted
 from dossiers.snapshots import readable_content
 from dossiers.views.files import file_unavailable
 
 PAGE_SIZE = 25
-CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def filtered_dossiers(request):
@@ -83,12 +82,6 @@ def queue(request):
     return render(request, "backoffice/review/queue.html", context)
 
 
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + text if text.startswith(CSV_FORMULA_START) else text
-
-
 def _date(value: dt.datetime | None) -> str:
     return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
 
@@ -99,10 +92,7 @@ def queue_export(request):
     if status:
         dossiers = dossiers.filter(status=status)
     dossiers = dossiers.select_related("candidate", "certification").order_by("submitted_at", "pk")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="dossiers-{timezone.localdate().isoformat()}.csv"'
-    response.write("\ufeff")  # so that spreadsheets read the accents right
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_response(f"dossiers-{timezone.localdate().isoformat()}.csv")
     writer.writerow(
         [
             _("Dossier"),
@@ -121,20 +111,17 @@ def queue_export(request):
     for d in dossiers.iterator(chunk_size=500):
         writer.writerow(
             [
-                _cell(v)
-                for v in (
-                    d.pk,
-                    d.candidate.last_name,
-                    d.candidate.first_name,
-                    d.candidate.email,
-                    d.certification.code,
-                    d.certification.title,
-                    d.certification.version,
-                    d.get_status_display(),
-                    _date(d.feasibility_submitted_at),
-                    _date(d.validation_submitted_at),
-                    _date(d.updated_at),
-                )
+                d.pk,
+                d.candidate.last_name,
+                d.candidate.first_name,
+                d.candidate.email,
+                d.certification.code,
+                d.certification.title,
+                d.certification.version,
+                d.get_status_display(),
+                _date(d.feasibility_submitted_at),
+                _date(d.validation_submitted_at),
+                _date(d.updated_at),
             ]
         )
     return response
@@ -158,6 +145,10 @@ def dossier_detail(request, pk: int):
         "content": readable_content(snapshot, proofs) if snapshot else None,
         "is_validation": snapshot is not None and snapshot.kind == SnapshotKind.VALIDATION,
         "identity_released": file_released(dossier.identity_scan_status),
+        # The stored identity document is the one this version froze (not one replaced since).
+        "identity_current": bool(dossier.identity_document)
+        and snapshot is not None
+        and (snapshot.content.get("identity_document") or {}).get("sha256") == dossier.identity_document_sha256,
         "transitions": dossier.transitions.select_related("actor").order_by("created_at", "pk"),
         "convocations": dossier.convocations.select_related("session").order_by("-created_at"),
         "feasibility_form": forms.FeasibilityDecisionForm(),
@@ -206,6 +197,8 @@ def review_validation(request, pk: int):
 def proof_download(request, pk: int, proof_pk: int):
     dossier = _dossier(request, pk)
     proof = get_object_or_404(Proof, pk=proof_pk, dossier=dossier)
+    if not proof_was_submitted(proof):  # a file the candidate has not submitted is still theirs alone
+        raise Http404
     if not can_download_file(request.user, proof.scan_status) or not proof.file:
         return file_unavailable(request, proof.scan_status, reverse("backoffice:dossier", args=[dossier.pk]))
     try:
@@ -218,6 +211,8 @@ def proof_download(request, pk: int, proof_pk: int):
 @certifier_required
 def identity_download(request, pk: int):
     dossier = _dossier(request, pk)
+    if not identity_was_submitted(dossier):
+        raise Http404
     if not can_download_file(request.user, dossier.identity_scan_status):
         back = reverse("backoffice:dossier", args=[dossier.pk])
         return file_unavailable(request, dossier.identity_scan_status, back)

@@ -6,6 +6,10 @@ Rules (docs/rncp-import.md):
   draft version of the one with the same code; certifiers are matched or created by SIRET;
 - a fiche whose content hash is already held by a version of that code is *unchanged*: nothing
   is written, so a re-import never touches a draft being corrected;
+- a changed fiche of a certification that the acting organisations do not manage is *skipped*
+  (``permissions.may_version_lineage``, the rule every import shares): a certifier cannot
+  version another organisation's certification; ``import_rncp`` acts for the certifiers named
+  on the fiche, so it never hands a lineage to another organisation unless run with ``--force``;
 - a changed fiche whose certification already has a draft is *skipped*: one draft at a time,
   as ``services.new_version`` wants, and the certifier's corrections are never overwritten;
 - inactive fiches are skipped unless asked for by their code; with ``only_vae``, fiches not
@@ -20,11 +24,12 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Literal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.utils.text import slugify
@@ -39,8 +44,9 @@ from certifications.models import (
     Competency,
     certification_code_validator,
 )
+from certifications.permissions import may_version_lineage
 from certifications.referential import ReferentialFormatError, create_certification, read_certification
-from certifications.rncp.parser import Fiche, FluxReader
+from certifications.rncp.parser import Fiche, FluxReader, ParseLimits
 from certifications.rncp.splitter import html_to_text, inline_text, split_competencies
 
 CREATED, UPDATED, UNCHANGED, SKIPPED = "created", "updated", "unchanged", "skipped"
@@ -61,10 +67,16 @@ SKIP_REASONS = {
     "not_yours": gettext_lazy("la fiche ne porte le SIRET d'aucune de vos organisations"),
     "not_open_to_vae": gettext_lazy("non ouverte à la VAE"),
     "inactive": gettext_lazy("fiche inactive au RNCP (importée seulement si son code est demandé)"),
+    "other_certifier": gettext_lazy("la certification appartient à un autre certificateur"),
     "draft_in_progress": gettext_lazy("un brouillon de cette certification est déjà en cours"),
     "invalid": gettext_lazy("données refusées"),
     "database": gettext_lazy("refusée par la base de données"),
 }
+# ``acting`` of ``plan_fiche``: the organisations a new version is made for. A set of certifier
+# ids (a certifier on the RNCP pages), None (no restriction: a superuser, ``import_rncp --force``)
+# or FICHE_CERTIFIERS (``import_rncp``: the certifiers named on the fiche, see docs/rncp-import.md).
+FICHE_CERTIFIERS = "fiche-certifiers"
+Acting = Collection[int] | None | Literal["fiche-certifiers"]
 MAX_KEPT_OUTCOMES = 500  # the report keeps counts for everything, details for the first ones
 
 
@@ -121,18 +133,27 @@ class Plan:
 
 
 class KnownCertifications:
-    """Versions already in the portal, by code: one query up front instead of several per fiche."""
+    """Versions already in the portal, by code, with the organisations that manage each lineage
+    (the certifiers of its latest version): two queries up front instead of several per fiche."""
 
     def __init__(self, codes: Iterable[str] | None = None):
         self._by_code: dict[str, dict[str, Any]] = {}
         rows = Certification.objects.exclude(code="")
+        links = Certification.certifiers.through.objects.exclude(certification__code="")
         if codes is not None:
             rows = rows.filter(code__in=list(codes))
+            links = links.filter(certification__code__in=list(codes))
         for code, version, status, content_hash in rows.values_list("code", "version", "status", "rncp_content_hash"):
             self._record(code, version, status, content_hash)
+        for code, version, owner, siret, name in links.values_list(
+            "certification__code", "certification__version", "certifier_id", "certifier__siret", "certifier__legal_name"
+        ).iterator():
+            entry = self._by_code.get(code)
+            if entry is not None and entry["latest"][0] == version:
+                entry["owners"][owner] = (siret, name)
 
     def _record(self, code: str, version: int, status: str, content_hash: str) -> None:
-        entry = self._by_code.setdefault(code, {"latest": None, "draft": None, "hashes": {}})
+        entry = self._by_code.setdefault(code, {"latest": None, "draft": None, "hashes": {}, "owners": {}})
         if entry["latest"] is None or version > entry["latest"][0]:
             entry["latest"] = (version, status)
         if status == CertificationStatus.DRAFT:
@@ -144,7 +165,10 @@ class KnownCertifications:
         return self._by_code.get(code)
 
     def add_draft(self, code: str, version: int, content_hash: str) -> None:
+        """A draft planned or written by this run: any later fiche of the same code is unchanged
+        or refused as a draft in progress, so its owners need not be known (``None``)."""
         self._record(code, version, CertificationStatus.DRAFT, content_hash)
+        self._by_code[code]["owners"] = None
 
 
 # --- from a fiche to the exchange format ------------------------------------------------
@@ -299,6 +323,33 @@ def _skip(key: str, detail: str = "", **kwargs) -> Plan:
     return Plan(SKIPPED, key, reason, **kwargs)
 
 
+def _owners_named_on(fiche: Fiche, owners: dict[int, tuple[str, str]]) -> set[int]:
+    """The organisations among ``owners`` (id → SIRET, legal name) that the fiche names, matched
+    as the exchange format's creator matches certifiers: by SIRET, by name when there is none."""
+    named = _certifiers(fiche, [])
+    sirets = {c["siret"] for c in named if c["siret"]}
+    names = {c["name"] for c in named if not c["siret"]}
+    return {pk for pk, (siret, name) in owners.items() if (siret in sirets if siret else name in names)}
+
+
+def _ownership_refusal(fiche: Fiche, entry: dict[str, Any], acting: Acting) -> Plan | None:
+    """``permissions.may_version_lineage`` applied to a fiche whose code is in the portal."""
+    owners = entry["owners"]
+    if acting == FICHE_CERTIFIERS:
+        if may_version_lineage(owners, _owners_named_on(fiche, owners)):
+            return None
+        version = entry["latest"][0]
+        detail = _(
+            "aucun des certificateurs de la version %(v)s (%(names)s) ne figure sur la fiche ; "
+            "relancez avec --force pour changer de certificateur"
+        ) % {"v": version, "names": ", ".join(sorted(name for _siret, name in owners.values())) or "—"}
+    else:
+        if may_version_lineage(owners, acting):
+            return None
+        detail = _("seul un certificateur qui la gère peut en importer une nouvelle version")
+    return _skip("other_certifier", detail, previous=entry["latest"])
+
+
 def plan_fiche(
     fiche: Fiche,
     known: KnownCertifications,
@@ -306,9 +357,15 @@ def plan_fiche(
     explicitly_selected: bool = False,
     only_vae: bool = False,
     allowed_sirets: set[str] | None = None,
+    acting: Acting = FICHE_CERTIFIERS,
     flux_version: str = "",
 ) -> Plan:
-    """Decide what importing ``fiche`` does, without writing anything."""
+    """Decide what importing ``fiche`` does, without writing anything.
+
+    ``allowed_sirets`` (a certifier's) restricts the fiches to those bearing one of them;
+    ``acting`` says for which organisations a new version of an existing certification is made
+    (see ``FICHE_CERTIFIERS``): one that does not manage it already is refused.
+    """
     try:
         certification_code_validator(fiche.number)
     except ValidationError:
@@ -325,6 +382,11 @@ def plan_fiche(
     if entry and content_hash in entry["hashes"]:
         reason = _("déjà importée à l'identique (version %(v)s)") % {"v": entry["hashes"][content_hash]}
         return Plan(UNCHANGED, reason=reason, previous=previous, content_hash=content_hash)
+    if entry and entry["owners"] is not None:
+        # Before the draft check: another organisation's drafts are none of this caller's business.
+        refusal = _ownership_refusal(fiche, entry, acting)
+        if refusal is not None:
+            return refusal
     if entry and entry["draft"] is not None:
         return _skip(
             "draft_in_progress",
@@ -387,6 +449,7 @@ def import_fiches(
     only_vae: bool = False,
     dry_run: bool = False,
     allowed_sirets: set[str] | None = None,
+    acting: Acting = FICHE_CERTIFIERS,
     actor=None,
     flux_version: str | Callable[[], str] = "",
     on_outcome: Callable[[Outcome], None] | None = None,
@@ -409,6 +472,7 @@ def import_fiches(
             explicitly_selected=wanted is not None,
             only_vae=only_vae,
             allowed_sirets=allowed_sirets,
+            acting=acting,
             flux_version=version,
         )
         outcome = Outcome(
@@ -441,13 +505,23 @@ def import_fiches(
     return report
 
 
+def parse_limits() -> ParseLimits:
+    """The reading limits of the settings (docs/security.md), for the worker reading an upload
+    and for ``import_flux`` alike: a file refused on the web is refused on the command line."""
+    return ParseLimits(
+        xml_bytes=settings.RNCP_INFLATED_MAX_BYTES,
+        text_node_chars=settings.RNCP_TEXT_NODE_MAX_CHARS,
+        fiche_chars=settings.RNCP_FICHE_MAX_CHARS,
+    )
+
+
 def import_flux(source: str | Path | BinaryIO, *, dry_run: bool = False, **options) -> ImportReport:
     """Import a whole flux file in one transaction (none for a dry run): all or nothing.
 
-    Raises ``RncpFormatError`` (with line and column) when the file is not a readable flux;
-    the transaction is then rolled back and nothing is imported.
+    Raises ``RncpFormatError`` (with line and column) when the file is not a readable flux, or
+    breaks one of the reading limits; the transaction is then rolled back and nothing is imported.
     """
-    reader = FluxReader(source)
+    reader = FluxReader(source, limits=parse_limits())
     version = lambda: reader.version or ""  # noqa: E731 (known once the first fiche is read)
     if dry_run:
         report = import_fiches(reader, dry_run=True, flux_version=version, **options)

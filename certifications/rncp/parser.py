@@ -11,6 +11,11 @@ from an uploaded file) and no external resource is ever fetched.
 
 A problem with the file as a whole raises ``RncpFormatError`` with the line and column; a
 problem inside one fiche (an unreadable date…) becomes one of its ``warnings``.
+
+``ParseLimits`` bounds what a hostile file costs (docs/security.md, "Import RNCP"): the XML read
+(counted on the decompressed stream as it is read, never trusting a zip's declared sizes), the
+entries of a zip, the length of one text node and of one fiche, each refused with a French
+message naming where the file broke them.
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ import hashlib
 import html.entities
 import json
 import re
+import sys
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,9 +36,12 @@ from typing import IO, BinaryIO
 from xml.etree.ElementTree import Element, TreeBuilder, tostring
 from xml.parsers import expat
 
+from core.errors import DomainError
+
 ROOT_TAG = "FICHES"
 SUPPORTED_VERSIONS = ("4.1", "3.0")
 CHUNK_SIZE = 256 * 1024
+ZIP_MAX_ENTRIES = 100  # the register's zip holds one XML file
 
 _EXPAT_MESSAGES_FR = {
     expat.errors.XML_ERROR_NO_ELEMENTS: "fin de fichier inattendue : le fichier semble tronqué",
@@ -56,7 +66,7 @@ _DATE_RE = re.compile(
 _TRUE = {"oui", "true", "1", "x", "o", "active", "actif"}
 
 
-class RncpFormatError(Exception):
+class RncpFormatError(DomainError):
     """The file cannot be read as an RNCP flux; nothing of it may be imported."""
 
     def __init__(self, message: str, line: int | None = None, column: int | None = None):
@@ -148,11 +158,97 @@ class Fiche:
         return hashlib.sha256(encoded).hexdigest()
 
 
+def fiche_to_data(fiche: Fiche) -> dict:
+    """The fiche as JSON-ready data, so that a parsed upload is read once (``fiche_from_data``)."""
+    data = {f: getattr(fiche, f) for f in Fiche.__dataclass_fields__}
+    for name in ("end_of_registration", "decision_date"):
+        data[name] = data[name].isoformat() if data[name] else None
+    data["certifiers"] = [[c.name, c.siret, c.commercial_name, c.website] for c in fiche.certifiers]
+    data["blocs"] = [[b.code, b.title, b.competencies, b.assessment] for b in fiche.blocs]
+    data.update({name: list(data[name]) for name in _TUPLE_FIELDS})
+    data["warnings"] = list(fiche.warnings)
+    return data
+
+
+def fiche_from_data(data: dict) -> Fiche:
+    """The inverse of ``fiche_to_data``: equal fiches, with equal ``content_hash``."""
+    values = dict(data)
+    for name in ("end_of_registration", "decision_date"):
+        values[name] = dt.date.fromisoformat(values[name]) if values[name] else None
+    values["certifiers"] = tuple(RncpCertifier(*c) for c in values["certifiers"])
+    values["blocs"] = tuple(RncpBloc(*b) for b in values["blocs"])
+    values.update({name: tuple(values[name]) for name in _TUPLE_FIELDS})
+    values["warnings"] = list(values["warnings"])
+    return Fiche(**values)
+
+
+_TUPLE_FIELDS = ("nsf_codes", "rome_codes", "formacodes", "replaces", "replaced_by")
+
+
 # --- reading the file ---------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class ParseLimits:
+    """What reading one flux may cost; ``None`` is no limit. The Django side builds them from the
+    settings (``RNCP_INFLATED_MAX_MB``, ``RNCP_TEXT_NODE_MAX_CHARS``, ``RNCP_FICHE_MAX_CHARS``)."""
+
+    xml_bytes: int | None = None  # bytes of XML read, after decompression
+    text_node_chars: int | None = None  # characters of one text node
+    fiche_chars: int | None = None  # characters of text in one child of the root (a fiche)
+    zip_entries: int | None = ZIP_MAX_ENTRIES
+
+
+NO_LIMITS = ParseLimits(zip_entries=None)
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")
+
+
+def _size(n: int) -> str:
+    return f"{_number(n // (1024 * 1024))} Mo" if n >= 1024 * 1024 else f"{_number(n)} octets"
+
+
+class _CountedStream:
+    """Counts the bytes actually read (after decompression) and stops past ``limit``: a zip's
+    central directory may declare any size, only what comes out of the stream is counted."""
+
+    def __init__(self, stream: IO[bytes], limit: int | None):
+        self.stream = stream
+        self.limit = limit
+        self.count = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.stream.read(size)
+        self.count += len(data)
+        if self.limit is not None and self.count > self.limit:
+            raise RncpFormatError(
+                f"Fichier trop volumineux : le XML du flux dépasse {_size(self.limit)} (une fois décompressé)."
+            )
+        return data
+
+
+def _check_zip_entries(raw: BinaryIO, limit: int | None) -> None:
+    """Refuse an archive announcing more entries than ``limit`` before ``ZipFile`` reads its
+    central directory (millions of tiny entries would cost hundreds of MB of ``ZipInfo``)."""
+    if limit is None:
+        return
+    # zipfile's own reader of the end-of-central-directory record (zip64 included).
+    end = zipfile._EndRecData(raw)  # noqa: SLF001
+    raw.seek(0)
+    if end is None:
+        raise RncpFormatError("Archive zip illisible ou tronquée (fin d'archive introuvable).")
+    entries = end[zipfile._ECD_ENTRIES_TOTAL]  # noqa: SLF001
+    if entries > limit:
+        raise RncpFormatError(
+            f"L'archive zip contient {_number(entries)} entrées : {limit} au plus sont acceptées "
+            "(un flux RNCP en contient une)."
+        )
+
+
 @contextmanager
-def open_flux(source: str | Path | BinaryIO) -> Iterator[BinaryIO]:
+def open_flux(source: str | Path | BinaryIO, limits: ParseLimits = NO_LIMITS) -> Iterator[IO[bytes]]:
     """The XML bytes of ``source``: a path or a binary file, holding XML or a zip of one XML."""
     own = not hasattr(source, "read")
     raw: BinaryIO = open(source, "rb") if own else source  # noqa: SIM115 (closed below)
@@ -160,9 +256,10 @@ def open_flux(source: str | Path | BinaryIO) -> Iterator[BinaryIO]:
         head = raw.read(4)
         raw.seek(0)
         if head.startswith(b"PK"):
+            _check_zip_entries(raw, limits.zip_entries)
             try:
                 archive = zipfile.ZipFile(raw)
-            except (zipfile.BadZipFile, OSError) as exc:
+            except (zipfile.BadZipFile, OSError, EOFError) as exc:
                 raise RncpFormatError(f"Archive zip illisible ou tronquée ({exc}).") from exc
             with archive:
                 names = [i.filename for i in archive.infolist() if i.filename.lower().endswith(".xml")]
@@ -170,38 +267,54 @@ def open_flux(source: str | Path | BinaryIO) -> Iterator[BinaryIO]:
                     raise RncpFormatError(
                         f"L'archive zip doit contenir exactement un fichier XML (trouvé : {len(names)})."
                     )
-                with archive.open(names[0]) as member:
-                    yield member
+                try:
+                    member = archive.open(names[0])
+                except (RuntimeError, NotImplementedError, zipfile.BadZipFile) as exc:
+                    raise RncpFormatError(
+                        f"Archive zip chiffrée ou compressée d'une façon non prise en charge ({exc})."
+                    ) from exc
+                with member:
+                    yield _CountedStream(member, limits.xml_bytes)
         else:
-            yield raw
+            yield _CountedStream(raw, limits.xml_bytes)
     finally:
         if own:
             raw.close()
 
 
-def read_flux(source: str | Path | BinaryIO, chunk_size: int = CHUNK_SIZE) -> Iterator[Fiche]:
+def read_flux(
+    source: str | Path | BinaryIO, chunk_size: int = CHUNK_SIZE, limits: ParseLimits = NO_LIMITS
+) -> Iterator[Fiche]:
     """Every fiche of the flux in file order; ``FluxReader`` also tells the version."""
-    yield from FluxReader(source, chunk_size)
+    yield from FluxReader(source, chunk_size, limits)
 
 
 class FluxReader:
     """Iterate over the fiches of a flux; ``version`` is known once the first fiche is out."""
 
-    def __init__(self, source: str | Path | BinaryIO, chunk_size: int = CHUNK_SIZE):
+    def __init__(self, source: str | Path | BinaryIO, chunk_size: int = CHUNK_SIZE, limits: ParseLimits = NO_LIMITS):
         self.source = source
         self.chunk_size = chunk_size
+        self.limits = limits
         self.version: str | None = None
         self.fiche_count = 0
 
     def __iter__(self) -> Iterator[Fiche]:
-        with open_flux(self.source) as stream:
+        with open_flux(self.source, self.limits) as stream:
             yield from self._parse(stream)
 
     def _parse(self, stream: IO[bytes]) -> Iterator[Fiche]:
         parser = expat.ParserCreate()
         builder = TreeBuilder()
+        builder_start, builder_end, builder_data = builder.start, builder.end, builder.data
         root: list[Element] = []
-        depth = [0]
+        path: list[str] = []  # the open elements, root first
+        text_max = self.limits.text_node_chars or sys.maxsize
+        item_max = self.limits.fiche_chars or sys.maxsize
+        text_chars = 0  # of the text node being read
+        item_chars = 0  # of the text in the child of the root being read (a fiche)
+        item_number = ""  # its NUMERO_FICHE, once read
+        items = 0  # children of the root met so far
         # The last two chunks read, to turn expat's byte columns into character columns.
         window = {"start": 0, "data": b"", "last": b"", "fed": 0}
 
@@ -215,26 +328,55 @@ class FluxReader:
         def position() -> tuple[int, int]:
             return parser.CurrentLineNumber, column(parser.CurrentByteIndex, parser.CurrentColumnNumber)
 
-        # Until VERSION_FLUX is read, Python handlers check the root and the version where they
-        # stand. Then every element goes straight to the C tree builder (no Python call per
-        # element), and the fiches are collected between chunks.
-        def start(tag: str, attrs: dict[str, str]) -> None:
-            depth[0] += 1
-            if depth[0] == 1 and tag != ROOT_TAG:
+        def item_label() -> str:
+            if len(path) < 2 or path[1] != "FICHE":
+                return f"l'élément <{path[1] if len(path) > 1 else path[0]}>"
+            return f"la fiche n° {_number(items)}" + (f" ({item_number})" if item_number else "")
+
+        def where() -> str:
+            if len(path) < 2:
+                return f"l'élément <{path[0]}>"
+            return f"{item_label()}, élément <{'/'.join(path[1:])}>"
+
+        # Python handlers track where they stand (for the limits and the messages); until
+        # VERSION_FLUX is read, others also check the root and the version. The tree itself is
+        # built by the C TreeBuilder, and the fiches are collected between chunks.
+        push, pop = path.append, path.pop
+
+        def start(tag: str, attrs: dict[str, str]) -> Element:
+            nonlocal text_chars, item_chars, item_number, items
+            push(tag)
+            text_chars = 0
+            if len(path) == 2:
+                item_chars, item_number = 0, ""
+                items += tag == "FICHE"
+            return builder_start(tag, attrs)
+
+        def end(tag: str) -> None:
+            nonlocal text_chars, item_number
+            element = builder_end(tag)
+            pop()
+            text_chars = 0
+            if tag == "NUMERO_FICHE" and len(path) == 2:
+                item_number = " ".join((element.text or "").split())[:20]
+
+        def start_header(tag: str, attrs: dict[str, str]) -> None:
+            depth = len(path) + 1
+            if depth == 1 and tag != ROOT_TAG:
                 raise RncpFormatError(
                     f"Ce fichier n'est pas un flux RNCP : l'élément racine est <{tag}>, <{ROOT_TAG}> est attendu.",
                     *position(),
                 )
-            if depth[0] == 2 and tag == "FICHE":
+            if depth == 2 and tag == "FICHE":
                 raise RncpFormatError("VERSION_FLUX manquant : il doit précéder la première fiche.", *position())
-            element = builder.start(tag, attrs)
-            if depth[0] == 1:
+            element = start(tag, attrs)
+            if depth == 1:
                 root.append(element)
 
-        def end(tag: str) -> None:
-            element = builder.end(tag)
-            depth[0] -= 1
-            if depth[0] == 1 and tag == "VERSION_FLUX":
+        def end_header(tag: str) -> None:
+            element = builder_end(tag)
+            pop()
+            if len(path) == 1 and tag == "VERSION_FLUX":
                 version = (element.text or "").strip()
                 if version not in SUPPORTED_VERSIONS:
                     raise RncpFormatError(
@@ -243,13 +385,29 @@ class FluxReader:
                         *position(),
                     )
                 self.version = version
-                parser.StartElementHandler = builder.start
-                parser.EndElementHandler = builder.end
+                parser.StartElementHandler = start
+                parser.EndElementHandler = end
+
+        def data(text: str) -> None:
+            nonlocal text_chars, item_chars
+            text_chars += len(text)
+            item_chars += len(text)
+            if text_chars > text_max or item_chars > item_max:
+                if text_chars > text_max:
+                    raise RncpFormatError(
+                        f"Texte trop long dans {where()} : plus de {_number(text_max)} caractères.", *position()
+                    )
+                if len(path) > 1:
+                    raise RncpFormatError(
+                        f"Fiche trop longue : {item_label()} dépasse {_number(item_max)} caractères de texte.",
+                        *position(),
+                    )
+            builder_data(text)
 
         def skipped_entity(name: str, is_parameter_entity: bool) -> None:
             # An HTML entity the producer did not declare (&eacute;): read it as HTML would.
             char = html.entities.html5.get(f"{name};")
-            builder.data(char if char is not None else f"&{name};")
+            data(char if char is not None else f"&{name};")
 
         def refuse_entity_declaration(*args) -> None:
             raise RncpFormatError("Déclaration d'entité refusée dans un flux RNCP.", *position())
@@ -261,9 +419,9 @@ class FluxReader:
 
         parser.buffer_text = True
         parser.buffer_size = 1 << 16
-        parser.StartElementHandler = start
-        parser.EndElementHandler = end
-        parser.CharacterDataHandler = builder.data
+        parser.StartElementHandler = start_header
+        parser.EndElementHandler = end_header
+        parser.CharacterDataHandler = data
         parser.SkippedEntityHandler = skipped_entity
         parser.EntityDeclHandler = refuse_entity_declaration
         parser.UseForeignDTD(True)  # makes undeclared entities "skipped" instead of fatal
@@ -274,7 +432,7 @@ class FluxReader:
             while True:
                 try:
                     chunk = stream.read(self.chunk_size)
-                except (zipfile.BadZipFile, EOFError, OSError) as exc:
+                except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
                     raise RncpFormatError(f"Archive zip endommagée ({exc}).") from exc
                 if chunk:
                     window["start"] = window["fed"] - len(window["last"])
@@ -298,8 +456,8 @@ class FluxReader:
                     break
         except expat.ExpatError as exc:
             message = _EXPAT_MESSAGES_FR.get(expat.errors.messages[exc.code], f"XML invalide ({exc})")
-            where = column(parser.ErrorByteIndex, exc.offset)
-            raise RncpFormatError(f"Fichier XML invalide : {message}.", exc.lineno, where) from None
+            where_ = column(parser.ErrorByteIndex, exc.offset)
+            raise RncpFormatError(f"Fichier XML invalide : {message}.", exc.lineno, where_) from None
         if self.version is None:
             raise RncpFormatError("VERSION_FLUX manquant : ce fichier n'est pas un flux RNCP.")
 

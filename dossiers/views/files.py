@@ -7,7 +7,6 @@ from django.db.models import Prefetch, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -17,13 +16,7 @@ from dossiers.forms import ProofForm, ProofUploadForm
 from dossiers.models import CompetencyStatement, Proof
 from dossiers.uploads import UploadRejected
 from dossiers.views.validation import _stage2_dossier
-
-
-def _back(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return default
+from vae_portal.http import next_path
 
 
 @require_http_methods(["GET", "POST"])
@@ -56,7 +49,7 @@ def proofs(request, pk: int):
             messages.error(request, str(error))
         else:
             messages.success(request, _("Preuve « %(title)s » ajoutée.") % {"title": data["title"]})
-            return redirect(_back(request, reverse("dossiers:proofs", args=[dossier.pk])))
+            return redirect(next_path(request, reverse("dossiers:proofs", args=[dossier.pk])))
     library = list(
         dossier.proofs.prefetch_related(
             Prefetch(
@@ -78,7 +71,7 @@ def proofs(request, pk: int):
             "used": used,
             "max_bytes": settings.UPLOAD_MAX_BYTES,
             "quota_bytes": settings.DOSSIER_QUOTA_BYTES,
-            "next": _back(request, ""),
+            "next": next_path(request, ""),
         },
     )
 
@@ -118,7 +111,7 @@ def proof_delete(request, pk: int, proof_pk: int):
     return render(
         request,
         "dossiers/proof_confirm_delete.html",
-        {"dossier": dossier, "proof": proof, "submitted": services.proof_was_submitted(proof)},
+        {"dossier": dossier, "proof": proof, "submitted": permissions.proof_was_submitted(proof)},
     )
 
 

@@ -3,9 +3,12 @@
 With the header ``X-Autosave: 1`` (the script in static/js/autosave.js) every answer is JSON,
 never a redirect: saved (new version and time), conflict (409, both texts), session expired
 (401: the text stays in the page, which retries once the candidate has logged in again in
-another tab), refused (403) or invalid (400). Without it (no JavaScript), a save redirects
-back to the page, a conflict shows both texts on a page of its own, and an expired session
-shows the text back in a form that logs in and saves at once.
+another tab), refused (403), invalid (400) or too many saves (429: the text stays in the page,
+which retries a few seconds later). Without it (no JavaScript), a save redirects back to the
+page, a conflict shows both texts on a page of its own, an expired session shows the text back
+in a form that logs in and saves at once, and too many saves answer a 429 page.
+
+Saves are limited per user (``USER_THROTTLE_RATES["autosave"]``), far above what the script sends.
 """
 
 from django.contrib import messages
@@ -18,13 +21,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import time_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dossiers import permissions, services
 from dossiers.enums import SelfAssessment, StatementState
 from dossiers.forms import StatementForm
+from vae_portal import throttle
+from vae_portal.http import next_path
 
 
 def _is_autosave(request) -> bool:
@@ -32,12 +36,11 @@ def _is_autosave(request) -> bool:
 
 
 def _next_url(request, dossier, competency_id, changes) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
     if "narrative" in changes:
-        return reverse("dossiers:competency", args=[dossier.pk, competency_id])
-    return reverse("dossiers:positioning", args=[dossier.pk]) + f"#competency-{competency_id}"
+        default = reverse("dossiers:competency", args=[dossier.pk, competency_id])
+    else:
+        default = reverse("dossiers:positioning", args=[dossier.pk]) + f"#competency-{competency_id}"
+    return next_path(request, default)
 
 
 def _field_labels() -> dict:
@@ -79,6 +82,8 @@ def save(request, pk: int, competency_pk: int):
         login_form = None if autosave else _relogin(request)
         if not request.user.is_authenticated:
             return _session_expired(request, autosave, login_form)
+    if not throttle.allow_user(request.user, "autosave"):
+        return _too_many_saves(request, autosave)
     dossier = permissions.own_dossier_or_404(request.user, pk)
     statement = get_object_or_404(dossier.statements.select_related("competency"), competency_id=competency_pk)
     form = StatementForm(request.POST, dossier=dossier)
@@ -144,6 +149,24 @@ def _conflict(request, autosave, dossier, statement, conflict, form):
             status=409,
         )
     return render(request, "dossiers/statement_conflict.html", context, status=409)
+
+
+def _too_many_saves(request, autosave):
+    message = _(
+        "Trop d'enregistrements en peu de temps. Votre texte est toujours dans la page : "
+        "il sera enregistré dans quelques secondes."
+    )
+    if autosave:
+        response = JsonResponse({"status": "throttled", "message": message}, status=429)
+        response["Retry-After"] = throttle.retry_after("autosave")
+        return response
+    message = _(
+        "Trop d'enregistrements en peu de temps : celui-ci n'est pas fait. Revenez à la page "
+        "précédente (votre navigateur y a gardé votre texte) et enregistrez de nouveau dans une minute."
+    )
+    response = render(request, "too_many_requests.html", {"message": message}, status=429)
+    response["Retry-After"] = throttle.retry_after("autosave")
+    return response
 
 
 def _relogin(request):

@@ -18,7 +18,7 @@ from juries.models import JuryDocument, Minutes
 
 @require_safe
 def minutes(request, pk: int):
-    member = permissions.seat_or_404(request.user, pk)
+    member = permissions.reading_seat_or_404(request.user, pk)
     session = member.session
     record = Minutes.objects.filter(session=session).first()
     if record is not None and record.is_final:
@@ -52,7 +52,7 @@ def minutes(request, pk: int):
 
 @require_POST
 def sign(request, pk: int):
-    member = permissions.seat_or_404(request.user, pk)
+    member = permissions.reading_seat_or_404(request.user, pk)
     return button_action(
         request,
         lambda: deliberation.sign_minutes(member.session, member),

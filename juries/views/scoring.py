@@ -12,13 +12,11 @@ Independence: the grid, its fragment and its export read the others' scorings on
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -28,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from backoffice.views.common import button_action
+from core.csv_export import csv_response
 from juries import deliberation, permissions, scoring
 from juries.forms import ScoringForm
 from juries.models import Evaluation
@@ -259,23 +258,21 @@ def grid_fragment(request, member, convocation, rubric_pk: int):
 @require_safe
 @reads_candidate
 def grid_export(request, member, convocation):
-    """The grid as CSV (semicolons, UTF-8 with BOM), under the same rule as the page."""
+    """The grid as CSV (``core.csv_export``: every cell, names and titles of the header
+    rows included, safe in a spreadsheet), under the same rule as the page."""
     data = grid_for(member, convocation)
     if not data.visible:
         raise PermissionDenied(_("Validez d'abord toutes vos notations de ce candidat."))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="grille-candidat-{convocation.pk}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_response(f"grille-candidat-{convocation.pk}.csv")
     for g in data.items:
         names = [c.member.user.get_full_name() or c.member.user.email for c in g.columns]
         writer.writerow([f"{g.item.label} — {g.item.title}", _("Pondération"), *names, _("Écart de 2 niveaux ou plus")])
         for row in g.rows:
             writer.writerow(
                 [
-                    _cell(row.criterion.text),
+                    row.criterion.text,
                     str(row.criterion.weight).replace(".", ","),
-                    *[_cell(cell.level.label if cell.level else "") for cell in row.cells],
+                    *[cell.level.label if cell.level else "" for cell in row.cells],
                     _("oui") if row.divergence else "",
                 ]
             )
@@ -289,8 +286,3 @@ def grid_export(request, member, convocation):
         )
         writer.writerow([])
     return response
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text

@@ -21,7 +21,7 @@ from juries.views.common import candidate
 def session_list(request):
     seats = list(
         permissions.seats_of(request.user)
-        .select_related("session__certification")
+        .select_related("session__certification", "session__minutes")
         .annotate(
             n_convoked=Count(
                 "session__convocations",
@@ -31,6 +31,9 @@ def session_list(request):
         )
         .order_by("session__starts_at")
     )
+    for seat in seats:
+        seat.access_ends_at = permissions.members_access_ends_at(seat.session)
+        seat.access_open = permissions.members_access_open(seat.session)
     today = timezone.localdate()
     current = [s for s in seats if s.session.is_open and timezone.localdate(s.session.starts_at) >= today]
     others = [s for s in seats if s not in current]
@@ -45,8 +48,18 @@ def session_url(pk: int, anchor: str = "") -> str:
 
 @require_safe
 def session_detail(request, pk: int):
+    """The session with its jury and candidates; once the members' access has ended
+    (``permissions.members_access_open``), the session alone."""
     member = permissions.seat_or_404(request.user, pk)
     session = member.session
+    access = {
+        "access_open": permissions.members_access_open(session),
+        "access_ends_at": permissions.members_access_ends_at(session),
+    }
+    if not access["access_open"]:
+        members = list(session.members.select_related("user").order_by("role", "pk"))
+        context = {"member": member, "session": session, "members": members, **access}
+        return render(request, "juries/session_detail.html", context)
     members = list(permissions.members_with_declarations(session).order_by("role", "pk"))
     convocations = list(
         session.convocations.live()
@@ -67,6 +80,7 @@ def session_detail(request, pk: int):
         conv.decision = next(iter(conv.decisions_in_force), None)
     minutes = Minutes.objects.filter(session=session).first()
     context = {
+        **access,
         "member": member,
         "session": session,
         "members": members,

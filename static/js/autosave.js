@@ -8,6 +8,8 @@
  *   409 conflict  → another tab saved first: both texts are shown, the candidate chooses;
  *   401 login     → the session expired: the text stays here, we retry until they are back;
  *   403 refused   → the dossier is no longer editable: said, no retry;
+ *   429 throttled → too many saves (a per-user limit, USER_THROTTLE_RATES): the server's
+ *                   message, the text stays here and is sent again a few seconds later;
  *   other/network → an error with a retry button, and retries every few seconds.
  * Nothing is kept in browser storage: the text lives in the page until the server has it.
  * French messages come from data-msg-* attributes rendered by the template.
@@ -305,6 +307,9 @@
     } else if (status === 403 && body && body.status === "refused") {
       this.paused = true;
       this.show(body.message, "error");
+    } else if (status === 429 && body && body.message) {
+      this.show(body.message, "error");
+      this.retryLater();
     } else if (status === 400 && body && body.message) {
       this.show(body.message, "error", true);
     } else {

@@ -1,9 +1,6 @@
-from unittest import mock
-
 import pytest
 from django.urls import reverse
 
-from accounts.models import User
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,14 +42,3 @@ def test_a_logged_in_person_can_open_their_account_pages(client, url):
     client.force_login(UserFactory())
 
     assert client.get(url).status_code == 200
-
-
-def test_a_sign_up_racing_another_with_the_same_address_gets_the_french_message(client, signup_data):
-    UserFactory(email="nina@example.org")
-
-    with mock.patch("accounts.services.email_is_registered", return_value=False):
-        response = client.post(reverse("accounts:signup"), signup_data)
-
-    assert response.status_code == 200
-    assert "Un compte existe déjà avec cette adresse e-mail." in response.content.decode()
-    assert User.objects.count() == 1

@@ -152,8 +152,11 @@ def test_the_resend_page_is_public_and_in_french(client):
     assert "Recevoir un nouveau lien de confirmation" in response.content.decode()
 
 
-def test_resend_sends_a_new_working_link_to_an_account_awaiting_confirmation(client, mailoutbox, pending_user):
-    response = client.post(RESEND_URL, {"email": "NINA@example.org"})
+def test_resend_sends_a_new_working_link_to_an_account_awaiting_confirmation(
+    client, mailoutbox, pending_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(RESEND_URL, {"email": "NINA@example.org"})
 
     assert response.url == reverse("login")
     assert len(mailoutbox) == 1
@@ -168,11 +171,14 @@ def test_resend_sends_a_new_working_link_to_an_account_awaiting_confirmation(cli
     ["nina@example.org", "personne@example.org", "active@example.org", "desactive@example.org"],
     ids=["awaiting confirmation", "unknown", "already active", "deactivated by an admin"],
 )
-def test_resend_gives_the_same_answer_whether_or_not_the_account_exists(client, mailoutbox, pending_user, email):
+def test_resend_gives_the_same_answer_whether_or_not_the_account_exists(
+    client, mailoutbox, pending_user, email, django_capture_on_commit_callbacks
+):
     UserFactory(email="active@example.org")
     UserFactory(email="desactive@example.org", is_active=False)
 
-    response = client.post(RESEND_URL, {"email": email})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(RESEND_URL, {"email": email})
 
     assert response.status_code == 302
     assert response.url == reverse("login")
@@ -192,7 +198,7 @@ def test_resend_refuses_an_invalid_address_and_keeps_it(client):
 
 
 def test_login_with_the_right_password_of_an_unconfirmed_account_offers_to_resend_the_link(
-    client, mailoutbox, pending_user
+    client, mailoutbox, pending_user, django_capture_on_commit_callbacks
 ):
     response = client.post(reverse("login"), {"username": "Nina@example.org", "password": PASSWORD})
 
@@ -203,7 +209,8 @@ def test_login_with_the_right_password_of_an_unconfirmed_account_offers_to_resen
     assert 'name="email" value="Nina@example.org"' in page
     assert "_auth_user_id" not in client.session
 
-    client.post(RESEND_URL, {"email": "Nina@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(RESEND_URL, {"email": "Nina@example.org"})
 
     assert len(mailoutbox) == 1
 

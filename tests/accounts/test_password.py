@@ -11,8 +11,15 @@ RESET_URL = reverse("password_reset")
 NEW_PASSWORD = "un-tout-nouveau-secret-2027"
 
 
-def ask_reset(client, email):
-    return client.post(RESET_URL, {"email": email})
+@pytest.fixture
+def ask_reset(django_capture_on_commit_callbacks):
+    """Ask for a reset link; its e-mail is queued once the request's work is committed."""
+
+    def ask(client, email):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(RESET_URL, {"email": email})
+
+    return ask
 
 
 def choose_new_password(client, message, password=NEW_PASSWORD):
@@ -33,7 +40,7 @@ def test_the_password_reset_pages_are_public_and_in_french(client):
     assert "Mot de passe enregistré" in client.get(reverse("password_reset_complete")).content.decode()
 
 
-def test_password_reset_full_flow(client, mailoutbox):
+def test_password_reset_full_flow(client, mailoutbox, ask_reset):
     user = UserFactory(email="nina@example.org", first_name="Nina")
 
     response = ask_reset(client, "Nina@Example.org")
@@ -59,7 +66,7 @@ def test_password_reset_full_flow(client, mailoutbox):
     assert client.login(username="nina@example.org", password=NEW_PASSWORD)
 
 
-def test_a_reset_link_works_only_once(client, mailoutbox):
+def test_a_reset_link_works_only_once(client, mailoutbox, ask_reset):
     UserFactory(email="nina@example.org")
     ask_reset(client, "nina@example.org")
     choose_new_password(client, mailoutbox[0])
@@ -70,7 +77,7 @@ def test_a_reset_link_works_only_once(client, mailoutbox):
     assert f'href="{RESET_URL}"' in response.content.decode()
 
 
-def test_a_reset_refuses_a_weak_password_with_the_validator_message(client, mailoutbox):
+def test_a_reset_refuses_a_weak_password_with_the_validator_message(client, mailoutbox, ask_reset):
     user = UserFactory(email="nina@example.org")
     ask_reset(client, "nina@example.org")
 
@@ -87,7 +94,7 @@ def test_a_reset_refuses_a_weak_password_with_the_validator_message(client, mail
     ["nina@example.org", "personne@example.org", "desactive@example.org"],
     ids=["existing", "unknown", "deactivated by an admin"],
 )
-def test_password_reset_gives_the_same_answer_whether_or_not_the_account_exists(client, mailoutbox, email):
+def test_password_reset_gives_the_same_answer_whether_or_not_the_account_exists(client, mailoutbox, email, ask_reset):
     UserFactory(email="nina@example.org")
     UserFactory(email="desactive@example.org", is_active=False)
 
@@ -98,7 +105,7 @@ def test_password_reset_gives_the_same_answer_whether_or_not_the_account_exists(
     assert len(mailoutbox) == (1 if email == "nina@example.org" else 0)
 
 
-def test_a_reset_link_confirms_an_address_awaiting_confirmation(client, mailoutbox):
+def test_a_reset_link_confirms_an_address_awaiting_confirmation(client, mailoutbox, ask_reset):
     UserFactory(email="nina@example.org", is_active=False, awaiting_email_confirmation=True)
     ask_reset(client, "nina@example.org")
 

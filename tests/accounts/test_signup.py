@@ -1,9 +1,12 @@
+import re
+
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
 from tests.accounts.conftest import link_path
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -78,23 +81,90 @@ def test_the_page_after_sign_up_tells_where_the_link_was_sent(client, signup_dat
     assert "valable 3 jours" in response.content.decode()
 
 
+def strip_csrf(page: str) -> str:
+    return re.sub(r"\b[A-Za-z0-9]{64}\b", "<csrf token>", page)
+
+
 @pytest.mark.parametrize("existing", ["nina@example.org", "NINA@EXAMPLE.ORG", "Nina@Example.org"])
-def test_sign_up_refuses_an_address_already_registered_in_any_case_and_keeps_what_was_typed(
-    client, mailoutbox, signup_data, existing, django_capture_on_commit_callbacks
+def test_sign_up_with_an_address_that_has_an_account_answers_exactly_as_for_a_new_one(
+    client, signup_data, existing, django_capture_on_commit_callbacks
 ):
+    new_address_client = Client()
+    sign_up(new_address_client, {**signup_data, "email": "Inconnue@Example.org"}, django_capture_on_commit_callbacks)
+    expected = strip_csrf(new_address_client.get(reverse("accounts:signup_done")).content.decode())
     UserFactory(email=existing)
 
     response = sign_up(client, signup_data, django_capture_on_commit_callbacks)
 
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "Un compte existe déjà avec cette adresse e-mail." in page
-    assert 'value="Nina"' in page
-    assert 'value="Simoné"' in page
-    assert 'value="Nina@Example.org"' in page
-    assert signup_data["password1"] not in page
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:signup_done")
+    page = client.get(response.url).content.decode()
+    assert "Un compte existe déjà" not in page
+    assert strip_csrf(page).replace("nina@example.org", "inconnue@example.org") == expected
+    assert "Si cette adresse peut être utilisée, un e-mail vient de vous être envoyé" in page
+
+
+def test_sign_up_never_says_the_address_has_an_account_even_when_the_form_is_refused(
+    client, signup_data, django_capture_on_commit_callbacks
+):
+    UserFactory(email="nina@example.org")
+    signup_data["password2"] = "autre chose"
+
+    page = sign_up(client, signup_data, django_capture_on_commit_callbacks).content.decode()
+
+    assert "Les deux mots de passe ne correspondent pas." in page
+    assert "existe déjà" not in page
+
+
+def test_an_account_whose_address_is_used_to_sign_up_again_gets_an_email_with_login_and_reset_links(
+    client, mailoutbox, signup_data, django_capture_on_commit_callbacks
+):
+    user = UserFactory(email="nina@example.org", first_name="Nina")
+
+    sign_up(client, signup_data, django_capture_on_commit_callbacks)
+
     assert User.objects.count() == 1
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    assert (user.first_name, user.last_name) == ("Nina", user.last_name)
+    (message,) = mailoutbox
+    assert message.to == ["nina@example.org"]
+    assert message.subject == "Portail VAE : tentative d'inscription avec votre adresse"
+    assert "Bonjour Nina," in message.body
+    assert "Quelqu'un vient d'essayer de créer un compte" in message.body
+    assert "http://127.0.0.1:8000/accounts/login/" in message.body
+    assert "http://127.0.0.1:8000/accounts/mot-de-passe/oublie/" in message.body
+    assert "/accounts/confirmation/" not in message.body
+    assert "pas encore confirmée" not in message.body
+
+
+def test_an_account_awaiting_confirmation_is_told_a_new_password_confirms_it(
+    client, mailoutbox, signup_data, django_capture_on_commit_callbacks
+):
+    UserFactory(email="nina@example.org", is_active=False, awaiting_email_confirmation=True)
+
+    sign_up(client, signup_data, django_capture_on_commit_callbacks)
+
+    (message,) = mailoutbox
+    assert "Votre adresse n'est pas encore confirmée : choisir un nouveau mot de passe la confirmera aussi." in (
+        message.body
+    )
+
+
+@pytest.mark.parametrize("kind", ["deactivated by an admin", "jury invitation not accepted"])
+def test_an_account_that_cannot_log_in_gets_no_email_and_the_answer_is_the_same(
+    client, mailoutbox, signup_data, kind, django_capture_on_commit_callbacks
+):
+    user = UserFactory(email="nina@example.org", is_active=False)
+    if kind == "jury invitation not accepted":
+        user.set_unusable_password()
+        user.save()
+
+    response = sign_up(client, signup_data, django_capture_on_commit_callbacks)
+
+    assert response.url == reverse("accounts:signup_done")
     assert mailoutbox == []
+    assert User.objects.count() == 1
 
 
 def test_sign_up_refuses_a_weak_password_with_the_validator_message_and_keeps_the_rest(

@@ -57,13 +57,33 @@ def test_the_history_lists_transitions_versions_and_the_candidates_writes_with_t
 
     page = page_of(client.get(url(dossier)))
 
-    assert "Preuve déposée" in page and "Fiche de poste" in page
+    assert "Preuve déposée" in page and "preuve non déposée" in page  # named once submitted
     assert "Déclaration de compétence enregistrée" in page and "29 caractères" in page
     assert "Recevabilité demandée" in page or "recevabilité demandée" in page
     assert "Demande de recevabilité n°1 figé(e)" in page
     assert "Claire Certif" in page
     assert dossier.candidate.get_full_name() in page
     assert "Un récit en cours" not in page
+
+
+def test_a_proof_not_yet_submitted_shows_without_its_title_file_or_fingerprint(client, certifier, cert):
+    from tests.factories import fill_validation
+
+    dossier = dossier_in_state(S.ADMISSIBLE, certification=cert, certifier_user=certifier)
+    proof = services.add_proof(
+        dossier, _pdf(), competencies=[dossier.targeted_competencies().first()], title="Lettre privée", kind="other"
+    )
+    client.force_login(certifier)
+
+    page = page_of(client.get(url(dossier)))
+    assert "Preuve déposée" in page and "preuve non déposée" in page
+    for detail in ("Lettre privée", "piece.pdf", proof.sha256):
+        assert detail not in page, detail
+
+    fill_validation(dossier)
+    services.submit_validation(dossier, dossier.candidate)
+    page = page_of(client.get(url(dossier)))
+    assert "Lettre privée" in page and "piece.pdf" in page
 
 
 def test_the_history_shows_an_admins_edit_from_the_django_admin(client, dossier, certifier):

@@ -286,6 +286,23 @@ def test_a_competence_moved_to_another_bloc_is_recorded(editor):
     assert event.changes == {"block": [str(first), str(second)]}
 
 
+def test_every_row_of_a_competence_names_it_with_its_whole_text(editor):
+    draft, certifier = editor
+    block = draft.blocks.get(order=1)
+    long_text = "Accueillir le public " + "et l'orienter " * 10
+    competency = cert_services.add_competency(block, certifier, code="C9", text=long_text)
+    cert_services.move_competency(competency, certifier, direction=-1)
+    cert_services.delete_competency(competency, certifier)
+
+    rows = events(certification=draft)
+    assert [e.action for e in rows] == [
+        "referential.competency_added",
+        "referential.competency_moved",
+        "referential.competency_deleted",
+    ]
+    assert {e.target_repr for e in rows} == {f"C9 {long_text}".strip()}
+
+
 def test_a_deleted_draft_keeps_its_row_without_the_certification(editor):
     draft, certifier = editor
     cert_services.delete_draft(draft, certifier)

@@ -303,3 +303,30 @@ def test_edit_pages_of_a_published_version_send_back_to_its_editor(certifier_cli
     ]:
         response = certifier_client.get(url)
         assert response["Location"] == editor(cert), url
+
+
+def test_each_part_of_the_editor_keeps_its_address():
+    """The generic views' URLs are made from declarations: their names and paths stay these."""
+    expected = {
+        "block_add": "/certificateur/referentiels/1/blocs/ajouter/",
+        "block_edit": "/certificateur/blocs/1/modifier/",
+        "block_delete": "/certificateur/blocs/1/supprimer/",
+        "block_move": "/certificateur/blocs/1/deplacer/",
+        "competency_add": "/certificateur/blocs/1/competences/ajouter/",
+        "competency_edit": "/certificateur/competences/1/modifier/",
+        "competency_delete": "/certificateur/competences/1/supprimer/",
+        "competency_move": "/certificateur/competences/1/deplacer/",
+        "method_add": "/certificateur/referentiels/1/modalites/ajouter/",
+        "method_edit": "/certificateur/modalites/1/modifier/",
+        "method_delete": "/certificateur/modalites/1/supprimer/",
+        "rubric_delete": "/certificateur/grilles/1/supprimer/",
+        "criterion_add": "/certificateur/grilles/1/criteres/ajouter/",
+        "criterion_edit": "/certificateur/criteres/1/modifier/",
+        "criterion_delete": "/certificateur/criteres/1/supprimer/",
+        "criterion_move": "/certificateur/criteres/1/deplacer/",
+        "level_add": "/certificateur/grilles/1/niveaux/ajouter/",
+        "level_edit": "/certificateur/niveaux/1/modifier/",
+        "level_delete": "/certificateur/niveaux/1/supprimer/",
+        "level_move": "/certificateur/niveaux/1/deplacer/",
+    }
+    assert {name: reverse(f"backoffice:{name}", args=[1]) for name in expected} == expected

@@ -248,3 +248,63 @@ def test_the_identity_document_downloads_as_an_attachment(certifier_client, cert
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="identite.pdf"')
     assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+# --- only what the candidate submitted -----------------------------------------------------
+
+
+def _upload_proof(dossier, title):
+    from dossiers import services
+    from tests.factories import pdf_upload
+
+    return services.add_proof(
+        dossier, pdf_upload(f"{title}.pdf"), competencies=[], actor=dossier.candidate, title=title, kind="other"
+    )
+
+
+def test_a_certifier_cannot_download_a_proof_of_a_dossier_de_validation_not_yet_submitted(certifier_client, cert):
+    dossier = dossier_in_state(S.ADMISSIBLE, certification=cert)
+    draft_proof = _upload_proof(dossier, "Brouillon personnel")
+
+    response = certifier_client.get(reverse("backoffice:dossier_proof", args=[dossier.pk, draft_proof.pk]))
+
+    assert response.status_code == 404
+    assert "Brouillon personnel" not in page_of(certifier_client.get(reverse("backoffice:dossier", args=[dossier.pk])))
+
+
+def test_a_certifier_neither_sees_nor_downloads_a_proof_uploaded_after_the_deposit(certifier_client, cert):
+    dossier = dossier_in_state(S.VALIDATION_INCOMPLETE, certification=cert)
+    submitted = dossier.proofs.get()
+    later = _upload_proof(dossier, "Ajout non déposé")
+
+    page = page_of(certifier_client.get(reverse("backoffice:dossier", args=[dossier.pk])))
+    assert "Bilan du projet" in page and "Ajout non déposé" not in page
+    assert reverse("backoffice:dossier_proof", args=[dossier.pk, later.pk]) not in page
+    assert certifier_client.get(reverse("backoffice:dossier_proof", args=[dossier.pk, later.pk])).status_code == 404
+    assert certifier_client.get(reverse("backoffice:dossier_proof", args=[dossier.pk, submitted.pk])).status_code == 200
+
+    # Submitted again, the new proof is the certifier's to read.
+    from dossiers import services
+
+    services.submit_validation(dossier, dossier.candidate)
+    response = certifier_client.get(reverse("backoffice:dossier_proof", args=[dossier.pk, later.pk]))
+    assert response.status_code == 200
+
+
+def test_a_certifier_cannot_download_an_identity_document_replaced_since_the_request(certifier_client, cert):
+    from dossiers import services
+    from tests.factories import pdf_upload
+
+    dossier = dossier_in_state(S.FEASIBILITY_INCOMPLETE, certification=cert)
+    url = reverse("backoffice:dossier_identity", args=[dossier.pk])
+    assert certifier_client.get(url).status_code == 200
+    services.set_identity_document(dossier, pdf_upload("nouvelle-piece.pdf"), actor=dossier.candidate)
+
+    assert certifier_client.get(url).status_code == 404
+    page = page_of(certifier_client.get(reverse("backoffice:dossier", args=[dossier.pk])))
+    assert url not in page
+
+    services.request_feasibility(dossier, dossier.candidate)
+    response = certifier_client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="nouvelle-piece.pdf"')

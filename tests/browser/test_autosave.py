@@ -88,3 +88,23 @@ def test_an_expired_session_keeps_the_text_and_saves_it_after_logging_in_again_i
     expect(page.locator("[data-autosave-status]")).to_contain_text("Enregistré à", timeout=15_000)
     statement.refresh_from_db()
     assert statement.narrative == "Un paragraphe qu'il ne faut pas perdre."
+
+
+def test_too_many_saves_show_the_message_keep_the_text_and_save_it_a_little_later(competency_page, settings):
+    from django.core.cache import cache
+
+    page, url, statement = competency_page
+    settings.USER_THROTTLE_RATES = {**settings.USER_THROTTLE_RATES, "autosave": (1, 60)}
+    page.goto(url)
+    status, narrative = page.locator("[data-autosave-status]"), page.locator("textarea[name=narrative]")
+    narrative.fill("Un premier jet.")
+    expect(status).to_contain_text("Enregistré à")
+
+    narrative.fill("Un premier jet, puis la suite qu'il ne faut pas perdre.")
+
+    expect(status).to_contain_text("Trop d'enregistrements en peu de temps. Votre texte est toujours dans la page")
+    expect(narrative).to_have_value("Un premier jet, puis la suite qu'il ne faut pas perdre.")
+    cache.clear()  # the minute is over
+    expect(status).to_contain_text("Enregistré à", timeout=15_000)
+    statement.refresh_from_db()
+    assert statement.narrative == "Un premier jet, puis la suite qu'il ne faut pas perdre."

@@ -1,17 +1,36 @@
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 from playwright.sync_api import expect
 
-from certifications.models import Certification, Certifier
+from certifications.models import Certification, Certifier, RncpUpload
+from certifications.rncp import uploads
 from tests.certifications import rncp_samples as samples
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture
+def eager_celery():
+    """The worker's job runs as soon as it is published (no worker in this test)."""
+    from vae_portal.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+def _log_in(page, email: str, next_url: str) -> None:
+    page.goto(f"/accounts/login/?next={next_url}")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+
+
 def test_a_certifier_uploads_the_flux_compares_their_fiche_and_confirms_a_draft(
-    page, reference_certifications, tmp_path
+    page, reference_certifications, tmp_path, eager_celery
 ):
     # Staff of IRCOM: the draft opens in their back office's referential editor.
     user = UserFactory(email="certificateur@ircom.example")
@@ -42,3 +61,24 @@ def test_a_certifier_uploads_the_flux_compares_their_fiche_and_confirms_a_draft(
     assert page.url.endswith(f"/certificateur/referentiels/{draft.pk}/")
     expect(page.locator("#status")).to_contain_text("version 2 · brouillon")
     assert draft.status == "draft"
+
+
+def test_the_file_page_waits_for_the_worker_and_shows_the_fiches_once_read(page, reference_certifications):
+    user = UserFactory(email="certificateur@ircom.example")
+    ircom = Certifier.objects.get(siret=samples.IRCOM["siret"])
+    ircom.staff.add(user)
+    # Uploaded, its job not yet run by a worker.
+    upload = RncpUpload.objects.create(
+        file=ContentFile(samples.flux(samples.rncp41296()).encode(), name="flux.xml"),
+        original_name="flux.xml",
+        uploaded_by=user,
+        kept_sirets=[ircom.siret],
+    )
+    upload.organisations.add(ircom)
+
+    _log_in(page, "certificateur@ircom.example", f"/certifier/rncp/{upload.pk}/")
+
+    expect(page.get_by_text("Lecture du fichier en attente…")).to_be_visible()
+    uploads.run(upload.pk)  # the worker reads it; the page, polling, reloads by itself
+    expect(page.get_by_role("link", name="Aperçu")).to_be_visible()
+    expect(page.get_by_text("Manager en organisation de solidarité")).to_be_visible()

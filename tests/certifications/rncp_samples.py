@@ -383,8 +383,9 @@ _41296 = {
 }
 
 
-def rncp41296() -> str:
-    """RNCP41296 with its lists as bullet paragraphs ("  • …") inside CDATA, as seed 003 shows them."""
+def rncp41296(certifiers: list[dict] | None = None) -> str:
+    """RNCP41296 with its lists as bullet paragraphs ("  • …") inside CDATA, as seed 003 shows them.
+    ``certifiers`` replaces IRCOM, its certifier (a forged fiche, for the ownership tests)."""
     blocs = []
     for code, (title, competencies, assessment) in _41296.items():
         items = "".join(f"<p>  • {c}</p>" for c in competencies)
@@ -402,7 +403,7 @@ def rncp41296() -> str:
         nsf=["310m", "330p", "332n"],
         rome=["K1403", "K1802", "K1201", "K1800"],
         formacodes=["32135", "44056"],
-        certifiers=[IRCOM],
+        certifiers=[IRCOM] if certifiers is None else certifiers,
         vae_jury=(
             "<p>Deux professionnels professionnels qui exercent des fonctions de direction ou de management en "
             "organisation de solidarité, extérieurs à l’Ircom, sans lien avec les candidats</p>"

@@ -175,6 +175,50 @@ def test_modalites_for_a_bloc_or_transversal(draft):
     assert not draft.assessment_methods.filter(pk=method.pk).exists()
 
 
+def test_an_update_changes_the_fields_given_and_keeps_the_others(draft):
+    rubric = draft.blocks.first().rubric
+    level = rubric.levels.get(order=2)
+    criterion = rubric.criteria.first()
+    linked = list(criterion.competencies.all())
+    criterion.weight = 2
+    criterion.save()
+
+    services.update_level(level, label="Acquis")
+    services.update_criterion(criterion, text="Reformulé")
+
+    level.refresh_from_db()
+    criterion.refresh_from_db()
+    assert (level.label, level.points) == ("Acquis", 2)
+    assert (criterion.text, criterion.weight) == ("Reformulé", 2)
+    assert list(criterion.competencies.all()) == linked
+
+
+def test_deleting_a_modalite_closes_ranks_among_those_of_its_bloc(draft):
+    block = draft.blocks.first()
+    first = block.assessment_methods.get()
+    services.add_assessment_method(draft, block=block, kind="oral_exam")
+    services.add_assessment_method(draft, kind="professional_thesis")  # transversal: its own ranks
+
+    services.delete_assessment_method(first)
+
+    assert orders(block.assessment_methods.order_by("order")) == [1]
+    assert orders(draft.assessment_methods.filter(block=None)) == [1]
+
+
+def test_a_modalite_cannot_go_to_a_bloc_of_another_certification(draft):
+    other = make_certification(blocks=1).blocks.get()
+    with pytest.raises(services.CertificationError, match="n'appartient pas"):
+        services.add_assessment_method(draft, block=other, kind="other")
+    assert not other.assessment_methods.filter(kind="other").exists()
+
+
+def test_an_unknown_field_is_a_programming_error_not_a_silent_write(draft):
+    with pytest.raises(ValueError, match="(?i)unexpected fields"):
+        services.add_block(draft, title="X", order=1)
+    with pytest.raises(ValueError, match="(?i)unexpected fields"):
+        services.update_assessment_method(draft.assessment_methods.first(), block=None)
+
+
 def test_identity_is_validated_and_the_code_stays_unique_across_lineages(draft):
     make_certification(code="RNCP55555")
     with pytest.raises(services.CertificationError, match="autre certification"):

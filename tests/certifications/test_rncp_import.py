@@ -208,6 +208,87 @@ def test_a_certifier_only_imports_the_fiches_bearing_one_of_their_sirets(tmp_pat
     assert list(Certification.objects.values_list("code", flat=True)) == ["RNCP41296"]
 
 
+# --- who may add a version --------------------------------------------------------------------
+
+
+def _aptim_takes_over_rncp41296():
+    """RNCP41296 is IRCOM's; this fiche bears APTIM's SIRET instead (a forged or stale fiche)."""
+    return samples.rncp41296(certifiers=[samples.APTIM])
+
+
+def test_a_certifier_cannot_version_another_certifiers_lineage(tmp_path, reference_certifications):
+    aptim = Certifier.objects.get(siret=samples.APTIM["siret"])
+    before = _snapshot()
+
+    report = _import(
+        tmp_path, _aptim_takes_over_rncp41296(), allowed_sirets={samples.APTIM["siret"]}, acting={aptim.pk}
+    )
+
+    assert report.counts == {"skipped": 1}
+    assert report.skip_reasons == {"other_certifier": 1}
+    assert report.outcomes[0].reason == (
+        "la certification appartient à un autre certificateur : "
+        "seul un certificateur qui la gère peut en importer une nouvelle version"
+    )
+    assert _snapshot() == before
+
+
+def test_a_certifier_of_the_owning_organisation_versions_their_lineage(tmp_path, reference_certifications):
+    ircom = Certifier.objects.get(siret=samples.IRCOM["siret"])
+
+    report = _import(tmp_path, samples.rncp41296(), allowed_sirets={samples.IRCOM["siret"]}, acting={ircom.pk})
+
+    assert report.counts == {"updated": 1}
+
+
+def test_another_certifiers_draft_is_not_revealed_by_the_refusal(tmp_path, reference_certifications):
+    services.new_version(Certification.objects.get(code="RNCP41296"))
+    aptim = Certifier.objects.get(siret=samples.APTIM["siret"])
+
+    report = _import(tmp_path, _aptim_takes_over_rncp41296(), acting={aptim.pk})
+
+    assert report.skip_reasons == {"other_certifier": 1}
+    assert "brouillon" not in report.outcomes[0].reason
+
+
+def test_without_force_the_import_refuses_a_fiche_that_changes_the_certifier_of_a_lineage(
+    tmp_path, reference_certifications
+):
+    report = _import(tmp_path, _aptim_takes_over_rncp41296(), samples.rncp35203())
+
+    assert report.counts == {"skipped": 1, "updated": 1}
+    assert report.skip_reasons == {"other_certifier": 1}
+    assert "aucun des certificateurs de la version 1 (ASSOCIATION SAINTE ANNE) ne figure sur la fiche" in (
+        report.outcomes[0].reason
+    )
+    assert not Certification.objects.filter(code="RNCP41296", version=2).exists()
+
+
+def test_a_fiche_naming_one_of_the_current_certifiers_among_others_is_a_new_version(tmp_path, reference_certifications):
+    report = _import(tmp_path, samples.rncp41296(certifiers=[samples.APTIM, samples.IRCOM]))
+
+    assert report.counts == {"updated": 1}
+    draft = Certification.objects.get(code="RNCP41296", version=2)
+    assert {c.siret for c in draft.certifiers.all()} == {samples.APTIM["siret"], samples.IRCOM["siret"]}
+
+
+def test_a_certifier_without_siret_is_recognised_by_name(tmp_path):
+    _import(tmp_path, samples.fiche(certifiers=[{"name": "ORGANISME SANS SIRET"}]))
+    Certification.objects.update(status=CertificationStatus.PUBLISHED)
+
+    report = _import(tmp_path, samples.fiche(title="Autre intitulé", certifiers=[{"name": "ORGANISME SANS SIRET"}]))
+
+    assert report.counts == {"updated": 1}
+
+
+def test_with_no_restriction_a_fiche_may_change_the_certifier(tmp_path, reference_certifications):
+    report = _import(tmp_path, _aptim_takes_over_rncp41296(), acting=None)
+
+    assert report.counts == {"updated": 1}
+    draft = Certification.objects.get(code="RNCP41296", version=2)
+    assert [c.siret for c in draft.certifiers.all()] == [samples.APTIM["siret"]]
+
+
 # --- awkward fiches -------------------------------------------------------------------------
 
 
@@ -386,7 +467,8 @@ def test_a_truncated_file_imports_nothing_and_names_the_line(tmp_path):
 
 
 def test_the_dry_run_changes_nothing_and_says_what_would_happen(tmp_path):
-    make_certification(code="RNCP35203", published=True)
+    aptim = Certifier.objects.create(legal_name=samples.APTIM["name"], siret=samples.APTIM["siret"])
+    make_certification(code="RNCP35203", published=True, certifier=aptim)  # the fiche's certifier
     before = _snapshot()
 
     report = _import(tmp_path, samples.rncp35203(), samples.fiche(), dry_run=True)
@@ -473,6 +555,23 @@ def test_a_wrong_file_given_to_the_command_is_refused_with_a_french_message(tmp_
     with pytest.raises(CommandError, match=message):
         _command(samples.write(tmp_path, content))
     assert Certification.objects.count() == 0
+
+
+def test_the_command_refuses_to_change_the_certifier_of_a_lineage_unless_forced(tmp_path, reference_certifications):
+    path = samples.write(tmp_path, samples.flux(samples.rncp41296(certifiers=[samples.APTIM])))
+
+    refused = _command(path, "--code", "RNCP41296")
+
+    assert "Ignorées : 1" in refused
+    assert "ignorées, la certification appartient à un autre certificateur : 1" in refused
+    assert "relancez avec --force pour changer de certificateur" in refused
+    assert not Certification.objects.filter(code="RNCP41296", version=2).exists()
+
+    forced = _command(path, "--force")
+
+    assert "Nouvelles versions : 1" in forced
+    draft = Certification.objects.get(code="RNCP41296", version=2)
+    assert [c.siret for c in draft.certifiers.all()] == [samples.APTIM["siret"]]
 
 
 def test_a_missing_file_is_a_clear_error(tmp_path):

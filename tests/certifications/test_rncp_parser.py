@@ -2,12 +2,22 @@
 
 import datetime as dt
 import io
+import json
 import tracemalloc
 import zipfile
 
 import pytest
 
-from certifications.rncp.parser import FluxReader, RncpBloc, RncpFormatError, find_fiche, read_flux
+from certifications.rncp.parser import (
+    FluxReader,
+    ParseLimits,
+    RncpBloc,
+    RncpFormatError,
+    fiche_from_data,
+    fiche_to_data,
+    find_fiche,
+    read_flux,
+)
 from tests.certifications import rncp_samples as samples
 from tests.certifications.rncp_samples import Raw
 
@@ -276,6 +286,123 @@ def test_a_zip_must_hold_one_xml_file(tmp_path):
         archive.writestr("b.xml", "<FICHES/>")
     with pytest.raises(RncpFormatError, match="exactement un fichier XML"):
         list(read_flux(path))
+
+
+# --- limits: what a hostile file may cost ----------------------------------------------------
+
+NNBSP = "\u202f"  # French thousands separator
+
+
+def _zip_bytes(members: dict[str, str | bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _limited_error(data: bytes | str, **limits) -> RncpFormatError:
+    data = data.encode() if isinstance(data, str) else data
+    with pytest.raises(RncpFormatError) as info:
+        list(read_flux(io.BytesIO(data), limits=ParseLimits(**limits)))
+    return info.value
+
+
+def test_a_zip_inflating_past_the_limit_is_refused_while_it_is_read():
+    # 5 MB of XML (a long run of blank lines between two fiches) in a zip of a few KB.
+    xml = samples.flux(samples.fiche("RNCP1"), "\n" * (5 * 1024 * 1024), samples.fiche("RNCP2"))
+    data = _zip_bytes({"flux.xml": xml})
+    assert len(data) < 50_000
+
+    error = _limited_error(data, xml_bytes=1024 * 1024)
+
+    assert str(error) == "Fichier trop volumineux : le XML du flux dépasse 1 Mo (une fois décompressé)."
+
+
+def test_the_xml_limit_counts_what_comes_out_of_the_archive_not_what_it_declares():
+    xml = samples.flux(samples.fiche("RNCP1"), samples.fiche("RNCP2"))
+    data = bytearray(_zip_bytes({"flux.xml": xml}))
+    # Make the central directory declare a 10-byte member: the archive is not to be believed.
+    central = data.rindex(b"PK\x01\x02")
+    data[central + 24 : central + 28] = (10).to_bytes(4, "little")
+    with pytest.raises(RncpFormatError):
+        list(read_flux(io.BytesIO(bytes(data)), limits=ParseLimits(xml_bytes=len(xml.encode()) - 1)))
+    with pytest.raises(RncpFormatError, match="dépasse"):
+        list(read_flux(io.BytesIO(_zip_bytes({"flux.xml": xml})), limits=ParseLimits(xml_bytes=len(xml.encode()) - 1)))
+    assert (
+        len(list(read_flux(io.BytesIO(_zip_bytes({"flux.xml": xml})), limits=ParseLimits(xml_bytes=len(xml.encode())))))
+        == 2
+    )
+
+
+def test_a_plain_xml_file_past_the_limit_is_refused_too():
+    xml = samples.flux(samples.fiche("RNCP1"), samples.fiche("RNCP2"))
+    assert "dépasse 1" in _limited_error(xml, xml_bytes=1000).message
+
+
+def test_a_zip_with_too_many_entries_is_refused_before_its_directory_is_read():
+    members = {"flux.xml": samples.flux(samples.fiche())} | {f"vide-{i}.txt": "" for i in range(100)}
+    error = _limited_error(_zip_bytes(members), zip_entries=100)
+    assert error.message == (
+        "L'archive zip contient 101 entrées : 100 au plus sont acceptées (un flux RNCP en contient une)."
+    )
+
+
+def test_an_encrypted_zip_is_refused_with_a_clear_message():
+    data = bytearray(_zip_bytes({"flux.xml": samples.flux(samples.fiche())}))
+    central = data.rindex(b"PK\x01\x02")
+    data[central + 8] |= 0x01  # the "encrypted" flag
+    assert "chiffrée" in _limited_error(bytes(data)).message
+
+
+def test_a_text_node_longer_than_the_limit_is_refused_naming_the_fiche_and_the_element():
+    long_list = "<p>" + "compétence " * 200 + "</p>"
+    xml = samples.flux(
+        samples.fiche("RNCP1"),
+        samples.fiche("RNCP2", blocs=[samples.bloc("RNCP2BC01", "Bloc", long_list)]),
+    )
+
+    error = _limited_error(xml, text_node_chars=1000)
+
+    assert error.message == (
+        "Texte trop long dans la fiche n° 2 (RNCP2), élément "
+        "<FICHE/BLOCS_COMPETENCES/BLOC_COMPETENCES/LISTE_COMPETENCES> : "
+        f"plus de 1{NNBSP}000 caractères."
+    )
+    assert error.line == next(i for i, line in enumerate(xml.splitlines(), 1) if "compétence compétence" in line)
+
+
+def test_a_text_node_is_counted_whole_across_cdata_and_entities():
+    text = Raw("a" * 400 + "<![CDATA[" + "b" * 400 + "]]>" + "&amp;" * 300)
+    xml = samples.flux(samples.fiche(title=text))
+    assert "INTITULE" in _limited_error(xml, text_node_chars=1000).message
+    assert len(_read(xml, limits=ParseLimits(text_node_chars=1100))[0].title) == 1100
+
+
+def test_a_fiche_longer_than_the_limit_is_refused_even_when_each_text_is_short():
+    blocs = [samples.bloc(f"RNCP1BC{i:02d}", f"Bloc {i}", "<p>" + "x" * 500 + "</p>") for i in range(1, 30)]
+    error = _limited_error(samples.flux(samples.fiche("RNCP1", blocs=blocs)), fiche_chars=10_000)
+    assert error.message == f"Fiche trop longue : la fiche n° 1 (RNCP1) dépasse 10{NNBSP}000 caractères de texte."
+
+
+def test_a_flux_within_every_limit_reads_as_without_limits():
+    xml = samples.flux(samples.rncp35203(), samples.rncp41296(), samples.fiche())
+    limits = ParseLimits(xml_bytes=len(xml.encode()), text_node_chars=20_000, fiche_chars=100_000)
+    assert _read(xml, limits=limits) == _read(xml)
+
+
+# --- a parsed fiche is stored as JSON and read back ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "xml_fiche",
+    [samples.rncp35203(), samples.rncp41296(), samples.fiche(end_of_registration="31/02/2028", replaces=["RNCP1"])],
+)
+def test_a_fiche_survives_a_round_trip_through_json(xml_fiche):
+    fiche = _one(xml_fiche)
+    back = fiche_from_data(json.loads(json.dumps(fiche_to_data(fiche))))
+    assert back == fiche
+    assert back.content_hash() == fiche.content_hash()
 
 
 # --- memory ----------------------------------------------------------------------------------

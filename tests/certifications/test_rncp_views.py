@@ -18,14 +18,29 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def eager_tasks():
+    """The worker's job runs in this process as soon as it is published (on commit)."""
+    from vae_portal.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
 def _flux_file(content: str | None = None, name: str = "export_fiches_RNCP_V4_1.xml") -> SimpleUploadedFile:
     content = content or samples.flux(samples.rncp35203(), samples.rncp41296())
     return SimpleUploadedFile(name, content.encode(), content_type="text/xml")
 
 
-@pytest.fixture
-def upload(db):
-    return uploads.save_upload(_flux_file(), None)
+def _uploaded(user, content: str | None = None) -> RncpUpload:
+    """A flux uploaded by ``user`` and read, as the worker does."""
+    upload = uploads.create_upload(_flux_file(content), user)
+    uploads.run(upload.pk)
+    upload.refresh_from_db()
+    assert upload.status == "ready", upload.error
+    return upload
 
 
 def _certifier_of(siret: str):
@@ -33,6 +48,18 @@ def _certifier_of(siret: str):
     certifier, _ = Certifier.objects.get_or_create(siret=siret, defaults={"legal_name": f"Organisme {siret}"})
     certifier.staff.add(user)
     return user
+
+
+@pytest.fixture
+def upload(db):
+    """A flux uploaded by a colleague at IRCOM: it belongs to IRCOM."""
+    return _uploaded(_certifier_of(samples.IRCOM["siret"]))
+
+
+@pytest.fixture
+def admin_upload(db):
+    """A flux uploaded by an administrator: every fiche is kept."""
+    return _uploaded(UserFactory(admin=True))
 
 
 @pytest.fixture
@@ -70,10 +97,13 @@ def test_a_candidate_finds_no_rncp_page(client, upload):
     assert not Certification.objects.exists()
 
 
-def test_a_certifier_uploads_a_flux_and_sees_only_the_fiches_of_their_organisation(client, ircom_certifier, media_root):
+def test_a_certifier_uploads_a_flux_and_sees_only_the_fiches_of_their_organisation(
+    client, ircom_certifier, media_root, django_capture_on_commit_callbacks
+):
     client.force_login(ircom_certifier)
 
-    response = client.post(reverse("rncp:upload"), {"file": _flux_file()})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("rncp:upload"), {"file": _flux_file()})
 
     saved = RncpUpload.objects.get()
     assert response.status_code == 302
@@ -85,17 +115,25 @@ def test_a_certifier_uploads_a_flux_and_sees_only_the_fiches_of_their_organisati
     assert "RNCP35203" not in page
 
 
-def test_a_broken_file_is_refused_at_upload_with_the_line_and_nothing_is_kept(client, ircom_certifier, media_root):
+def test_a_broken_file_is_refused_with_the_line_and_nothing_is_kept(
+    client, ircom_certifier, media_root, django_capture_on_commit_callbacks
+):
+    # The worker reads the file: the upload is a row that ends "échec", with the reason.
     client.force_login(ircom_certifier)
     xml = samples.flux(samples.rncp41296())
 
-    response = client.post(reverse("rncp:upload"), {"file": _flux_file(xml[: len(xml) // 2])})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("rncp:upload"), {"file": _flux_file(xml[: len(xml) // 2])})
 
-    assert response.status_code == 200
-    assert "Fichier refusé" in response.content.decode()
-    assert "ligne" in response.content.decode()
-    assert not RncpUpload.objects.exists()
-    assert not list(media_root.rglob("*.xml"))
+    page = client.get(response["Location"]).content.decode()
+    saved = RncpUpload.objects.get()
+    assert (saved.status, saved.file.name) == ("failed", "")
+    assert saved.error.startswith("Fichier refusé : Fichier XML invalide")
+    assert "échec" in page
+    assert "Fichier refusé" in page
+    assert "ligne" in page
+    assert not saved.fiches.exists()
+    assert not [p for p in media_root.rglob("*") if p.is_file()]
 
 
 def test_only_xml_and_zip_files_are_accepted(client, ircom_certifier):
@@ -104,10 +142,10 @@ def test_only_xml_and_zip_files_are_accepted(client, ircom_certifier):
     assert "Seuls les fichiers .xml et .zip sont acceptés." in response.content.decode()
 
 
-def test_a_zipped_flux_can_be_uploaded(client, ircom_certifier, tmp_path):
+def test_a_zipped_flux_can_be_uploaded(client, ircom_certifier, tmp_path, django_capture_on_commit_callbacks):
     client.force_login(ircom_certifier)
     path = samples.write_zip(tmp_path, samples.flux(samples.rncp41296()))
-    with path.open("rb") as fh:
+    with path.open("rb") as fh, django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("rncp:upload"), {"file": fh})
     assert RncpUpload.objects.get().index[0]["code"] == "RNCP41296"
 
@@ -126,9 +164,23 @@ def test_a_certifier_of_another_organisation_is_refused_every_fiche_of_the_file(
     preview = client.get(reverse("rncp:preview", args=[upload.pk, "RNCP41296"]))
     confirm = client.post(reverse("rncp:confirm", args=[upload.pk, "RNCP41296"]))
 
-    assert "Aucune fiche de ce fichier ne concerne vos organisations." in listing.content.decode()
-    assert (preview.status_code, confirm.status_code) == (404, 404)
+    # The file itself is IRCOM's: another organisation does not even see it (it used to see the
+    # list, empty of its fiches).
+    assert (listing.status_code, preview.status_code, confirm.status_code) == (404, 404, 404)
     assert not Certification.objects.exists()
+
+
+def test_a_certifier_sees_only_the_fiches_of_their_organisation_in_a_file_of_several(client, admin_upload):
+    user = _certifier_of(samples.IRCOM["siret"])
+    colleagues_upload = _uploaded(user)
+    client.force_login(user)
+
+    listing = client.get(reverse("rncp:file", args=[colleagues_upload.pk])).content.decode()
+
+    assert "RNCP41296" in listing
+    assert "RNCP35203" not in listing
+    assert client.get(reverse("rncp:preview", args=[colleagues_upload.pk, "RNCP35203"])).status_code == 404
+    assert client.get(reverse("rncp:file", args=[admin_upload.pk])).status_code == 404
 
 
 def test_the_preview_shows_blocs_and_proposed_competences_beside_the_current_version(
@@ -156,13 +208,13 @@ def test_the_preview_of_a_new_certification_says_version_1_will_be_created(clien
 
 
 def test_the_preview_needs_a_fixed_number_of_queries(
-    client, upload, reference_certifications, django_assert_max_num_queries
+    client, admin_upload, reference_certifications, django_assert_max_num_queries
 ):
     client.force_login(UserFactory(admin=True))
     counts = []
     for code in ["RNCP35203", "RNCP41296", "RNCP35203"]:
         with django_assert_max_num_queries(14) as ctx:
-            assert client.get(reverse("rncp:preview", args=[upload.pk, code])).status_code == 200
+            assert client.get(reverse("rncp:preview", args=[admin_upload.pk, code])).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert len(set(counts[1:])) == 1
 
@@ -210,8 +262,9 @@ def test_a_fiche_missing_from_the_file_is_not_found(client, ircom_certifier, upl
     assert client.get(reverse("rncp:file", args=[upload.pk + 1])).status_code == 404
 
 
-def test_an_admin_sees_every_fiche_searches_them_and_imports_any(client, upload):
+def test_an_admin_sees_every_fiche_searches_them_and_imports_any(client, admin_upload):
     client.force_login(UserFactory(admin=True))
+    upload = admin_upload
 
     listing = client.get(reverse("rncp:file", args=[upload.pk])).content.decode()
     found = client.get(reverse("rncp:file", args=[upload.pk]), {"q": "alternatifs"}).content.decode()
@@ -227,3 +280,72 @@ def test_uploaded_files_are_not_served_at_any_public_url(client, upload):
     name = upload.file.name
     assert client.get(f"/media/{name}").status_code in (302, 404)
     assert client.get(f"/{name}").status_code in (302, 404)
+
+
+# --- a certifier cannot take over another certifier's certification -----------------------------
+
+
+@pytest.fixture
+def aptim_certifier(db):
+    return _certifier_of(samples.APTIM["siret"])
+
+
+@pytest.fixture
+def takeover_upload(aptim_certifier):
+    """A flux, uploaded by APTIM, whose RNCP41296 (IRCOM's certification) bears APTIM's SIRET."""
+    return _uploaded(aptim_certifier, samples.flux(samples.rncp41296(certifiers=[samples.APTIM])))
+
+
+def test_a_certifier_cannot_take_over_another_certifiers_certification_through_the_rncp_import(
+    client, aptim_certifier, takeover_upload, reference_certifications
+):
+    client.force_login(aptim_certifier)
+    preview_url = reverse("rncp:preview", args=[takeover_upload.pk, "RNCP41296"])
+
+    preview = client.get(preview_url)
+    confirm = client.post(reverse("rncp:confirm", args=[takeover_upload.pk, "RNCP41296"]), follow=True)
+
+    page = preview.content.decode()
+    assert preview.status_code == 200
+    assert "Import impossible : la certification appartient à un autre certificateur" in page
+    assert "Confirmer : créer le brouillon" not in page
+    assert confirm.redirect_chain[-1][0] == preview_url
+    assert "Fiche non importée : la certification appartient à un autre certificateur" in confirm.content.decode()
+    assert list(Certification.objects.filter(code="RNCP41296").values_list("version", flat=True)) == [1]
+
+
+def test_the_refused_preview_shows_none_of_the_other_certifiers_versions(
+    client, aptim_certifier, takeover_upload, reference_certifications
+):
+    from certifications import services
+
+    draft = services.new_version(Certification.objects.get(code="RNCP41296"))
+    services.update_certification(draft, title="Intitulé de travail d'IRCOM")
+    client.force_login(aptim_certifier)
+
+    page = client.get(reverse("rncp:preview", args=[takeover_upload.pk, "RNCP41296"])).content.decode()
+
+    assert "Intitulé de travail d&#x27;IRCOM" not in page
+    assert "Version actuelle (v" not in page
+    assert "brouillon" not in page.split("Import impossible")[1].split("</div>")[0]
+
+
+def test_the_file_page_marks_a_fiche_of_another_certifiers_certification(
+    client, aptim_certifier, takeover_upload, reference_certifications
+):
+    client.force_login(aptim_certifier)
+    page = client.get(reverse("rncp:file", args=[takeover_upload.pk])).content.decode()
+    assert "autre certificateur" in page
+    assert "v1, publiée" not in page
+
+
+def test_an_admin_may_still_hand_a_certification_to_another_certifier(
+    client, takeover_upload, reference_certifications
+):
+    client.force_login(UserFactory(admin=True))
+
+    response = client.post(reverse("rncp:confirm", args=[takeover_upload.pk, "RNCP41296"]))
+
+    draft = Certification.objects.get(code="RNCP41296", version=2)
+    assert response["Location"] == reverse("backoffice:referential", args=[draft.pk])
+    assert [c.siret for c in draft.certifiers.all()] == [samples.APTIM["siret"]]

@@ -17,7 +17,14 @@ from dossiers import clamd, scanning, services
 from dossiers.enums import DossierStatus as S
 from dossiers.enums import ScanStatus
 from dossiers.models import Proof
-from tests.factories import MINIMAL_PDF, UserFactory, dossier_in_state, make_certification, pdf_with_comment
+from tests.factories import (
+    MINIMAL_PDF,
+    UserFactory,
+    dossier_in_state,
+    fill_validation,
+    make_certification,
+    pdf_with_comment,
+)
 from tests.fake_clamd import EICAR, SIGNATURE, FakeClamd
 from vae_portal.celery import app as celery_app
 
@@ -69,6 +76,13 @@ def upload_proof(client, dossier, content: bytes, name: str = "attestation.pdf")
     )
 
 
+def submit(dossier) -> None:
+    """Submit the dossier de validation (the certifier reads only submitted proofs): narratives
+    and a proof for each compétence, then the deposit, which freezes the whole library."""
+    fill_validation(dossier)
+    services.submit_validation(dossier, dossier.candidate)
+
+
 def media_files(settings) -> set[str]:
     root = Path(settings.MEDIA_ROOT)
     return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
@@ -117,6 +131,7 @@ def test_without_clamd_a_file_is_not_scanned_and_a_certifier_downloads_it_at_onc
     proof = Proof.objects.get(title="Attestation")
     assert proof.scan_status == ScanStatus.NOT_SCANNED
     publish.assert_not_called()
+    submit(admissible)
     client.force_login(certifier)
     response = client.get(reverse("backoffice:dossier_proof", args=[admissible.pk, proof.pk]))
     assert response.status_code == 200
@@ -141,6 +156,7 @@ def test_a_clean_proof_is_scanned_after_the_upload_commits_then_released_to_the_
     proof.refresh_from_db()
     assert proof.scan_status == ScanStatus.CLEAN
     assert fake_clamd.scanned == [MINIMAL_PDF]
+    submit(admissible)
     client.force_login(certifier)
     response = client.get(reverse("backoffice:dossier_proof", args=[admissible.pk, proof.pk]))
     assert response.status_code == 200
@@ -152,6 +168,7 @@ def test_until_found_clean_a_proof_is_closed_to_certifiers_but_its_owner_may_dow
 ):
     with mock.patch.object(scanning, "publish"):  # the worker has not run yet
         upload_proof(client, admissible, MINIMAL_PDF)
+        submit(admissible)
     proof = Proof.objects.get(title="Attestation")
 
     client.force_login(certifier)
@@ -198,6 +215,7 @@ def test_an_infected_proof_is_quarantined_out_of_the_media_tree_and_the_candidat
     assert "Preuve « Attestation »" in page
     response = client.get(reverse("dossiers:proof_download", args=[admissible.pk, proof.pk]))
     assert response.status_code == 410
+    submit(admissible)
     client.force_login(certifier)
     response = client.get(reverse("backoffice:dossier_proof", args=[admissible.pk, proof.pk]))
     assert response.status_code == 410

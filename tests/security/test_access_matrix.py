@@ -4,6 +4,10 @@ A URL pattern missing from ``ACCESS`` fails the test: no page is ever added unch
 Outcomes: "ok" (served: 2xx, or a redirect that is not to the login page), "login" (redirect to
 the login page), "404", "403", "405". Each request runs in a savepoint rolled back afterwards,
 so one role's POST never changes what the next role sees.
+
+``CASES`` checks some URLs again on other objects or in another state of the world: a proof
+the candidate never submitted, and the jury's pages once its access to the session has ended
+(``JURY_ACCESS_DAYS_AFTER_MINUTES`` after the procès-verbal became final).
 """
 
 from __future__ import annotations
@@ -72,6 +76,7 @@ FROZEN = only({"owner"}, outcome="403")
 # A read-only page: POST is a 405 for anyone logged in (the method is checked first).
 READ_ONLY = logged_in("405")
 RNCP_PAGES = only({"certifier", "other_certifier", "admin"})
+RNCP_FILE_OF_ORGANISATION = only({"certifier", "admin"})  # an upload is its organisation's
 RNCP_FICHE = only({"certifier", "admin"})
 RNCP_FILE = lambda w: {"pk": w.objects["rncp_upload"].pk}  # noqa: E731
 RNCP_FICHE_KWARGS = lambda w: {"pk": w.objects["rncp_upload"].pk, "code": "RNCP90001"}  # noqa: E731
@@ -233,9 +238,10 @@ ACCESS: dict[str, Rule] = {
     # Jury members of a session the dossier is convoked to read its submitted proofs once they
     # have declared no link with the candidate.
     "dossiers:proof_download": Rule(get=only({"owner", "jury_member"}), post=READ_ONLY, kwargs=PROOF),
-    # RNCP import: certifier staff and admins; a fiche only for its certifier's staff.
+    # RNCP import: certifier staff and admins; an uploaded file only for its organisation's staff;
+    # a fiche only for its certifier's staff.
     "rncp:upload": Rule(get=RNCP_PAGES),
-    "rncp:file": Rule(get=RNCP_PAGES, post=READ_ONLY, kwargs=RNCP_FILE),
+    "rncp:file": Rule(get=RNCP_FILE_OF_ORGANISATION, post=READ_ONLY, kwargs=RNCP_FILE),
     "rncp:preview": Rule(get=RNCP_FICHE, post=READ_ONLY, kwargs=RNCP_FICHE_KWARGS),
     "rncp:confirm": Rule(get=logged_in("405"), post=RNCP_FICHE, kwargs=RNCP_FICHE_KWARGS),
     # Jury invitations: a public link (an invalid one says so).
@@ -303,6 +309,91 @@ ACCESS: dict[str, Rule] = {
 }
 
 
+# --- the same URLs, on other objects or in another state of the world ----------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str  # the URL name, in ACCESS
+    rule: Rule
+    # Changes the world before the requests (rolled back after the case).
+    setup: Callable[[World], None] = lambda w: None
+    # Roles that must not find the world's candidates in any answer, served pages included.
+    blind: frozenset[str] = frozenset()
+
+
+UNSUBMITTED_PROOF = lambda w: {  # noqa: E731
+    "pk": w.objects["unsubmitted_dossier"].pk,
+    "proof_pk": w.objects["unsubmitted_proof"].pk,
+}
+
+
+def _jury_access_ended(w: World) -> None:
+    """The world's session closed, its procès-verbal final for one day longer than the jury's
+    access lasts."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from juries.enums import MinutesStatus, SessionStatus
+    from juries.models import JurySession, Minutes
+
+    session = w.objects["session"]
+    finalised_at = timezone.now() - dt.timedelta(days=settings.JURY_ACCESS_DAYS_AFTER_MINUTES + 1)
+    Minutes.objects.create(session=session, status=MinutesStatus.FINAL, finalised_at=finalised_at)
+    JurySession.objects.filter(pk=session.pk).update(status=SessionStatus.CLOSED)
+
+
+JURY_ROLES = frozenset({"jury_member", "conflicted_jury_member", "other_jury_member"})
+NOBODY = only(set())
+SESSION = lambda w: {"pk": w.objects["session"].pk}  # noqa: E731
+# Once the jury's access has ended, its members still open the session's page (without its
+# candidates) and nothing else of it; the certifier, the candidate and the admin keep theirs.
+AFTER_JURY_ACCESS: dict[str, Rule] = {
+    "jury:session": Rule(get=SESSION_MEMBERS, post=READ_ONLY, kwargs=SESSION),
+    "jury:minutes": Rule(get=NOBODY, post=READ_ONLY, kwargs=SESSION),
+    "jury:sign": Rule(get=everyone_logged_in_405(), post=NOBODY, kwargs=SESSION),
+    "jury:candidate": Rule(get=NOBODY, post=READ_ONLY, kwargs=JURY_CANDIDATE),
+    "jury:declare": Rule(get=NOBODY, kwargs=JURY_CANDIDATE),
+    "jury:dossier_block": Rule(
+        get=NOBODY,
+        post=READ_ONLY,
+        kwargs=lambda w: {"pk": w.objects["jury_convocation"].pk, "block_pk": w.objects["block"].pk},
+    ),
+    "jury:attendance": Rule(get=everyone_logged_in_405(), post=NOBODY, kwargs=JURY_CANDIDATE),
+    "jury:score": Rule(get=NOBODY, kwargs=JURY_RUBRIC),
+    "jury:validate": Rule(get=everyone_logged_in_405(), post=NOBODY, kwargs=JURY_RUBRIC),
+    "jury:grid": Rule(get=NOBODY, post=READ_ONLY, kwargs=JURY_CANDIDATE),
+    "jury:grid_fragment": Rule(get=NOBODY, post=READ_ONLY, kwargs=JURY_RUBRIC),
+    "jury:grid_export": Rule(get=NOBODY, post=READ_ONLY, kwargs=JURY_CANDIDATE),
+    "jury:deliberate": Rule(get=NOBODY, kwargs=JURY_CANDIDATE),
+    "jury:reopen": Rule(get=everyone_logged_in_405(), post=NOBODY, kwargs=lambda w: {"pk": w.objects["evaluation"].pk}),
+    "jury:document": Rule(
+        get=only({"certifier", "admin"}), post=READ_ONLY, kwargs=lambda w: {"pk": w.objects["minutes_document"].pk}
+    ),
+    "dossiers:proof_download": Rule(get=OWNER, post=READ_ONLY, kwargs=PROOF),
+    "documents:status": Rule(get=only({"owner", "certifier", "admin"}), post=READ_ONLY, kwargs=DOCUMENT),
+    "documents:download": Rule(get=only({"owner", "certifier", "admin"}), post=READ_ONLY, kwargs=DOCUMENT),
+}
+
+CASES: dict[str, Case] = {
+    # A proof the candidate has not submitted is theirs alone: neither the certifier (back
+    # office) nor anyone else reads it.
+    "backoffice:dossier_proof, proof not submitted": Case(
+        "backoffice:dossier_proof",
+        Rule(get={**only(set()), **dict.fromkeys(NOT_CERTIFIERS, "403")}, kwargs=UNSUBMITTED_PROOF),
+    ),
+    "dossiers:proof_download, proof not submitted": Case(
+        "dossiers:proof_download", Rule(get=OWNER, post=READ_ONLY, kwargs=UNSUBMITTED_PROOF)
+    ),
+    **{
+        f"{name}, jury access ended": Case(name, rule, setup=_jury_access_ended, blind=JURY_ROLES)
+        for name, rule in AFTER_JURY_ACCESS.items()
+    },
+}
+
+
 # --- walking the URLconf --------------------------------------------------------------------
 
 
@@ -355,13 +446,10 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         transaction.set_rollback(True)
 
 
-@pytest.mark.parametrize("name", sorted(ACCESS))
-def test_each_role_gets_the_declared_outcome(name, world, client, settings, tmp_path):
-    settings.MEDIA_ROOT = world.objects["media_root"]
-    (tmp_path / "heartbeat").touch()
-    settings.WORKER_HEARTBEAT_FILE = str(tmp_path / "heartbeat")
-    rule = ACCESS[name]
+def _wrong_outcomes(name: str, rule: Rule, world: World, client, blind: frozenset[str] = frozenset()) -> list[str]:
     url = reverse(name, kwargs=rule.kwargs(world) or None)
+    candidates = [world.dossier.candidate, world.objects["convocation"].dossier.candidate]
+    secrets = [c.email for c in candidates] + [c.get_full_name() for c in candidates]
     wrong = []
     for method, expected in (("get", rule.get), ("post", rule.post or rule.get)):
         for role in ROLES:
@@ -376,10 +464,44 @@ def test_each_role_gets_the_declared_outcome(name, world, client, settings, tmp_
             got = _outcome(response)
             if got != expected[role]:
                 wrong.append(f"{method.upper()} {url} as {role}: expected {expected[role]}, got {got}")
-            if got in ("403", "404") and response.status_code in (403, 404) and role != "anonymous":
-                body = response.content.decode(errors="replace")
-                assert world.dossier.candidate.email not in body or role in ("owner", "certifier", "admin")
+            refused = got in ("403", "404") and response.status_code in (403, 404) and role != "anonymous"
+            if refused or role in blind:
+                body = response.content.decode(errors="replace") if not response.streaming else ""
+                if role in blind:
+                    leaked = [s for s in secrets if s in body]
+                    assert leaked == [], f"{method.upper()} {url} as {role} shows {leaked}"
+                else:
+                    assert world.dossier.candidate.email not in body or role in ("owner", "certifier", "admin")
+    return wrong
+
+
+@pytest.fixture
+def served(world, settings, tmp_path):
+    settings.MEDIA_ROOT = world.objects["media_root"]
+    (tmp_path / "heartbeat").touch()
+    settings.WORKER_HEARTBEAT_FILE = str(tmp_path / "heartbeat")
+    return world
+
+
+@pytest.mark.parametrize("name", sorted(ACCESS))
+def test_each_role_gets_the_declared_outcome(name, served, client):
+    assert _wrong_outcomes(name, ACCESS[name], served, client) == []
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_each_role_gets_the_declared_outcome_on_other_objects_and_states(case, served, client):
+    spec = CASES[case]
+    sid = transaction.savepoint()
+    try:
+        spec.setup(served)
+        wrong = _wrong_outcomes(spec.name, spec.rule, served, client, spec.blind)
+    finally:
+        transaction.savepoint_rollback(sid)
     assert wrong == []
+
+
+def test_every_case_names_a_url_of_the_access_table():
+    assert sorted({c.name for c in CASES.values()} - set(ACCESS)) == []
 
 
 def test_a_refused_access_is_logged(world, client, caplog):

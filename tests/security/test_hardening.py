@@ -65,3 +65,17 @@ def test_the_client_address_ignores_forged_forwarding_headers(rf, settings, prox
     settings.PROXY_COUNT = proxies
     request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR=remote)
     assert client_ip(request) == expected
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/accounts/login/", "/healthz", "/dossiers/", "/nulle-part/", "/static/js/autosave.js"],
+    ids=["page", "form", "json", "redirect to login", "not found", "static file"],
+)
+def test_every_response_carries_a_restrictive_permissions_policy(client, path):
+    response = client.get(path)
+
+    policy = dict(item.strip().split("=", 1) for item in response.headers["Permissions-Policy"].split(","))
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "interest-cohort", "browsing-topics"):
+        assert policy[feature] == "()"
+    assert set(policy.values()) == {"()"}

@@ -7,7 +7,9 @@ of another session, a jury member who declared a conflict, an admin.
 The owner's dossier (submitted, then complete) is convoked to a session of the certification:
 ``jury_member`` presides it and declared no link with the candidate (and validated the scoring of
 one grille), ``conflicted_jury_member`` sits on it and declared a link; ``other_jury_member``
-sits on a session of the other certification.
+sits on a session of the other certification. The owner also writes a dossier de validation on
+a second certification of the organisation (recevable, not submitted yet), with a proof in its
+library: ``unsubmitted_dossier`` and ``unsubmitted_proof``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from certifications.rncp.uploads import save_upload
+from certifications.rncp import uploads as rncp_uploads
 from dossiers.enums import DossierStatus as S
 from tests.certifications import rncp_samples
 from tests.factories import CertifierFactory, UserFactory, dossier_in_state, make_certification
@@ -64,12 +66,29 @@ def build_world() -> World:
     world.objects["competency"] = dossier.targeted_competencies().first()
     world.objects["proof"] = dossier.proofs.first()
     world.objects["block"] = dossier.targeted_blocks().first()
-    # An uploaded RNCP flux holding one fiche of the certifier's organisation.
+    # An RNCP flux uploaded by the certifier (it belongs to their organisation), holding one fiche
+    # of that organisation, read as the worker reads it.
     fiche = rncp_samples.fiche("RNCP90001", certifiers=[{"name": org.legal_name, "siret": org.siret}])
     flux = SimpleUploadedFile("flux.xml", rncp_samples.flux(fiche).encode())
-    world.objects["rncp_upload"] = save_upload(flux, users["admin"])
+    world.objects["rncp_upload"] = rncp_uploads.create_upload(flux, users["certifier"])
+    rncp_uploads.run(world.objects["rncp_upload"].pk)
+    _add_unsubmitted_proof(world, org)
     _add_back_office_objects(world)
     return world
+
+
+def _add_unsubmitted_proof(world: World, org) -> None:
+    """A recevable dossier of the owner on a second certification of the organisation, and a
+    proof uploaded to it: the candidate's alone until they submit their dossier de validation."""
+    from dossiers import services as dossier_services
+    from tests.factories import pdf_upload
+
+    second = make_certification(published=True, certifier=org)
+    dossier = dossier_in_state(
+        S.ADMISSIBLE, candidate=world.users["owner"], certification=second, certifier_user=world.users["certifier"]
+    )
+    proof = dossier_services.add_proof(dossier, pdf_upload("brouillon.pdf"), title="Brouillon", kind="other")
+    world.objects.update(unsubmitted_dossier=dossier, unsubmitted_proof=proof)
 
 
 def _add_back_office_objects(world: World) -> None:

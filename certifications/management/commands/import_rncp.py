@@ -4,6 +4,7 @@ from django.utils.translation import ngettext
 from certifications.rncp.importer import (
     ACTION_PLURALS,
     CREATED,
+    FICHE_CERTIFIERS,
     SKIP_REASONS,
     SKIPPED,
     UNCHANGED,
@@ -37,8 +38,17 @@ class Command(BaseCommand):
         )
         parser.add_argument("--only-vae", action="store_true", help="ignorer les fiches non ouvertes à la VAE")
         parser.add_argument("--dry-run", action="store_true", help="simuler : ne rien enregistrer")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help=(
+                "accepter qu'une fiche change le certificateur d'une certification existante : sans cette "
+                "option, une nouvelle version n'est créée que si la fiche nomme l'un des certificateurs "
+                "de la version actuelle"
+            ),
+        )
 
-    def handle(self, *args, file, codes, only_vae, dry_run, verbosity, **options):
+    def handle(self, *args, file, codes, only_vae, dry_run, force, verbosity, **options):
         detailed = verbosity >= 2 or bool(codes)
 
         def show(outcome):
@@ -55,7 +65,14 @@ class Command(BaseCommand):
                 self.stdout.write(f"    ⚠ {warning}")
 
         try:
-            report = import_flux(file, codes=codes, only_vae=only_vae, dry_run=dry_run, on_outcome=show)
+            report = import_flux(
+                file,
+                codes=codes,
+                only_vae=only_vae,
+                dry_run=dry_run,
+                acting=None if force else FICHE_CERTIFIERS,
+                on_outcome=show,
+            )
         except FileNotFoundError as exc:
             raise CommandError(f"Fichier introuvable : {file}") from exc
         except OSError as exc:

@@ -1,0 +1,63 @@
+"""The view side of the one door for refusals: call one service, show a refusal as a message.
+
+A view does ``scope → get_object_or_404 → form → one service call → message → redirect``. These
+helpers hold the last three steps so that no view repeats ``try/except SomeError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from core.errors import DomainError, error_text
+
+REFUSALS = (DomainError, ValidationError)
+
+
+def attempt(request, action: Callable[[], Any], success_message: str | Callable[[Any], str] = "") -> tuple[bool, Any]:
+    """Run ``action``; on success add ``success_message`` (a text, or a function of the result),
+    on refusal add the refusal as an error message. Returns ``(succeeded, result)``."""
+    try:
+        result = action()
+    except REFUSALS as exc:
+        messages.error(request, error_text(exc))
+        return False, None
+    message = success_message(result) if callable(success_message) else success_message
+    if message:
+        messages.success(request, message)
+    return True, result
+
+
+def form_action(
+    request,
+    form,
+    action: Callable[[dict[str, Any]], Any],
+    *,
+    template: str,
+    context: dict[str, Any],
+    success_url: str | Callable[[Any], str],
+    success_message: str | Callable[[Any], str] = "",
+):
+    """GET shows ``form``; a valid POST runs ``action(cleaned_data)`` (one service call) and
+    redirects; a refusal is shown on the form, with everything the user typed still there."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = action(form.cleaned_data)
+        except REFUSALS as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            message = success_message(result) if callable(success_message) else success_message
+            if message:
+                messages.success(request, message)
+            return redirect(success_url(result) if callable(success_url) else success_url)
+    return render(request, template, {**context, "form": form})
+
+
+def button_action(request, action: Callable[[], Any], success_message: str, url: str):
+    """A POST-only button (move, delete, publish…): run, say what happened, go back to ``url``."""
+    attempt(request, action, success_message)
+    return redirect(url)
