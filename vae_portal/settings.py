@@ -441,12 +441,15 @@ PREVIEWS_PER_HOUR = env_int("PREVIEWS_PER_HOUR", 10, minimum=1)
 DOCUMENTS_MAX_RETRIES = env_int("DOCUMENTS_MAX_RETRIES", 3, minimum=0)
 # Draft previews are rendered from a queue of their own, so that a flood of them never holds back
 # the submitted dossiers' PDFs (Celery's default queue, with every other task): a worker consuming
-# both takes from each in turn. Every worker must consume both (scripts/run.sh,
-# docker-compose.yml, tests: `-Q celery,previews`); a worker started without -Q consumes
-# CELERY_TASK_QUEUES, i.e. both as well.
+# both takes from each in turn. Every worker must consume every queue of CELERY_TASK_QUEUES
+# (scripts/run.sh, docker-compose.yml, tests: `-Q celery,previews`; tests/documents/test_queues.py
+# checks it); a worker started without -Q consumes them all as well.
 from kombu import Queue  # noqa: E402 (here, to keep this block in one piece)
 
-CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_DEFAULT_QUEUE = globals().get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 DOCUMENTS_PREVIEW_QUEUE = "previews"
-CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(DOCUMENTS_PREVIEW_QUEUE))
+CELERY_TASK_QUEUES = (  # added to the queues declared above, if any
+    *globals().get("CELERY_TASK_QUEUES", (Queue(CELERY_TASK_DEFAULT_QUEUE),)),
+    Queue(DOCUMENTS_PREVIEW_QUEUE),
+)
 # --- end of « Uploads and generated PDFs » -------------------------------------------------------

@@ -401,7 +401,7 @@ def test_draft_previews_go_to_their_own_queue_and_submitted_dossiers_to_the_defa
     validation = GeneratedDocument.objects.get(dossier=dossier, kind=DocumentKind.VALIDATION)
 
     assert queues == [(preview.pk, "previews"), (validation.pk, "celery")]
-    assert {q.name for q in settings.CELERY_TASK_QUEUES} == {"celery", "previews"}
+    assert {"celery", "previews"} <= {q.name for q in settings.CELERY_TASK_QUEUES}
     assert settings.CELERY_TASK_DEFAULT_QUEUE == "celery"
 
 
