@@ -9,6 +9,8 @@ Rules (Code du travail R335-7 and ../shared/DOMAIN.md):
 - submissions freeze the dossier into a ``Snapshot``, and ask for its PDF in the same
   transaction (rendered by a worker once it commits; a broker down never fails a submission);
 - a statement save that started from an older version is a conflict, never an overwrite;
+- every text is bounded (``core.limits``): a longer one is refused with a French message and
+  nothing is saved (what was saved before stays);
 - every write is recorded in the audit trail (``audit.services.record``) in its transaction,
   with its actor: the candidate's writes take ``actor`` (the dossier's candidate when not
   given: nobody else may write a dossier); consecutive saves of one statement are one row.
@@ -30,6 +32,7 @@ from django.utils.translation import gettext as _
 from audit import services as audit
 from certifications.enums import CertificationStatus
 from certifications.models import Block, Certification
+from core import limits
 from core.errors import DomainError
 from documents import services as documents
 from documents.enums import DocumentKind
@@ -174,6 +177,7 @@ def _locked(dossier: Dossier) -> Dossier:
 
 def _transition(dossier: Dossier, to: str, actor, comment: str = "", fields: tuple[str, ...] = ()) -> Dossier:
     """Move a locked dossier to ``to``: guard, save, log, notify on commit."""
+    limits.check(comment, limits.LONG_TEXT, _("Le motif"), DossierError)
     if to not in TRANSITIONS[dossier.status]:
         raise DossierError(
             _("Action impossible : le dossier est « %(state)s ».") % {"state": dossier.get_status_display()}
@@ -458,6 +462,8 @@ def save_statement(
     unknown = set(changes) - set(STATEMENT_TEXT_FIELDS)
     if unknown:
         raise ValueError(f"Not a statement text field: {sorted(unknown)}")
+    limits.check(changes.get("narrative"), limits.NARRATIVE, _("Le récit"), DossierError)
+    limits.check(changes.get("self_comment"), limits.COMMENT, _("Le commentaire"), DossierError)
     changed = [f for f in STATEMENT_TEXT_FIELDS if f in changes and getattr(current, f) != changes[f]]
     if changed and current.version != base_version:
         raise StatementConflict(
@@ -638,6 +644,7 @@ def add_proof(dossier: Dossier, uploaded, *, competencies=(), actor=None, **fiel
     """Check the file (type by content, size, the dossier's quota) and add it to the library,
     linked to ``competencies``. ``fields``: title, kind, date, description."""
     dossier = _locked_for_writing(dossier, stage2=True)
+    limits.check(fields.get("description"), limits.SHORT_TEXT, _("La description"), DossierError)
     checked = uploads.check_upload(
         uploaded, used_bytes=dossier_used_bytes(dossier), used_pages=dossier_proof_pages(dossier)
     )
@@ -683,6 +690,7 @@ def update_proof(dossier: Dossier, proof: Proof, *, competencies=None, actor=Non
     dossier = _locked_for_writing(dossier, stage2=True)
     if proof.dossier_id != dossier.pk:
         raise DossierError(_("Cette preuve n'appartient pas à ce dossier."))
+    limits.check(proof.description, limits.SHORT_TEXT, _("La description"), DossierError)
     # The form has already changed the instance: what was stored is read again.
     stored = Proof.objects.get(pk=proof.pk)
     before = audit.values(stored, PROOF_FIELDS, texts=["description"])

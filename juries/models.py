@@ -23,6 +23,7 @@ from certifications.models import (
     RubricCriterion,
     RubricLevel,
 )
+from core import limits
 from dossiers.models import Dossier
 from juries.enums import (
     Attendance,
@@ -63,13 +64,16 @@ class JurySession(models.Model):
         Certification, on_delete=models.PROTECT, related_name="jury_sessions", verbose_name=_("certification")
     )
     starts_at = models.DateTimeField(_("début"))
-    place = models.TextField(_("lieu"), blank=True)
+    place = models.TextField(_("lieu"), blank=True, **limits.bounded(limits.SHORT_TEXT))
     video_link = models.URLField(_("lien de visioconférence"), blank=True)
     capacity = models.PositiveSmallIntegerField(_("nombre de candidats au plus"))
     instructions = models.TextField(
-        _("consignes aux candidats"), blank=True, help_text=_("Ce que le candidat doit apporter ou préparer.")
+        _("consignes aux candidats"),
+        blank=True,
+        help_text=_("Ce que le candidat doit apporter ou préparer."),
+        **limits.bounded(limits.LONG_TEXT),
     )
-    notes = models.TextField(_("notes internes"), blank=True)
+    notes = models.TextField(_("notes internes"), blank=True, **limits.bounded(limits.LONG_TEXT))
     status = models.CharField(_("statut"), max_length=16, choices=SessionStatus.choices, default=SessionStatus.PLANNED)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -173,7 +177,10 @@ class Convocation(models.Model):
         _("statut"), max_length=16, choices=ConvocationStatus.choices, default=ConvocationStatus.CONVOKED
     )
     notice = models.TextField(
-        _("motif"), blank=True, help_text=_("Motif du dernier report ou de l'annulation, communiqué au candidat.")
+        _("motif"),
+        blank=True,
+        help_text=_("Motif du dernier report ou de l'annulation, communiqué au candidat."),
+        **limits.bounded(limits.COMMENT),
     )
     attendance = models.CharField(_("présence"), max_length=16, choices=Attendance.choices, blank=True)
     attendance_recorded_at = models.DateTimeField(_("présence relevée le"), null=True, blank=True)
@@ -219,7 +226,7 @@ class ConflictDeclaration(models.Model):
     member = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="declarations")
     convocation = models.ForeignKey(Convocation, on_delete=models.CASCADE, related_name="declarations")
     link = models.CharField(_("lien avec le candidat"), max_length=16, choices=LinkKind.choices)
-    comment = models.TextField(_("précisions"), blank=True)
+    comment = models.TextField(_("précisions"), blank=True, **limits.bounded(limits.COMMENT))
     declared_at = models.DateTimeField(_("déclaré le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
@@ -250,7 +257,7 @@ class Evaluation(models.Model):
     member = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="evaluations")
     convocation = models.ForeignKey(Convocation, on_delete=models.CASCADE, related_name="evaluations")
     rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("grille"))
-    comment = models.TextField(_("appréciation générale"), blank=True)
+    comment = models.TextField(_("appréciation générale"), blank=True, **limits.bounded(limits.NARRATIVE))
     status = models.CharField(
         _("état"), max_length=16, choices=EvaluationStatus.choices, default=EvaluationStatus.DRAFT
     )
@@ -287,7 +294,7 @@ class CriterionScore(models.Model):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(RubricCriterion, on_delete=models.PROTECT, related_name="+")
     level = models.ForeignKey(RubricLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    remark = models.TextField(_("remarque"), blank=True)
+    remark = models.TextField(_("remarque"), blank=True, **limits.bounded(limits.REMARK))
 
     class Meta:
         verbose_name = _("niveau choisi")
@@ -316,7 +323,7 @@ class Decision(models.Model):
     convocation = models.ForeignKey(Convocation, on_delete=models.PROTECT, related_name="decisions")
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="jury_decisions")
     result = models.CharField(_("résultat"), max_length=48, choices=JuryResult.choices)
-    comment = models.TextField(_("observations du jury"), blank=True)
+    comment = models.TextField(_("observations du jury"), blank=True, **limits.bounded(limits.LONG_TEXT))
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("par")
     )
@@ -330,7 +337,7 @@ class Decision(models.Model):
         related_name="+",
         verbose_name=_("révoquée par"),
     )
-    revocation_reason = models.TextField(_("motif de la révocation"), blank=True)
+    revocation_reason = models.TextField(_("motif de la révocation"), blank=True, **limits.bounded(limits.LONG_TEXT))
 
     objects = DecisionQuerySet.as_manager()
 
@@ -370,11 +377,11 @@ class BlockDecision(models.Model):
         verbose_name=_("épreuve transversale"),
     )
     validated = models.BooleanField(_("validé"))
-    justification = models.TextField(_("justification"))
+    justification = models.TextField(_("justification"), **limits.bounded(limits.LONG_TEXT))
     competencies_to_prove = models.ManyToManyField(
         Competency, blank=True, related_name="+", verbose_name=_("compétences restant à démontrer")
     )
-    recommendations = models.TextField(_("préconisations"), blank=True)
+    recommendations = models.TextField(_("préconisations"), blank=True, **limits.bounded(limits.LONG_TEXT))
     order = models.PositiveIntegerField(_("ordre"), default=0)
 
     class Meta:

@@ -146,7 +146,7 @@ def score(request, pk: int, rubric_pk: int):
         raise PermissionDenied(problem)
     form = ScoringForm(request.POST, criteria=rubric.criteria.all())
     if not form.is_valid():
-        message = _("Enregistrement impossible : le formulaire est incomplet. Rechargez la page.")
+        message = form.refusal(_("Enregistrement impossible"))
         if autosave:
             return JsonResponse({"status": "invalid", "message": message}, status=400)
         messages.error(request, message)
@@ -194,7 +194,7 @@ def validate(request, member, convocation, rubric_pk: int):
     url = _page_url(convocation, rubric_pk)
     form = ScoringForm(request.POST, criteria=rubric.criteria.all())
     if not form.is_valid():
-        messages.error(request, _("Validation impossible : le formulaire est incomplet. Rechargez la page."))
+        messages.error(request, form.refusal(_("Validation impossible")))
         return redirect(url)
     try:
         deliberation.save_evaluation(member, convocation, rubric, form.cleaned_data["version"], form.changes())
