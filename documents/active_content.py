@@ -29,8 +29,10 @@ KEPT_ACTIONS = frozenset({"/URI", "/GoTo"})
 KEPT_URI_SCHEMES = frozenset({"http", "https", "mailto"})
 # Annotations that hold a form field, a file, a multimedia player or a 3D scene.
 DROPPED_ANNOTATIONS = frozenset({"/FileAttachment", "/Widget", "/Screen", "/RichMedia", "/Sound", "/Movie", "/3D"})
-# What the upload check reads at most, so that a crafted file cannot keep it busy.
-MAX_OBJECTS = 500_000
+# What the upload check reads at most, so that a crafted file cannot keep a web process busy:
+# reading costs about 30 µs an object (3 s for 100,000); a 100-page scan has a few hundred
+# objects, a long report with fonts and figures a few thousand.
+MAX_OBJECTS = 100_000
 MAX_DEPTH = 64
 
 
