@@ -427,10 +427,11 @@ HEALTHZ_WORKER_STALE_SECONDS = env_int("HEALTHZ_WORKER_STALE_SECONDS", 120, mini
 HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN")
 
 # --- Uploads and generated PDFs: limits (docs/security.md, « Fichiers déposés et PDF ») ----------
-# One block, kept together on purpose. A PDF proof's pages are copied into the dossier PDF, and
-# rendering costs about 20 ms a page: a 2,000-page proof kept a worker busy for 37 s. 100 pages
-# is more than any attestation, pay slip or report a candidate needs; 500 pages of proofs keep a
-# dossier's render within a few tens of seconds, far below DOCUMENTS_SOFT_TIME_LIMIT.
+# One block, kept together on purpose. A PDF proof's pages are copied into the dossier PDF: a
+# 2,000-page proof kept a worker busy for 37 s, 20,000 pages ran past the time limit three times.
+# 100 pages is more than any attestation, pay slip or report a candidate needs; a dossier with
+# 500 pages of proofs renders in a few seconds (4 s on the development machine), far below
+# DOCUMENTS_SOFT_TIME_LIMIT.
 PROOF_MAX_PAGES = env_int("PROOF_MAX_PAGES", 100, minimum=1)
 DOSSIER_MAX_PROOF_PAGES = env_int("DOSSIER_MAX_PROOF_PAGES", 500, minimum=1)
 # Draft previews: a candidate asks for at most PREVIEWS_PER_HOUR of them an hour (counted in the
