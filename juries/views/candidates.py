@@ -12,10 +12,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 from backoffice.views.common import error_text
 from dossiers.enums import SnapshotKind
 from dossiers.snapshots import readable_content
-from juries import deliberation, permissions
+from juries import permissions
 from juries.forms import DeclarationForm
 from juries.models import Evaluation
+from juries.queries import assessed_items, rubric_ids
 from juries.services import JuryError
+from juries.services.declarations import declare_link
+from juries.services.scorings import scoring_problem
 from juries.views.common import candidate, reads_candidate
 
 
@@ -26,7 +29,7 @@ def declare(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            declared = deliberation.declare_link(member, convocation, data["link"], data["comment"])
+            declared = declare_link(member, convocation, data["link"], data["comment"])
         except JuryError as exc:
             form.add_error(None, error_text(exc))
         else:
@@ -69,13 +72,13 @@ def _content(convocation):
 def candidate_detail(request, member, convocation):
     """The dossier's overview (experiences, proofs, blocs) and the member's scoring to do."""
     snapshot, content = _content(convocation)
-    items = deliberation.assessed_items(convocation.dossier)
+    items = assessed_items(convocation.dossier)
     evaluations = {
         e.rubric_id: e
         for e in Evaluation.objects.filter(member=member, convocation=convocation).only("rubric_id", "status")
     }
     rows = [(item, evaluations.get(item.rubric.pk) if item.rubric else None) for item in items]
-    ids = deliberation.rubric_ids(items)
+    ids = rubric_ids(items)
     context = {
         "member": member,
         "session": convocation.session,
@@ -84,7 +87,7 @@ def candidate_detail(request, member, convocation):
         "snapshot": snapshot,
         "content": content,
         "rows": rows,
-        "scoring_problem": deliberation.scoring_problem(member, convocation),
+        "scoring_problem": scoring_problem(member, convocation),
         "sees_grid": permissions.sees_others_scorings(member, convocation, ids),
         "decision": convocation.decisions.in_force().first(),
     }
@@ -100,9 +103,7 @@ def dossier_block(request, member, convocation, block_pk: int):
     index = next((i for i, b in enumerate(blocks) if b["id"] == block_pk), None)
     if index is None:
         raise Http404
-    item = next(
-        (i for i in deliberation.assessed_items(convocation.dossier) if i.block and i.block.pk == block_pk), None
-    )
+    item = next((i for i in assessed_items(convocation.dossier) if i.block and i.block.pk == block_pk), None)
     context = {
         "member": member,
         "session": convocation.session,

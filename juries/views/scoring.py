@@ -28,10 +28,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from backoffice.views.common import button_action
-from juries import deliberation, permissions, scoring
+from juries import permissions, scoring
 from juries.forms import ScoringForm
 from juries.models import Evaluation
-from juries.services import JuryError
+from juries.queries import assessed_items, evaluation_values
+from juries.services import JuryError, scorings
+from juries.services.errors import EvaluationConflict
 from juries.views.common import candidate, grid_for, reads_candidate, rubrics_with_parts
 
 
@@ -40,9 +42,7 @@ def _is_autosave(request) -> bool:
 
 
 def _item(convocation, rubric_pk: int):
-    item = next(
-        (i for i in deliberation.assessed_items(convocation.dossier) if i.rubric and i.rubric.pk == rubric_pk), None
-    )
+    item = next((i for i in assessed_items(convocation.dossier) if i.rubric and i.rubric.pk == rubric_pk), None)
     if item is None:
         raise Http404
     return item
@@ -52,7 +52,7 @@ def _page_url(convocation, rubric_pk: int) -> str:
     return reverse("jury:score", args=[convocation.pk, rubric_pk])
 
 
-def _conflict_rows(rubric, conflict: deliberation.EvaluationConflict) -> list[dict]:
+def _conflict_rows(rubric, conflict: EvaluationConflict) -> list[dict]:
     labels = {"comment": _("Appréciation générale")}
     levels = {str(lv.pk): lv.label for lv in rubric.levels.all()}
     for c in rubric.criteria.all():
@@ -82,8 +82,8 @@ def _render_page(
     request, member, convocation, item, rubric, evaluation, *, values=None, version=None, conflict_rows=None, status=200
 ):
     criteria = list(rubric.criteria.all())
-    values = values if values is not None else deliberation.evaluation_values(evaluation, criteria)
-    problem = deliberation.scoring_problem(member, convocation, rubric)
+    values = values if values is not None else evaluation_values(evaluation, criteria)
+    problem = scorings.scoring_problem(member, convocation, rubric)
     rows = [
         {
             "criterion": c,
@@ -140,7 +140,7 @@ def score(request, pk: int, rubric_pk: int):
     evaluation = _evaluation(member, convocation, rubric)
     if request.method == "GET":
         return _render_page(request, member, convocation, item, rubric, evaluation)
-    problem = deliberation.scoring_problem(member, convocation, rubric)
+    problem = scorings.scoring_problem(member, convocation, rubric)
     if problem:
         if autosave:
             return JsonResponse({"status": "refused", "message": problem}, status=403)
@@ -153,8 +153,8 @@ def score(request, pk: int, rubric_pk: int):
         messages.error(request, message)
         return redirect(_page_url(convocation, rubric_pk))
     try:
-        saved = deliberation.save_evaluation(member, convocation, rubric, form.cleaned_data["version"], form.changes())
-    except deliberation.EvaluationConflict as conflict:
+        saved = scorings.save_evaluation(member, convocation, rubric, form.cleaned_data["version"], form.changes())
+    except EvaluationConflict as conflict:
         rows = _conflict_rows(rubric, conflict)
         if autosave:
             html = render_to_string("juries/_scoring_conflict.html", {"rows": rows}, request=request)
@@ -198,9 +198,9 @@ def validate(request, member, convocation, rubric_pk: int):
         messages.error(request, _("Validation impossible : le formulaire est incomplet. Rechargez la page."))
         return redirect(url)
     try:
-        deliberation.save_evaluation(member, convocation, rubric, form.cleaned_data["version"], form.changes())
-        deliberation.validate_evaluation(member, convocation, rubric)
-    except deliberation.EvaluationConflict:
+        scorings.save_evaluation(member, convocation, rubric, form.cleaned_data["version"], form.changes())
+        scorings.validate_evaluation(member, convocation, rubric)
+    except EvaluationConflict:
         messages.error(
             request, _("Votre notation a été modifiée depuis un autre onglet : relisez-la avant de valider.")
         )
@@ -228,7 +228,7 @@ def reopen(request, pk: int):
     name = evaluation.member.user.get_full_name() or evaluation.member.user.email
     return button_action(
         request,
-        lambda: deliberation.reopen_evaluation(evaluation, president),
+        lambda: scorings.reopen_evaluation(evaluation, president),
         _("La notation de %(name)s est rouverte : elle peut la modifier et la valider à nouveau.") % {"name": name},
         reverse("jury:grid", args=[evaluation.convocation_id]),
     )
