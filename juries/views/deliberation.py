@@ -8,12 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from backoffice.views.common import error_text
+from core.actions import REFUSALS
+from core.errors import error_text
 from juries import permissions
 from juries.enums import Attendance, JuryResult
 from juries.forms import DecisionForm
 from juries.queries import assessed_items
-from juries.services import JuryError
 from juries.services.decisions import compute_result, deliberation_problems, record_decision
 from juries.views.common import grid_for, reads_candidate
 
@@ -41,7 +41,7 @@ def deliberate(request, member, convocation):
                 )
             else:
                 result = compute_result(convocation, decisions)
-        except JuryError as exc:
+        except REFUSALS as exc:
             form.add_error(None, error_text(exc))
         else:
             if result is None:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from backoffice.views.common import button_action
+from core.actions import button_action
 from dossiers.snapshots import canonical_sha256
 from juries import permissions
 from juries.enums import JuryDocumentKind, SessionStatus

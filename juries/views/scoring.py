@@ -13,6 +13,7 @@ Independence: the grid, its fragment and its export read the others' scorings on
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -27,12 +28,14 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from backoffice.views.common import button_action
+from certifications.models import Rubric
+from core.actions import REFUSALS, attempt, button_action
+from core.errors import error_text
 from juries import permissions, scoring
 from juries.forms import ScoringForm
 from juries.models import Evaluation
 from juries.queries import assessed_items, evaluation_values
-from juries.services import JuryError, scorings
+from juries.services import scorings
 from juries.services.errors import EvaluationConflict
 from juries.views.common import candidate, grid_for, reads_candidate, rubrics_with_parts
 
@@ -152,16 +155,15 @@ def score(request, pk: int, rubric_pk: int):
             return JsonResponse({"status": "invalid", "message": message}, status=400)
         messages.error(request, message)
         return redirect(_page_url(convocation, rubric_pk))
+
+    def save():
+        return scorings.save_evaluation(member, convocation, rubric, form.cleaned_data["version"], form.changes())
+
+    if autosave:
+        return _autosave(request, rubric, save)
     try:
-        saved = scorings.save_evaluation(member, convocation, rubric, form.cleaned_data["version"], form.changes())
+        attempt(request, save, _saved_at)
     except EvaluationConflict as conflict:
-        rows = _conflict_rows(rubric, conflict)
-        if autosave:
-            html = render_to_string("juries/_scoring_conflict.html", {"rows": rows}, request=request)
-            return JsonResponse(
-                {"status": "conflict", "version": conflict.evaluation.version, "theirs": conflict.theirs, "html": html},
-                status=409,
-            )
         return _render_page(
             request,
             member,
@@ -171,19 +173,31 @@ def score(request, pk: int, rubric_pk: int):
             conflict.evaluation,
             values=conflict.mine,
             version=conflict.evaluation.version,
-            conflict_rows=rows,
+            conflict_rows=_conflict_rows(rubric, conflict),
             status=409,
         )
-    except JuryError as error:
-        if autosave:
-            return JsonResponse({"status": "refused", "message": str(error)}, status=403)
-        messages.error(request, str(error))
-        return redirect(_page_url(convocation, rubric_pk))
-    saved_at = _("Enregistré à %(time)s") % {"time": time_format(timezone.localtime(saved.updated_at), "H:i")}
-    if autosave:
-        return JsonResponse({"status": "saved", "version": saved.version, "message": saved_at})
-    messages.success(request, saved_at)
     return redirect(_page_url(convocation, rubric_pk))
+
+
+def _saved_at(saved: Evaluation) -> str:
+    return _("Enregistré à %(time)s") % {"time": time_format(timezone.localtime(saved.updated_at), "H:i")}
+
+
+def _autosave(request, rubric: Rubric, save: Callable[[], Evaluation]) -> JsonResponse:
+    """The autosave's answer to a save: saved (new version), conflict (409, both versions) or
+    refused (403), as JSON."""
+    try:
+        saved = save()
+    except EvaluationConflict as conflict:
+        rows = _conflict_rows(rubric, conflict)
+        html = render_to_string("juries/_scoring_conflict.html", {"rows": rows}, request=request)
+        return JsonResponse(
+            {"status": "conflict", "version": conflict.evaluation.version, "theirs": conflict.theirs, "html": html},
+            status=409,
+        )
+    except REFUSALS as error:
+        return JsonResponse({"status": "refused", "message": error_text(error)}, status=403)
+    return JsonResponse({"status": "saved", "version": saved.version, "message": _saved_at(saved)})
 
 
 @require_POST
@@ -197,19 +211,24 @@ def validate(request, member, convocation, rubric_pk: int):
     if not form.is_valid():
         messages.error(request, _("Validation impossible : le formulaire est incomplet. Rechargez la page."))
         return redirect(url)
-    try:
+
+    def save_then_validate():
+        # Two steps: what was typed stays saved even when validating is refused.
         scorings.save_evaluation(member, convocation, rubric, form.cleaned_data["version"], form.changes())
-        scorings.validate_evaluation(member, convocation, rubric)
+        return scorings.validate_evaluation(member, convocation, rubric)
+
+    try:
+        validated, _evaluation = attempt(
+            request,
+            save_then_validate,
+            _("Notation validée : elle n'est plus modifiable, sauf si le président la rouvre."),
+        )
     except EvaluationConflict:
         messages.error(
             request, _("Votre notation a été modifiée depuis un autre onglet : relisez-la avant de valider.")
         )
         return redirect(url)
-    except JuryError as error:
-        messages.error(request, str(error))
-        return redirect(url)
-    messages.success(request, _("Notation validée : elle n'est plus modifiable, sauf si le président la rouvre."))
-    return redirect("jury:candidate", pk=convocation.pk)
+    return redirect("jury:candidate", pk=convocation.pk) if validated else redirect(url)
 
 
 @require_POST

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from backoffice.views.common import button_action
+from core.actions import button_action
 from juries import permissions
 from juries.enums import Attendance, ConvocationStatus, SessionStatus
 from juries.models import ConflictDeclaration, Decision, JuryMember, Minutes

@@ -239,6 +239,30 @@ def test_valider_ma_notation_requires_every_criterion(jury, login):
     assert "Notation validée le" in read_only and 'name="level-' not in read_only
 
 
+def test_without_javascript_each_step_of_scoring_says_what_happened(jury, login):
+    client = login(jury.pro)
+    urls = candidate_urls(jury)
+    declared = client.post(urls["declare"], {"link": LinkKind.NONE}, follow=True)
+    assert "Déclaration enregistrée : vous pouvez lire le dossier." in page(declared)
+    saved = client.post(urls["score"], scoring_post(jury, 0, [3, None]), follow=True)
+    assert saved.redirect_chain == [(urls["score"], 302)] and "Enregistré à" in page(saved)
+    validate = reverse("jury:validate", args=[jury.convocation.pk, jury.rubric().pk])
+    stale = client.post(validate, scoring_post(jury, 0, [3, 3]), follow=True)
+    assert stale.redirect_chain == [(urls["score"], 302)]
+    assert "modifiée depuis un autre onglet : relisez-la avant de valider" in page(stale)
+    validated = client.post(validate, scoring_post(jury, 1, [3, 3]), follow=True)
+    assert validated.redirect_chain == [(urls["candidate"], 302)]
+    assert "Notation validée : elle n'est plus modifiable, sauf si le président la rouvre." in page(validated)
+    refused = client.post(urls["score"], scoring_post(jury, 2, [0, 0]), follow=True)
+    assert refused.redirect_chain == [(urls["score"], 302)]
+    assert "Votre notation est validée : elle n'est plus modifiable" in page(refused)
+    conflict = client.post(
+        candidate_urls(jury)["declare"], {"link": LinkKind.PERSONAL, "comment": "Voisine"}, follow=True
+    )
+    assert conflict.redirect_chain == [(reverse("jury:session", args=[jury.session.pk]), 302)]
+    assert "Lien déclaré : vous ne verrez pas ce dossier" in page(conflict)
+
+
 def test_only_the_president_reopens_a_scoring(jury, login):
     declare_none([jury.pro, jury.president], jury.convocation)
     evaluation = choose(jury.pro, jury.convocation, jury.rubric(), [3, 3])
