@@ -13,8 +13,9 @@ Rules:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
@@ -35,6 +36,10 @@ from juries.models import (
     Minutes,
     Signature,
 )
+
+if TYPE_CHECKING:
+    from certifications.models import RubricCriterion
+    from dossiers.models import Dossier
 
 # --- what the jury assesses ---------------------------------------------------------------
 
@@ -67,7 +72,7 @@ class Item:
         return list(self.block.competencies.all()) if self.block else []
 
 
-def assessed_items(dossier) -> list[Item]:
+def assessed_items(dossier: Dossier) -> list[Item]:
     """The blocs the dossier targets (acquired ones aside), then the transversal assessments
     with a grille when it targets the whole certification."""
     blocks = dossier.targeted_blocks().select_related("rubric").prefetch_related("competencies")
@@ -91,7 +96,7 @@ def rubric_ids(items: list[Item]) -> set[int]:
 # --- the jury's composition -----------------------------------------------------------------
 
 
-def composition(session: JurySession, members=None) -> CompositionCheck:
+def composition(session: JurySession, members: Iterable[JuryMember] | None = None) -> CompositionCheck:
     """The session's members against the certification's rule (see ``juries.composition``)."""
     members = list(members if members is not None else session.members.all())
     staff_ids = set(
@@ -106,7 +111,7 @@ def composition(session: JurySession, members=None) -> CompositionCheck:
 # --- a member's scoring -------------------------------------------------------------------
 
 
-def evaluation_values(evaluation: Evaluation | None, criteria) -> dict[str, str]:
+def evaluation_values(evaluation: Evaluation | None, criteria: Iterable[RubricCriterion]) -> dict[str, str]:
     """The scoring as the form holds it: ``comment``, ``level-<criterion>`` (a level id or
     empty) and ``remark-<criterion>`` for each criterion."""
     values = {"comment": evaluation.comment if evaluation else ""}
