@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "csp",
     "crispy_forms",
     "crispy_bootstrap5",
+    "core",  # shared machinery below every app (its Celery task: the e-mails)
     "accounts",
     "certifications",
     "dossiers",
@@ -177,6 +178,10 @@ if EMAIL_HOST:
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    # Seconds before a silent SMTP server counts as a failed delivery, which the e-mail task
+    # retries later (core.tasks): without it a hung server would hold a worker until the task's
+    # time limit. 30 s is far more than a healthy server needs to answer.
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Portail VAE <noreply@vae.example>")
