@@ -5,6 +5,7 @@ retried on SMTP errors, and never sent inside the request."""
 import logging
 import smtplib
 from functools import partial
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -23,6 +24,7 @@ from juries.enums import JuryRole
 from tests.emails import assert_html_says_the_same
 from tests.factories import UserFactory, dossier_in_state, make_certification, make_session, slot
 from tests.juries.helpers import decided, jury_session
+from vae_portal.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +120,18 @@ def test_the_email_task_retries_with_backoff_on_smtp_and_connection_errors_only(
     assert send_email.autoretry_for == (OSError,)
     assert issubclass(smtplib.SMTPException, OSError) and issubclass(TimeoutError, OSError)
     assert send_email.retry_backoff and send_email.max_retries
+
+
+def test_the_email_task_has_its_own_queue_and_every_worker_consumes_it():
+    route = celery_app.amqp.router.route({}, "core.tasks.send_email")
+    assert route["queue"].name == "emails"
+    assert celery_app.amqp.router.route({}, "documents.tasks.render_document")["queue"].name == "celery"
+
+    queues = ",".join(queue.name for queue in settings.CELERY_TASK_QUEUES)
+    assert queues == "celery,emails"
+    for path in ("scripts/run.sh", "docker-compose.yml"):
+        started = (Path(settings.BASE_DIR) / path).read_text()
+        assert f"-Q {queues}" in started or f'"-Q", "{queues}"' in started, path
 
 
 # --- every app's e-mails go through the door ------------------------------------------------
