@@ -14,13 +14,12 @@ class EmailTask(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         """Once the retries are spent (or on an error that is not retried): say which e-mail to
         whom was lost, for an administrator to tell the person another way."""
-        subject, to = args[0], args[2]
-        name = args[4] if len(args) > 4 else ""
+        sent = {**dict(zip(("subject", "body", "to", "html", "name"), args, strict=False)), **(kwargs or {})}
         logger.error(
             "Gave up sending the e-mail %s (%r) to %s after %d attempt(s), task %s: %r",
-            name,
-            subject,
-            to,
+            sent.get("name", ""),
+            sent.get("subject"),
+            sent.get("to"),
             self.request.retries + 1,
             task_id,
             exc,
