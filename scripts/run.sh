@@ -17,7 +17,9 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-"$CELERY" -A vae_portal worker --beat --loglevel=INFO --concurrency=2 \
+# Both queues (settings.CELERY_TASK_QUEUES), taken in turn: the default one (PDFs, scans) and the
+# e-mails'.
+"$CELERY" -A vae_portal worker --beat --loglevel=INFO --concurrency=2 -Q celery,emails \
   --schedule "${DATA_DIR:-data}/celerybeat-schedule" &
 pids+=($!)
 "$PY" manage.py runserver "127.0.0.1:${PORT}" &

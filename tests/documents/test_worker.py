@@ -6,6 +6,7 @@ Each test starts its own worker, bounds every wait, and stops what it started.
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -32,6 +33,7 @@ from vae_portal.celery import app as celery_app
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 REDIS = bool(settings.REDIS_URL)
+WORKER_QUEUES = ",".join(queue.name for queue in settings.CELERY_TASK_QUEUES)
 
 
 def wait_for(condition, timeout: float, what: str, interval: float = 0.2):
@@ -82,6 +84,7 @@ def start_worker(settings, tmp_path):
     def start(app: str = "vae_portal", beat: bool = False, **env) -> Worker:
         log = tmp_path / f"worker-{len(started)}.log"
         command = [sys.executable, "-m", "celery", "-A", app, "worker", "--loglevel=INFO", "--concurrency=1"]
+        command += ["-Q", WORKER_QUEUES]  # as scripts/run.sh and docker-compose.yml
         command += [
             "--without-gossip",
             "--without-mingle",
@@ -285,3 +288,15 @@ def test_with_the_broker_unreachable_a_submission_succeeds_and_its_pdf_follows_o
     document = done(dossier, worker)  # the worker's beat runs the sweeper, which publishes it again
     assert document.attempts == 1
     assert_one_pdf(document)
+
+
+def test_an_email_is_sent_by_the_worker_from_the_emails_queue(start_worker, monkeypatch):
+    from core import emails
+    from core.tasks import send_email
+
+    monkeypatch.delattr(send_email, "apply_async")  # the real broker, not the tests' in-process run
+    worker = start_worker()  # consuming the default queue and the e-mails' (settings.CELERY_TASK_ROUTES)
+
+    emails.send("password_reset", "nina@example.org", {"reset_url": f"{settings.SITE_URL}/reset/", "valid_days": 3})
+
+    wait_for(lambda: re.search(r"core\.tasks\.send_email\[[\w-]+\] succeeded", worker.logs()), 60, "the e-mail")
