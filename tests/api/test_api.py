@@ -215,3 +215,13 @@ def test_staff_cannot_create_a_token_for_another_organisation(client, cert):
     response = client.post(reverse("api_tokens:list"), {"organisation": other.pk, "name": "x", "scopes": ["lecture"]})
     assert response.status_code == 200
     assert not ApiToken.objects.exists()
+
+
+def test_seed_demo_prints_a_working_token_for_aptim(client, settings):
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    secret = re.search(r"jeton d'API APTIM \(tous les droits\) : (\S+)", out.getvalue()).group(1)
+    body = client.get("/api/v1/candidatures", **bearer(secret)).json()
+    assert body["total"] >= 1
+    assert {c["certification"]["codeRncp"] for c in body["donnees"]} == {"RNCP35203"}
