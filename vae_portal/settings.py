@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "backoffice",
     "audit",
     "documents",
+    # django-ninja: its templates and static files serve the API docs page without any CDN.
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -271,6 +274,10 @@ USER_THROTTLE_RATES = {
     "autosave": (env_int("AUTOSAVE_RATE_PER_MINUTE", 120, minimum=1), 60),
     "data_export": (env_int("DATA_EXPORT_RATE_PER_HOUR", 10, minimum=1), 3600),
 }
+
+# Interop API (api/): requests per token and window in seconds. A certifier's system syncing its
+# dossiers page by page (100 a page) stays well under 120 a minute; a runaway loop is stopped.
+API_RATE_LIMIT = (env_int("API_RATE_PER_MINUTE", 120, minimum=1), 60)
 
 # Security headers; the strict ones apply whenever DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True

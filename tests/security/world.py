@@ -74,6 +74,9 @@ def build_world() -> World:
     rncp_uploads.run(world.objects["rncp_upload"].pk)
     _add_unsubmitted_proof(world, org)
     _add_back_office_objects(world)
+    from api import tokens
+
+    world.objects["api_token"] = tokens.create_token(org, "SI de l'organisme", ["lecture"]).token
     return world
 
 
