@@ -1,48 +1,24 @@
-"""Plain-text e-mails of the accounts app, rendered from ``templates/emails/<event>_subject.txt``
-and ``_body.txt`` and sent by a Celery worker (``accounts.tasks.send_email``).
+"""The accounts app's e-mails, sent through the one door for e-mails (:mod:`core.emails`: links
+only, rendered now, sent by a worker once the transaction commits, retried).
 
-Rules:
-- e-mails carry links only (built on ``settings.SITE_URL``), never dossier content;
-- an e-mail is rendered in the request and handed to the broker once the current transaction
-  commits (at once outside a transaction): nothing is sent for work that rolled back, a slow or
-  failing SMTP server neither slows down nor breaks a request, and how long a request takes says
-  nothing about whether an address has an account;
-- the worker retries a failed delivery; a broker that cannot be reached is logged, never
-  raised: what the request did is saved, and the person can ask again.
+Each is a template set under ``templates/emails/`` and goes to one address:
+
+- ``email_confirmation``: the address that signs up, with its confirmation link
+  (``services.send_confirmation_email``);
+- ``signup_existing_account``: an account that can log in or reset its password (active, or
+  awaiting confirmation), when someone signs up with its address (``services.request_sign_up``);
+- ``password_reset``: such an account, with its reset link (``forms.PasswordResetForm``);
+- ``account_deleted``: the address of an account its owner just deleted (``privacy.erasure``);
+- ``draft_purge_notice``: the candidate of a draft about to be purged (``privacy.retention``).
+
+The caller builds the context: it holds the link and its token.
 """
 
-import logging
-from functools import partial
 from typing import Any
 
-from django.conf import settings
-from django.db import transaction
-from django.template.loader import render_to_string
-
-logger = logging.getLogger(__name__)
-
-
-def render(event: str, context: dict[str, Any]) -> tuple[str, str]:
-    """Return (subject, body) for ``event``; the subject is folded onto one line."""
-    context = {"site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"emails/{event}_subject.txt", context).split())
-    body = render_to_string(f"emails/{event}_body.txt", context).strip() + "\n"
-    return subject, body
+from core import emails
 
 
 def queue(event: str, to: str, context: dict[str, Any]) -> None:
     """Render the e-mail ``event`` for ``to`` now; a worker sends it once the transaction commits."""
-    subject, body = render(event, context)
-    transaction.on_commit(partial(publish, event, subject, body, to))
-
-
-def publish(event: str, subject: str, body: str, to: str) -> bool:
-    """Hand a prepared e-mail to the broker; False (logged) when the broker cannot be reached."""
-    from accounts.tasks import send_email
-
-    try:
-        send_email.apply_async((subject, body, to), retry=True, retry_policy={"max_retries": 1})
-    except Exception:  # broker down, DNS, timeout…: the person can ask for the e-mail again
-        logger.exception("Could not queue the %s e-mail", event)
-        return False
-    return True
+    emails.send(event, to, context)

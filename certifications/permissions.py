@@ -19,10 +19,13 @@ from certifications.models import Certification, Certifier
 
 
 def acting_organisations(user) -> set[int] | None:
-    """The ids of the organisations ``user`` acts for; ``None`` (all of them) for a superuser."""
-    if user is not None and user.is_authenticated and user.is_superuser:
+    """The ids of the organisations ``user`` acts for; ``None`` (all of them) for a superuser, and
+    for no user at all: the system itself (fixtures, demo seeds, management commands)."""
+    if user is None:
         return None
-    if user is None or not user.is_authenticated:
+    if user.is_authenticated and user.is_superuser:
+        return None
+    if not user.is_authenticated:
         return set()
     return set(Certifier.objects.filter(staff=user).values_list("pk", flat=True))
 

@@ -124,6 +124,16 @@ def publish(certification: Certification, actor=None) -> Certification:
         .filter(lineage=cert.lineage, status=CertificationStatus.PUBLISHED)
         .first()
     )
+    if previous is not None and not may_version_lineage(lineage_owners(previous), acting_organisations(actor)):
+        # A version that entered another organisation's lineage (before the import checked it,
+        # or by an administrator's ``import_rncp --force``) is published by a manager of the
+        # lineage or an administrator, never by the newcomer: publishing archives the owner's.
+        raise CertificationError(
+            _(
+                "Cette certification appartient à un autre certificateur : seul un certificateur qui "
+                "gère la version publiée peut publier une nouvelle version."
+            )
+        )
     if previous is not None:
         previous.status = CertificationStatus.ARCHIVED
         previous.save(update_fields=["status", "updated_at"])

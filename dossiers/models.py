@@ -29,7 +29,7 @@ TRANSITIONS: dict[str, set[str]] = {
     S.VALIDATION_INCOMPLETE: {S.VALIDATION_SUBMITTED, S.WITHDRAWN},
     S.READY_FOR_JURY: {S.SCHEDULED},
     S.SCHEDULED: {S.DECIDED, S.READY_FOR_JURY},
-    # Only when the jury's decision is revoked (juries.deliberation.revoke_decision): back to the
+    # Only when the jury's decision is revoked (juries.services.decisions.revoke_decision): back to the
     # session that can still decide, or to waiting for another jury once its minutes are final.
     S.DECIDED: {S.SCHEDULED, S.READY_FOR_JURY},
     S.WITHDRAWN: set(),

@@ -374,7 +374,7 @@ def mark_decided(dossier: Dossier, actor, comment: str = "") -> Dossier:
 
 @transaction.atomic
 def decision_revoked(dossier: Dossier, actor, reason: str, *, same_session: bool) -> Dossier:
-    """The jury's decision was revoked (``juries.deliberation.revoke_decision``): back to
+    """The jury's decision was revoked (``juries.services.decisions.revoke_decision``): back to
     "convoqué(e)" when the same session decides again, else to "en attente de jury"."""
     if not reason.strip():
         raise DossierError(_("Indiquez le motif de la révocation : il sera communiqué au candidat."))

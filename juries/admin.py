@@ -82,7 +82,7 @@ class ConvocationAdmin(admin.ModelAdmin):
         return False
 
 
-# --- deliberation: read here; every change goes through juries.deliberation ----------------
+# --- deliberation: read here; every change goes through juries.services --------------------
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -29,7 +29,7 @@ from certifications.models import Certification
 from dossiers import services as dossier_services
 from dossiers.enums import DossierStatus as S
 from dossiers.models import Dossier
-from juries import deliberation, pdf
+from juries import pdf, queries
 from juries import services as jury_services
 from juries.enums import Attendance, JuryRole, LinkKind
 from juries.models import Convocation, Decision, Evaluation, JuryDocument, JurySession, Minutes, Signature
@@ -94,15 +94,15 @@ def _session(certification, actor, note: str, emails: list[str], days_from_today
 
 
 def _score(member, convocation, levels_by_bloc: list[list[int]], comment: str) -> None:
-    for item, positions in zip(deliberation.assessed_items(convocation.dossier), levels_by_bloc, strict=True):
+    for item, positions in zip(queries.assessed_items(convocation.dossier), levels_by_bloc, strict=True):
         rubric = item.rubric
         levels = list(rubric.levels.order_by("order"))
         changes = {"comment": comment}
         for criterion, position in zip(rubric.criteria.order_by("order"), positions, strict=True):
             changes[f"level-{criterion.pk}"] = str(levels[position].pk)
         current = Evaluation.objects.filter(member=member, convocation=convocation, rubric=rubric).first()
-        deliberation.save_evaluation(member, convocation, rubric, current.version if current else 0, changes)
-        deliberation.validate_evaluation(member, convocation, rubric)
+        jury_services.save_evaluation(member, convocation, rubric, current.version if current else 0, changes)
+        jury_services.validate_evaluation(member, convocation, rubric)
 
 
 def _today(certification, actor) -> list[tuple[str, str]]:
@@ -111,7 +111,7 @@ def _today(certification, actor) -> list[tuple[str, str]]:
     session, (president, professional), (first, _second) = _session(
         certification, actor, TODAY_NOTE, ["candidat7@vae.example", "candidat8@vae.example"], 0
     )
-    deliberation.declare_link(professional, first, LinkKind.NONE)
+    jury_services.declare_link(professional, first, LinkKind.NONE)
     _score(
         professional, first, JURY2_LEVELS, "Dossier solide ; le diagnostic partagé mérite d'être approfondi à l'oral."
     )
@@ -129,16 +129,16 @@ def _past(certification, actor) -> list[tuple[str, str]]:
     )
     president, professional = members
     for conv, levels in ((partial, [[2, 3], [0, 1, 1, 0]]), (full, [[3, 3], [2, 3, 2, 2]])):
-        deliberation.declare_link(president, conv, LinkKind.NONE)
-        deliberation.declare_link(professional, conv, LinkKind.NONE)
-        deliberation.record_attendance(conv, president, Attendance.PRESENT)
+        jury_services.declare_link(president, conv, LinkKind.NONE)
+        jury_services.declare_link(professional, conv, LinkKind.NONE)
+        jury_services.record_attendance(conv, president, Attendance.PRESENT)
         conv.refresh_from_db()
         _score(president, conv, levels, "Présentation claire.")
         _score(professional, conv, levels, "")
-        items = deliberation.assessed_items(conv.dossier)
+        items = queries.assessed_items(conv.dossier)
         validated = {items[0].key: True, items[1].key: conv is full}
         decisions = [
-            deliberation.ItemDecision(
+            jury_services.ItemDecision(
                 key=item.key,
                 validated=validated[item.key],
                 justification="Les situations décrites et l'entretien démontrent les compétences du bloc."
@@ -151,9 +151,9 @@ def _past(certification, actor) -> list[tuple[str, str]]:
             )
             for item in items
         ]
-        deliberation.record_decision(conv, president, decisions, "Le jury salue la qualité de l'engagement décrit.")
+        jury_services.record_decision(conv, president, decisions, "Le jury salue la qualité de l'engagement décrit.")
     for member in members:
-        deliberation.sign_minutes(session, member)
+        jury_services.sign_minutes(session, member)
     # Dated as on the day of the session rather than today.
     Decision.objects.filter(convocation__session=session).update(decided_at=session.starts_at + dt.timedelta(hours=2))
     later = session.starts_at + dt.timedelta(hours=3)

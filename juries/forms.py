@@ -1,5 +1,5 @@
 """Forms of the jury members' pages. They validate input; the views hand the cleaned data to one
-call of ``juries.deliberation``."""
+call of ``juries.services``."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core import limits
-from juries.deliberation import Item, ItemDecision
 from juries.enums import LinkKind
+from juries.queries import Item
+from juries.services.decisions import ItemDecision
 
 
 class DeclarationForm(forms.Form):

@@ -3,7 +3,7 @@ what the jury does there: conflict declarations, scorings against the grilles cr
 decisions per bloc, and the signed procès-verbal.
 
 State changes go through ``juries.services`` (sessions, convocations) and
-``juries.deliberation`` (declarations, scorings, decisions, procès-verbal), which also move the
+``juries.services`` (declarations, scorings, decisions, procès-verbal), which also move the
 dossiers through ``dossiers.services``. A ``JuryMember`` is the person who scores, a live
 ``Convocation`` is a candidate they score.
 """

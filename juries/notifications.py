@@ -1,31 +1,17 @@
-"""E-mails of the jury sessions. Links only: no dossier content leaves the portal by e-mail.
-
-Called after the transaction commits; a mail failure is logged, never raised: what was decided
-is already saved.
-"""
+"""The juries app's e-mails, sent through the one door for e-mails (:mod:`core.emails`: links
+only, rendered now, sent by a worker once the transaction commits, retried). Each function is
+called once the change is committed, loads what it needs by id, and declares who receives the
+e-mail and the context of its templates (``templates/emails/``)."""
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-logger = logging.getLogger(__name__)
-
-
-def _send(template: str, context: dict, to: str) -> None:
-    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
-    body = render_to_string(f"emails/{template}_body.txt", context)
-    try:
-        send_mail(subject, body, None, [to])
-    except Exception:  # SMTP down must not undo what is already recorded
-        logger.exception("Could not send the %s e-mail to %s", template, to)
+from core import emails
 
 
 def invitation_url(user) -> str:
@@ -36,6 +22,8 @@ def invitation_url(user) -> str:
 
 
 def convocation(convocation_id: int, rescheduled: bool = False) -> None:
+    """To the candidate, when convoked to a session or when their convocation moves: when,
+    where, and a link to their dossier (the convocation to print is there)."""
     from juries.models import Convocation
 
     conv = Convocation.objects.select_related("session__certification", "dossier__candidate").get(pk=convocation_id)
@@ -47,11 +35,12 @@ def convocation(convocation_id: int, rescheduled: bool = False) -> None:
         "rescheduled": rescheduled,
         "url": settings.SITE_URL + conv.dossier.get_absolute_url(),
     }
-    _send("convocation", context, candidate.email)
+    emails.send("convocation", candidate.email, context)
 
 
 def jury_member_added(member_id: int, invited: bool) -> None:
-    """Tell a new member of a session; an invited one gets the link to activate their account."""
+    """To a new member of a session; an invited one gets the link to activate their account,
+    the others a link to their sessions."""
     from juries.models import JuryMember
 
     member = JuryMember.objects.select_related("session__certification", "user").get(pk=member_id)
@@ -61,11 +50,11 @@ def jury_member_added(member_id: int, invited: bool) -> None:
         "invited": invited,
         "url": invitation_url(member.user) if invited else settings.SITE_URL + reverse("jury:sessions"),
     }
-    _send("jury_member", context, member.user.email)
+    emails.send("jury_member", member.user.email, context)
 
 
 def result_available(decision_id: int) -> None:
-    """Tell the candidate their result can be read (once the procès-verbal is final)."""
+    """To the candidate, once the procès-verbal is final: a link to their result."""
     from juries.models import Decision
 
     decision = Decision.objects.select_related("dossier__candidate", "dossier__certification").get(pk=decision_id)
@@ -75,4 +64,4 @@ def result_available(decision_id: int) -> None:
         "dossier": decision.dossier,
         "url": settings.SITE_URL + decision.dossier.get_absolute_url() + "#resultat",
     }
-    _send("jury_result", context, candidate.email)
+    emails.send("jury_result", candidate.email, context)

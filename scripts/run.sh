@@ -17,9 +17,9 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-# Both queues: the default one (submitted dossiers' PDFs, scans, e-mails) and the draft previews'
-# (settings.CELERY_TASK_QUEUES), taken in turn.
-"$CELERY" -A vae_portal worker --beat --loglevel=INFO --concurrency=2 -Q celery,previews \
+# Every queue of settings.CELERY_TASK_QUEUES, taken in turn: the default one (submitted dossiers'
+# PDFs, scans), the e-mails' and the draft previews'.
+"$CELERY" -A vae_portal worker --beat --loglevel=INFO --concurrency=2 -Q celery,emails,previews \
   --schedule "${DATA_DIR:-data}/celerybeat-schedule" &
 pids+=($!)
 "$PY" manage.py runserver "127.0.0.1:${PORT}" &

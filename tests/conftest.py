@@ -46,12 +46,12 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
-def _account_emails_sent_at_once(monkeypatch):
-    """The accounts app's e-mails go through a Celery worker (accounts.tasks.send_email): here the
-    task runs in the test's process as soon as it is published, and its e-mail lands in
+def _emails_sent_at_once(monkeypatch):
+    """Every e-mail goes through one Celery task (core.tasks.send_email, see core.emails): here
+    the task runs in the test's process as soon as it is published, and its e-mail lands in
     mail.outbox. Publishing still waits for the transaction to commit: a test sees the e-mails
     of a request inside ``django_capture_on_commit_callbacks(execute=True)``."""
-    from accounts.tasks import send_email
+    from core.tasks import send_email
 
     monkeypatch.setattr(
         send_email, "apply_async", lambda args=None, kwargs=None, **options: send_email.apply(args, kwargs)

@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from vae_portal.env import env_bool, env_int, env_list, env_str
 
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "csp",
     "crispy_forms",
     "crispy_bootstrap5",
+    "core",  # shared machinery below every app (its Celery task: the e-mails)
     "accounts",
     "certifications",
     "dossiers",
@@ -45,6 +47,9 @@ INSTALLED_APPS = [
     "backoffice",
     "audit",
     "documents",
+    # django-ninja: its templates and static files serve the API docs page without any CDN.
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +182,10 @@ if EMAIL_HOST:
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    # Seconds before a silent SMTP server counts as a failed delivery, which the e-mail task
+    # retries later (core.tasks): without it a hung server would hold a worker until the task's
+    # time limit. 30 s is far more than a healthy server needs to answer.
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Portail VAE <noreply@vae.example>")
@@ -206,6 +215,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# E-mails (core.emails) go through a queue of their own, so that a confirmation link or a password
+# reset does not line up behind a burst of PDF renders (minutes each) on the default queue: a
+# worker consuming both takes from each in turn, so an e-mail waits for a process to be free,
+# not for every render queued before it. Every worker must consume both (scripts/run.sh, docker-compose.yml,
+# tests: `-Q celery,emails`); a worker started without -Q consumes CELERY_TASK_QUEUES, i.e. both
+# as well. For e-mails with processes of their own, run one more worker with `-Q emails`.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+EMAILS_QUEUE = "emails"
+CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(EMAILS_QUEUE))
+CELERY_TASK_ROUTES = {"core.tasks.send_email": {"queue": EMAILS_QUEUE}}
 # PDF documents (documents app): a render is interrupted after the soft limit (recorded as a
 # failed attempt) and killed after the hard one; 3 attempts, then the document is failed. The
 # sweeper re-queues documents left queued (broker down at submission) or running (worker
@@ -255,6 +274,10 @@ USER_THROTTLE_RATES = {
     "autosave": (env_int("AUTOSAVE_RATE_PER_MINUTE", 120, minimum=1), 60),
     "data_export": (env_int("DATA_EXPORT_RATE_PER_HOUR", 10, minimum=1), 3600),
 }
+
+# Interop API (api/): requests per token and window in seconds. A certifier's system syncing its
+# dossiers page by page (100 a page) stays well under 120 a minute; a runaway loop is stopped.
+API_RATE_LIMIT = (env_int("API_RATE_PER_MINUTE", 120, minimum=1), 60)
 
 # Security headers; the strict ones apply whenever DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -443,10 +466,8 @@ DOCUMENTS_MAX_RETRIES = env_int("DOCUMENTS_MAX_RETRIES", 3, minimum=0)
 # Draft previews are rendered from a queue of their own, so that a flood of them never holds back
 # the submitted dossiers' PDFs (Celery's default queue, with every other task): a worker consuming
 # both takes from each in turn. Every worker must consume every queue of CELERY_TASK_QUEUES
-# (scripts/run.sh, docker-compose.yml, tests: `-Q celery,previews`; tests/documents/test_queues.py
+# (scripts/run.sh, docker-compose.yml, tests: `-Q celery,emails,previews`; tests/documents/test_queues.py
 # checks it); a worker started without -Q consumes them all as well.
-from kombu import Queue  # noqa: E402 (here, to keep this block in one piece)
-
 CELERY_TASK_DEFAULT_QUEUE = globals().get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 DOCUMENTS_PREVIEW_QUEUE = "previews"
 CELERY_TASK_QUEUES = (  # added to the queues declared above, if any

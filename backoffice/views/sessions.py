@@ -25,7 +25,7 @@ from backoffice.permissions import (
 )
 from backoffice.views.common import button_action, form_action
 from dossiers.enums import DossierStatus
-from juries import deliberation, services
+from juries import queries, services
 from juries.enums import ConvocationStatus, EvaluationStatus, SessionStatus
 from juries.forms import RevocationForm
 from juries.models import (
@@ -138,7 +138,7 @@ def session_detail(request, pk: int):
     context = {
         "session": session,
         "members": members,
-        "composition": services.composition(session, members),
+        "composition": queries.composition(session, members),
         "convocations": convocations,
         "live_count": sum(1 for c in convocations if c.is_live),
         "member_form": forms.MemberForm(),
@@ -358,7 +358,7 @@ def decision_revoke(request, pk: int):
     return form_action(
         request,
         form,
-        lambda d: deliberation.revoke_decision(decision, request.user, d["reason"]),
+        lambda d: services.revoke_decision(decision, request.user, d["reason"]),
         template="backoffice/sessions/revoke.html",
         context={"decision": decision, "session": decision.convocation.session},
         success_url=session_url(decision.convocation.session_id, f"convocation-{decision.convocation_id}"),

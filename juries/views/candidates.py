@@ -3,19 +3,21 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from backoffice.views.common import error_text
+from core.actions import form_action
 from dossiers.enums import SnapshotKind
 from dossiers.snapshots import readable_content
-from juries import deliberation, permissions
+from juries import permissions
 from juries.forms import DeclarationForm
 from juries.models import Evaluation
-from juries.services import JuryError
+from juries.queries import assessed_items, rubric_ids
+from juries.services.declarations import declare_link
+from juries.services.scorings import scoring_problem
 from juries.views.common import candidate, reads_candidate
 
 
@@ -23,31 +25,27 @@ from juries.views.common import candidate, reads_candidate
 def declare(request, pk: int):
     member, convocation, declaration = candidate(request, pk)
     form = DeclarationForm(request.POST or None, initial={"link": declaration.link} if declaration else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            declared = deliberation.declare_link(member, convocation, data["link"], data["comment"])
-        except JuryError as exc:
-            form.add_error(None, error_text(exc))
-        else:
-            if declared.is_conflict:
-                messages.success(
-                    request,
-                    _("Lien déclaré : vous ne verrez pas ce dossier et ne participerez pas à la délibération."),
-                )
-                return redirect("jury:session", pk=convocation.session_id)
-            messages.success(request, _("Déclaration enregistrée : vous pouvez lire le dossier."))
-            return redirect("jury:candidate", pk=convocation.pk)
-    return render(
+    return form_action(
         request,
-        "juries/declare.html",
-        {
+        form,
+        lambda d: declare_link(member, convocation, d["link"], d["comment"]),
+        template="juries/declare.html",
+        context={
             "member": member,
             "convocation": convocation,
             "session": convocation.session,
-            "form": form,
             "declaration": declaration,
         },
+        success_url=lambda declared: (
+            reverse("jury:session", args=[convocation.session_id])
+            if declared.is_conflict
+            else reverse("jury:candidate", args=[convocation.pk])
+        ),
+        success_message=lambda declared: (
+            _("Lien déclaré : vous ne verrez pas ce dossier et ne participerez pas à la délibération.")
+            if declared.is_conflict
+            else _("Déclaration enregistrée : vous pouvez lire le dossier.")
+        ),
     )
 
 
@@ -69,13 +67,13 @@ def _content(convocation):
 def candidate_detail(request, member, convocation):
     """The dossier's overview (experiences, proofs, blocs) and the member's scoring to do."""
     snapshot, content = _content(convocation)
-    items = deliberation.assessed_items(convocation.dossier)
+    items = assessed_items(convocation.dossier)
     evaluations = {
         e.rubric_id: e
         for e in Evaluation.objects.filter(member=member, convocation=convocation).only("rubric_id", "status")
     }
     rows = [(item, evaluations.get(item.rubric.pk) if item.rubric else None) for item in items]
-    ids = deliberation.rubric_ids(items)
+    ids = rubric_ids(items)
     context = {
         "member": member,
         "session": convocation.session,
@@ -84,7 +82,7 @@ def candidate_detail(request, member, convocation):
         "snapshot": snapshot,
         "content": content,
         "rows": rows,
-        "scoring_problem": deliberation.scoring_problem(member, convocation),
+        "scoring_problem": scoring_problem(member, convocation),
         "sees_grid": permissions.sees_others_scorings(member, convocation, ids),
         "decision": convocation.decisions.in_force().first(),
     }
@@ -100,9 +98,7 @@ def dossier_block(request, member, convocation, block_pk: int):
     index = next((i for i, b in enumerate(blocks) if b["id"] == block_pk), None)
     if index is None:
         raise Http404
-    item = next(
-        (i for i in deliberation.assessed_items(convocation.dossier) if i.block and i.block.pk == block_pk), None
-    )
+    item = next((i for i in assessed_items(convocation.dossier) if i.block and i.block.pk == block_pk), None)
     context = {
         "member": member,
         "session": convocation.session,

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from certifications.models import Rubric, RubricCriterion
 from juries import permissions, scoring
-from juries.deliberation import Item, assessed_items, rubric_ids
 from juries.enums import EvaluationStatus
 from juries.models import Convocation, Evaluation, JuryMember
+from juries.queries import Item, assessed_items, rubric_ids
 
 
 def candidate(request, pk: int):

@@ -1,5 +1,5 @@
 """The président's deliberation on a candidate: the grid in view, a decision per bloc, the
-result computed and shown, then confirmed (``juries.deliberation.record_decision``)."""
+result computed and shown, then confirmed (``juries.services.decisions.record_decision``)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from backoffice.views.common import error_text
-from juries import deliberation, permissions
+from core.actions import REFUSALS
+from core.errors import error_text
+from juries import permissions
 from juries.enums import Attendance, JuryResult
 from juries.forms import DecisionForm
-from juries.services import JuryError
+from juries.queries import assessed_items
+from juries.services.decisions import compute_result, deliberation_problems, record_decision
 from juries.views.common import grid_for, reads_candidate
 
 CONFIRM = "confirm"
@@ -23,14 +25,14 @@ CONFIRM = "confirm"
 def deliberate(request, member, convocation):
     permissions.require_president(member)
     present = convocation.attendance == Attendance.PRESENT
-    items = deliberation.assessed_items(convocation.dossier) if present else []
+    items = assessed_items(convocation.dossier) if present else []
     form = DecisionForm(request.POST or None, items=items)
     result = None
     if request.method == "POST" and form.is_valid():
         decisions = form.decisions()
         try:
             if request.POST.get("action") == CONFIRM and form.cleaned_data["expected_result"]:
-                deliberation.record_decision(
+                record_decision(
                     convocation,
                     member,
                     decisions,
@@ -38,8 +40,8 @@ def deliberate(request, member, convocation):
                     expected_result=form.cleaned_data["expected_result"],
                 )
             else:
-                result = deliberation.compute_result(convocation, decisions)
-        except JuryError as exc:
+                result = compute_result(convocation, decisions)
+        except REFUSALS as exc:
             form.add_error(None, error_text(exc))
         else:
             if result is None:
@@ -60,7 +62,7 @@ def deliberate(request, member, convocation):
         "session": convocation.session,
         "convocation": convocation,
         "dossier": convocation.dossier,
-        "problems": deliberation.deliberation_problems(convocation, member),
+        "problems": deliberation_problems(convocation, member),
         "grid": grid_for(member, convocation) if present else None,
         "form": form,
         "result": JuryResult(result) if result else None,

@@ -9,11 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from backoffice.views.common import button_action
+from core.actions import button_action
 from dossiers.snapshots import canonical_sha256
-from juries import deliberation, permissions
+from juries import permissions
 from juries.enums import JuryDocumentKind, SessionStatus
 from juries.models import JuryDocument, Minutes
+from juries.queries import current_signatures, minutes_content
+from juries.services.minutes import minutes_problems, sign_minutes
 
 
 @require_safe
@@ -25,10 +27,10 @@ def minutes(request, pk: int):
         content, sha256 = record.content, record.content_sha256
         problems = []
     else:
-        content = deliberation.minutes_content(session)
+        content = minutes_content(session)
         sha256 = canonical_sha256(content)
-        problems = deliberation.minutes_problems(session)
-    signatures = {s.member_id: s for s in deliberation.current_signatures(record, sha256)}
+        problems = minutes_problems(session)
+    signatures = {s.member_id: s for s in current_signatures(record, sha256)}
     members = list(session.members.select_related("user").order_by("role", "pk"))
     for m in members:
         m.signature = signatures.get(m.pk)
@@ -55,7 +57,7 @@ def sign(request, pk: int):
     member = permissions.reading_seat_or_404(request.user, pk)
     return button_action(
         request,
-        lambda: deliberation.sign_minutes(member.session, member),
+        lambda: sign_minutes(member.session, member),
         _("Vous avez signé le procès-verbal."),
         reverse("jury:minutes", args=[pk]),
     )

@@ -12,6 +12,8 @@ Independence: the grid, its fragment and its export read the others' scorings on
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
@@ -25,12 +27,16 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from backoffice.views.common import button_action
+from certifications.models import Rubric
+from core.actions import REFUSALS, attempt, button_action
 from core.csv_export import csv_response
-from juries import deliberation, permissions, scoring
+from core.errors import error_text
+from juries import permissions, scoring
 from juries.forms import ScoringForm
 from juries.models import Evaluation
-from juries.services import JuryError
+from juries.queries import assessed_items, evaluation_values
+from juries.services import scorings
+from juries.services.errors import EvaluationConflict
 from juries.views.common import candidate, grid_for, reads_candidate, rubrics_with_parts
 
 
@@ -39,9 +45,7 @@ def _is_autosave(request) -> bool:
 
 
 def _item(convocation, rubric_pk: int):
-    item = next(
-        (i for i in deliberation.assessed_items(convocation.dossier) if i.rubric and i.rubric.pk == rubric_pk), None
-    )
+    item = next((i for i in assessed_items(convocation.dossier) if i.rubric and i.rubric.pk == rubric_pk), None)
     if item is None:
         raise Http404
     return item
@@ -51,7 +55,7 @@ def _page_url(convocation, rubric_pk: int) -> str:
     return reverse("jury:score", args=[convocation.pk, rubric_pk])
 
 
-def _conflict_rows(rubric, conflict: deliberation.EvaluationConflict) -> list[dict]:
+def _conflict_rows(rubric, conflict: EvaluationConflict) -> list[dict]:
     labels = {"comment": _("Appréciation générale")}
     levels = {str(lv.pk): lv.label for lv in rubric.levels.all()}
     for c in rubric.criteria.all():
@@ -81,8 +85,8 @@ def _render_page(
     request, member, convocation, item, rubric, evaluation, *, values=None, version=None, conflict_rows=None, status=200
 ):
     criteria = list(rubric.criteria.all())
-    values = values if values is not None else deliberation.evaluation_values(evaluation, criteria)
-    problem = deliberation.scoring_problem(member, convocation, rubric)
+    values = values if values is not None else evaluation_values(evaluation, criteria)
+    problem = scorings.scoring_problem(member, convocation, rubric)
     rows = [
         {
             "criterion": c,
@@ -139,7 +143,7 @@ def score(request, pk: int, rubric_pk: int):
     evaluation = _evaluation(member, convocation, rubric)
     if request.method == "GET":
         return _render_page(request, member, convocation, item, rubric, evaluation)
-    problem = deliberation.scoring_problem(member, convocation, rubric)
+    problem = scorings.scoring_problem(member, convocation, rubric)
     if problem:
         if autosave:
             return JsonResponse({"status": "refused", "message": problem}, status=403)
@@ -151,16 +155,15 @@ def score(request, pk: int, rubric_pk: int):
             return JsonResponse({"status": "invalid", "message": message}, status=400)
         messages.error(request, message)
         return redirect(_page_url(convocation, rubric_pk))
+
+    def save():
+        return scorings.save_evaluation(member, convocation, rubric, form.cleaned_data["version"], form.changes())
+
+    if autosave:
+        return _autosave(request, rubric, save)
     try:
-        saved = deliberation.save_evaluation(member, convocation, rubric, form.cleaned_data["version"], form.changes())
-    except deliberation.EvaluationConflict as conflict:
-        rows = _conflict_rows(rubric, conflict)
-        if autosave:
-            html = render_to_string("juries/_scoring_conflict.html", {"rows": rows}, request=request)
-            return JsonResponse(
-                {"status": "conflict", "version": conflict.evaluation.version, "theirs": conflict.theirs, "html": html},
-                status=409,
-            )
+        attempt(request, save, _saved_at)
+    except EvaluationConflict as conflict:
         return _render_page(
             request,
             member,
@@ -170,19 +173,31 @@ def score(request, pk: int, rubric_pk: int):
             conflict.evaluation,
             values=conflict.mine,
             version=conflict.evaluation.version,
-            conflict_rows=rows,
+            conflict_rows=_conflict_rows(rubric, conflict),
             status=409,
         )
-    except JuryError as error:
-        if autosave:
-            return JsonResponse({"status": "refused", "message": str(error)}, status=403)
-        messages.error(request, str(error))
-        return redirect(_page_url(convocation, rubric_pk))
-    saved_at = _("Enregistré à %(time)s") % {"time": time_format(timezone.localtime(saved.updated_at), "H:i")}
-    if autosave:
-        return JsonResponse({"status": "saved", "version": saved.version, "message": saved_at})
-    messages.success(request, saved_at)
     return redirect(_page_url(convocation, rubric_pk))
+
+
+def _saved_at(saved: Evaluation) -> str:
+    return _("Enregistré à %(time)s") % {"time": time_format(timezone.localtime(saved.updated_at), "H:i")}
+
+
+def _autosave(request, rubric: Rubric, save: Callable[[], Evaluation]) -> JsonResponse:
+    """The autosave's answer to a save: saved (new version), conflict (409, both versions) or
+    refused (403), as JSON."""
+    try:
+        saved = save()
+    except EvaluationConflict as conflict:
+        rows = _conflict_rows(rubric, conflict)
+        html = render_to_string("juries/_scoring_conflict.html", {"rows": rows}, request=request)
+        return JsonResponse(
+            {"status": "conflict", "version": conflict.evaluation.version, "theirs": conflict.theirs, "html": html},
+            status=409,
+        )
+    except REFUSALS as error:
+        return JsonResponse({"status": "refused", "message": error_text(error)}, status=403)
+    return JsonResponse({"status": "saved", "version": saved.version, "message": _saved_at(saved)})
 
 
 @require_POST
@@ -196,19 +211,24 @@ def validate(request, member, convocation, rubric_pk: int):
     if not form.is_valid():
         messages.error(request, form.refusal(_("Validation impossible")))
         return redirect(url)
+
+    def save_then_validate():
+        # Two steps: what was typed stays saved even when validating is refused.
+        scorings.save_evaluation(member, convocation, rubric, form.cleaned_data["version"], form.changes())
+        return scorings.validate_evaluation(member, convocation, rubric)
+
     try:
-        deliberation.save_evaluation(member, convocation, rubric, form.cleaned_data["version"], form.changes())
-        deliberation.validate_evaluation(member, convocation, rubric)
-    except deliberation.EvaluationConflict:
+        validated, _evaluation = attempt(
+            request,
+            save_then_validate,
+            _("Notation validée : elle n'est plus modifiable, sauf si le président la rouvre."),
+        )
+    except EvaluationConflict:
         messages.error(
             request, _("Votre notation a été modifiée depuis un autre onglet : relisez-la avant de valider.")
         )
         return redirect(url)
-    except JuryError as error:
-        messages.error(request, str(error))
-        return redirect(url)
-    messages.success(request, _("Notation validée : elle n'est plus modifiable, sauf si le président la rouvre."))
-    return redirect("jury:candidate", pk=convocation.pk)
+    return redirect("jury:candidate", pk=convocation.pk) if validated else redirect(url)
 
 
 @require_POST
@@ -227,7 +247,7 @@ def reopen(request, pk: int):
     name = evaluation.member.user.get_full_name() or evaluation.member.user.email
     return button_action(
         request,
-        lambda: deliberation.reopen_evaluation(evaluation, president),
+        lambda: scorings.reopen_evaluation(evaluation, president),
         _("La notation de %(name)s est rouverte : elle peut la modifier et la valider à nouveau.") % {"name": name},
         reverse("jury:grid", args=[evaluation.convocation_id]),
     )

@@ -10,10 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from backoffice.views.common import button_action
-from juries import deliberation, permissions
+from core.actions import button_action
+from juries import permissions
 from juries.enums import Attendance, ConvocationStatus, SessionStatus
 from juries.models import ConflictDeclaration, Decision, JuryMember, Minutes
+from juries.services.convocations import record_attendance
+from juries.services.members import set_presence
 from juries.views.common import candidate
 
 
@@ -103,7 +105,7 @@ def attendance(request, pk: int):
     label = dict(Attendance.choices).get(value, "")
     return button_action(
         request,
-        lambda: deliberation.record_attendance(convocation, member, value),
+        lambda: record_attendance(convocation, member, value),
         _("Présence enregistrée : %(name)s, %(label)s.")
         % {
             "name": convocation.dossier.candidate.get_full_name() or convocation.dossier.candidate.email,
@@ -126,7 +128,7 @@ def member_presence(request, pk: int):
     name = target.user.get_full_name() or target.user.email
     return button_action(
         request,
-        lambda: deliberation.set_presence(target, president, present),
+        lambda: set_presence(target, president, present),
         (_("%(name)s est noté(e) présent(e).") if present else _("%(name)s est noté(e) absent(e).")) % {"name": name},
         reverse("jury:minutes", args=[target.session_id]),
     )

@@ -1,5 +1,5 @@
-"""The accounts app's e-mails are sent by a Celery worker (accounts.tasks.send_email), handed to
-the broker once the request's work is committed: no request waits for, or depends on, SMTP."""
+"""The accounts app's e-mails are sent by a Celery worker (core.tasks.send_email), handed to the
+broker once the request's work is committed: no request waits for, or depends on, SMTP."""
 
 import smtplib
 
@@ -8,7 +8,8 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 
-from accounts.tasks import send_email
+from core.tasks import send_email
+from tests.emails import assert_html_says_the_same
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +62,7 @@ def test_each_email_is_sent_by_a_worker_once_the_request_is_committed(
     (sent,) = mail.outbox
     assert subject in sent.subject
     assert sent.to == [data["email"]]
+    assert_html_says_the_same(sent)
 
 
 class FlakySMTP(BaseEmailBackend):

@@ -20,6 +20,7 @@ from dossiers import services
 from dossiers.enums import DossierStatus as S
 from dossiers.models import CompetencyStatement, Dossier, Experience, Proof, TransitionLog
 from juries import services as jury_services
+from tests.emails import assert_html_says_the_same
 from tests.factories import (
     MINIMAL_PDF,
     NARRATIVE,
@@ -306,6 +307,7 @@ def test_the_candidate_is_told_what_is_kept_and_why(client, nina, django_capture
     (message,) = [m for m in mail.outbox if m.to == ["nina@example.org"]]
     assert "supprimé" in message.subject
     assert decided.certification.title in message.body and "conservées par le" in message.body
+    assert_html_says_the_same(message)
 
 
 def test_the_login_attempts_of_the_address_are_forgotten(client, nina):
@@ -376,6 +378,7 @@ def test_an_inactive_draft_gets_one_notice_by_email_then_none(abandoned, django_
     assert message.to == ["nina@example.org"]
     assert abandoned.get_absolute_url() in message.body and reverse("accounts:my_data") in message.body
     assert "Association" not in message.body  # links only, no dossier content
+    assert "Association" not in assert_html_says_the_same(message)
     assert AuditEvent.objects.filter(action="dossier.purge_notice", dossier=abandoned, actor=None).exists()
 
 

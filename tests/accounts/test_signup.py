@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from tests.accounts.conftest import link_path
+from tests.emails import assert_html_says_the_same
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def test_sign_up_creates_an_inactive_account_and_sends_one_email_with_a_confirma
     assert "http://127.0.0.1:8000/accounts/confirmation/" in message.body
 
 
-def test_the_confirmation_email_is_plain_text_without_html_escaping(
+def test_the_confirmation_emails_text_has_no_html_escaping_and_its_html_part_is_escaped(
     client, mailoutbox, signup_data, django_capture_on_commit_callbacks
 ):
     signup_data["first_name"] = "Zoé-Anne & Co'"
@@ -59,7 +60,8 @@ def test_the_confirmation_email_is_plain_text_without_html_escaping(
     sign_up(client, signup_data, django_capture_on_commit_callbacks)
 
     assert "Bonjour Zoé-Anne & Co'," in mailoutbox[0].body
-    assert mailoutbox[0].alternatives == []
+    # The e-mails now have an HTML part too (core.emails), made from this text, escaped.
+    assert "Bonjour Zoé-Anne &amp; Co&#x27;," in assert_html_says_the_same(mailoutbox[0])
 
 
 def test_the_links_in_emails_are_built_on_site_url(

@@ -8,7 +8,7 @@ from django.urls import reverse
 from backoffice.demo import SESSION_NOTE
 from dossiers.enums import DossierStatus as S
 from dossiers.models import Dossier
-from juries import services
+from juries import queries
 from juries.models import JurySession
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def test_seed_demo_gives_the_certifiers_real_work_once(client):
         "jury2@vae.example",
         "jury3@vae.example",
     ]
-    assert services.composition(session).ok
+    assert queries.composition(session).ok
     assert session.convocations.get().dossier.candidate.email == "candidat5@vae.example"
     assert mail.outbox == []
 

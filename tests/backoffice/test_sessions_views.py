@@ -106,7 +106,8 @@ def test_a_refused_member_keeps_the_form_input(certifier_client, session):
 def test_resending_an_invitation(certifier_client, session, django_capture_on_commit_callbacks):
     member = services.add_member(session, None, email="new@example.org", role=JuryRole.TRAINER)
     mail.outbox.clear()
-    certifier_client.post(reverse("backoffice:member_resend", args=[member.pk]))
+    with django_capture_on_commit_callbacks(execute=True):  # sent once the request is committed
+        certifier_client.post(reverse("backoffice:member_resend", args=[member.pk]))
     assert mail.outbox[0].to == ["new@example.org"]
     assert "/jury/invitation/" in mail.outbox[0].body
 

@@ -4,7 +4,7 @@ from django.db.models import ProtectedError  # noqa: F401 - documents that delet
 from certifications import services
 from certifications.enums import CertificationStatus
 from certifications.models import Block, Certification, CertificationEvent, Competency, Rubric
-from tests.factories import UserFactory, make_certification
+from tests.factories import CertifierFactory, UserFactory, certifier_of, make_certification
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +93,38 @@ def test_only_one_draft_at_a_time_per_certification():
 
     with pytest.raises(services.CertificationError, match="brouillon"):
         services.new_version(cert)
+
+
+def test_a_newcomer_cannot_publish_a_version_that_entered_another_organisations_lineage():
+    """A draft created in a lineage for another organisation (an import before the ownership
+    check, or ``import_rncp --force``) must not let that organisation archive the owner's version."""
+    cert = make_certification(published=True)
+    draft = services.new_version(cert)
+    newcomer = CertifierFactory()
+    draft.certifiers.set([newcomer])
+    newcomer_staff = UserFactory()
+    newcomer.staff.add(newcomer_staff)
+
+    with pytest.raises(services.CertificationError, match="appartient à un autre certificateur"):
+        services.publish(draft, actor=newcomer_staff)
+
+    cert.refresh_from_db()
+    draft.refresh_from_db()
+    assert cert.status == CertificationStatus.PUBLISHED
+    assert draft.status == CertificationStatus.DRAFT
+
+
+def test_the_lineages_manager_or_an_administrator_may_publish_such_a_version():
+    cert = make_certification(published=True)
+    draft = services.new_version(cert)
+    draft.certifiers.set([CertifierFactory()])
+
+    services.publish(draft, actor=certifier_of(cert))
+
+    draft.refresh_from_db()
+    assert draft.status == CertificationStatus.PUBLISHED
+    other = services.new_version(draft)
+    other.certifiers.set([CertifierFactory()])
+    services.publish(other, actor=UserFactory(admin=True))
+    other.refresh_from_db()
+    assert other.status == CertificationStatus.PUBLISHED

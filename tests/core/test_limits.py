@@ -8,7 +8,7 @@ from django.db import models
 
 from core import limits
 
-PROJECT_APPS = {"accounts", "audit", "backoffice", "certifications", "core", "documents", "dossiers", "juries"}
+PROJECT_APPS = {"accounts", "api", "audit", "backoffice", "certifications", "core", "documents", "dossiers", "juries"}
 # TextFields nobody types into: written by the portal itself, or copied verbatim from France
 # Compétences' flux (whose reading is bounded by RNCP_TEXT_NODE_MAX_CHARS).
 WRITTEN_BY_THE_PORTAL = {

@@ -48,7 +48,6 @@ def certifier_elsewhere():
 def jury_member(doc, link=None):
     """A member of a session the dossier is convoked to, who declared ``link`` (none: no link)."""
     from dossiers import services as dossier_services
-    from juries import deliberation
     from juries import services as jury_services
     from juries.enums import JuryRole, LinkKind
     from tests.factories import make_session, slot
@@ -62,7 +61,7 @@ def jury_member(doc, link=None):
     jury_services.add_member(session, admin, email=user.email, role=JuryRole.PROFESSIONAL)
     convocation = jury_services.convoke(session, dossier, admin, **slot(session, "09:00", "10:00"))
     member = session.members.get(user=user)
-    deliberation.declare_link(member, convocation, link or LinkKind.NONE, "" if link is None else "Voisin")
+    jury_services.declare_link(member, convocation, link or LinkKind.NONE, "" if link is None else "Voisin")
     return user
 
 

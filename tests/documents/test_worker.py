@@ -6,6 +6,7 @@ Each test starts its own worker, bounds every wait, and stops what it started.
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -287,6 +288,18 @@ def test_with_the_broker_unreachable_a_submission_succeeds_and_its_pdf_follows_o
     document = done(dossier, worker)  # the worker's beat runs the sweeper, which publishes it again
     assert document.attempts == 1
     assert_one_pdf(document)
+
+
+def test_an_email_is_sent_by_the_worker_from_the_emails_queue(start_worker, monkeypatch):
+    from core import emails
+    from core.tasks import send_email
+
+    monkeypatch.delattr(send_email, "apply_async")  # the real broker, not the tests' in-process run
+    worker = start_worker()  # consuming the default queue and the e-mails' (settings.CELERY_TASK_ROUTES)
+
+    emails.send("password_reset", "nina@example.org", {"reset_url": f"{settings.SITE_URL}/reset/", "valid_days": 3})
+
+    wait_for(lambda: re.search(r"core\.tasks\.send_email\[[\w-]+\] succeeded", worker.logs()), 60, "the e-mail")
 
 
 def test_a_draft_preview_is_rendered_by_the_worker_from_its_own_queue(start_worker):

@@ -17,6 +17,7 @@ from dossiers import clamd, scanning, services
 from dossiers.enums import DossierStatus as S
 from dossiers.enums import ScanStatus
 from dossiers.models import Proof
+from tests.emails import assert_html_says_the_same
 from tests.factories import (
     MINIMAL_PDF,
     UserFactory,
@@ -208,6 +209,7 @@ def test_an_infected_proof_is_quarantined_out_of_the_media_tree_and_the_candidat
     assert "quarantaine" in message.subject
     assert f"/dossiers/{admissible.pk}/" in message.body
     assert "bulletin" not in message.body and "Attestation" not in message.body  # a link, no content
+    assert_html_says_the_same(message)
 
     client.force_login(admissible.candidate)
     page = client.get(reverse("dossiers:detail", args=[admissible.pk])).content.decode().replace("&#x27;", "'")

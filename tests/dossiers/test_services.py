@@ -7,6 +7,7 @@ from django.utils import timezone
 from dossiers import services
 from dossiers.enums import DossierStatus as S
 from dossiers.models import TRANSITIONS, Dossier, Snapshot, TransitionLog
+from tests.emails import assert_html_says_the_same
 from tests.factories import (
     UserFactory,
     dossier_in_state,
@@ -97,6 +98,7 @@ def test_requesting_feasibility_freezes_a_snapshot_logs_and_emails_links_only(
     assert "recevabilité demandée" in message.subject
     assert f"/dossiers/{dossier.pk}/" in message.body
     assert "Association Les Ateliers" not in message.body
+    assert "Association Les Ateliers" not in assert_html_says_the_same(message)
 
 
 @pytest.mark.parametrize("decision", [S.FEASIBILITY_INCOMPLETE, S.INADMISSIBLE])

@@ -2,7 +2,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from juries import deliberation
+from juries import queries, services
 from juries.enums import JuryRole, LinkKind
 from tests.factories import UserFactory, certifier_of
 from tests.juries.helpers import four_level_certification, jury_session
@@ -24,7 +24,7 @@ class Jury:
         return self.convocation.dossier
 
     def rubric(self, index=0):
-        return deliberation.assessed_items(self.dossier)[index].rubric
+        return queries.assessed_items(self.dossier)[index].rubric
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def jury(db):
     session, (president, pro, conflicted), (conv, other_conv) = jury_session(
         cert, roles=(JuryRole.PRESIDENT, JuryRole.PROFESSIONAL, JuryRole.TRAINER), candidates=2, actor=certifier
     )
-    deliberation.declare_link(conflicted, conv, LinkKind.PROFESSIONAL, "Ancien employeur")
+    services.declare_link(conflicted, conv, LinkKind.PROFESSIONAL, "Ancien employeur")
     _other, (stranger,), _ = jury_session(cert, roles=(JuryRole.PROFESSIONAL,), candidates=0, days=5)
     return Jury(session, president, pro, conflicted, conv, other_conv, stranger, certifier)
 

@@ -8,7 +8,7 @@ import datetime as dt
 from django.db.models import F
 
 from dossiers.enums import DossierStatus as S
-from juries import deliberation, services
+from juries import queries, services
 from juries.enums import Attendance, JuryRole
 from juries.models import Convocation, Evaluation, JurySession
 from tests.factories import UserFactory, dossier_in_state, make_certification, make_session, slot
@@ -62,7 +62,7 @@ def jury_session(
 
 def declare_none(members, convocation):
     for m in members:
-        deliberation.declare_link(m, convocation, "none")
+        services.declare_link(m, convocation, "none")
 
 
 def choose(member, convocation, rubric, levels_by_index: list[int], validate: bool = True, comment: str = ""):
@@ -74,27 +74,27 @@ def choose(member, convocation, rubric, levels_by_index: list[int], validate: bo
         changes[f"level-{criterion.pk}"] = str(levels[index].pk)
         changes[f"remark-{criterion.pk}"] = ""
     current = Evaluation.objects.filter(member=member, convocation=convocation, rubric=rubric).first()
-    saved = deliberation.save_evaluation(member, convocation, rubric, current.version if current else 0, changes)
+    saved = services.save_evaluation(member, convocation, rubric, current.version if current else 0, changes)
     if validate:
-        deliberation.validate_evaluation(member, convocation, rubric)
+        services.validate_evaluation(member, convocation, rubric)
     return saved
 
 
 def score_everything(members, convocation, index: int = -1):
-    for item in deliberation.assessed_items(convocation.dossier):
+    for item in queries.assessed_items(convocation.dossier):
         for m in members:
             if m.scores:
                 choose(m, convocation, item.rubric, [index] * item.rubric.criteria.count())
 
 
-def decisions(convocation, validated: bool | dict = True) -> list[deliberation.ItemDecision]:
+def decisions(convocation, validated: bool | dict = True) -> list[services.ItemDecision]:
     """An ItemDecision per assessed item; ``validated`` for all, or by item key."""
     result = []
-    for item in deliberation.assessed_items(convocation.dossier):
+    for item in queries.assessed_items(convocation.dossier):
         ok = validated if isinstance(validated, bool) else validated[item.key]
         comps = [] if ok else item.competencies()[:1]
         result.append(
-            deliberation.ItemDecision(
+            services.ItemDecision(
                 key=item.key,
                 validated=ok,
                 justification="Compétences démontrées par les situations décrites." if ok else "Preuves insuffisantes.",
@@ -109,11 +109,11 @@ def decided(session, members, convocation, validated: bool | dict = True, attend
     """Declare, score, record attendance and decide on ``convocation``; returns the decision."""
     president = next(m for m in members if m.is_president)
     declare_none(members, convocation)
-    deliberation.record_attendance(convocation, president, attendance)
+    services.record_attendance(convocation, president, attendance)
     convocation.refresh_from_db()
     if attendance == Attendance.PRESENT:
         score_everything(members, convocation)
-    return deliberation.record_decision(
+    return services.record_decision(
         convocation, president, decisions(convocation, validated) if attendance == Attendance.PRESENT else []
     )
 
@@ -121,6 +121,6 @@ def decided(session, members, convocation, validated: bool | dict = True, attend
 def sign_all(session, members):
     for m in members:
         if m.present:
-            deliberation.sign_minutes(session, m)
+            services.sign_minutes(session, m)
     session.refresh_from_db()
     return session.minutes

@@ -1,4 +1,4 @@
-"""The jury's work through juries.deliberation: declarations, scorings, decisions, revocation,
+"""The jury's work through juries.services: declarations, scorings, decisions, revocation,
 the procès-verbal and the blocs acquired for life."""
 
 import datetime as dt
@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from dossiers import services as dossier_services
 from dossiers.enums import DossierStatus as S
-from juries import deliberation
+from juries import queries, services
 from juries.acquired import validated_blocks
 from juries.enums import (
     Attendance,
@@ -49,7 +49,7 @@ def today():
 
 
 def rubric_of(convocation, index=0):
-    return deliberation.assessed_items(convocation.dossier)[index].rubric
+    return queries.assessed_items(convocation.dossier)[index].rubric
 
 
 # --- conflict declarations ----------------------------------------------------------------
@@ -57,25 +57,25 @@ def rubric_of(convocation, index=0):
 
 def test_a_member_declares_no_link_then_may_declare_one_but_never_withdraw_it(today):
     session, president, pro, conv = today
-    deliberation.declare_link(pro, conv, LinkKind.NONE)
-    deliberation.declare_link(pro, conv, LinkKind.PROFESSIONAL, "Ancienne collègue")
+    services.declare_link(pro, conv, LinkKind.NONE)
+    services.declare_link(pro, conv, LinkKind.PROFESSIONAL, "Ancienne collègue")
     declaration = ConflictDeclaration.objects.get(member=pro, convocation=conv)
     assert declaration.is_conflict and declaration.comment == "Ancienne collègue"
     with pytest.raises(JuryError, match="ne peut pas être retirée"):
-        deliberation.declare_link(pro, conv, LinkKind.NONE)
+        services.declare_link(pro, conv, LinkKind.NONE)
 
 
 def test_another_link_needs_a_comment(today):
     _session, _president, pro, conv = today
     with pytest.raises(JuryError, match="Précisez"):
-        deliberation.declare_link(pro, conv, LinkKind.OTHER, "  ")
+        services.declare_link(pro, conv, LinkKind.OTHER, "  ")
 
 
 def test_a_member_of_another_session_cannot_declare_on_this_candidate(today):
     _session, _president, _pro, conv = today
     _other, (stranger, *_), _ = jury_session(candidates=0)
     with pytest.raises(JuryError, match="ne siégez pas"):
-        deliberation.declare_link(stranger, conv, LinkKind.NONE)
+        services.declare_link(stranger, conv, LinkKind.NONE)
 
 
 # --- scoring ------------------------------------------------------------------------------
@@ -87,17 +87,17 @@ def test_a_scoring_saves_as_it_goes_and_a_stale_save_is_a_conflict_not_an_overwr
     rubric = rubric_of(conv)
     first, second = rubric.criteria.order_by("order")
     level = rubric.levels.order_by("order").last()
-    saved = deliberation.save_evaluation(pro, conv, rubric, 0, {f"level-{first.pk}": str(level.pk)})
+    saved = services.save_evaluation(pro, conv, rubric, 0, {f"level-{first.pk}": str(level.pk)})
     assert saved.version == 1
-    saved = deliberation.save_evaluation(pro, conv, rubric, 1, {"comment": "Bon bloc"})
+    saved = services.save_evaluation(pro, conv, rubric, 1, {"comment": "Bon bloc"})
     assert saved.version == 2
     # A tab still at version 1 changes the first criterion's remark: refused, both kept.
-    with pytest.raises(deliberation.EvaluationConflict) as exc:
-        deliberation.save_evaluation(pro, conv, rubric, 1, {f"remark-{first.pk}": "Vu en entretien", "comment": ""})
+    with pytest.raises(services.EvaluationConflict) as exc:
+        services.save_evaluation(pro, conv, rubric, 1, {f"remark-{first.pk}": "Vu en entretien", "comment": ""})
     assert exc.value.theirs["comment"] == "Bon bloc"
     assert exc.value.mine[f"remark-{first.pk}"] == "Vu en entretien"
     # Sending again what is stored is not a conflict (a retry whose answer was lost).
-    again = deliberation.save_evaluation(pro, conv, rubric, 1, {"comment": "Bon bloc"})
+    again = services.save_evaluation(pro, conv, rubric, 1, {"comment": "Bon bloc"})
     assert again.version == 2
     assert again.scores.get(criterion=first).level == level
     assert not again.scores.filter(criterion=second).exists()
@@ -109,7 +109,7 @@ def test_a_level_from_another_grille_is_refused(today):
     rubric, other = rubric_of(conv, 0), rubric_of(conv, 1)
     criterion = rubric.criteria.first()
     with pytest.raises(JuryError, match="n'appartient pas"):
-        deliberation.save_evaluation(pro, conv, rubric, 0, {f"level-{criterion.pk}": str(other.levels.first().pk)})
+        services.save_evaluation(pro, conv, rubric, 0, {f"level-{criterion.pk}": str(other.levels.first().pk)})
 
 
 def test_validating_needs_a_level_for_every_criterion_then_the_scoring_is_read_only(today):
@@ -118,22 +118,22 @@ def test_validating_needs_a_level_for_every_criterion_then_the_scoring_is_read_o
     rubric = rubric_of(conv)
     first, second = rubric.criteria.order_by("order")
     top = rubric.levels.order_by("order").last()
-    deliberation.save_evaluation(pro, conv, rubric, 0, {f"level-{first.pk}": str(top.pk)})
-    with pytest.raises(deliberation.IncompleteEvaluation, match="1 sans niveau") as exc:
-        deliberation.validate_evaluation(pro, conv, rubric)
+    services.save_evaluation(pro, conv, rubric, 0, {f"level-{first.pk}": str(top.pk)})
+    with pytest.raises(services.IncompleteEvaluation, match="1 sans niveau") as exc:
+        services.validate_evaluation(pro, conv, rubric)
     assert exc.value.missing == [second]
-    deliberation.save_evaluation(pro, conv, rubric, 1, {f"level-{second.pk}": str(top.pk)})
-    evaluation = deliberation.validate_evaluation(pro, conv, rubric)
+    services.save_evaluation(pro, conv, rubric, 1, {f"level-{second.pk}": str(top.pk)})
+    evaluation = services.validate_evaluation(pro, conv, rubric)
     assert evaluation.status == EvaluationStatus.VALIDATED
     with pytest.raises(JuryError, match="validée"):
-        deliberation.save_evaluation(pro, conv, rubric, 2, {"comment": "Je change d'avis"})
+        services.save_evaluation(pro, conv, rubric, 2, {"comment": "Je change d'avis"})
 
 
 def test_nothing_scored_cannot_be_validated(today):
     _session, _president, pro, conv = today
     declare_none([pro], conv)
-    with pytest.raises(deliberation.IncompleteEvaluation, match="2 sans niveau"):
-        deliberation.validate_evaluation(pro, conv, rubric_of(conv))
+    with pytest.raises(services.IncompleteEvaluation, match="2 sans niveau"):
+        services.validate_evaluation(pro, conv, rubric_of(conv))
 
 
 def test_only_the_president_reopens_a_validated_scoring_and_only_until_the_decision(today):
@@ -141,28 +141,28 @@ def test_only_the_president_reopens_a_validated_scoring_and_only_until_the_decis
     declare_none([president, pro], conv)
     evaluation = choose(pro, conv, rubric_of(conv), [3, 3])
     with pytest.raises(JuryError, match="président"):
-        deliberation.reopen_evaluation(evaluation, pro)
-    reopened = deliberation.reopen_evaluation(evaluation, president)
+        services.reopen_evaluation(evaluation, pro)
+    reopened = services.reopen_evaluation(evaluation, president)
     assert reopened.status == EvaluationStatus.DRAFT and reopened.reopened_by == president.user
-    deliberation.save_evaluation(pro, conv, rubric_of(conv), reopened.version, {"comment": "Précisé"})
-    deliberation.validate_evaluation(pro, conv, rubric_of(conv))
-    deliberation.record_attendance(conv, president, Attendance.PRESENT)
+    services.save_evaluation(pro, conv, rubric_of(conv), reopened.version, {"comment": "Précisé"})
+    services.validate_evaluation(pro, conv, rubric_of(conv))
+    services.record_attendance(conv, president, Attendance.PRESENT)
     score_everything([president], conv)
     choose(pro, conv, rubric_of(conv, 1), [3, 3])
-    deliberation.record_decision(conv, president, decisions(conv))
+    services.record_decision(conv, president, decisions(conv))
     evaluation.refresh_from_db()
     with pytest.raises(JuryError, match="décision"):
-        deliberation.reopen_evaluation(evaluation, president)
+        services.reopen_evaluation(evaluation, president)
 
 
 @pytest.mark.parametrize(
     "setup, message",
     [
         (lambda m, c: None, "Déclarez d'abord"),
-        (lambda m, c: deliberation.declare_link(m, c, LinkKind.PERSONAL), "lien avec ce candidat"),
+        (lambda m, c: services.declare_link(m, c, LinkKind.PERSONAL), "lien avec ce candidat"),
         (
             lambda m, c: (
-                deliberation.declare_link(m, c, LinkKind.NONE),
+                services.declare_link(m, c, LinkKind.NONE),
                 type(m).objects.filter(pk=m.pk).update(present=False),
             ),
             "absent",
@@ -173,15 +173,15 @@ def test_an_undeclared_conflicted_or_absent_member_does_not_score(today, setup, 
     _session, _president, pro, conv = today
     setup(pro, conv)
     pro.refresh_from_db()
-    assert message in deliberation.scoring_problem(pro, conv)
+    assert message in services.scoring_problem(pro, conv)
     with pytest.raises(JuryError, match=message):
-        deliberation.save_evaluation(pro, conv, rubric_of(conv), 0, {"comment": "x"})
+        services.save_evaluation(pro, conv, rubric_of(conv), 0, {"comment": "x"})
 
 
 def test_a_resource_person_reads_but_never_scores():
     session, (president, resource), (conv,) = jury_session(roles=(JuryRole.PRESIDENT, JuryRole.RESOURCE_PERSON))
     declare_none([resource], conv)
-    assert "personne ressource" in deliberation.scoring_problem(resource, conv)
+    assert "personne ressource" in services.scoring_problem(resource, conv)
 
 
 def test_a_grille_that_does_not_assess_the_dossier_is_refused():
@@ -190,7 +190,7 @@ def test_a_grille_that_does_not_assess_the_dossier_is_refused():
     declare_none([pro], conv)
     other = cert.blocks.get(order=2).rubric
     with pytest.raises(JuryError, match="n'évalue pas"):
-        deliberation.save_evaluation(pro, conv, other, 0, {"comment": "x"})
+        services.save_evaluation(pro, conv, other, 0, {"comment": "x"})
 
 
 # --- what the jury assesses ---------------------------------------------------------------
@@ -201,10 +201,10 @@ def test_the_transversal_assessment_is_assessed_when_the_dossier_targets_the_who
     assert cert.requires_transversal
     whole = dossier_in_state(S.DRAFT, certification=cert)
     part = dossier_in_state(S.DRAFT, certification=cert, blocks=[cert.blocks.order_by("order")[2]])
-    whole_items = deliberation.assessed_items(whole)
+    whole_items = queries.assessed_items(whole)
     assert [i.is_block for i in whole_items] == [True] * cert.blocks.count() + [False]
     assert whole_items[-1].rubric == cert.transversal_assessments.get().rubric
-    assert [i.block for i in deliberation.assessed_items(part)] == [cert.blocks.order_by("order")[2]]
+    assert [i.block for i in queries.assessed_items(part)] == [cert.blocks.order_by("order")[2]]
 
 
 # --- decisions ----------------------------------------------------------------------------
@@ -216,31 +216,31 @@ def test_no_decision_before_the_session_day(today):
     conv.refresh_from_db()
     declare_none([president, pro], conv)
     score_everything([president, pro], conv)
-    problems = deliberation.deliberation_problems(conv, president)
+    problems = services.deliberation_problems(conv, president)
     assert any("à partir du jour de la session" in p for p in problems)
     with pytest.raises(JuryError):
-        deliberation.record_decision(conv, president, decisions(conv))
+        services.record_decision(conv, president, decisions(conv))
     assert not Decision.objects.exists()
 
 
 def test_the_president_decides_once_attendance_is_recorded_and_every_scoring_is_validated(today):
     session, president, pro, conv = today
     declare_none([president, pro], conv)
-    assert "Relevez d'abord la présence du candidat." in deliberation.deliberation_problems(conv, president)
-    deliberation.record_attendance(conv, president, Attendance.PRESENT)
+    assert "Relevez d'abord la présence du candidat." in services.deliberation_problems(conv, president)
+    services.record_attendance(conv, president, Attendance.PRESENT)
     conv.refresh_from_db()
     score_everything([president], conv)
     choose(pro, conv, rubric_of(conv, 0), [3, 3])
     name = pro.user.get_full_name() or pro.user.email
-    assert deliberation.deliberation_problems(conv, president) == [f"{name} n'a pas encore validé sa notation."]
+    assert services.deliberation_problems(conv, president) == [f"{name} n'a pas encore validé sa notation."]
     choose(pro, conv, rubric_of(conv, 1), [0, 0])
-    assert deliberation.deliberation_problems(conv, president) == []
+    assert services.deliberation_problems(conv, president) == []
     with pytest.raises(JuryError, match="Seul le président"):
-        deliberation.record_decision(conv, pro, decisions(conv))
-    decision = deliberation.record_decision(
+        services.record_decision(conv, pro, decisions(conv))
+    decision = services.record_decision(
         conv,
         president,
-        decisions(conv, {i.key: i.block.order == 1 for i in deliberation.assessed_items(conv.dossier)}),
+        decisions(conv, {i.key: i.block.order == 1 for i in queries.assessed_items(conv.dossier)}),
         "Un bloc reste à compléter.",
         expected_result=JuryResult.PARTIAL_SUCCESS_OF_FULL_CERTIFICATION,
     )
@@ -253,26 +253,26 @@ def test_the_president_decides_once_attendance_is_recorded_and_every_scoring_is_
     # The timeline tells the candidate to wait for the minutes, not the result itself.
     assert "procès-verbal" in conv.dossier.transitions.last().comment
     with pytest.raises(JuryError, match="déjà rendu"):
-        deliberation.record_decision(conv, president, decisions(conv))
+        services.record_decision(conv, president, decisions(conv))
 
 
 def test_a_member_with_a_conflict_is_left_out_of_the_deliberation(today):
     session, president, pro, conv = today
-    deliberation.declare_link(pro, conv, LinkKind.INSTITUTIONAL, "Je l'ai accompagnée")
+    services.declare_link(pro, conv, LinkKind.INSTITUTIONAL, "Je l'ai accompagnée")
     declare_none([president], conv)
-    deliberation.record_attendance(conv, president, Attendance.PRESENT)
+    services.record_attendance(conv, president, Attendance.PRESENT)
     conv.refresh_from_db()
     score_everything([president], conv)
-    assert deliberation.deliberation_problems(conv, president) == []
-    assert deliberation.record_decision(conv, president, decisions(conv)).result == (
+    assert services.deliberation_problems(conv, president) == []
+    assert services.record_decision(conv, president, decisions(conv)).result == (
         JuryResult.FULL_SUCCESS_OF_FULL_CERTIFICATION
     )
 
 
 def test_a_president_with_a_conflict_cannot_decide(today):
     session, president, pro, conv = today
-    deliberation.declare_link(president, conv, LinkKind.PERSONAL)
-    assert any("lien avec ce candidat" in p for p in deliberation.deliberation_problems(conv, president))
+    services.declare_link(president, conv, LinkKind.PERSONAL)
+    assert any("lien avec ce candidat" in p for p in services.deliberation_problems(conv, president))
 
 
 @pytest.mark.parametrize(
@@ -286,24 +286,24 @@ def test_a_president_with_a_conflict_cannot_decide(today):
 def test_a_decision_needs_every_bloc_a_justification_and_preconisations_when_not_validated(today, change, message):
     session, president, pro, conv = today
     declare_none([president, pro], conv)
-    deliberation.record_attendance(conv, president, Attendance.PRESENT)
+    services.record_attendance(conv, president, Attendance.PRESENT)
     conv.refresh_from_db()
     score_everything([president, pro], conv)
     items = decisions(conv)
     change(items)
     with pytest.raises(JuryError, match=message):
-        deliberation.record_decision(conv, president, items)
+        services.record_decision(conv, president, items)
     assert not Decision.objects.exists()
 
 
 def test_a_result_changed_since_the_president_read_it_is_not_saved(today):
     session, president, pro, conv = today
     declare_none([president, pro], conv)
-    deliberation.record_attendance(conv, president, Attendance.PRESENT)
+    services.record_attendance(conv, president, Attendance.PRESENT)
     conv.refresh_from_db()
     score_everything([president, pro], conv)
     with pytest.raises(JuryError, match="a changé"):
-        deliberation.record_decision(conv, president, decisions(conv), expected_result=JuryResult.FAILURE)
+        services.record_decision(conv, president, decisions(conv), expected_result=JuryResult.FAILURE)
 
 
 @pytest.mark.parametrize(
@@ -314,7 +314,18 @@ def test_an_absent_or_excused_candidate_gets_that_result_without_scoring(today, 
     session, president, pro, conv = today
     decision = decided(session, [president, pro], conv, attendance=attendance)
     assert decision.result == result and not decision.items.exists()
-    assert "pas présent" in deliberation.scoring_problem(pro, conv)
+    assert "pas présent" in services.scoring_problem(pro, conv)
+
+
+def test_only_the_president_records_attendance_and_no_longer_once_the_jury_decided(today):
+    session, president, pro, conv = today
+    with pytest.raises(JuryError, match="Seul le président"):
+        services.record_attendance(conv, pro, Attendance.PRESENT)
+    decided(session, [president, pro], conv)
+    with pytest.raises(JuryError, match="la présence ne peut plus changer"):
+        services.record_attendance(conv, president, Attendance.ABSENT)
+    conv.refresh_from_db()
+    assert conv.attendance == Attendance.PRESENT
 
 
 def test_a_partial_dossier_fully_validated_is_a_full_success_of_a_partial_certification():
@@ -331,15 +342,15 @@ def test_a_revoked_decision_stays_in_the_history_and_the_same_jury_decides_again
     first = decided(session, [president, pro], conv, validated=False)
     certifier = conv.session.created_by
     with pytest.raises(JuryError, match="motif"):
-        deliberation.revoke_decision(first, certifier, " ")
-    deliberation.revoke_decision(first, certifier, "Erreur de saisie sur le bloc 2")
+        services.revoke_decision(first, certifier, " ")
+    services.revoke_decision(first, certifier, "Erreur de saisie sur le bloc 2")
     first.refresh_from_db()
     assert first.revoked_at and first.revoked_by == certifier
     conv.dossier.refresh_from_db()
     assert conv.dossier.status == S.SCHEDULED
     with pytest.raises(JuryError, match="déjà révoquée"):
-        deliberation.revoke_decision(first, certifier, "encore")
-    second = deliberation.record_decision(conv, president, decisions(conv, True))
+        services.revoke_decision(first, certifier, "encore")
+    second = services.record_decision(conv, president, decisions(conv, True))
     assert list(Decision.objects.filter(convocation=conv).order_by("pk")) == [first, second]
     assert first.result == JuryResult.FAILURE and second.result == JuryResult.FULL_SUCCESS_OF_FULL_CERTIFICATION
     assert [d.pk for d in Decision.objects.in_force()] == [second.pk]
@@ -349,7 +360,7 @@ def test_revoking_after_the_minutes_are_final_sends_the_dossier_back_to_waiting_
     session, president, pro, conv = today
     decision = decided(session, [president, pro], conv)
     sign_all(session, [president, pro])
-    deliberation.revoke_decision(decision, session.created_by, "Composition du jury irrégulière")
+    services.revoke_decision(decision, session.created_by, "Composition du jury irrégulière")
     conv.refresh_from_db()
     conv.dossier.refresh_from_db()
     assert conv.dossier.status == S.READY_FOR_JURY
@@ -366,21 +377,21 @@ def test_revoking_after_the_minutes_are_final_sends_the_dossier_back_to_waiting_
 def test_the_minutes_are_signed_once_every_candidate_is_decided(today):
     session, president, pro, conv = today
     with pytest.raises(JuryError, match="pas encore rendu sa décision"):
-        deliberation.sign_minutes(session, president)
+        services.sign_minutes(session, president)
 
 
 def test_the_minutes_are_final_once_every_present_member_signed_the_same_content(today, caplog):
     session, president, pro, conv = today
-    third = deliberation.session_services.add_member(session, None, email="absente@example.org", role=JuryRole.TRAINER)
-    deliberation.set_presence(third, president, False)
+    third = services.add_member(session, None, email="absente@example.org", role=JuryRole.TRAINER)
+    services.set_presence(third, president, False)
     decided(session, [president, pro], conv)
-    first = deliberation.sign_minutes(session, president)
+    first = services.sign_minutes(session, president)
     session.refresh_from_db()
     assert session.minutes.status == MinutesStatus.DRAFT and session.status == SessionStatus.PLANNED
     with pytest.raises(JuryError, match="absent"):
-        deliberation.sign_minutes(session, third)
-    with caplog.at_level(logging.INFO, logger="juries.deliberation"):
-        second = deliberation.sign_minutes(session, pro)
+        services.sign_minutes(session, third)
+    with caplog.at_level(logging.INFO, logger="juries.services"):
+        second = services.sign_minutes(session, pro)
     session.refresh_from_db()
     minutes = session.minutes
     assert minutes.status == MinutesStatus.FINAL and session.status == SessionStatus.CLOSED
@@ -389,19 +400,19 @@ def test_the_minutes_are_final_once_every_present_member_signed_the_same_content
     assert [m["present"] for m in minutes.content["members"]] == [True, True, False]
     assert set(JuryDocument.objects.values_list("kind", flat=True)) == set(JuryDocumentKind.values)
     with pytest.raises(JuryError, match="définitif"):
-        deliberation.sign_minutes(session, president)
+        services.sign_minutes(session, president)
 
 
 def test_a_change_after_a_signature_asks_for_signing_again(today):
     session, president, pro, conv = today
     decided(session, [president, pro], conv)
-    early = deliberation.sign_minutes(session, president)
-    deliberation.set_presence(pro, president, True)  # no change: same content
-    deliberation.declare_link(pro, conv, LinkKind.OTHER, "Voisine, appris après la délibération")
-    deliberation.sign_minutes(session, pro)
+    early = services.sign_minutes(session, president)
+    services.set_presence(pro, president, True)  # no change: same content
+    services.declare_link(pro, conv, LinkKind.OTHER, "Voisine, appris après la délibération")
+    services.sign_minutes(session, pro)
     session.minutes.refresh_from_db()
     assert session.minutes.status == MinutesStatus.DRAFT  # the président signed an older content
-    again = deliberation.sign_minutes(session, president)
+    again = services.sign_minutes(session, president)
     assert again.pk != early.pk
     session.minutes.refresh_from_db()
     assert session.minutes.status == MinutesStatus.FINAL
@@ -412,7 +423,7 @@ def test_the_minutes_say_who_sat_who_declared_a_link_and_what_was_decided(today)
     session, president, pro, conv = today
     other_session, _, _ = jury_session(candidates=0)
     decided(session, [president, pro], conv, validated=False)
-    content = deliberation.minutes_content(session)
+    content = queries.minutes_content(session)
     assert content["certification"]["title"] == session.certification.title
     assert [m["role"] for m in content["members"]] == [JuryRole.PRESIDENT, JuryRole.PROFESSIONAL]
     (candidate,) = content["candidates"]
@@ -426,7 +437,7 @@ def test_the_minutes_say_who_sat_who_declared_a_link_and_what_was_decided(today)
 def test_a_session_can_be_closed_only_from_its_day():
     session, members, (conv,) = jury_session(days=3)
     with pytest.raises(JuryError):
-        deliberation.sign_minutes(session, members[0])
+        services.sign_minutes(session, members[0])
 
 
 # --- blocs acquired for life --------------------------------------------------------------
@@ -450,7 +461,7 @@ def test_blocs_validated_in_a_final_decision_are_acquired_by_the_next_dossier():
     assert new.targets_all_blocks
     # Its jury assesses only the bloc left.
     fill_feasibility(new)
-    assert [i.block for i in deliberation.assessed_items(new)] == [cert.blocks.get(order=2)]
+    assert [i.block for i in queries.assessed_items(new)] == [cert.blocks.get(order=2)]
     assert fill_validation  # the path continues as for any dossier
 
 
@@ -470,16 +481,16 @@ def test_a_new_version_of_the_certification_keeps_the_blocs_acquired_by_code():
 
 def test_a_member_who_took_part_is_never_removed_from_the_session(today):
     session, president, pro, conv = today
-    deliberation.declare_link(pro, conv, LinkKind.NONE)
+    services.declare_link(pro, conv, LinkKind.NONE)
     with pytest.raises(JuryError, match="déjà participé"):
-        deliberation.session_services.remove_member(pro, None)
+        services.remove_member(pro, None)
     assert session.members.filter(pk=pro.pk).exists()
 
 
 def test_the_transversal_assessment_is_scored_and_decided_and_the_full_title_needs_it(reference_certifications):
     cert = reference_certifications.get(slug="coordinateur-operationnel-etablissements-educatifs")
     session, members, (conv,) = jury_session(cert)
-    items = deliberation.assessed_items(conv.dossier)
+    items = queries.assessed_items(conv.dossier)
     decision = decided(session, members, conv, validated={i.key: i.is_block for i in items})
     assert decision.result == JuryResult.PARTIAL_SUCCESS_OF_FULL_CERTIFICATION
     transversal = decision.items.get(block__isnull=True)
@@ -504,7 +515,7 @@ def test_the_jurys_work_is_in_the_dossiers_audit_trail_without_the_levels(today)
     session, president, pro, conv = today
     decision = decided(session, [president, pro], conv)
     sign_all(session, [president, pro])
-    deliberation.revoke_decision(decision, session.created_by, "Erreur de saisie")
+    services.revoke_decision(decision, session.created_by, "Erreur de saisie")
     rows = list(AuditEvent.objects.filter(dossier=conv.dossier).order_by("pk").values_list("action", "actor_id"))
     actions = [a for a, _ in rows]
     assert actions.count("jury.conflict_declared") == 2

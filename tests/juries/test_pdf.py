@@ -5,7 +5,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from juries import deliberation, pdf
+from juries import pdf, queries, services
 from juries.enums import DocumentStatus, JuryDocumentKind
 from juries.models import JuryDocument
 from tests.juries.helpers import decided, jury_session, sign_all
@@ -16,12 +16,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def final_session():
     session, members, (conv,) = jury_session()
-    deliberation.declare_link(members[1], conv, "none")
+    services.declare_link(members[1], conv, "none")
     decided(
         session,
         members,
         conv,
-        validated={i.key: i.block.order == 1 for i in deliberation.assessed_items(conv.dossier)},
+        validated={i.key: i.block.order == 1 for i in queries.assessed_items(conv.dossier)},
     )
     sign_all(session, members)
     return session, members, conv

@@ -4,7 +4,7 @@ import pytest
 
 from accounts.privacy import erasure
 from accounts.privacy.export import export_data
-from juries import deliberation, pdf
+from juries import pdf, queries
 from juries.enums import JuryDocumentKind, JuryResult
 from juries.models import Decision, JuryDocument
 from tests.juries.helpers import decided, jury_session, sign_all
@@ -15,9 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def decided_dossier():
     session, members, (conv,) = jury_session()
-    decided(
-        session, members, conv, validated={i.key: i.block.order == 1 for i in deliberation.assessed_items(conv.dossier)}
-    )
+    decided(session, members, conv, validated={i.key: i.block.order == 1 for i in queries.assessed_items(conv.dossier)})
     return session, members, conv
 
 

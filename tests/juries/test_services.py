@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from dossiers.enums import DossierStatus as S
 from dossiers.models import TransitionLog
-from juries import services
+from juries import queries, services
 from juries.enums import Attendance, ConvocationStatus, JuryRole, SessionStatus
 from juries.models import Convocation, JuryMember
 from juries.signals import convocation_issued
@@ -99,6 +99,23 @@ def test_cancelling_a_session_needs_a_notice(session, actor):
         services.cancel_session(session, actor, "  ")
 
 
+@pytest.mark.parametrize(
+    "status, message",
+    [
+        (SessionStatus.CANCELLED, "La session est annulée : elle ne peut plus être modifiée."),
+        (SessionStatus.CLOSED, "La session est clôturée : son procès-verbal est définitif."),
+    ],
+)
+def test_a_session_no_longer_programmed_refuses_certifier_and_jury_with_one_message(session, actor, status, message):
+    president = services.add_member(session, actor, email="presidente@example.org", role=JuryRole.PRESIDENT)
+    type(session).objects.filter(pk=session.pk).update(status=status)
+    session.refresh_from_db()
+    with pytest.raises(services.JuryError, match=re.escape(message)):
+        services.update_session(session, actor, capacity=3)
+    with pytest.raises(services.JuryError, match=re.escape(message)):
+        services.set_presence(president, president, True)
+
+
 # --- members ------------------------------------------------------------------------------
 
 
@@ -174,7 +191,7 @@ def test_composition_counts_certifier_staff_as_internal(cert, session, actor):
     cert.certifiers.first().staff.add(staff)
     services.add_member(session, actor, email=staff.email, role=JuryRole.PROFESSIONAL)
 
-    result = services.composition(session)
+    result = queries.composition(session)
 
     assert result.problems == ["Il manque 1 professionnel du secteur extérieur au certificateur (0 sur 1)."]
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from dossiers.enums import DossierStatus as S
 from dossiers.models import Proof
-from juries import deliberation, pdf
+from juries import pdf, queries, services
 from juries.enums import Attendance, EvaluationStatus, JuryDocumentKind, JuryResult, LinkKind, MinutesStatus
 from juries.models import Evaluation, JuryDocument
 from tests.factories import MINIMAL_PDF, UserFactory, certifier_of, make_certification
@@ -239,6 +239,30 @@ def test_valider_ma_notation_requires_every_criterion(jury, login):
     assert "Notation validée le" in read_only and 'name="level-' not in read_only
 
 
+def test_without_javascript_each_step_of_scoring_says_what_happened(jury, login):
+    client = login(jury.pro)
+    urls = candidate_urls(jury)
+    declared = client.post(urls["declare"], {"link": LinkKind.NONE}, follow=True)
+    assert "Déclaration enregistrée : vous pouvez lire le dossier." in page(declared)
+    saved = client.post(urls["score"], scoring_post(jury, 0, [3, None]), follow=True)
+    assert saved.redirect_chain == [(urls["score"], 302)] and "Enregistré à" in page(saved)
+    validate = reverse("jury:validate", args=[jury.convocation.pk, jury.rubric().pk])
+    stale = client.post(validate, scoring_post(jury, 0, [3, 3]), follow=True)
+    assert stale.redirect_chain == [(urls["score"], 302)]
+    assert "modifiée depuis un autre onglet : relisez-la avant de valider" in page(stale)
+    validated = client.post(validate, scoring_post(jury, 1, [3, 3]), follow=True)
+    assert validated.redirect_chain == [(urls["candidate"], 302)]
+    assert "Notation validée : elle n'est plus modifiable, sauf si le président la rouvre." in page(validated)
+    refused = client.post(urls["score"], scoring_post(jury, 2, [0, 0]), follow=True)
+    assert refused.redirect_chain == [(urls["score"], 302)]
+    assert "Votre notation est validée : elle n'est plus modifiable" in page(refused)
+    conflict = client.post(
+        candidate_urls(jury)["declare"], {"link": LinkKind.PERSONAL, "comment": "Voisine"}, follow=True
+    )
+    assert conflict.redirect_chain == [(reverse("jury:session", args=[jury.session.pk]), 302)]
+    assert "Lien déclaré : vous ne verrez pas ce dossier" in page(conflict)
+
+
 def test_only_the_president_reopens_a_scoring(jury, login):
     declare_none([jury.pro, jury.president], jury.convocation)
     evaluation = choose(jury.pro, jury.convocation, jury.rubric(), [3, 3])
@@ -259,15 +283,15 @@ SECRET_COMMENT = "Appreciation-confidentielle-du-professionnel"
 def test_a_member_sees_nothing_of_another_members_scoring_until_they_validated_their_own(jury, login):
     conv = jury.convocation
     declare_none([jury.pro, jury.president], conv)
-    for item in deliberation.assessed_items(conv.dossier):
+    for item in queries.assessed_items(conv.dossier):
         criteria = list(item.rubric.criteria.order_by("order"))
         top = item.rubric.levels.order_by("order").last()
         changes = {"comment": SECRET_COMMENT}
         for c in criteria:
             changes[f"level-{c.pk}"], changes[f"remark-{c.pk}"] = str(top.pk), SECRET_REMARK
-        deliberation.save_evaluation(jury.pro, conv, item.rubric, 0, changes)
-        deliberation.validate_evaluation(jury.pro, conv, item.rubric)
-    deliberation.record_attendance(conv, jury.president, Attendance.PRESENT)
+        services.save_evaluation(jury.pro, conv, item.rubric, 0, changes)
+        services.validate_evaluation(jury.pro, conv, item.rubric)
+    services.record_attendance(conv, jury.president, Attendance.PRESENT)
     pro_name = jury.pro.user.get_full_name()
     urls = candidate_urls(jury)
     client = login(jury.president)
@@ -303,7 +327,7 @@ def test_a_draft_of_another_member_never_shows_even_to_a_member_who_validated(ju
     conv = jury.convocation
     declare_none([jury.pro, jury.president], conv)
     score_everything([jury.pro], conv)
-    deliberation.save_evaluation(jury.president, conv, jury.rubric(), 0, {"comment": "Brouillon du président"})
+    services.save_evaluation(jury.president, conv, jury.rubric(), 0, {"comment": "Brouillon du président"})
     body = page(login(jury.pro).get(candidate_urls(jury)["grid"]))
     assert "Brouillon du président" not in body
     assert "Notation en cours" in body and jury.president.user.get_full_name() in body
@@ -338,7 +362,7 @@ def test_only_the_president_deliberates(jury, login):
 
 def decision_post(jury, validated=("yes", "no"), action="preview", expected=""):
     data = {"action": action, "comment": "Bonne présentation.", "expected_result": expected}
-    items = deliberation.assessed_items(jury.dossier)
+    items = queries.assessed_items(jury.dossier)
     for item, ok in zip(items, validated, strict=True):
         data[f"{item.key}-validated"] = ok
         data[f"{item.key}-justification"] = f"Justification {item.label}"
@@ -351,7 +375,7 @@ def decision_post(jury, validated=("yes", "no"), action="preview", expected=""):
 def test_the_president_sees_the_result_computed_then_confirms_it(jury, login):
     conv = jury.convocation
     declare_none([jury.pro, jury.president], conv)
-    deliberation.record_attendance(conv, jury.president, Attendance.PRESENT)
+    services.record_attendance(conv, jury.president, Attendance.PRESENT)
     score_everything([jury.pro, jury.president], conv)
     client = login(jury.president)
     url = candidate_urls(jury)["deliberate"]
@@ -404,11 +428,11 @@ def close_session(jury):
         jury.session,
         [jury.president, jury.pro],
         jury.convocation,
-        validated={i.key: i.block.order == 1 for i in deliberation.assessed_items(jury.dossier)},
+        validated={i.key: i.block.order == 1 for i in queries.assessed_items(jury.dossier)},
     )
-    deliberation.record_attendance(jury.other_convocation, jury.president, Attendance.EXCUSED)
+    services.record_attendance(jury.other_convocation, jury.president, Attendance.EXCUSED)
     jury.other_convocation.refresh_from_db()
-    deliberation.record_decision(jury.other_convocation, jury.president, [])
+    services.record_decision(jury.other_convocation, jury.president, [])
     return members
 
 
@@ -530,8 +554,6 @@ def test_the_grid_page_query_count_does_not_grow_with_members_or_criteria(jury, 
     with django_assert_max_num_queries(26) as small:
         assert client.get(url).status_code == 200
     # A third member scores too.
-    from juries import services
-
     third = services.add_member(jury.session, None, email="troisieme@example.org", role="trainer")
     declare_none([third], conv)
     score_everything([third], conv)
@@ -560,9 +582,9 @@ def test_the_certifiers_session_page_query_count_does_not_grow_with_decisions(
     url = reverse("backoffice:session", args=[jury.session.pk])
     with django_assert_max_num_queries(18) as one:
         client.get(url)
-    deliberation.record_attendance(jury.other_convocation, jury.president, Attendance.EXCUSED)
+    services.record_attendance(jury.other_convocation, jury.president, Attendance.EXCUSED)
     jury.other_convocation.refresh_from_db()
-    deliberation.record_decision(jury.other_convocation, jury.president, [])
+    services.record_decision(jury.other_convocation, jury.president, [])
     sign_all(jury.session, [jury.president, jury.pro, jury.conflicted])
     with django_assert_max_num_queries(len(one.captured_queries)):
         body = page(client.get(url))

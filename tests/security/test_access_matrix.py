@@ -175,6 +175,13 @@ BACK_OFFICE_ACTIONS = {
 }
 
 ACCESS: dict[str, Rule] = {
+    # API tokens: certifiers create and list their organisation's; revoking another's is a 404.
+    "api_tokens:list": Rule(get=CERTIFIER_PAGE),
+    "api_tokens:revoke": Rule(
+        get=logged_in("405"),
+        post=CERTIFIER_OF_OBJECT,
+        kwargs=lambda w: {"pk": w.objects["api_token"].pk},
+    ),
     # Public pages.
     "home": Rule(get=everyone()),
     "certifications:catalogue": Rule(get=everyone()),
@@ -398,13 +405,14 @@ CASES: dict[str, Case] = {
 
 
 def portal_url_names() -> list[str]:
-    """Every named URL pattern of the portal (the Django admin has its own checks below)."""
+    """Every named URL pattern of the portal (the Django admin has its own checks below, the API
+    its own matrix)."""
     names: list[str] = []
 
     def walk(patterns, namespace: str | None):
         for p in patterns:
             if isinstance(p, URLResolver):
-                if p.app_name == "admin":
+                if p.app_name in ("admin", "api"):  # the API has its own matrix: tests/api/test_access.py
                     continue
                 ns = p.namespace or namespace
                 walk(p.url_patterns, f"{namespace}:{p.namespace}" if namespace and p.namespace else ns)

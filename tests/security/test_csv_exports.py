@@ -90,7 +90,7 @@ def test_the_jury_grid_export_escapes_juror_names_and_bloc_titles_in_its_header_
     president, pro = members
     pro.user.first_name, pro.user.last_name = FORMULA, "Martin"
     pro.user.save()
-    from juries import deliberation
+    from juries import services as deliberation
 
     for m in members:
         deliberation.declare_link(m, conv, LinkKind.NONE)

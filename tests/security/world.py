@@ -74,6 +74,9 @@ def build_world() -> World:
     rncp_uploads.run(world.objects["rncp_upload"].pk)
     _add_unsubmitted_proof(world, org)
     _add_back_office_objects(world)
+    from api import tokens
+
+    world.objects["api_token"] = tokens.create_token(org, "SI de l'organisme", ["lecture"]).token
     return world
 
 
@@ -132,7 +135,7 @@ def _add_jury_objects(world: World) -> None:
     """The world's dossier convoked to the session, the members' declarations, a validated
     scoring of the first grille by the président, and the procès-verbal's document row."""
     from dossiers import services as dossier_services
-    from juries import deliberation
+    from juries import queries
     from juries import services as jury_services
     from juries.enums import JuryDocumentKind, LinkKind
     from juries.models import JuryDocument
@@ -144,13 +147,13 @@ def _add_jury_objects(world: World) -> None:
     world.dossier.refresh_from_db()
     president = session.members.get(user=users["jury_member"])
     conflicted = session.members.get(user=users["conflicted_jury_member"])
-    deliberation.declare_link(president, convocation, LinkKind.NONE)
-    deliberation.declare_link(conflicted, convocation, LinkKind.PERSONAL, "Voisin")
-    rubric = deliberation.assessed_items(world.dossier)[0].rubric
+    jury_services.declare_link(president, convocation, LinkKind.NONE)
+    jury_services.declare_link(conflicted, convocation, LinkKind.PERSONAL, "Voisin")
+    rubric = queries.assessed_items(world.dossier)[0].rubric
     top = rubric.levels.order_by("order").last()
     changes = {f"level-{c.pk}": str(top.pk) for c in rubric.criteria.all()}
-    deliberation.save_evaluation(president, convocation, rubric, 0, changes)
-    evaluation = deliberation.validate_evaluation(president, convocation, rubric)
+    jury_services.save_evaluation(president, convocation, rubric, 0, changes)
+    evaluation = jury_services.validate_evaluation(president, convocation, rubric)
     # A session held today on the certification, whose candidate the jury decided on.
     from tests.juries.helpers import decided, jury_session
 

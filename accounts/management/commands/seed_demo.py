@@ -35,3 +35,8 @@ class Command(BaseCommand):
 
         for line in documents_demo.seed():
             self.stdout.write(f"  PDF demandé — {line}")
+        from api import demo as api_demo
+
+        secret = api_demo.seed()
+        if secret:
+            self.stdout.write(f"  jeton d'API APTIM (tous les droits) : {secret}")

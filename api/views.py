@@ -1,0 +1,72 @@
+"""The certifier page for API tokens: staff of an organisation create one (its secret shown once),
+list and revoke their organisation's tokens. Certifiers only (403 otherwise); a token of another
+organisation answers 404."""
+
+from __future__ import annotations
+
+from django import forms
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from api import tokens
+from api.models import ApiToken, Scope
+from backoffice.permissions import certifier_required, organisations_for
+from core.actions import attempt
+from core.errors import DomainError, error_text
+
+
+class TokenForm(forms.Form):
+    organisation = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Organisme"))
+    name = forms.CharField(
+        label=gettext_lazy("Nom du jeton"),
+        max_length=100,
+        help_text=gettext_lazy("Le système qui l'utilisera, par exemple « SI scolarité »."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=gettext_lazy("Droits"), choices=Scope.choices, widget=forms.CheckboxSelectMultiple, initial=[Scope.READ]
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        if organisations.count() == 1:
+            self.fields["organisation"].initial = organisations.first()
+
+
+def _tokens_for(user):
+    return ApiToken.objects.filter(organisation__in=organisations_for(user)).select_related(
+        "organisation", "created_by"
+    )
+
+
+@certifier_required
+def token_list(request):
+    organisations = organisations_for(request.user)
+    form = TokenForm(request.POST or None, organisations=organisations)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            new = tokens.create_token(data["organisation"], data["name"], data["scopes"], created_by=request.user)
+        except DomainError as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            secret = new.secret
+            form = TokenForm(organisations=organisations)
+    context = {"form": form, "tokens": _tokens_for(request.user), "secret": secret}
+    response = render(request, "api/tokens.html", context)
+    if secret:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@certifier_required
+def token_revoke(request, pk: int):
+    token = get_object_or_404(_tokens_for(request.user), pk=pk)
+    attempt(
+        request, lambda: tokens.revoke_token(token, request.user), _("Jeton « %(n)s » révoqué.") % {"n": token.name}
+    )
+    return redirect("api_tokens:list")

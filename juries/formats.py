@@ -1,0 +1,19 @@
+"""How the jury app writes a moment and a person in French sentences (services' messages, the
+procès-verbal's content)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.formats import date_format
+
+
+def when(value: dt.datetime) -> str:
+    """A date and time as French readers write it: « 12 mars 2026 à 09:30 »."""
+    return date_format(timezone.localtime(value), r"j F Y \à H\hi")
+
+
+def display_name(user) -> str:
+    """The person's full name, or their e-mail when they have not given one."""
+    return user.get_full_name() or user.email

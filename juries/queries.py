@@ -1,0 +1,237 @@
+"""What the jury pages and services read; nothing here changes a row (changes go through
+``juries.services``, access rules are in ``juries.permissions``).
+
+Rules:
+- the jury assesses every bloc the dossier targets (blocs acquired for life aside), then each
+  transversal assessment with a grille when the dossier targets the whole certification; each
+  with the grille frozen in the dossier's certification version (``assessed_items``);
+- a session's members are checked against the certification's jury rule (``composition``);
+- the procès-verbal says who sat (present or not), the links declared, and each live
+  candidate's attendance and decision in force; its SHA-256 is what members sign
+  (``minutes_content``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from certifications.models import AssessmentMethod, Block, Competency, Rubric
+from juries.composition import CompositionCheck, JuryRule, Seat, check
+from juries.enums import ConvocationStatus, LinkKind
+from juries.formats import display_name, when
+from juries.models import (
+    BlockDecision,
+    ConflictDeclaration,
+    Decision,
+    Evaluation,
+    JuryMember,
+    JurySession,
+    Minutes,
+    Signature,
+)
+
+if TYPE_CHECKING:
+    from certifications.models import RubricCriterion
+    from dossiers.models import Dossier
+
+# --- what the jury assesses ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing the jury decides on: a targeted bloc, or the transversal assessment."""
+
+    block: Block | None = None
+    method: AssessmentMethod | None = None
+    rubric: Rubric | None = None
+
+    @property
+    def key(self) -> str:
+        return f"bloc-{self.block.pk}" if self.block else f"transversal-{self.method.pk}"
+
+    @property
+    def is_block(self) -> bool:
+        return self.block is not None
+
+    @property
+    def label(self) -> str:
+        return str(self.block.label) if self.block else _("Épreuve transversale")
+
+    @property
+    def title(self) -> str:
+        return self.block.title if self.block else str(self.method)
+
+    def competencies(self) -> list[Competency]:
+        return list(self.block.competencies.all()) if self.block else []
+
+
+def assessed_items(dossier: Dossier) -> list[Item]:
+    """The blocs the dossier targets (acquired ones aside), then the transversal assessments
+    with a grille when it targets the whole certification."""
+    blocks = dossier.targeted_blocks().select_related("rubric").prefetch_related("competencies")
+    items = [Item(block=b, rubric=getattr(b, "rubric", None)) for b in blocks]
+    if dossier.targets_all_blocks:
+        methods = (
+            AssessmentMethod.objects.filter(
+                certification_id=dossier.certification_id, block__isnull=True, rubric__isnull=False
+            )
+            .select_related("rubric")
+            .order_by("order", "pk")
+        )
+        items += [Item(method=m, rubric=m.rubric) for m in methods]
+    return items
+
+
+def rubric_ids(items: list[Item]) -> set[int]:
+    return {i.rubric.pk for i in items if i.rubric is not None}
+
+
+# --- the jury's composition -----------------------------------------------------------------
+
+
+def composition(session: JurySession, members: Iterable[JuryMember] | None = None) -> CompositionCheck:
+    """The session's members against the certification's rule (see ``juries.composition``)."""
+    members = list(members if members is not None else session.members.all())
+    staff_ids = set(
+        get_user_model()
+        .objects.filter(certifiers__certifications=session.certification_id)
+        .values_list("pk", flat=True)
+    )
+    seats = [Seat(role=m.role, certifier_staff=m.user_id in staff_ids) for m in members]
+    return check(JuryRule.from_data(session.certification.jury_rule), seats)
+
+
+# --- a member's scoring -------------------------------------------------------------------
+
+
+def evaluation_values(evaluation: Evaluation | None, criteria: Iterable[RubricCriterion]) -> dict[str, str]:
+    """The scoring as the form holds it: ``comment``, ``level-<criterion>`` (a level id or
+    empty) and ``remark-<criterion>`` for each criterion."""
+    values = {"comment": evaluation.comment if evaluation else ""}
+    scores = {s.criterion_id: s for s in evaluation.scores.all()} if evaluation and evaluation.pk else {}
+    for criterion in criteria:
+        score = scores.get(criterion.pk)
+        values[f"level-{criterion.pk}"] = str(score.level_id) if score and score.level_id else ""
+        values[f"remark-{criterion.pk}"] = score.remark if score else ""
+    return values
+
+
+# --- the procès-verbal --------------------------------------------------------------------
+
+
+def minutes_content(session: JurySession) -> dict[str, Any]:
+    """What the procès-verbal says, as a JSON document (its SHA-256 is what members sign)."""
+    certification = session.certification
+    members: list[JuryMember] = list(
+        session.members.select_related("user").prefetch_related(
+            Prefetch(
+                "declarations",
+                queryset=ConflictDeclaration.objects.exclude(link=LinkKind.NONE)
+                .filter(convocation__session=session)
+                .exclude(convocation__status=ConvocationStatus.CANCELLED)
+                .select_related("convocation__dossier__candidate"),
+                to_attr="conflicts",
+            )
+        )
+    )
+    convocations = (
+        session.convocations.live()
+        .select_related("dossier__candidate", "dossier__certification")
+        .prefetch_related(
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.in_force().prefetch_related(
+                    Prefetch(
+                        "items",
+                        queryset=BlockDecision.objects.select_related("block", "assessment_method").prefetch_related(
+                            "competencies_to_prove"
+                        ),
+                    )
+                ),
+            )
+        )
+        .order_by("starts_at", "pk")
+    )
+    candidates = []
+    for conv in convocations:
+        decision = next(iter(conv.decisions.all()), None)
+        candidates.append(
+            {
+                "convocation": conv.pk,
+                "dossier": conv.dossier_id,
+                "name": display_name(conv.dossier.candidate),
+                "certification_version": conv.dossier.certification.version,
+                "slot": f"{timezone.localtime(conv.starts_at):%H:%M} – {timezone.localtime(conv.ends_at):%H:%M}",
+                "attendance": conv.attendance,
+                "attendance_label": str(conv.get_attendance_display()) if conv.attendance else "",
+                "targets_all_blocks": conv.dossier.targets_all_blocks,
+                "decision": decision.pk if decision else None,
+                "result": decision.result if decision else "",
+                "result_label": str(decision.get_result_display()) if decision else "",
+                "comment": decision.comment if decision else "",
+                "items": [
+                    {
+                        "label": item.label,
+                        "validated": item.validated,
+                        "justification": item.justification,
+                        "competencies_to_prove": [
+                            f"{c.code} {c.text}".strip()
+                            for c in sorted(item.competencies_to_prove.all(), key=lambda c: (c.order, c.pk))
+                        ],
+                        "recommendations": item.recommendations,
+                    }
+                    for item in (decision.items.all() if decision else [])
+                ],
+            }
+        )
+    return {
+        "session": {
+            "id": session.pk,
+            "starts_at": timezone.localtime(session.starts_at).isoformat(),
+            "when": when(session.starts_at),
+            "place": session.place,
+            "video_link": session.video_link,
+        },
+        "certification": {
+            "code": certification.code,
+            "title": certification.title,
+            "level": certification.level,
+            "version": certification.version,
+            "certifiers": sorted(str(c) for c in certification.certifiers.all()),
+        },
+        "members": [
+            {
+                "id": m.pk,
+                "name": display_name(m.user),
+                "role": m.role,
+                "role_label": str(m.get_role_display()),
+                "present": m.present,
+            }
+            for m in sorted(members, key=lambda m: (m.role != "president", m.pk))
+        ],
+        "conflicts": [
+            {
+                "member": display_name(m.user),
+                "candidate": display_name(d.convocation.dossier.candidate),
+                "link": str(d.get_link_display()),
+                "comment": d.comment,
+            }
+            for m in members
+            for d in m.conflicts
+        ],
+        "candidates": candidates,
+    }
+
+
+def current_signatures(minutes: Minutes | None, sha256: str) -> list[Signature]:
+    """The signatures given to the procès-verbal as it stands (its content's SHA-256)."""
+    if minutes is None:
+        return []
+    return list(minutes.signatures.filter(content_sha256=sha256).select_related("member__user"))

@@ -1,0 +1,235 @@
+"""The président's decision on each candidate, and its revocation by a certifier.
+
+Rules:
+- the président decides from the session's day on, while it is programmed, once the
+  candidate's attendance is recorded and every present member without conflict (personnes
+  ressources aside) has validated their scoring; a président who declared a link with the
+  candidate does not deliberate on them (``deliberation_problems`` says what is missing);
+- per item (``queries.assessed_items``) validé or non validé with a justification and, when not
+  validated, the compétences still to prove or recommendations; the result is computed
+  (``scoring.jury_result``) and confirmed: if the decisions now give another result, nothing is
+  saved; the dossier is then "décision rendue" (``dossiers.services.mark_decided``);
+- a certifier revokes a decision with a reason, unless the candidate has since opened a new
+  dossier on the certification; the row stays (history) and a new decision is a new row: in the
+  same session while its procès-verbal is not final, else at another jury (the convocation is
+  closed);
+- decisions and revocations are written to the audit trail (``audit.services.record``), in the
+  dossier's history.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from audit import services as audit
+from certifications.models import Competency
+from dossiers import services as dossier_services
+from juries.enums import Attendance, ConvocationStatus, SessionStatus
+from juries.formats import display_name, when
+from juries.models import BlockDecision, Convocation, Decision, JuryMember, Minutes
+from juries.permissions import declaration_of, has_validated_all, members_with_declarations, scoring_members
+from juries.queries import Item, assessed_items, rubric_ids
+from juries.scoring import Outcome, jury_result
+from juries.services.errors import JuryError
+from juries.services.locking import ensure_president, locked_convocation
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ItemDecision:
+    """What the président decides on one item (see ``Item.key``)."""
+
+    key: str
+    validated: bool
+    justification: str
+    competencies: list[Competency] = field(default_factory=list)
+    recommendations: str = ""
+
+
+def deliberation_problems(convocation: Convocation, president: JuryMember) -> list[str]:
+    """What keeps the président from deciding on this candidate now (empty: they can)."""
+    session = convocation.session
+    problems = []
+    if session.status != SessionStatus.PLANNED:
+        problems.append(_("La session est clôturée : plus aucune décision ne peut y être prise."))
+    if timezone.localdate() < timezone.localdate(session.starts_at):
+        problems.append(
+            _("Le jury délibère à partir du jour de la session (%(day)s).")
+            % {"day": date_format(timezone.localtime(session.starts_at), "j F Y")}
+        )
+    declaration = declaration_of(president, convocation)
+    if declaration is not None and declaration.is_conflict:
+        problems.append(_("Vous avez déclaré un lien avec ce candidat : vous ne délibérez pas sur son dossier."))
+    if convocation.decisions.in_force().exists():
+        problems.append(_("Le jury a déjà rendu sa décision pour ce candidat."))
+    if not convocation.attendance:
+        problems.append(_("Relevez d'abord la présence du candidat."))
+    elif convocation.attendance == Attendance.PRESENT:
+        ids = rubric_ids(assessed_items(convocation.dossier))
+        members = scoring_members(convocation, members_with_declarations(session))
+        if not members:
+            problems.append(_("Aucun membre présent ne peut noter ce candidat."))
+        for member in members:
+            if not has_validated_all(member, convocation, ids):
+                problems.append(_("%(name)s n'a pas encore validé sa notation.") % {"name": display_name(member.user)})
+    return problems
+
+
+def _checked_items(convocation: Convocation, items: list[ItemDecision]) -> list[tuple[Item, ItemDecision]]:
+    assessed = {i.key: i for i in assessed_items(convocation.dossier)}
+    given = {d.key: d for d in items}
+    if set(given) != set(assessed):
+        raise JuryError(_("Décidez de chaque bloc visé par le dossier, et de lui seulement."))
+    checked = []
+    for key, item in assessed.items():
+        decision = given[key]
+        label = f"{item.label} — {item.title}"
+        if not decision.justification.strip():
+            raise JuryError(_("Justifiez la décision sur « %(item)s ».") % {"item": label})
+        if decision.validated:
+            decision.competencies, decision.recommendations = [], ""
+        else:
+            allowed = {c.pk for c in item.competencies()}
+            if any(c.pk not in allowed for c in decision.competencies):
+                raise JuryError(_("Une compétence choisie n'appartient pas à « %(item)s ».") % {"item": label})
+            if not decision.competencies and not decision.recommendations.strip():
+                raise JuryError(
+                    _("Indiquez les compétences restant à démontrer pour « %(item)s », non validé.") % {"item": label}
+                )
+        checked.append((item, decision))
+    return checked
+
+
+def compute_result(convocation: Convocation, items: list[ItemDecision]) -> str:
+    """The result these decisions give (checks them as ``record_decision`` would)."""
+    if convocation.attendance != Attendance.PRESENT:
+        return jury_result(convocation.attendance, convocation.dossier.targets_all_blocks, [])
+    checked = _checked_items(convocation, items)
+    outcomes = [Outcome(is_block=item.is_block, validated=d.validated) for item, d in checked]
+    return jury_result(Attendance.PRESENT, convocation.dossier.targets_all_blocks, outcomes)
+
+
+@transaction.atomic
+def record_decision(
+    convocation: Convocation,
+    president: JuryMember,
+    items: list[ItemDecision],
+    comment: str = "",
+    expected_result: str = "",
+) -> Decision:
+    """The président's decision. ``expected_result`` is the result they confirmed: if the
+    decisions now give another one, nothing is saved."""
+    conv = locked_convocation(convocation.pk)
+    ensure_president(president, conv.session)
+    problems = deliberation_problems(conv, president)
+    if problems:
+        raise JuryError(problems[0])
+    present = conv.attendance == Attendance.PRESENT
+    checked = _checked_items(conv, items) if present else []
+    result = compute_result(conv, items)
+    if expected_result and expected_result != result:
+        raise JuryError(_("Le résultat a changé depuis votre relecture : vérifiez-le avant de le confirmer."))
+    decision = Decision.objects.create(
+        convocation=conv,
+        dossier=conv.dossier,
+        result=result,
+        comment=comment.strip(),
+        decided_by=president.user,
+        decided_at=timezone.now(),
+    )
+    for order, (item, d) in enumerate(checked, start=1):
+        row = BlockDecision.objects.create(
+            decision=decision,
+            block=item.block,
+            assessment_method=item.method,
+            validated=d.validated,
+            justification=d.justification.strip(),
+            recommendations=d.recommendations.strip(),
+            order=order,
+        )
+        if d.competencies:
+            row.competencies_to_prove.set(d.competencies)
+    Minutes.objects.get_or_create(session=conv.session)
+    audit.record(
+        "jury.decision",
+        actor=president.user,
+        target=decision,
+        target_repr=str(decision.get_result_display()),
+        dossier=conv.dossier,
+        changes={
+            "result": [None, result],
+            "validated_blocks": [None, [item.label for item, d in checked if d.validated]],
+            "blocks_not_validated": [None, [item.label for item, d in checked if not d.validated]],
+        },
+        comment=decision.comment,
+    )
+    dossier_services.mark_decided(
+        conv.dossier,
+        president.user,
+        _("Le jury a délibéré. Le résultat vous sera communiqué dès que son procès-verbal sera signé."),
+    )
+    logger.info("Decision %s (%s) on dossier %s by %s", decision.pk, result, conv.dossier_id, president.user_id)
+    return decision
+
+
+@transaction.atomic
+def revoke_decision(decision: Decision, actor: User | None, reason: str) -> Decision:
+    """A certifier withdraws a decision, with a reason; the row stays as history. While the
+    session's procès-verbal is not final, the same jury decides again; afterwards the dossier
+    waits for another jury (its convocation is closed)."""
+    reason = reason.strip()
+    if not reason:
+        raise JuryError(_("Indiquez le motif de la révocation : il sera communiqué au candidat."))
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if not decision.in_force:
+        raise JuryError(_("Cette décision est déjà révoquée."))
+    conv = locked_convocation(decision.convocation_id)
+    dossier = conv.dossier
+    later = (
+        dossier.__class__.objects.filter(
+            candidate_id=dossier.candidate_id,
+            certification__lineage=dossier.certification.lineage,
+            created_at__gt=decision.decided_at,
+        )
+        .exclude(pk=dossier.pk)
+        .exists()
+    )
+    if later:
+        raise JuryError(
+            _(
+                "Le candidat a ouvert un nouveau dossier sur cette certification depuis cette décision : "
+                "elle ne peut plus être révoquée."
+            )
+        )
+    minutes = Minutes.objects.filter(session_id=conv.session_id).first()
+    final = minutes is not None and minutes.is_final
+    decision.revoked_at = timezone.now()
+    decision.revoked_by = actor
+    decision.revocation_reason = reason
+    decision.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    audit.record(
+        "jury.decision_revoked",
+        actor=actor,
+        target=decision,
+        target_repr=str(decision.get_result_display()),
+        dossier=dossier,
+        comment=reason,
+    )
+    notice = _("Décision du jury du %(when)s révoquée : %(reason)s") % {"when": when(conv.starts_at), "reason": reason}
+    dossier_services.decision_revoked(dossier, actor, notice, same_session=not final)
+    if final:
+        conv.status, conv.notice = ConvocationStatus.CANCELLED, notice
+        conv.save(update_fields=["status", "notice", "updated_at"])
+    logger.info("Decision %s revoked by %s", decision.pk, getattr(actor, "pk", None))
+    return decision

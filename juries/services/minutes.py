@@ -1,0 +1,115 @@
+"""The procès-verbal of a session: signed by every present member, then final.
+
+Rules:
+- the procès-verbal is signed from the session's day on, once every convoked candidate is
+  decided, while the session is programmed; a member noted absent does not sign;
+- a member signs it as it stands: the SHA-256 of its content (``queries.minutes_content``); a
+  change afterwards (a link declared, a presence) asks for signing again;
+- when every present member has signed the same content it is final: content frozen, SHA-256
+  logged, session closed, PDFs rendered (procès-verbal, decision letters, attestations when a
+  bloc is validated), candidates told. Blocs validated then are acquired for life
+  (``juries.acquired``);
+- each signature is written to the audit trail (``audit.services.record``), in the history of
+  every dossier of the session.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit import services as audit
+from dossiers.models import Dossier
+from dossiers.snapshots import canonical_sha256
+from juries import notifications
+from juries.enums import JuryDocumentKind, MinutesStatus, SessionStatus
+from juries.models import Decision, JuryMember, JurySession, Minutes, Signature
+from juries.queries import minutes_content
+from juries.services.errors import JuryError
+from juries.services.locking import ensure_open, locked_session
+
+logger = logging.getLogger(__name__)
+
+
+def minutes_problems(session: JurySession) -> list[str]:
+    """What keeps the procès-verbal from being signed (empty: it can be)."""
+    problems = []
+    if session.status == SessionStatus.CANCELLED:
+        return [_("La session est annulée : elle n'a pas de procès-verbal.")]
+    if timezone.localdate() < timezone.localdate(session.starts_at):
+        problems.append(_("Le procès-verbal se signe à partir du jour de la session."))
+    live = list(
+        session.convocations.live().prefetch_related(Prefetch("decisions", queryset=Decision.objects.in_force()))
+    )
+    if not live:
+        problems.append(_("Aucun candidat n'est convoqué à cette session."))
+    undecided = sum(1 for c in live if not c.decisions.all())
+    if undecided:
+        problems.append(_("Le jury n'a pas encore rendu sa décision pour %(n)s candidat(s).") % {"n": undecided})
+    return problems
+
+
+@transaction.atomic
+def sign_minutes(session: JurySession, member: JuryMember) -> Signature:
+    """A present member signs the procès-verbal as it stands; the last signature makes it final."""
+    session = locked_session(session.pk)
+    member = JuryMember.objects.select_related("user").get(pk=member.pk)
+    if member.session_id != session.pk:
+        raise JuryError(_("Vous ne siégez pas dans cette session."))
+    minutes = Minutes.objects.select_for_update().filter(session=session).first()
+    if minutes is not None and minutes.is_final:
+        raise JuryError(_("Le procès-verbal est définitif : tous les membres présents l'ont signé."))
+    ensure_open(session)
+    problems = minutes_problems(session)
+    if problems:
+        raise JuryError(problems[0])
+    if not member.present:
+        raise JuryError(_("Vous êtes noté(e) absent(e) de la session : vous ne signez pas son procès-verbal."))
+    content = minutes_content(session)
+    sha256 = canonical_sha256(content)
+    if minutes is None:
+        minutes = Minutes.objects.create(session=session)
+    signature, created = Signature.objects.get_or_create(minutes=minutes, member=member, content_sha256=sha256)
+    if created:
+        logger.info("Minutes of session %s signed by member %s (content %s)", session.pk, member.pk, sha256)
+        # One row per dossier of the minutes: the signature shows in each one's history.
+        for dossier_id in session.convocations.live().values_list("dossier_id", flat=True):
+            audit.record(
+                "jury.minutes_signed",
+                actor=member.user,
+                target=minutes,
+                target_repr=str(minutes),
+                dossier=Dossier(pk=dossier_id),
+                changes={"sha256": [None, sha256]},
+            )
+    present = set(session.members.filter(present=True).values_list("pk", flat=True))
+    signed = set(minutes.signatures.filter(content_sha256=sha256).values_list("member_id", flat=True))
+    if present <= signed:
+        _finalise(session, minutes, content, sha256)
+    return signature
+
+
+def _finalise(session: JurySession, minutes: Minutes, content: dict[str, Any], sha256: str) -> None:
+    from juries import pdf
+
+    minutes.status = MinutesStatus.FINAL
+    minutes.content = content
+    minutes.content_sha256 = sha256
+    minutes.finalised_at = timezone.now()
+    minutes.save(update_fields=["status", "content", "content_sha256", "finalised_at"])
+    session.status = SessionStatus.CLOSED
+    session.save(update_fields=["status", "updated_at"])
+    logger.info("Minutes of session %s are final: content SHA-256 %s", session.pk, sha256)
+    pdf.request(JuryDocumentKind.MINUTES, session)
+    decisions = Decision.objects.in_force().filter(convocation__session=session).prefetch_related("items")
+    for decision in decisions:
+        pdf.request(JuryDocumentKind.DECISION_LETTER, session, decision)
+        if any(i.validated and i.block_id for i in decision.items.all()):
+            pdf.request(JuryDocumentKind.ATTESTATION, session, decision)
+        transaction.on_commit(partial(notifications.result_available, decision.pk))
