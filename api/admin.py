@@ -43,7 +43,8 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     list_display = ["url", "organisation", "events", "is_active", "created_at"]
     list_filter = ["is_active", "organisation", "created_at"]
     search_fields = ["url", "description", "organisation__legal_name", "organisation__commercial_name"]
-    readonly_fields = ["secret", "created_by", "created_at"]
+    readonly_fields = ["created_by", "created_at"]
+    exclude = ["secret"]  # shown once, on the certifier page; kept only to sign
     list_select_related = ["organisation"]
     autocomplete_fields = ["organisation"]
 
