@@ -14,9 +14,11 @@ from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Query, Status
 
 from api import schemas as s
+from api import services as api_services
 from api.auth import require_scope
 from api.main import api
 from api.models import Scope
@@ -28,6 +30,7 @@ from backoffice.permissions import (
 )
 from certifications import services as certification_services
 from certifications.models import Block, Certification, RubricCriterion
+from core.errors import DomainError
 from documents.models import GeneratedDocument
 from documents.permissions import can_read_document
 from dossiers import services as dossier_services
@@ -609,6 +612,37 @@ def reschedule_convocation(request, id: int, body: s.ConvocationIn):
         convocation, request.user, starts_at=body.debut, ends_at=body.fin, notice=body.motif, session=session
     )
     return _convocation(conv)
+
+
+@api.put("/sessionsJury/{id}/resultats", response={200: list[s.ResultatImporte], **WRITE_ERRORS}, tags=["jury"])
+def import_session_results(request, id: int, body: list[s.ResultatIn]):
+    """Importe les résultats d'un jury qui a délibéré hors du portail, tout ou rien ; refusé (409) si le
+    procès-verbal est définitif ou si le jury a délibéré dans le portail — import results of a jury
+    that deliberated outside the portal."""
+    require_scope(request, Scope.JURY)
+    session = get_object_or_404(sessions_for(request.user), pk=id)
+    lines = [
+        api_services.ResultLine(
+            candidature=line.candidature,
+            presence=line.presence,
+            blocs={b.bloc: b.resultat == "ACQUIS" for b in line.blocs if b.bloc is not None},
+            epreuves={
+                b.epreuveTransversale: b.resultat == "ACQUIS"
+                for b in line.blocs
+                if b.bloc is None and b.epreuveTransversale is not None
+            },
+            commentaire=line.commentaire,
+        )
+        for line in body
+    ]
+    if any(b.bloc is None and b.epreuveTransversale is None for line in body for b in line.blocs):
+        raise DomainError(_("Chaque résultat par bloc nomme un bloc ou une épreuve transversale."))
+    decisions = api_services.import_results(session, request.api_token, lines)
+    token_name = request.api_token.name
+    return [
+        {**_result(d), "importeLe": d.imported.imported_at, "importePar": token_name}
+        for d in Decision.objects.filter(pk__in=[d.pk for d in decisions]).select_related("imported")
+    ]
 
 
 # --- documents -----------------------------------------------------------------------------

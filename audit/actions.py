@@ -60,6 +60,15 @@ LABELS = {
     "jury.decision": _("Décision du jury"),
     "jury.decision_revoked": _("Décision du jury révoquée"),
     "jury.minutes_signed": _("Procès-verbal signé"),
+    # the interop API (api/)
+    "api.token_created": _("Jeton d'API créé"),
+    "api.token_revoked": _("Jeton d'API révoqué"),
+    "api.webhook_created": _("Webhook ajouté"),
+    "api.webhook_enabled": _("Webhook réactivé"),
+    "api.webhook_disabled": _("Webhook désactivé"),
+    "api.webhook_deleted": _("Webhook supprimé"),
+    "api.webhook_replayed": _("Événement de webhook renvoyé"),
+    "api.results_imported": _("Résultat du jury importé par l'API"),
 }
 
 # Labels of keys of ``changes`` that are not model fields (links, files, counts).

@@ -224,7 +224,10 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 EMAILS_QUEUE = "emails"
 CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(EMAILS_QUEUE))
-CELERY_TASK_ROUTES = {"core.tasks.send_email": {"queue": EMAILS_QUEUE}}
+CELERY_TASK_ROUTES = {
+    "core.tasks.send_email": {"queue": EMAILS_QUEUE},
+    "api.tasks.deliver_webhook": {"queue": CELERY_TASK_DEFAULT_QUEUE},
+}
 # PDF documents (documents app): a render is interrupted after the soft limit (recorded as a
 # failed attempt) and killed after the hard one; 3 attempts, then the document is failed. The
 # sweeper re-queues documents left queued (broker down at submission) or running (worker
@@ -278,6 +281,19 @@ USER_THROTTLE_RATES = {
 # Interop API (api/): requests per token and window in seconds. A certifier's system syncing its
 # dossiers page by page (100 a page) stays well under 120 a minute; a runaway loop is stopped.
 API_RATE_LIMIT = (env_int("API_RATE_PER_MINUTE", 120, minimum=1), 60)
+
+# Webhooks of the API (api/webhooks.py). In production a certifier's endpoint must be https (the
+# body names dossiers; the signature proves who sent it, not who reads it on the way) and must not
+# resolve to a private or loopback address (else the portal could be made to call its own
+# network: SSRF). With DEBUG, a developer points one at a receiver on their own machine, so both
+# default to DEBUG; an intranet deployment that does want them sets the variables explicitly.
+API_WEBHOOKS_ALLOW_HTTP = env_bool("API_WEBHOOKS_ALLOW_HTTP", DEBUG)
+API_WEBHOOKS_ALLOW_PRIVATE = env_bool("API_WEBHOOKS_ALLOW_PRIVATE", DEBUG)
+# A receiver answers quickly and does its work later; 10 s keeps a slow one from holding a worker.
+API_WEBHOOKS_TIMEOUT = env_int("API_WEBHOOKS_TIMEOUT", 10, minimum=1)
+# Retries for 24 hours after the event (2, 4, 8… minutes, at most an hour apart): a receiver down
+# for a night gets everything in the morning.
+API_WEBHOOKS_RETRY_HOURS = env_int("API_WEBHOOKS_RETRY_HOURS", 24, minimum=1)
 
 # Security headers; the strict ones apply whenever DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -182,6 +182,17 @@ ACCESS: dict[str, Rule] = {
         post=CERTIFIER_OF_OBJECT,
         kwargs=lambda w: {"pk": w.objects["api_token"].pk},
     ),
+    # Webhooks: the same rule; another organisation's endpoint or message is a 404.
+    "api_tokens:webhooks": Rule(get=CERTIFIER_PAGE),
+    "api_tokens:webhook_toggle": Rule(
+        get=logged_in("405"), post=CERTIFIER_OF_OBJECT, kwargs=lambda w: {"pk": w.objects["webhook"].pk}
+    ),
+    "api_tokens:webhook_delete": Rule(
+        get=logged_in("405"), post=CERTIFIER_OF_OBJECT, kwargs=lambda w: {"pk": w.objects["webhook"].pk}
+    ),
+    "api_tokens:webhook_replay": Rule(
+        get=logged_in("405"), post=CERTIFIER_OF_OBJECT, kwargs=lambda w: {"pk": w.objects["webhook_message"].pk}
+    ),
     # Public pages.
     "home": Rule(get=everyone()),
     "certifications:catalogue": Rule(get=everyone()),

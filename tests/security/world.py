@@ -77,6 +77,16 @@ def build_world() -> World:
     from api import tokens
 
     world.objects["api_token"] = tokens.create_token(org, "SI de l'organisme", ["lecture"]).token
+    from api.models import WebhookEndpoint, WebhookMessage
+
+    # Rows written as they are: the URL checks (DNS) are not what this world is for.
+    endpoint = WebhookEndpoint.objects.create(
+        organisation=org, url="https://si.example.org/webhooks", events=["dossier.depose"], secret="whsec_test"
+    )
+    world.objects["webhook"] = endpoint
+    world.objects["webhook_message"] = WebhookMessage.objects.create(
+        endpoint=endpoint, event_id="8a3f0c1e-0000-4000-8000-000000000001", event_type="dossier.depose", body="{}"
+    )
     return world
 
 
