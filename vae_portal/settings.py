@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     # django-ninja: its templates and static files serve the API docs page without any CDN.
     "ninja",
     "api",
+    "francevae",
 ]
 
 MIDDLEWARE = [
@@ -491,3 +492,30 @@ CELERY_TASK_QUEUES = (  # added to the queues declared above, if any
     Queue(DOCUMENTS_PREVIEW_QUEUE),
 )
 # --- end of « Uploads and generated PDFs » -------------------------------------------------------
+
+# --- France VAE connector (francevae/, docs/france-vae.md) -------------------------------------
+# The key that encrypts each organisation's France VAE token (a Fernet key: `python -c "from
+# cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`). Empty: derived from
+# SECRET_KEY, fine on one machine; production sets its own so that the two can be rotated apart.
+FRANCE_VAE_SECRET_KEY = env_str("FRANCE_VAE_SECRET_KEY")
+# Every call to France VAE waits this long at most: a slow answer must not hold a worker.
+FRANCE_VAE_TIMEOUT_SECONDS = env_int("FRANCE_VAE_TIMEOUT_SECONDS", 20, minimum=1)
+# A JSON answer larger than this is refused (a page of 100 dossiers is far below); files are
+# bounded by UPLOAD_MAX_BYTES.
+FRANCE_VAE_MAX_ANSWER_BYTES = env_int("FRANCE_VAE_MAX_ANSWER_BYTES", 10_000_000, minimum=10_000)
+# A message that fails for a reason that may pass (5xx, timeout) is tried again after 1, 2, 4…
+# minutes, MAX_ATTEMPTS times in all (about 17 hours with 10), then shown as failed.
+FRANCE_VAE_RETRY_BASE_SECONDS = env_int("FRANCE_VAE_RETRY_BASE_SECONDS", 60, minimum=1)
+FRANCE_VAE_MAX_ATTEMPTS = env_int("FRANCE_VAE_MAX_ATTEMPTS", 10, minimum=1)
+# How often beat reads the new dossiers of every connection: France VAE has no push to us, and
+# the two-month delay of L6412-2 makes a quarter of an hour more than enough.
+FRANCE_VAE_SYNC_SECONDS = env_int("FRANCE_VAE_SYNC_SECONDS", 900, minimum=30)
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "francevae-sync": {
+        "task": "francevae.tasks.sync_all",
+        "schedule": FRANCE_VAE_SYNC_SECONDS,
+        "options": {"expires": FRANCE_VAE_SYNC_SECONDS},
+    },
+    "francevae-outbox": {"task": "francevae.tasks.flush_outbox", "schedule": 60, "options": {"expires": 60}},
+}

@@ -10,6 +10,7 @@ urlpatterns = [
     path("certifier/rncp/", include("certifications.rncp.urls")),
     path("dossiers/", include("dossiers.urls")),
     path("certificateur/api/", include("api.page_urls")),
+    path("certificateur/france-vae/", include("francevae.urls")),
     path("certificateur/", include("backoffice.urls")),
     path("api/v1/", include("api.urls")),
     path("jury/", include("juries.urls")),
