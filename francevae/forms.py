@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class ConnectionForm(forms.Form):
     base_url = forms.URLField(
+        assume_scheme="https",
         label=_("Adresse de l'API France VAE"),
         help_text=_("Par exemple https://vae.gouv.fr/interop/v1 ; le bac à sable a sa propre adresse."),
         max_length=200,
