@@ -184,6 +184,18 @@ ACCESS: dict[str, Rule] = {
     ),
     # Webhooks: the same rule; another organisation's endpoint or message is a 404.
     "api_tokens:webhooks": Rule(get=CERTIFIER_PAGE),
+    "francevae:list": Rule(get=CERTIFIER_PAGE),
+    "francevae:edit": Rule(get=CERTIFIER_OF_OBJECT, kwargs=lambda w: {"org_pk": w.objects["francevae_org"].pk}),
+    "francevae:test": Rule(
+        get=logged_in("405"), post=CERTIFIER_OF_OBJECT, kwargs=lambda w: {"org_pk": w.objects["francevae_org"].pk}
+    ),
+    "francevae:sync": Rule(
+        get=logged_in("405"), post=CERTIFIER_OF_OBJECT, kwargs=lambda w: {"org_pk": w.objects["francevae_org"].pk}
+    ),
+    "francevae:pause": Rule(
+        get=logged_in("405"), post=CERTIFIER_OF_OBJECT, kwargs=lambda w: {"org_pk": w.objects["francevae_org"].pk}
+    ),
+    "francevae:document": Rule(get=CERTIFIER_OF_OBJECT, kwargs=lambda w: {"pk": w.objects["francevae_document"].pk}),
     "api_tokens:webhook_toggle": Rule(
         get=logged_in("405"), post=CERTIFIER_OF_OBJECT, kwargs=lambda w: {"pk": w.objects["webhook"].pk}
     ),

@@ -87,6 +87,20 @@ def build_world() -> World:
     world.objects["webhook_message"] = WebhookMessage.objects.create(
         endpoint=endpoint, event_id="8a3f0c1e-0000-4000-8000-000000000001", event_type="dossier.depose", body="{}"
     )
+    from django.core.files.base import ContentFile
+
+    from francevae.models import Connection, FranceVaeDocument, FranceVaeLink
+
+    # Paused, on a closed loopback port: the test button fails fast, the sync button refuses.
+    connection = Connection.objects.create(
+        organisation=org, base_url="http://127.0.0.1:9/interop/v1", authority_id="ca", paused=True
+    )
+    world.objects["francevae_org"] = org
+    link = FranceVaeLink.objects.create(connection=connection, candidature_id="c-1", dossier=world.dossier)
+    document = FranceVaeDocument(link=link, kind="feasibility", name="df.pdf", content_type="application/pdf", size=4)
+    document.file.save("df.pdf", ContentFile(b"%PDF"), save=False)
+    document.save()
+    world.objects["francevae_document"] = document
     return world
 
 
