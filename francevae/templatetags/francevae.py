@@ -1,6 +1,8 @@
 """Template tags the certifier pages use to show France VAE's part, without the back office
 importing this app: ``{% francevae_linked dossiers as ids %}`` (one query for a page of the
-queue) and ``{% francevae_panel dossier %}`` (documents and sync log on the review page)."""
+queue) ``{% francevae_link_of dossier as link %}`` (one query) and ``{% francevae_panel link %}`` (documents and sync log on the review page)."""
+
+from __future__ import annotations
 
 from django import template
 
@@ -16,9 +18,13 @@ def francevae_linked(dossiers) -> set[int]:
     return set(FranceVaeLink.objects.filter(dossier_id__in=ids).values_list("dossier_id", flat=True))
 
 
+@register.simple_tag
+def francevae_link_of(dossier) -> FranceVaeLink | None:
+    return FranceVaeLink.objects.filter(dossier=dossier).first()
+
+
 @register.inclusion_tag("francevae/_panel.html")
-def francevae_panel(dossier) -> dict:
-    link = FranceVaeLink.objects.filter(dossier=dossier).first()
+def francevae_panel(link) -> dict:
     if link is None:
         return {"link": None}
     return {
