@@ -1,6 +1,7 @@
 """Template tags the certifier pages use to show France VAE's part, without the back office
 importing this app: ``{% francevae_linked dossiers as ids %}`` (one query for a page of the
-queue) ``{% francevae_link_of dossier as link %}`` (one query) and ``{% francevae_panel link %}`` (documents and sync log on the review page)."""
+queue), ``{% francevae_link_of dossier as link %}`` (one query) and ``{% francevae_panel link %}``
+(documents and sync log on the review page)."""
 
 from __future__ import annotations
 
