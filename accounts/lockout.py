@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from vae_portal.http import client_ip
+from core.http import client_ip
 
 
 def _fold(value: str) -> str:
