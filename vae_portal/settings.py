@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     # django-ninja: its templates and static files serve the API docs page without any CDN.
     "ninja",
     "api",
+    "privacy",  # personal data (RGPD): reads what every domain app holds of a person
+    "vae_portal",  # the top layer: its management commands (seed_demo) orchestrate every app
 ]
 
 MIDDLEWARE = [
