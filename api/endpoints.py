@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
@@ -261,8 +262,6 @@ def list_candidatures(request, filters: Query[CandidatureFilters]):
 
 
 def _is_uuid(value: str) -> bool:
-    import uuid
-
     try:
         uuid.UUID(value)
     except ValueError:

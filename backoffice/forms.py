@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certifications import editor
+from certifications.jury_rule import JuryRule, JuryRuleError
 from certifications.models import (
     AssessmentMethod,
     Block,
@@ -22,7 +23,6 @@ from certifications.models import (
 )
 from core import limits
 from dossiers.enums import DossierStatus
-from juries.composition import JuryRule, JuryRuleError
 from juries.enums import Attendance, JuryRole
 
 S = DossierStatus

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from certifications.enums import AssessmentKind, CertificationStatus, RncpStatus, RncpUploadStatus
+from certifications.jury_rule import JuryRule, JuryRuleError
 from core import limits
 
 certification_code_validator = RegexValidator(
@@ -27,8 +28,6 @@ siret_validator = RegexValidator(r"^\d{14}$", _("Le SIRET compte exactement 14 c
 
 
 def validate_jury_rule(value) -> None:
-    from juries.composition import JuryRule, JuryRuleError  # the jury app owns the rule's meaning
-
     try:
         JuryRule.from_data(value)
     except JuryRuleError as exc:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from certifications.enums import AssessmentKind, CertificationStatus
+from certifications.jury_rule import JuryRule, JuryRuleError
 from certifications.models import (
     AssessmentMethod,
     Block,
@@ -29,7 +30,6 @@ from certifications.models import (
     certification_code_validator,
 )
 from core.errors import DomainError
-from juries.composition import JuryRule, JuryRuleError
 
 FORMAT = "vae-portal-referential"
 FORMAT_VERSION = 1

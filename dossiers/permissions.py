@@ -24,6 +24,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from dossiers import hooks
 from dossiers.enums import ScanStatus
 from dossiers.models import Dossier, Proof, Snapshot
 
@@ -41,15 +42,14 @@ def own_dossier_or_404(user, pk: int) -> Dossier:
 
 def can_read_files(user, dossier: Dossier) -> bool:
     """The candidate reads their own files; a jury member of a session the dossier is convoked
-    to reads them once they have declared no link with the candidate (``juries.permissions``).
+    to reads them once they have declared no link with the candidate (``juries.permissions``,
+    registered in ``hooks.file_readers``).
     (Certifiers read the submitted files through the back office.)"""
     if not user.is_authenticated:
         return False
     if dossier.candidate_id == user.pk:
         return True
-    from juries.permissions import jury_reads_dossier  # the jury app owns its members' rules
-
-    return jury_reads_dossier(user, dossier)
+    return any(reads(user, dossier) for reads in hooks.file_readers)
 
 
 def can_read_proof(user, proof: Proof) -> bool:

@@ -7,7 +7,8 @@ Rules (Code du travail R335-7 and ../shared/DOMAIN.md):
 - a transition follows ``TRANSITIONS``; negative decisions need a reason; each one is logged
   and the candidate is e-mailed (links only) once the transaction commits;
 - submissions freeze the dossier into a ``Snapshot``, and ask for its PDF in the same
-  transaction (rendered by a worker once it commits; a broker down never fails a submission);
+  transaction (``hooks.submitted``, received by the documents app; rendered by a worker once it
+  commits; a broker down never fails a submission);
 - a statement save that started from an older version is a conflict, never an overwrite;
 - every text is bounded (``core.limits``): a longer one is refused with a French message and
   nothing is saved (what was saved before stays);
@@ -28,16 +29,15 @@ from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
 
 from audit import services as audit
 from certifications.enums import CertificationStatus
 from certifications.models import Block, Certification
 from core import limits
 from core.errors import DomainError
-from documents import services as documents
-from documents.enums import DocumentKind
-from dossiers import notifications, scanning, uploads
-from dossiers.enums import DossierStatus, ScanStatus, SnapshotKind, StatementState
+from dossiers import hooks, notifications, scanning, uploads
+from dossiers.enums import DossierStatus, ScanStatus, SnapshotKind
 from dossiers.models import (
     TRANSITIONS,
     WITHDRAWABLE,
@@ -49,6 +49,7 @@ from dossiers.models import (
     TransitionLog,
 )
 from dossiers.permissions import proof_was_submitted
+from dossiers.progress import statement_state  # noqa: F401 -- a read-only rule, also read here by the views
 from dossiers.snapshots import build_content, canonical_sha256
 
 S = DossierStatus
@@ -85,10 +86,9 @@ class StatementConflict(Exception):
 
 def acquired_blocks_for(candidate, certification: Certification) -> list[Block]:
     """Blocs of ``certification`` validated for ``candidate`` by an earlier decision on the same
-    certification (any version), matched by bloc code, else by order. Acquired for life."""
-    from juries.acquired import validated_blocks  # the jury app owns decisions
-
-    earlier = validated_blocks(candidate, certification.lineage)
+    certification (any version), matched by bloc code, else by order. Acquired for life. The
+    earlier decisions are the juries' (``hooks.acquired_block_finders``)."""
+    earlier = [block for find in hooks.acquired_block_finders for block in find(candidate, certification.lineage)]
     if not earlier:
         return []
     acquired = []
@@ -241,7 +241,7 @@ def request_feasibility(dossier: Dossier, actor) -> Dossier:
         check_request_limits(dossier.candidate, dossier.certification)
         dossier.feasibility_submitted_at = timezone.now()
     snapshot = _snapshot(dossier, SnapshotKind.FEASIBILITY, actor)
-    documents.request_document(DocumentKind.FEASIBILITY, dossier, snapshot, actor)
+    hooks.submitted.send(SnapshotKind.FEASIBILITY, dossier=dossier, snapshot=snapshot, actor=actor)
     return _transition(dossier, S.FEASIBILITY_SUBMITTED, actor, fields=("feasibility_submitted_at",))
 
 
@@ -256,16 +256,6 @@ def decide_feasibility(dossier: Dossier, actor, decision: str, comment: str = ""
     if dossier.status != S.FEASIBILITY_SUBMITTED:
         raise DossierError(_("Aucune demande de recevabilité n'est en attente sur ce dossier."))
     return _transition(dossier, decision, actor, comment)
-
-
-def statement_state(narrative: str, has_support: bool, min_length: int) -> str:
-    """vide: nothing yet; complète: long enough and backed by a proof or experience; else en cours."""
-    length = len(narrative.strip())
-    if not length and not has_support:
-        return StatementState.EMPTY
-    if length >= min_length and has_support:
-        return StatementState.COMPLETE
-    return StatementState.IN_PROGRESS
 
 
 def validation_missing(dossier: Dossier) -> list[Missing]:
@@ -330,7 +320,7 @@ def submit_validation(dossier: Dossier, actor) -> Snapshot:
     if missing:
         raise IncompleteDossier(missing)
     snapshot = _snapshot(dossier, SnapshotKind.VALIDATION, actor)
-    documents.request_document(DocumentKind.VALIDATION, dossier, snapshot, actor)
+    hooks.submitted.send(SnapshotKind.VALIDATION, dossier=dossier, snapshot=snapshot, actor=actor)
     dossier.validation_submitted_at = timezone.now()
     _transition(dossier, S.VALIDATION_SUBMITTED, actor, fields=("validation_submitted_at",))
     return snapshot
@@ -749,7 +739,6 @@ def _count_pages(proof: Proof) -> int:
     kind = next((k for k, t in uploads.CONTENT_TYPES.items() if t == proof.content_type), None)
     if kind != uploads.PDF:
         return uploads.PAGES_OF.get(kind, 0)
-    from pypdf import PdfReader
 
     try:
         with proof.file.open("rb") as handle:

@@ -19,7 +19,7 @@ Rules (proven by the hostile corpus in tests/security/test_hostile_uploads.py):
   (``inflated_size``: a directory that lies cannot hide a bomb, memory stays bounded);
 - a PDF must open (pypdf), without a password, with at most ``PROOF_MAX_PAGES`` pages and,
   for a proof, ``DOSSIER_MAX_PROOF_PAGES`` pages with the dossier's other proofs; none of its
-  objects may hold a JavaScript or Launch action (``documents.active_content``): its pages are
+  objects may hold a JavaScript or Launch action (``core.pdf_safety``): its pages are
   copied into the dossier PDF that jurors open;
 - no file may carry HTML or SVG markup that runs, anywhere in it: browsers only sniff the first
   1,445 bytes (and we send ``nosniff`` and attachments), but a proof leaves the portal — a juror
@@ -50,6 +50,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from core.pdf_safety import TooComplex, find_scripts
 
 logger = logging.getLogger(__name__)
 # Declared content types, keyed by what the content says the file is.
@@ -194,8 +196,6 @@ def _check_pdf(uploaded) -> int:
     """A PDF that opens, without a password, within ``PROOF_MAX_PAGES``, with no script: its
     page count."""
     from pypdf import PdfReader
-
-    from documents.active_content import TooComplex, find_scripts
 
     uploaded.seek(0)
     try:

@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from accounts.demo import _account
 from accounts.models import User
-from backoffice.demo import _walk
 from certifications.models import Certification
+from dossiers import demo as dossier_demo
 from dossiers import services as dossier_services
 from dossiers.enums import DossierStatus as S
 from dossiers.models import Dossier
@@ -55,7 +55,7 @@ def _ready_dossier(email: str, certification: Certification, reviewer: User) -> 
     first, last = CANDIDATES[email]
     candidate = _account(email, first, last)
     dossier = dossier_services.start_dossier(candidate, certification)
-    _walk(dossier, S.READY_FOR_JURY, reviewer)
+    dossier_demo.walk(dossier, S.READY_FOR_JURY, reviewer)
     dossier.refresh_from_db()
     return dossier
 

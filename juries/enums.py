@@ -1,30 +1,15 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The jury's roles are named by the certification's composition rule (certifications.jury_rule).
+from certifications.enums import ROLE_PLURALS, JuryRole  # noqa: F401
+
 
 class SessionStatus(models.TextChoices):
     PLANNED = "planned", _("programmée")
     CANCELLED = "cancelled", _("annulée")
     # Set once the procès-verbal is final (jury deliberation, issue 6).
     CLOSED = "closed", _("clôturée")
-
-
-class JuryRole(models.TextChoices):
-    PRESIDENT = "president", _("président")
-    PROFESSIONAL = "professional", _("professionnel du secteur")
-    TRAINER = "trainer", _("formateur")
-    CERTIFIER_REPRESENTATIVE = "certifier_representative", _("représentant du certificateur")
-    RESOURCE_PERSON = "resource_person", _("personne ressource")
-
-
-# Plural labels, for the composition check ("il manque 2 professionnels du secteur").
-ROLE_PLURALS = {
-    JuryRole.PRESIDENT: _("présidents"),
-    JuryRole.PROFESSIONAL: _("professionnels du secteur"),
-    JuryRole.TRAINER: _("formateurs"),
-    JuryRole.CERTIFIER_REPRESENTATIVE: _("représentants du certificateur"),
-    JuryRole.RESOURCE_PERSON: _("personnes ressources"),
-}
 
 
 class ConvocationStatus(models.TextChoices):

@@ -8,6 +8,8 @@ dossiers through ``dossiers.services``. A ``JuryMember`` is the person who score
 ``Convocation`` is a candidate they score.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -452,8 +454,6 @@ class Signature(models.Model):
 
 
 def jury_document_upload_to(instance, filename: str) -> str:
-    import uuid
-
     return f"jury/{instance.session_id}/{instance.kind}-{uuid.uuid4().hex}.pdf"
 
 

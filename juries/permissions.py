@@ -32,6 +32,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from certifications.models import Certification
 from juries.enums import ConvocationStatus, EvaluationStatus, JuryDocumentKind, LinkKind, MinutesStatus
 from juries.models import ConflictDeclaration, Convocation, Evaluation, JuryDocument, JuryMember, JurySession
 
@@ -202,8 +203,6 @@ def document_or_404(user, pk: int) -> JuryDocument:
     - a decision letter or attestation: the candidate once the procès-verbal is final, the
       certifiers of the certification, admins.
     """
-    from certifications.models import Certification
-
     document = get_object_or_404(
         JuryDocument.objects.select_related("session__certification", "session__minutes", "decision__dossier"), pk=pk
     )

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "ninja",
     "api",
     "francevae",
+    "privacy",  # personal data (RGPD): reads what every domain app holds of a person
+    "vae_portal",  # the top layer: its management commands (seed_demo) orchestrate every app
 ]
 
 MIDDLEWARE = [
@@ -136,7 +138,7 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_username"
 # every failure of the address as AXES_RESET_ON_SUCCESS would.
 AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "vae_portal.http.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
 # Number of reverse proxies in front of the app (docker-compose: 1), to read the client address.
 PROXY_COUNT = env_int("PROXY_COUNT", 0, minimum=0)
 LOGIN_URL = "login"

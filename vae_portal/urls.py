@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.urls import account_pages
+from privacy.urls import privacy_pages
 from vae_portal import health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("accounts/", include((account_pages + privacy_pages, "accounts"))),
     path("certifications/", include("certifications.urls")),
     path("certifier/rncp/", include("certifications.rncp.urls")),
     path("dossiers/", include("dossiers.urls")),

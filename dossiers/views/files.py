@@ -10,13 +10,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.http import next_path
 from dossiers import permissions, services
 from dossiers.enums import ScanStatus
 from dossiers.forms import ProofForm, ProofUploadForm
 from dossiers.models import CompetencyStatement, Proof
 from dossiers.uploads import UploadRejected
 from dossiers.views.validation import _stage2_dossier
-from vae_portal.http import next_path
 
 
 @require_http_methods(["GET", "POST"])

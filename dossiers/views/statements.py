@@ -24,11 +24,11 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import throttle
+from core.http import next_path
 from dossiers import permissions, services
 from dossiers.enums import SelfAssessment, StatementState
 from dossiers.forms import StatementForm
-from vae_portal import throttle
-from vae_portal.http import next_path
 
 
 def _is_autosave(request) -> bool:

@@ -236,10 +236,10 @@ def _docx_big() -> bytes:
 
 
 def test_a_pdf_with_more_objects_than_any_proof_needs_is_refused_before_they_are_read(monkeypatch):
-    from documents import active_content
+    from core import pdf_safety
     from tests.documents.helpers import text_pdf
 
-    monkeypatch.setattr(active_content, "MAX_OBJECTS", 20)
+    monkeypatch.setattr(pdf_safety, "MAX_OBJECTS", 20)
     with pytest.raises(UploadRejected, match="anormalement complexe"):
         check_upload(SimpleUploadedFile("plan.pdf", text_pdf([f"Page {n}" for n in range(10)])))
     assert check_upload(SimpleUploadedFile("court.pdf", text_pdf(["Une page"]))).pages == 1

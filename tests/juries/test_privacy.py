@@ -1,12 +1,12 @@
-"""The jury's records and the candidate's personal data (accounts.privacy)."""
+"""The jury's records and the candidate's personal data (privacy)."""
 
 import pytest
 
-from accounts.privacy import erasure
-from accounts.privacy.export import export_data
 from juries import pdf, queries
 from juries.enums import JuryDocumentKind, JuryResult
 from juries.models import Decision, JuryDocument
+from privacy import erasure
+from privacy.export import export_data
 from tests.juries.helpers import decided, jury_session, sign_all
 
 pytestmark = pytest.mark.django_db

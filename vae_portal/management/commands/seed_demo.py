@@ -1,9 +1,18 @@
+"""Every app's demo data, in order (``make seed``). It sits in ``vae_portal``, the top layer,
+since it calls every app."""
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts import demo
+from api import demo as api_demo
 from backoffice import demo as backoffice_demo
+from certifications import demo as certifications_demo
+from documents import demo as documents_demo
+from dossiers import demo as dossiers_demo
+from francevae import demo as francevae_demo
+from juries import demo as juries_demo
 
 
 class Command(BaseCommand):
@@ -19,24 +28,19 @@ class Command(BaseCommand):
                 "Utilisez --force si c'est vraiment voulu."
             )
         call_command("load_certifications", stdout=self.stdout)
-        rows = demo.seed()
+        rows = demo.seed_admin() + certifications_demo.seed() + demo.seed_people()
         rows += backoffice_demo.seed()
-        from juries import demo as juries_demo
-
         rows += juries_demo.seed()
         self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration (mot de passe : {demo.DEMO_PASSWORD}) :"))
         for email, role in rows:
             self.stdout.write(f"  {email:32} {role}")
-        from dossiers import demo as dossiers_demo
-
         for line in dossiers_demo.seed():
             self.stdout.write(f"  dossier créé — {line}")
-        from documents import demo as documents_demo
-
         for line in documents_demo.seed():
             self.stdout.write(f"  PDF demandé — {line}")
-        from api import demo as api_demo
-
         secret = api_demo.seed()
         if secret:
             self.stdout.write(f"  jeton d'API APTIM (tous les droits) : {secret}")
+        connection = francevae_demo.seed()
+        if connection is not None:
+            self.stdout.write(f"  France VAE (faux serveur) relié pour : {connection.organisation}")

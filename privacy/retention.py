@@ -35,12 +35,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts import emails
 from accounts.models import DraftPurgeNotice
-from accounts.privacy.erasure import DECISION_STATES, delete_dossier
 from audit import services as audit
 from audit.models import AuditEvent
 from dossiers.enums import DossierStatus as S
 from dossiers.models import CompetencyStatement, Dossier, TransitionLog
+from privacy.erasure import DECISION_STATES, delete_dossier
 
 logger = logging.getLogger(__name__)
 PURGEABLE_STATES = {S.DRAFT, S.WITHDRAWN}
@@ -160,8 +161,6 @@ def _notice_one(pk: int, now: dt.datetime, days: int, notice_days: int) -> bool:
 
 
 def _send_notice(dossier_id: int, purge_after: dt.datetime) -> None:
-    from accounts import emails
-
     dossier = Dossier.objects.select_related("candidate", "certification").get(pk=dossier_id)
     context = {
         "dossier": dossier,

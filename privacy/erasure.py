@@ -29,6 +29,7 @@ import logging
 from dataclasses import asdict, dataclass, field
 from functools import partial
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import FileField, ProtectedError, RestrictedError
@@ -37,9 +38,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import emails
+from accounts.models import User
 from audit import services as audit
 from dossiers.enums import DossierStatus as S
 from dossiers.models import Dossier, TransitionLog
+from juries.models import JuryDocument
 
 BLOCKING_STATES = {S.FEASIBILITY_SUBMITTED, S.VALIDATION_SUBMITTED, S.READY_FOR_JURY, S.SCHEDULED}
 # Transitions that are decisions the certifier or the jury must keep.
@@ -182,8 +186,6 @@ def erase_dossier_content(dossier: Dossier, actor=None) -> int:
     GeneratedDocument = _generated_documents_model()
     if GeneratedDocument is not None:  # the dossier's PDFs hold its narratives
         files += delete_with_files(GeneratedDocument.objects.filter(dossier=dossier))
-    from juries.models import JuryDocument
-
     # The decision letters and attestations name the candidate; the decisions themselves stay.
     files += delete_with_files(JuryDocument.objects.filter(decision__dossier=dossier))
     if dossier.identity_document:
@@ -220,8 +222,6 @@ def delete_dossier(dossier: Dossier) -> int:
 
 
 def _anonymise(user) -> None:
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username__iexact=user.email).delete()
     user.email = f"deleted-{user.pk}@invalid"
@@ -239,8 +239,6 @@ def _anonymise(user) -> None:
 @transaction.atomic
 def delete_account(user) -> DeletionReport:
     """Erase ``user``'s personal data (module docstring) and tell them by e-mail what is kept."""
-    from accounts.models import User
-
     user = User.objects.select_for_update().get(pk=user.pk)
     # Lock the dossiers too: a submission cannot slip in between the check and the erasure.
     list(Dossier.objects.select_for_update().filter(candidate=user).values_list("pk", flat=True))
@@ -275,8 +273,6 @@ def delete_account(user) -> DeletionReport:
 
 
 def _tell(address: str, name: str, report: DeletionReport) -> None:
-    from accounts import emails
-
     try:
         emails.queue("account_deleted", address, {"name": name, "report": report, "kept_note": KEPT_NOTE})
     except Exception:  # the deletion is done: a mail failure must not hide it

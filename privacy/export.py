@@ -23,6 +23,8 @@ from django.utils.text import get_valid_filename
 
 from audit.models import AuditEvent
 from dossiers.models import CompetencyStatement, Dossier, TransitionLog
+from juries.enums import MinutesStatus
+from juries.models import Convocation, Decision
 
 JSON_NAME = "mes-donnees.json"
 README_NAME = "LISEZMOI.txt"
@@ -91,8 +93,6 @@ def _dossiers(user):
 
 
 def _convocations():
-    from juries.models import Convocation
-
     return Convocation.objects.select_related("session").order_by("starts_at")
 
 
@@ -231,9 +231,6 @@ def _dossier(dossier: Dossier, user, files: _Files) -> dict[str, Any]:
 def _jury_decisions(dossier: Dossier, files: _Files, folder: str) -> list[dict]:
     """The jury's decisions once their procès-verbal is final (what the candidate can read), with
     the letter and attestation; the members' scorings are the jury's working papers."""
-    from juries.enums import MinutesStatus
-    from juries.models import Decision
-
     decisions = (
         Decision.objects.filter(dossier=dossier, convocation__session__minutes__status=MinutesStatus.FINAL)
         .prefetch_related("items__block", "items__assessment_method", "items__competencies_to_prove", "documents")

@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.privacy import erasure, export
-from accounts.privacy.forms import DeleteAccountForm
 from audit import services as audit
+from core import throttle
 from dossiers.models import Dossier, Proof
-from vae_portal import throttle
+from privacy import erasure, export
+from privacy.forms import DeleteAccountForm
 
 DELETED_SESSION_KEY = "accounts_deleted_report"
 

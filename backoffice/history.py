@@ -5,6 +5,9 @@ Four sources, each already written in the transaction of its change: the transit
 SHA-256), the audit trail (``AuditEvent``: the candidate's writes, later the jury's decisions)
 and the Django admin's own log (``LogEntry``: an admin editing the dossier by hand). A constant
 number of queries, whatever the length of the history.
+
+It reads dossiers and certifications, so it lives in the back office that shows it, not in
+``audit`` (below both: every app writes its trail there).
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ from django.utils.translation import gettext as _
 
 from audit.actions import FIELD_LABELS
 from audit.models import AuditEvent
+from certifications.models import Competency
+from dossiers.models import Proof
+from dossiers.permissions import submitted_proof_ids
 
 
 @dataclass
@@ -97,9 +103,6 @@ def dossier_history(dossier) -> list[Entry]:
     """The history, for the dossier's certifiers and admins. A proof the candidate has not
     submitted (``dossiers.permissions.submitted_proof_ids``) shows as an event without its
     title, file name, size or fingerprint: its details appear once it is submitted."""
-    from certifications.models import Competency
-    from dossiers.models import Proof
-    from dossiers.permissions import submitted_proof_ids
 
     submitted = submitted_proof_ids(dossier)
     unsubmitted = _("preuve non déposée")

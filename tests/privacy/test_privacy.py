@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import DraftPurgeNotice, User
-from accounts.privacy import retention
 from audit.models import AuditEvent
 from dossiers import services
 from dossiers.enums import DossierStatus as S
 from dossiers.models import CompetencyStatement, Dossier, Experience, Proof, TransitionLog
 from juries import services as jury_services
+from privacy import retention
 from tests.emails import assert_html_says_the_same
 from tests.factories import (
     MINIMAL_PDF,
@@ -484,7 +484,7 @@ def test_the_command_refuses_a_notice_delay_longer_than_the_retention(db):
 
 
 def test_the_purge_runs_daily_from_celery_beat(settings, abandoned):
-    from accounts.tasks import purge_drafts
+    from privacy.tasks import purge_drafts
 
     entry = settings.CELERY_BEAT_SCHEDULE["purge-drafts"]
     assert entry["task"] == "accounts.tasks.purge_drafts"

@@ -2,13 +2,13 @@
 
     python manage.py purge_drafts [--days N] [--notice-days M] [--dry-run]
 
-Rules in ``accounts.privacy.retention``. Run daily by Celery beat (``CELERY_BEAT_SCHEDULE``).
+Rules in ``privacy.retention``. Run daily by Celery beat (``CELERY_BEAT_SCHEDULE``).
 """
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.privacy.retention import purge_drafts
+from privacy.retention import purge_drafts
 
 
 class Command(BaseCommand):

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
-from vae_portal.http import client_ip
+from core.http import client_ip
 
 THROTTLED = _(
     "Trop de demandes ont été faites depuis votre connexion ou pour cette adresse. Patientez quelques minutes "
