@@ -8,16 +8,36 @@ from django.db import models
 
 from core import limits
 
-PROJECT_APPS = {"accounts", "api", "audit", "backoffice", "certifications", "core", "documents", "dossiers", "juries"}
+PROJECT_APPS = {
+    "accounts",
+    "api",
+    "audit",
+    "backoffice",
+    "certifications",
+    "core",
+    "documents",
+    "dossiers",
+    "francevae",
+    "juries",
+    "privacy",
+    "vae_portal",
+}
 # TextFields nobody types into: written by the portal itself, or copied verbatim from France
 # Compétences' flux (whose reading is bounded by RNCP_TEXT_NODE_MAX_CHARS).
 WRITTEN_BY_THE_PORTAL = {
+    "api.WebhookDelivery.error",
+    "api.WebhookDelivery.response_excerpt",  # cut by the sender (api/webhooks.py)
+    "api.WebhookMessage.body",
     "audit.AuditEvent.comment",
     "certifications.Block.raw_assessment",
     "certifications.Block.raw_competencies",
     "certifications.CertificationEvent.comment",
     "certifications.RncpUpload.error",
     "documents.GeneratedDocument.error",
+    "francevae.Connection.last_error",
+    "francevae.Connection.token_encrypted",
+    "francevae.OutboxMessage.last_error",
+    "francevae.SyncEntry.answer",
     "juries.JuryDocument.error",
 }
 
