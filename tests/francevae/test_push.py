@@ -198,3 +198,26 @@ def test_a_message_whose_task_was_lost_is_sent_by_beat(connection, fake, broker_
     assert request["fields"] == {"decision": "RECEVABLE"}
     tasks.flush_outbox.apply()  # and the next round sends nothing again
     assert len(fake.sent("POST", FEASIBILITY)) == 1
+
+
+# --- a decision revoked after the procès-verbal -----------------------------------------------
+
+
+def test_a_result_already_sent_then_revoked_is_reported_in_the_sync_log(connection, fake, worker):
+    _session, _minutes, decision = held(connection)
+    juries.revoke_decision(decision, UserFactory(admin=True), "Erreur de saisie dans le procès-verbal.")
+    assert len(fake.sent("PUT", RESULT)) == 1  # France VAE has nothing to undo a result with
+    entry = SyncEntry.objects.get(link__dossier=decision.dossier, ok=False)
+    assert "révoquée" in entry.summary and entry.answer == "Erreur de saisie dans le procès-verbal."
+
+
+def test_a_result_revoked_before_it_left_is_never_sent(connection, fake, broker_down):
+    _session, _minutes, decision = held(connection)
+    message = OutboxMessage.objects.get(kind=MessageKind.JURY_RESULT)
+    assert message.status == MessageStatus.PENDING
+    juries.revoke_decision(decision, UserFactory(admin=True), "Erreur de saisie dans le procès-verbal.")
+    message.refresh_from_db()
+    assert message.status == MessageStatus.CANCELLED
+    broker_down.side_effect = lambda args=None, kwargs=None, **options: tasks.deliver_message.apply(args, kwargs)
+    tasks.flush_outbox.apply()
+    assert not fake.sent("PUT", RESULT)
