@@ -18,6 +18,7 @@ class MessageStatus(models.TextChoices):
     PENDING = "pending", _("à envoyer")
     SENT = "sent", _("envoyé")
     FAILED = "failed", _("refusé par France VAE")
+    CANCELLED = "cancelled", _("annulé avant l'envoi")
 
 
 class DocumentKind(models.TextChoices):

@@ -28,12 +28,32 @@ from urllib.parse import parse_qs, urlsplit
 PREFIX = "/interop/v1"
 
 
+def demo_pdf(text: str = "Dossier de faisabilité (démonstration)") -> bytes:
+    """A valid one-page PDF with a line of text: numbered objects, a true cross-reference table
+    (byte offsets) and ``startxref``, so that it passes the portal's upload checks like a real one."""
+    line = text.encode("latin-1", "replace").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+    stream = b"BT /F1 14 Tf 72 720 Td (" + line + b") Tj ET"
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>",
+        b"<</Length %d>>stream\n" % len(stream) + stream + b"\nendstream",
+        b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return out + b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
 def demo_state(base_url: str = "") -> dict:
-    """One candidature waiting for a recevabilité decision, with two files."""
-    pdf = (
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj"
-        b" 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-    )
+    """One candidature waiting for a recevabilité decision, with one file (``demo_pdf``)."""
+    pdf = demo_pdf()
     cid = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
     return {
         "candidatures": {

@@ -7,6 +7,9 @@ message (``services.queue_message``), in the same transaction, sent once committ
 - Convocation issued or moved: the jury session (date, time in UTC, place, information).
 - Minutes becoming final: each decision in force of the session, mapped to France VAE's result,
   the blocs acquired written in the comment.
+- A decision revoked: France VAE has no value for « no result any more ». A result not sent yet
+  is cancelled; one already sent stays on France VAE until the next jury's result replaces it
+  (``PUT``), and the sync log says so to the certifier.
 """
 
 from __future__ import annotations
@@ -15,13 +18,14 @@ import datetime as dt
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from dossiers.enums import DossierStatus as S
 from dossiers.models import TransitionLog
 from francevae import mapping
-from francevae.enums import MessageKind
-from francevae.models import FranceVaeLink
-from francevae.services import queue_message
+from francevae.enums import Direction, MessageKind, MessageStatus
+from francevae.models import FranceVaeLink, OutboxMessage
+from francevae.services import log, queue_message
 from juries.enums import ConvocationStatus
 from juries.models import Convocation, Decision, Minutes
 
@@ -115,3 +119,24 @@ def minutes_saved(sender, instance: Minutes, **kwargs) -> None:
             mapping.result_fields(decision),
             multipart=False,
         )
+
+
+@receiver(post_save, sender=Decision, dispatch_uid="francevae_decision_revoked")
+def decision_revoked(sender, instance: Decision, **kwargs) -> None:
+    if instance.revoked_at is None:
+        return
+    message = OutboxMessage.objects.select_for_update().filter(key=f"jury_result:{instance.pk}").first()
+    if message is None:
+        return
+    if message.status == MessageStatus.PENDING:
+        message.status, message.last_error = MessageStatus.CANCELLED, _("décision révoquée avant l'envoi")
+        message.save(update_fields=["status", "last_error"])
+        summary = _("Résultat du jury non envoyé : la décision a été révoquée avant l'envoi")
+    elif message.status == MessageStatus.SENT:
+        summary = _(
+            "Décision révoquée : France VAE ne prévoit pas d'annuler un résultat ; celui envoyé y reste "
+            "jusqu'au résultat du prochain jury, qui le remplacera"
+        )
+    else:
+        return
+    log(message.connection, message.link, Direction.OUT, summary, ok=False, answer=instance.revocation_reason)

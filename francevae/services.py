@@ -28,6 +28,8 @@ from django.utils.translation import gettext as _
 from accounts.services import normalize_email
 from certifications.models import Certification
 from core.errors import DomainError
+from documents import services as documents
+from documents.enums import DocumentKind as GeneratedKind
 from dossiers import services as dossier_services
 from dossiers import uploads
 from dossiers.enums import DossierStatus as S
@@ -75,7 +77,7 @@ def set_paused(connection: Connection, paused: bool) -> Connection:
     if not paused:
         from francevae import tasks
 
-        transaction.on_commit(tasks.flush_outbox.delay)
+        transaction.on_commit(tasks.flush_outbox.delay, robust=True)  # beat flushes anyway
     return connection
 
 
@@ -266,25 +268,31 @@ def _experience(data: dict) -> Experience:
 
 def _enter_queue(dossier: Dossier, comment: str) -> Dossier:
     """Move a draft (or « à compléter ») dossier to « recevabilité demandée », as the candidate's
-    sending on France VAE did: the version is frozen, the move logged. No portal e-mail: France
-    VAE informs its candidates."""
-    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    sending on France VAE did. The rows are those of ``dossiers.services.request_feasibility``,
+    the candidate as their author (they sent it, on France VAE): the version frozen (``Snapshot``),
+    its PDF asked for (``documents``), the move logged (``TransitionLog``) with ``comment``. What
+    differs: no completeness check and no request limit (France VAE checked its own dossier), and
+    no portal e-mail (France VAE informs its candidates)."""
+    dossier = Dossier.objects.select_for_update().select_related("candidate").get(pk=dossier.pk)
     if S.FEASIBILITY_SUBMITTED not in TRANSITIONS[dossier.status]:
         raise ConnectorError(_("Le dossier ne peut pas revenir en recevabilité depuis son état actuel."))
+    actor = dossier.candidate
     content = build_content(dossier)
-    Snapshot.objects.create(
+    snapshot = Snapshot.objects.create(
         dossier=dossier,
         kind=SnapshotKind.FEASIBILITY,
         number=Snapshot.objects.filter(dossier=dossier, kind=SnapshotKind.FEASIBILITY).count() + 1,
         content=content,
         sha256=canonical_sha256(content),
+        created_by=actor,
     )
+    documents.request_document(GeneratedKind.FEASIBILITY, dossier, snapshot, actor)
     from_status = dossier.status
     dossier.status = S.FEASIBILITY_SUBMITTED
     dossier.feasibility_submitted_at = dossier.feasibility_submitted_at or timezone.now()
     dossier.save(update_fields=["status", "feasibility_submitted_at", "updated_at"])
     TransitionLog.objects.create(
-        dossier=dossier, from_status=from_status, to_status=S.FEASIBILITY_SUBMITTED, actor=None, comment=comment
+        dossier=dossier, from_status=from_status, to_status=S.FEASIBILITY_SUBMITTED, actor=actor, comment=comment
     )
     return dossier
 
@@ -390,10 +398,21 @@ def queue_message(link: FranceVaeLink, kind: str, key: str, method: str, path: s
         },
     )
     if created:
-        from francevae import tasks
-
-        transaction.on_commit(lambda: tasks.deliver_message.delay(message.pk))
+        transaction.on_commit(lambda: publish(message.pk))
     return message
+
+
+def publish(message_id: int) -> bool:
+    """Hand the message to a worker; False (logged) when the broker cannot be reached: the row
+    stays « à envoyer » and beat's ``flush_outbox`` hands it again (the decision itself is saved)."""
+    from francevae import tasks
+
+    try:
+        tasks.deliver_message.apply_async((message_id,), retry=True, retry_policy={"max_retries": 1})
+    except Exception:  # broker down, DNS, timeout…: flush_outbox publishes it again
+        logger.exception("Could not publish France VAE message %s; flush_outbox will", message_id)
+        return False
+    return True
 
 
 def _backoff(attempts: int) -> dt.timedelta:

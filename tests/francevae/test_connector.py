@@ -1,66 +1,18 @@
 from __future__ import annotations
 
 import base64
-import re
-from pathlib import Path
 
-import jsonschema_rs
 import pytest
-import yaml
 
 from dossiers import services as dossier_services
 from dossiers.enums import DossierStatus as S
 from francevae import services
 from francevae.enums import MessageStatus
 from francevae.models import FranceVaeLink, OutboxMessage, SyncEntry
-from tests.factories import CertifierFactory, UserFactory, make_certification, pdf_with_comment
-from tests.francevae.conftest import TOKEN
+from tests.factories import pdf_with_comment
+from tests.francevae.conftest import TOKEN, assert_conforms
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-SPEC = yaml.safe_load((Path(__file__).resolve().parents[2] / "francevae/openapi/reva-interop.yaml").read_text())
-
-
-def _operation(method: str, path: str):
-    rel = path.removeprefix("/interop/v1")
-    for template, item in SPEC["paths"].items():
-        pattern = "^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"
-        if re.match(pattern, rel) and method.lower() in item:
-            return item[method.lower()]
-    return None
-
-
-def assert_conforms(requests):
-    """Every request the connector sent is an operation of the document, with a valid body."""
-    for r in requests:
-        if "/_files/" in r["path"]:
-            continue
-        op = _operation(r["method"], r["path"])
-        assert op is not None, f"{r['method']} {r['path']} is not in reva-interop.yaml"
-        assert r["headers"].get("Authorization") == f"Bearer {TOKEN}"
-        limite = r["query"].get("limite")
-        if limite:
-            assert 1 <= int(limite[0]) <= 100
-        if "requestBody" in op:
-            ((ctype, media),) = op["requestBody"]["content"].items()
-            body = r.get("json") if ctype == "application/json" else r.get("fields")
-            assert body is not None, f"{r['path']}: expected {ctype}"
-            schema = {**media["schema"], "components": SPEC["components"]}
-            jsonschema_rs.validator_for(schema).validate(body)
-
-
-@pytest.fixture
-def connection(fake):
-    org = CertifierFactory()
-    certification = make_certification(published=True, certifier=org, code="RNCP35830")
-    staff = UserFactory()
-    org.staff.add(staff)
-    conn = services.save_connection(
-        org, base_url=fake.base_url, authority_id="ca-1", token=TOKEN, invite_candidates=True
-    )
-    conn.certification = certification
-    conn.staff = staff
-    return conn
 
 
 def test_a_pull_brings_the_dossier_into_the_queue_once(connection, fake, mailoutbox):
