@@ -1,12 +1,13 @@
 """Document pages: the status fragment (htmx polling), the download, retry and draft preview."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from core.files import serve_file
 from documents import services
-from documents.enums import DocumentKind, DocumentStatus
+from documents.enums import DocumentKind
 from documents.models import GeneratedDocument
 from documents.permissions import can_read_document
 from dossiers.models import Dossier
@@ -43,11 +44,9 @@ def status(request, pk: int):
 @require_safe
 def download(request, pk: int):
     document = _readable_document(request, pk)
-    if document.status != DocumentStatus.DONE or not document.file:
+    if not document.is_ready:
         return _status_response(request, document)
-    return FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=document.download_name, content_type="application/pdf"
-    )
+    return serve_file(document.file, document.download_name, "application/pdf")
 
 
 @require_POST

@@ -2,12 +2,13 @@
 document, and the request itself."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.files import serve_file
 from dossiers import permissions, progress, services
 from dossiers.forms import ExperienceForm, IdentityDocumentForm, SwornStatementForm
 from dossiers.uploads import UploadRejected
@@ -168,13 +169,7 @@ def identity_download(request, pk: int):
         raise Http404
     if not permissions.owner_may_download(dossier.identity_scan_status):
         return file_unavailable(request, dossier.identity_scan_status, dossier.get_absolute_url())
-    if not dossier.identity_document:
-        raise Http404
-    try:
-        handle = dossier.identity_document.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=dossier.identity_document_name or "identite")
+    return serve_file(dossier.identity_document, dossier.identity_document_name or "identite")
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,12 +4,13 @@ only through here, after a permission check, as attachments."""
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch, Sum
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.files import serve_file
 from dossiers import permissions, services
 from dossiers.enums import ScanStatus
 from dossiers.forms import ProofForm, ProofUploadForm
@@ -133,8 +134,4 @@ def proof_download(request, pk: int, proof_pk: int):
     if not permissions.file_open_to(request.user, proof.dossier, proof.scan_status) or not proof.file:
         owner = proof.dossier.candidate_id == request.user.pk
         return file_unavailable(request, proof.scan_status, reverse("dossiers:proofs", args=[pk]) if owner else "")
-    try:
-        handle = proof.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=proof.original_name, content_type=proof.content_type)
+    return serve_file(proof.file, proof.original_name, proof.content_type)
