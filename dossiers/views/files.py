@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.actions import attempt
 from core.files import serve_file
 from dossiers import permissions, services
 from dossiers.enums import ScanStatus
@@ -83,16 +84,18 @@ def proof_edit(request, pk: int, proof_pk: int):
     proof = get_object_or_404(dossier.proofs, pk=proof_pk)
     permissions.require_stage2_writable(dossier)
     form = ProofForm(request.POST or None, instance=proof, dossier=dossier)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_proof(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.update_proof(
                 dossier, form.save(commit=False), competencies=form.cleaned_data["competencies"], actor=request.user
-            )
-        except services.DossierError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Preuve enregistrée."))
-            return redirect("dossiers:proofs", pk=dossier.pk)
+            ),
+            _("Preuve enregistrée."),
+        )[0]
+    ):
+        return redirect("dossiers:proofs", pk=dossier.pk)
     return render(request, "dossiers/proof_form.html", {"dossier": dossier, "proof": proof, "form": form})
 
 
@@ -102,12 +105,7 @@ def proof_delete(request, pk: int, proof_pk: int):
     proof = get_object_or_404(dossier.proofs, pk=proof_pk)
     permissions.require_stage2_writable(dossier)
     if request.method == "POST":
-        try:
-            services.delete_proof(dossier, proof, actor=request.user)
-        except services.DossierError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Preuve supprimée."))
+        attempt(request, lambda: services.delete_proof(dossier, proof, actor=request.user), _("Preuve supprimée."))
         return redirect("dossiers:proofs", pk=dossier.pk)
     return render(
         request,
