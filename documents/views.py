@@ -14,7 +14,10 @@ from dossiers.models import Dossier
 
 
 def _readable_document(request, pk: int) -> GeneratedDocument:
-    document = get_object_or_404(GeneratedDocument.objects.select_related("dossier__certification", "snapshot"), pk=pk)
+    document = get_object_or_404(
+        GeneratedDocument.objects.filter(dossier__isnull=False).select_related("dossier__certification", "snapshot"),
+        pk=pk,
+    )  # the jury's PDFs have their page under jury:document
     if not can_read_document(request.user, document):
         raise Http404
     return document
