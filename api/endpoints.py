@@ -12,7 +12,7 @@ import json
 import uuid
 
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from backoffice.permissions import (
 from certifications import services as certification_services
 from certifications.models import Block, Certification, RubricCriterion
 from core.errors import DomainError
+from core.files import serve_file
 from documents.models import GeneratedDocument
 from documents.permissions import can_read_document
 from dossiers import services as dossier_services
@@ -435,11 +436,7 @@ def get_proof_content(request, id: int, preuve: int):
     entry = next((p for p in (snapshot.content.get("proofs", []) if snapshot else []) if p["id"] == proof.pk), None)
     if entry is None or not is_submitted_file(proof, entry) or not file_released(proof.scan_status) or not proof.file:
         raise Http404
-    try:
-        handle = proof.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=proof.original_name, content_type=proof.content_type)
+    return serve_file(proof.file, proof.original_name, proof.content_type)
 
 
 FEASIBILITY_DECISIONS = {
@@ -558,7 +555,7 @@ def get_session(request, id: int):
     require_scope(request, Scope.READ)
     session = get_object_or_404(sessions_for(request.user).select_related("certification"), pk=id)
     minutes = getattr(session, "minutes", None)
-    minutes_doc = session.documents.filter(kind="minutes", decision__isnull=True).first()
+    minutes_doc = session.documents.filter(kind="minutes").first()
     return {
         **_session(session),
         "membres": [
@@ -664,16 +661,6 @@ def get_document(request, id: int):
     return {**_document(request, doc), "candidature": doc.dossier_id}
 
 
-def _serve_pdf(file, name: str):
-    if not file:
-        raise Http404
-    try:
-        handle = file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=name, content_type="application/pdf")
-
-
 @api.get("/documents/{id}/contenu", response={200: bytes, **ERRORS}, tags=["documents"], url_name="document_content")
 def get_document_content(request, id: int):
     """Le PDF, une fois prêt — the PDF, once ready."""
@@ -681,12 +668,15 @@ def get_document_content(request, id: int):
     doc = _readable_document(request, id)
     if doc.status != "done":
         raise Http404
-    return _serve_pdf(doc.file, doc.download_name)
+    return serve_file(doc.file, doc.download_name, "application/pdf")
 
 
 def _jury_document(request, id: int) -> JuryDocument:
     return get_object_or_404(
-        JuryDocument.objects.select_related("session").filter(session__in=sessions_for(request.user).values("pk")),
+        JuryDocument.objects.select_related("session", "convocation").filter(
+            Q(session__in=sessions_for(request.user).values("pk"))
+            | Q(convocation__session__in=sessions_for(request.user).values("pk"))
+        ),
         pk=id,
     )
 
@@ -699,7 +689,7 @@ def get_jury_document(request, id: int):
     return {
         "id": doc.pk,
         "nature": doc.kind,
-        "session": doc.session_id,
+        "session": doc.jury_session.pk,
         "statut": doc.status,
         "sha256": doc.sha256,
         "taille": doc.size,
@@ -716,4 +706,4 @@ def get_jury_document_content(request, id: int):
     doc = _jury_document(request, id)
     if not doc.is_ready:
         raise Http404
-    return _serve_pdf(doc.file, doc.download_name)
+    return serve_file(doc.file, doc.download_name, "application/pdf")

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
 from core.errors import DomainError, error_text
@@ -61,3 +62,11 @@ def button_action(request, action: Callable[[], Any], success_message: str, url:
     """A POST-only button (move, delete, publish…): run, say what happened, go back to ``url``."""
     attempt(request, action, success_message)
     return redirect(url)
+
+
+def json_refusal(refusal: str | Exception, status: int = 403, kind: str = "refused") -> JsonResponse:
+    """An autosave's answer when a save is not made: ``{"status": kind, "message": …}``, 403
+    for a refusal (a domain error or a rule), 400 with ``kind="invalid"`` for bad input. The
+    page's script shows the message beside the field and keeps what was typed."""
+    message = error_text(refusal) if isinstance(refusal, Exception) else refusal
+    return JsonResponse({"status": kind, "message": message}, status=status)

@@ -12,3 +12,4 @@ class DocumentsConfig(AppConfig):
         from dossiers import hooks
 
         hooks.submitted.connect(request_submitted_pdf, dispatch_uid="documents.request_submitted_pdf")
+        from documents import kinds  # noqa: F401 -- registers the dossier PDFs (documents.registry)

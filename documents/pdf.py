@@ -1,4 +1,12 @@
-"""Dossier PDFs: a snapshot's content → HTML (templates/pdf/) → WeasyPrint → PDF/A-3b.
+"""Every generated PDF: HTML (templates/pdf/) → WeasyPrint → PDF/A-3b, through the one
+restricted URL fetcher (``documents.fetcher``).
+
+``render_document`` renders a ``GeneratedDocument`` as its kind says (``documents.registry``):
+a kind with a template and a context builder (the jury's PDFs) goes through
+``render_template``; the dossier PDFs, which insert the candidate's proofs, have their own
+renderer below.
+
+Dossier PDFs: a snapshot's content → HTML (templates/pdf/) → WeasyPrint → PDF/A-3b.
 
 The document reads only the snapshot (``Snapshot.content``) and the proof files it names,
 checked against their SHA-256 (``documents.proofs``), so it shows exactly what was submitted.
@@ -40,6 +48,7 @@ from weasyprint import HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 
 from documents import proofs as proof_files
+from documents import registry
 from documents.active_content import strip_document, strip_page
 from documents.enums import DocumentKind
 from documents.fetcher import PdfFetcher
@@ -64,10 +73,30 @@ class Rendered:
 
 
 def render_document(document) -> Rendered:
-    """Render a ``GeneratedDocument``: its snapshot, or the live draft for a preview."""
-    if document.kind == DocumentKind.PREVIEW:
-        return render_draft(document.dossier)
-    return render_snapshot(document.snapshot)
+    """Render a ``GeneratedDocument`` as its kind says: its own renderer, or its template
+    filled by its context builder."""
+    kind = registry.get(document.kind)
+    if kind.render is not None:
+        return kind.render(document)
+    return render_template(kind_html(document))
+
+
+def kind_html(document) -> str:
+    """The HTML of a template kind's document, in French (the tests read it)."""
+    kind = registry.get(document.kind)
+    with translation.override("fr"):
+        return render_to_string(kind.template, kind.context(document))
+
+
+def render_template(html: str) -> Rendered:
+    """HTML → PDF/A-3b, loading only the app's static files. The template gives the PDF/A
+    metadata in its head (``<title>``, ``<meta name="author">``, ``description``)."""
+    with _gc_paused():
+        document = HTML(string=html, url_fetcher=PdfFetcher()).render(
+            font_config=_font_config(), pdf_variant=PDF_VARIANT
+        )
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+    return Rendered(pdf=pdf, html=html, pages=len(document.pages), pdfa=True, content_sha256="")
 
 
 def render_snapshot(snapshot) -> Rendered:

@@ -1,7 +1,8 @@
-"""Every state change of a generated document goes through here.
+"""Every state change of a generated document, of every kind (``documents.registry``), goes through here.
 
 Rules:
-- a submitted snapshot has one document per kind: asking again returns it (idempotent);
+- a submitted snapshot, a jury convocation, a jury session has one document per kind: asking
+  again returns it (idempotent);
 - the row is saved in the caller's transaction; the Celery job is published once it commits,
   and a broker that is down never fails the caller: the error is logged, the row stays
   queued and the sweeper publishes it again later;
@@ -36,6 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.errors import DomainError
+from documents import registry
 from documents.enums import DocumentKind, DocumentStatus
 from documents.models import GeneratedDocument
 from dossiers.models import Dossier, Snapshot
@@ -51,15 +53,30 @@ class DocumentError(DomainError):
 # --- asking for a document ----------------------------------------------------------------
 
 
-def request_document(kind: str, dossier: Dossier, snapshot: Snapshot | None = None, actor=None) -> GeneratedDocument:
-    """The document of ``kind`` for ``snapshot`` (created and queued if new).
+def request_document(
+    kind: str,
+    dossier: Dossier | None = None,
+    snapshot: Snapshot | None = None,
+    actor=None,
+    *,
+    convocation=None,
+    session=None,
+) -> GeneratedDocument:
+    """The document of ``kind`` (a code of ``documents.registry``) for its owner, created and
+    queued if new: a dossier's ``snapshot``, a jury ``convocation`` or a jury ``session``.
 
     For a draft preview (no snapshot), a preview still queued or running is returned rather
     than a second one; a finished preview is replaced (row and file) by a new one, since the
     draft moved.
     """
+    owner = registry.get(kind).owner  # KeyError: a kind nobody registered
     with transaction.atomic():
-        if snapshot is not None:
+        if owner != "dossier":
+            lookup = {"convocation": convocation} if owner == "convocation" else {"session": session}
+            document, created = GeneratedDocument.objects.get_or_create(
+                kind=kind, **lookup, defaults={"requested_by": actor, "queued_at": timezone.now()}
+            )
+        elif snapshot is not None:
             document, created = GeneratedDocument.objects.get_or_create(
                 kind=kind,
                 snapshot=snapshot,
@@ -79,7 +96,7 @@ def request_document(kind: str, dossier: Dossier, snapshot: Snapshot | None = No
             )
             created = True
         if created:
-            logger.info("Document %s (%s, dossier %s) queued", document.pk, kind, dossier.pk)
+            logger.info("Document %s (%s) queued", document.pk, document)
             transaction.on_commit(lambda: publish(document.pk, kind))
     return document
 
@@ -159,8 +176,10 @@ def retry_document(document: GeneratedDocument, actor) -> GeneratedDocument:
 
 
 def queue_for(kind: str) -> str:
-    """The Celery queue that renders documents of ``kind``: draft previews have their own."""
-    return settings.DOCUMENTS_PREVIEW_QUEUE if kind == DocumentKind.PREVIEW else settings.CELERY_TASK_DEFAULT_QUEUE
+    """The Celery queue that renders documents of ``kind`` (``Kind.queue``; draft previews
+    have their own), the default queue otherwise."""
+    queue = registry.get(kind).queue
+    return queue() if queue is not None else settings.CELERY_TASK_DEFAULT_QUEUE
 
 
 def publish(document_id: int, kind: str) -> bool:

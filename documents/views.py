@@ -1,19 +1,23 @@
 """Document pages: the status fragment (htmx polling), the download, retry and draft preview."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from core.files import serve_file
 from documents import services
-from documents.enums import DocumentKind, DocumentStatus
+from documents.enums import DocumentKind
 from documents.models import GeneratedDocument
 from documents.permissions import can_read_document
 from dossiers.models import Dossier
 
 
 def _readable_document(request, pk: int) -> GeneratedDocument:
-    document = get_object_or_404(GeneratedDocument.objects.select_related("dossier__certification", "snapshot"), pk=pk)
+    document = get_object_or_404(
+        GeneratedDocument.objects.filter(dossier__isnull=False).select_related("dossier__certification", "snapshot"),
+        pk=pk,
+    )  # the jury's PDFs have their page under jury:document
     if not can_read_document(request.user, document):
         raise Http404
     return document
@@ -43,11 +47,9 @@ def status(request, pk: int):
 @require_safe
 def download(request, pk: int):
     document = _readable_document(request, pk)
-    if document.status != DocumentStatus.DONE or not document.file:
+    if not document.is_ready:
         return _status_response(request, document)
-    return FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=document.download_name, content_type="application/pdf"
-    )
+    return serve_file(document.file, document.download_name, "application/pdf")
 
 
 @require_POST

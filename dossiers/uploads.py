@@ -245,66 +245,32 @@ def _check_pdf(uploaded) -> int:
     return pages
 
 
-def _png_size(uploaded) -> tuple[int, int]:
-    """Width and height from the IHDR chunk, which must come first (PNG specification)."""
-    uploaded.seek(8)
-    header = uploaded.read(16)
-    if len(header) < 16 or header[4:8] != b"IHDR":
-        raise UploadRejected(_("Cette image est illisible ou endommagée."))
-    return struct.unpack(">II", header[8:16])
-
-
-# JPEG start-of-frame markers (SOF0–SOF15 but DHT, JPG and DAC), which carry the dimensions.
-SOF_MARKERS = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
-
-
-def _jpeg_size(uploaded) -> tuple[int, int]:
-    """Width and height from the first start-of-frame segment, walking the segments' lengths."""
-    uploaded.seek(2)
-    for _segment in range(10_000):
-        byte = uploaded.read(1)
-        while byte == b"\xff":  # fill bytes before a marker
-            marker = uploaded.read(1)
-            if marker != b"\xff":
-                break
-        else:
-            break  # not at a marker: damaged
-        if not marker or marker[0] in (0xD9, 0xDA):  # end of image or start of scan before any frame
-            break
-        if 0xD0 <= marker[0] <= 0xD7 or marker[0] == 0x01:  # markers without a length
-            continue
-        length_bytes = uploaded.read(2)
-        if len(length_bytes) < 2 or (length := struct.unpack(">H", length_bytes)[0]) < 2:
-            break
-        if marker[0] in SOF_MARKERS:
-            frame = uploaded.read(5)
-            if len(frame) < 5:
-                break
-            height, width = struct.unpack(">HH", frame[1:5])
-            if not width or not height:
-                break
-            return width, height
-        uploaded.seek(length - 2, 1)
-    raise UploadRejected(_("Cette image est illisible ou endommagée."))
-
-
 def _check_image(uploaded, kind: str) -> None:
-    """Dimensions from our own reading of the header first; then Pillow checks the structure
-    (``verify`` reads chunks and checksums, it never decodes pixels)."""
-    from PIL import Image
+    """Pillow reads the header only (format, width, height: ``ImageFile`` opens lazily), the
+    dimensions are checked against ``MAX_IMAGE_PIXELS`` before anything is decoded, then
+    ``verify`` reads the chunks and checksums, never the pixels.
 
-    width, height = _png_size(uploaded) if kind == PNG else _jpeg_size(uploaded)
+    The format's own plugin is used rather than ``Image.open``: it is the same header reading
+    without Pillow's decompression-bomb check, which would refuse a huge image without saying
+    its size; our limit is lower than Pillow's, so the guard stays, with its message."""
+    from PIL import JpegImagePlugin, PngImagePlugin
+
+    plugin = PngImagePlugin.PngImageFile if kind == PNG else JpegImagePlugin.JpegImageFile
+    uploaded.seek(0)
+    try:
+        image = plugin(uploaded)
+    except Exception as exc:  # Pillow raises many kinds of errors for a broken header
+        raise UploadRejected(_("Cette image est illisible ou endommagée.")) from exc
+    width, height = image.size
+    if not width or not height:
+        raise UploadRejected(_("Cette image est illisible ou endommagée."))
     if width * height > MAX_IMAGE_PIXELS:
         raise UploadRejected(
             _("Image trop grande (%(w)s × %(h)s pixels) : réduisez-la avant de la déposer.") % {"w": width, "h": height}
         )
-    uploaded.seek(0)
     try:
-        with Image.open(uploaded) as image:
-            if image.size != (width, height):
-                raise ValueError("Pillow and the header disagree on the size")
-            image.verify()
-    except Exception as exc:  # Pillow raises many kinds of errors for a broken image
+        image.verify()
+    except Exception as exc:
         raise UploadRejected(_("Cette image est illisible ou endommagée.")) from exc
 
 

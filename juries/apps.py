@@ -14,3 +14,4 @@ class JuriesConfig(AppConfig):
 
         hooks.register(hooks.file_readers, jury_reads_dossier)
         hooks.register(hooks.acquired_block_finders, validated_blocks)
+        from juries import documents  # noqa: F401 -- registers the jury's PDFs (documents.registry)

@@ -81,10 +81,3 @@ class JuryDocumentKind(models.TextChoices):
     MINUTES = "minutes", _("procès-verbal")
     DECISION_LETTER = "decision_letter", _("lettre de décision")
     ATTESTATION = "attestation", _("attestation de blocs acquis")
-
-
-class DocumentStatus(models.TextChoices):
-    QUEUED = "queued", _("en file d'attente")
-    RUNNING = "running", _("en cours de génération")
-    DONE = "done", _("prêt")
-    FAILED = "failed", _("échec")

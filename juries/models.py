@@ -26,13 +26,12 @@ from certifications.models import (
     RubricLevel,
 )
 from core import limits
+from documents.models import GeneratedDocument, GeneratedDocumentQuerySet
 from dossiers.models import Dossier
 from juries.enums import (
     Attendance,
     ConvocationStatus,
-    DocumentStatus,
     EvaluationStatus,
-    JuryDocumentKind,
     JuryResult,
     JuryRole,
     LinkKind,
@@ -454,50 +453,39 @@ class Signature(models.Model):
 
 
 def jury_document_upload_to(instance, filename: str) -> str:
+    """Where the former ``JuryDocument`` stored its files (named by migration 0002; the rows
+    and files moved to ``documents.GeneratedDocument`` keep these names)."""
     return f"jury/{instance.session_id}/{instance.kind}-{uuid.uuid4().hex}.pdf"
 
 
-class JuryDocument(models.Model):
-    """A PDF of the jury (procès-verbal, decision letter, attestation of acquired blocs), one row
-    per document, rendered by a Celery worker (``juries.tasks``)."""
+class JuryDocumentManager(models.Manager.from_queryset(GeneratedDocumentQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(dossier__isnull=True)
 
-    kind = models.CharField(_("nature"), max_length=20, choices=JuryDocumentKind.choices)
-    session = models.ForeignKey(JurySession, on_delete=models.CASCADE, related_name="documents")
-    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, null=True, blank=True, related_name="documents")
-    status = models.CharField(_("état"), max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED)
-    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
-    error = models.TextField(_("erreur"), blank=True)
-    file = models.FileField(_("fichier"), upload_to=jury_document_upload_to, blank=True)
-    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
-    size = models.PositiveBigIntegerField(_("taille (octets)"), null=True, blank=True)
-    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
-    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    def of_session(self, session):
+        """The session's procès-verbal and its candidates' letters and attestations."""
+        return self.filter(Q(session=session) | Q(convocation__session=session))
+
+
+class JuryDocument(GeneratedDocument):
+    """The jury's PDFs (procès-verbal, decision letter, attestation of acquired blocs): the
+    ``GeneratedDocument`` rows owned by a session or a convocation (kinds: ``juries.documents``)."""
+
+    objects = JuryDocumentManager()
 
     class Meta:
+        proxy = True
         verbose_name = _("document du jury")
         verbose_name_plural = _("documents du jury")
-        ordering = ["session", "kind", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["session", "kind"], condition=Q(decision__isnull=True), name="one_minutes_document_per_session"
-            ),
-            models.UniqueConstraint(
-                fields=["decision", "kind"], condition=Q(decision__isnull=False), name="one_document_per_decision"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} — {self.session} ({self.get_status_display()})"
+        ordering = ["kind", "pk"]
 
     @property
-    def is_ready(self) -> bool:
-        return self.status == DocumentStatus.DONE and bool(self.file)
+    def jury_session(self) -> JurySession:
+        return self.session if self.session_id else self.convocation.session
 
     @property
-    def download_name(self) -> str:
-        day = timezone.localtime(self.session.starts_at).strftime("%Y-%m-%d")
-        if self.kind == JuryDocumentKind.MINUTES:
-            return f"proces-verbal-jury-{day}.pdf"
-        prefix = "lettre-de-decision" if self.kind == JuryDocumentKind.DECISION_LETTER else "attestation-blocs-acquis"
-        return f"{prefix}-{self.decision.dossier_id}-{day}.pdf"
+    def decision(self) -> Decision | None:
+        """The decision a letter or an attestation states (the convocation's in force)."""
+        if not self.convocation_id:
+            return None
+        return self.convocation.decisions.in_force().select_related("dossier__candidate").first()

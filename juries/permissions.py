@@ -32,8 +32,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from certifications.models import Certification
-from juries.enums import ConvocationStatus, EvaluationStatus, JuryDocumentKind, LinkKind, MinutesStatus
+from documents.permissions import can_read_document
+from juries.enums import ConvocationStatus, EvaluationStatus, LinkKind, MinutesStatus
 from juries.models import ConflictDeclaration, Convocation, Evaluation, JuryDocument, JuryMember, JurySession
 
 
@@ -196,28 +196,13 @@ def require_president(member: JuryMember) -> None:
 
 
 def document_or_404(user, pk: int) -> JuryDocument:
-    """A jury document ``user`` may read:
-
-    - the procès-verbal: the certifiers of the certification, admins, and the session's
-      members while they read the session (``members_access_open``);
-    - a decision letter or attestation: the candidate once the procès-verbal is final, the
-      certifiers of the certification, admins.
-    """
+    """A jury document ``user`` may read (the reader rule of its kind: ``juries.documents``)."""
     document = get_object_or_404(
-        JuryDocument.objects.select_related("session__certification", "session__minutes", "decision__dossier"), pk=pk
+        JuryDocument.objects.select_related(
+            "session__certification", "session__minutes", "convocation__session__minutes", "convocation__dossier"
+        ),
+        pk=pk,
     )
-    if not user.is_authenticated:
+    if not can_read_document(user, document):
         raise Http404
-    if (
-        user.is_superuser
-        or Certification.objects.managed_by(user).filter(pk=document.session.certification_id).exists()
-    ):
-        return document
-    if document.kind == JuryDocumentKind.MINUTES:
-        if seats_of(user).filter(session_id=document.session_id).exists() and members_access_open(document.session):
-            return document
-        raise Http404
-    minutes = getattr(document.session, "minutes", None)
-    if document.decision.dossier.candidate_id == user.pk and minutes is not None and minutes.is_final:
-        return document
-    raise Http404
+    return document

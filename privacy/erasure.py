@@ -43,7 +43,6 @@ from accounts.models import User
 from audit import services as audit
 from dossiers.enums import DossierStatus as S
 from dossiers.models import Dossier, TransitionLog
-from juries.models import JuryDocument
 
 BLOCKING_STATES = {S.FEASIBILITY_SUBMITTED, S.VALIDATION_SUBMITTED, S.READY_FOR_JURY, S.SCHEDULED}
 # Transitions that are decisions the certifier or the jury must keep.
@@ -184,10 +183,11 @@ def erase_dossier_content(dossier: Dossier, actor=None) -> int:
     dossier.experiences.all().delete()
     dossier.statements.update(narrative="", self_comment="", self_assessment="")
     GeneratedDocument = _generated_documents_model()
-    if GeneratedDocument is not None:  # the dossier's PDFs hold its narratives
+    if GeneratedDocument is not None:
+        # The dossier's PDFs hold its narratives; the jury's decision letters and attestations
+        # (owned by its convocations) name the candidate. The decisions themselves stay.
         files += delete_with_files(GeneratedDocument.objects.filter(dossier=dossier))
-    # The decision letters and attestations name the candidate; the decisions themselves stay.
-    files += delete_with_files(JuryDocument.objects.filter(decision__dossier=dossier))
+        files += delete_with_files(GeneratedDocument.objects.filter(convocation__dossier=dossier))
     if dossier.identity_document:
         _delete_files_on_commit([(dossier.identity_document.storage, dossier.identity_document.name)])
         files += 1

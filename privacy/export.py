@@ -233,7 +233,9 @@ def _jury_decisions(dossier: Dossier, files: _Files, folder: str) -> list[dict]:
     the letter and attestation; the members' scorings are the jury's working papers."""
     decisions = (
         Decision.objects.filter(dossier=dossier, convocation__session__minutes__status=MinutesStatus.FINAL)
-        .prefetch_related("items__block", "items__assessment_method", "items__competencies_to_prove", "documents")
+        .prefetch_related(
+            "items__block", "items__assessment_method", "items__competencies_to_prove", "convocation__documents"
+        )
         .order_by("decided_at", "pk")
     )
     return [
@@ -259,7 +261,7 @@ def _jury_decisions(dossier: Dossier, files: _Files, folder: str) -> list[dict]:
                     "sha256": doc.sha256,
                     "file": files.add(f"{folder}/jury", f"{doc.pk}-{_safe(doc.download_name, 'doc.pdf')}", doc.file),
                 }
-                for doc in d.documents.all()
+                for doc in (d.convocation.documents.all() if d.in_force else [])  # the letters state it
             ],
         }
         for d in decisions

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Sum
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from audit import services as audit
 from core import throttle
+from core.files import serve_file
 from dossiers.models import Dossier, Proof
 from privacy import erasure, export
 from privacy.forms import DeleteAccountForm
@@ -60,8 +60,11 @@ def data_export(request):
         handle.close()
         raise
     handle.seek(0)
-    audit.record("account.data_exported", actor=request.user, target=request.user, target_repr="")
-    return FileResponse(handle, as_attachment=True, filename=export.archive_name(), content_type="application/zip")
+
+    def audited():
+        audit.record("account.data_exported", actor=request.user, target=request.user, target_repr="")
+
+    return serve_file(handle, export.archive_name(), "application/zip", on_read=audited)
 
 
 @require_http_methods(["GET", "POST"])

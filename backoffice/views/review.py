@@ -8,7 +8,7 @@ import datetime as dt
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from backoffice import forms
 from backoffice.permissions import can_download_file, certifications_for, certifier_required, dossiers_for
 from backoffice.views.common import form_action
 from core.csv_export import csv_response
+from core.files import serve_file
 from dossiers import services
 from dossiers.enums import SnapshotKind
 from dossiers.models import Dossier, Proof
@@ -201,11 +202,7 @@ def proof_download(request, pk: int, proof_pk: int):
         raise Http404
     if not can_download_file(request.user, proof.scan_status) or not proof.file:
         return file_unavailable(request, proof.scan_status, reverse("backoffice:dossier", args=[dossier.pk]))
-    try:
-        handle = proof.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=proof.original_name, content_type=proof.content_type)
+    return serve_file(proof.file, proof.original_name, proof.content_type)
 
 
 @certifier_required
@@ -216,10 +213,4 @@ def identity_download(request, pk: int):
     if not can_download_file(request.user, dossier.identity_scan_status):
         back = reverse("backoffice:dossier", args=[dossier.pk])
         return file_unavailable(request, dossier.identity_scan_status, back)
-    if not dossier.identity_document:
-        raise Http404
-    try:
-        handle = dossier.identity_document.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=dossier.identity_document_name or "identite")
+    return serve_file(dossier.identity_document, dossier.identity_document_name or "identite")

@@ -2,12 +2,14 @@
 document, and the request itself."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.actions import attempt
+from core.files import serve_file
 from dossiers import permissions, progress, services
 from dossiers.forms import ExperienceForm, IdentityDocumentForm, SwornStatementForm
 from dossiers.uploads import UploadRejected
@@ -41,14 +43,16 @@ def experiences(request, pk: int):
         form = ExperienceForm(request.POST or None)
     elif request.method == "POST":
         permissions.require_experiences_writable(dossier)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_experience(dossier, form.save(commit=False), actor=request.user)
-        except services.DossierError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Expérience ajoutée."))
-            return redirect("dossiers:experiences", pk=dossier.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.save_experience(dossier, form.save(commit=False), actor=request.user),
+            _("Expérience ajoutée."),
+        )[0]
+    ):
+        return redirect("dossiers:experiences", pk=dossier.pk)
     return render(request, "dossiers/experiences.html", _experiences_context(dossier, form))
 
 
@@ -58,14 +62,16 @@ def experience_edit(request, pk: int, experience_pk: int):
     experience = get_object_or_404(dossier.experiences, pk=experience_pk)
     permissions.require_experiences_writable(dossier)
     form = ExperienceForm(request.POST or None, instance=experience)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_experience(dossier, form.save(commit=False), actor=request.user)
-        except services.DossierError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Expérience enregistrée."))
-            return redirect("dossiers:experiences", pk=dossier.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.save_experience(dossier, form.save(commit=False), actor=request.user),
+            _("Expérience enregistrée."),
+        )[0]
+    ):
+        return redirect("dossiers:experiences", pk=dossier.pk)
     return render(
         request, "dossiers/experience_form.html", {"dossier": dossier, "form": form, "experience": experience}
     )
@@ -77,12 +83,11 @@ def experience_delete(request, pk: int, experience_pk: int):
     experience = get_object_or_404(dossier.experiences, pk=experience_pk)
     permissions.require_experiences_writable(dossier)
     if request.method == "POST":
-        try:
-            services.delete_experience(dossier, experience, actor=request.user)
-        except services.DossierError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Expérience supprimée."))
+        attempt(
+            request,
+            lambda: services.delete_experience(dossier, experience, actor=request.user),
+            _("Expérience supprimée."),
+        )
         return redirect("dossiers:experiences", pk=dossier.pk)
     linked = experience.statements.count()
     return render(
@@ -98,10 +103,7 @@ def experience_move(request, pk: int, experience_pk: int):
     experience = get_object_or_404(dossier.experiences, pk=experience_pk)
     permissions.require_experiences_writable(dossier)
     offset = -1 if request.POST.get("direction") == "up" else 1
-    try:
-        services.move_experience(dossier, experience, offset, actor=request.user)
-    except services.DossierError as error:
-        messages.error(request, str(error))
+    attempt(request, lambda: services.move_experience(dossier, experience, offset, actor=request.user))
     return redirect(reverse("dossiers:experiences", args=[dossier.pk]) + f"#experience-{experience.pk}")
 
 
@@ -131,11 +133,10 @@ def sworn_statement(request, pk: int):
     permissions.require_stage1_writable(dossier)
     form = SwornStatementForm(request.POST)
     form.is_valid()  # a lone checkbox: always valid
-    try:
-        services.sign_sworn_statement(dossier, form.cleaned_data["signed"], actor=request.user)
-    except services.DossierError as error:
-        messages.error(request, str(error))
-    else:
+    signed, _result = attempt(
+        request, lambda: services.sign_sworn_statement(dossier, form.cleaned_data["signed"], actor=request.user)
+    )
+    if signed:
         if form.cleaned_data["signed"]:
             messages.success(request, _("Attestation sur l'honneur signée."))
         else:
@@ -168,13 +169,7 @@ def identity_download(request, pk: int):
         raise Http404
     if not permissions.owner_may_download(dossier.identity_scan_status):
         return file_unavailable(request, dossier.identity_scan_status, dossier.get_absolute_url())
-    if not dossier.identity_document:
-        raise Http404
-    try:
-        handle = dossier.identity_document.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=dossier.identity_document_name or "identite")
+    return serve_file(dossier.identity_document, dossier.identity_document_name or "identite")
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,12 +4,14 @@ only through here, after a permission check, as attachments."""
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch, Sum
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.actions import attempt
+from core.files import serve_file
 from core.http import next_path
 from dossiers import permissions, services
 from dossiers.enums import ScanStatus
@@ -82,16 +84,18 @@ def proof_edit(request, pk: int, proof_pk: int):
     proof = get_object_or_404(dossier.proofs, pk=proof_pk)
     permissions.require_stage2_writable(dossier)
     form = ProofForm(request.POST or None, instance=proof, dossier=dossier)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_proof(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.update_proof(
                 dossier, form.save(commit=False), competencies=form.cleaned_data["competencies"], actor=request.user
-            )
-        except services.DossierError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Preuve enregistrée."))
-            return redirect("dossiers:proofs", pk=dossier.pk)
+            ),
+            _("Preuve enregistrée."),
+        )[0]
+    ):
+        return redirect("dossiers:proofs", pk=dossier.pk)
     return render(request, "dossiers/proof_form.html", {"dossier": dossier, "proof": proof, "form": form})
 
 
@@ -101,12 +105,7 @@ def proof_delete(request, pk: int, proof_pk: int):
     proof = get_object_or_404(dossier.proofs, pk=proof_pk)
     permissions.require_stage2_writable(dossier)
     if request.method == "POST":
-        try:
-            services.delete_proof(dossier, proof, actor=request.user)
-        except services.DossierError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Preuve supprimée."))
+        attempt(request, lambda: services.delete_proof(dossier, proof, actor=request.user), _("Preuve supprimée."))
         return redirect("dossiers:proofs", pk=dossier.pk)
     return render(
         request,
@@ -133,8 +132,4 @@ def proof_download(request, pk: int, proof_pk: int):
     if not permissions.file_open_to(request.user, proof.dossier, proof.scan_status) or not proof.file:
         owner = proof.dossier.candidate_id == request.user.pk
         return file_unavailable(request, proof.scan_status, reverse("dossiers:proofs", args=[pk]) if owner else "")
-    try:
-        handle = proof.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=proof.original_name, content_type=proof.content_type)
+    return serve_file(proof.file, proof.original_name, proof.content_type)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from certifications.models import Certification
+from core.actions import attempt
 from dossiers import permissions, progress, services
 from dossiers.enums import DossierStatus as S
 from dossiers.enums import ScanStatus, SnapshotKind
@@ -46,12 +47,12 @@ def start(request, slug: str):
     acquired = services.acquired_blocks_for(request.user, certification)
     form = StartDossierForm(request.POST or None, certification=certification, acquired=acquired)
     if request.method == "POST" and active is None and refusal is None and form.is_valid():
-        try:
-            dossier = services.start_dossier(request.user, certification, form.chosen_blocks)
-        except services.DossierError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Votre dossier est ouvert : commencez par décrire vos expériences."))
+        started, dossier = attempt(
+            request,
+            lambda: services.start_dossier(request.user, certification, form.chosen_blocks),
+            _("Votre dossier est ouvert : commencez par décrire vos expériences."),
+        )
+        if started:
             return redirect(dossier)
     return render(
         request,
@@ -114,12 +115,11 @@ def withdraw(request, pk: int):
         return redirect(dossier)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.withdraw(dossier, request.user, form.cleaned_data["comment"])
-        except services.DossierError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Votre dossier est abandonné. Son historique reste consultable."))
+        attempt(
+            request,
+            lambda: services.withdraw(dossier, request.user, form.cleaned_data["comment"]),
+            _("Votre dossier est abandonné. Son historique reste consultable."),
+        )
         return redirect(dossier)
     return render(request, "dossiers/withdraw.html", {"dossier": dossier, "form": form})
 

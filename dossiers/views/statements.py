@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import throttle
+from core.actions import json_refusal
 from core.http import next_path
 from dossiers import permissions, services
 from dossiers.enums import SelfAssessment, StatementState
@@ -92,7 +93,7 @@ def save(request, pk: int, competency_pk: int):
             "errors": " ".join(str(e) for errors in form.errors.values() for e in errors)
         }
         if autosave:
-            return JsonResponse({"status": "invalid", "message": message}, status=400)
+            return json_refusal(message, 400, "invalid")
         messages.error(request, message)
         return redirect(_next_url(request, dossier, competency_pk, request.POST))
     changes = form.changes()
@@ -104,7 +105,7 @@ def save(request, pk: int, competency_pk: int):
         return _conflict(request, autosave, dossier, statement, conflict, form)
     except services.DossierError as error:
         if autosave:
-            return JsonResponse({"status": "refused", "message": str(error)}, status=403)
+            return json_refusal(error)
         messages.error(request, str(error))
         return redirect(_next_url(request, dossier, competency_pk, changes))
     saved_at = _("Enregistré à %(time)s") % {"time": time_format(timezone.localtime(saved.updated_at), "H:i")}

@@ -2,7 +2,8 @@
 
 import pytest
 
-from juries import pdf, queries
+from documents import services as documents
+from juries import queries
 from juries.enums import JuryDocumentKind, JuryResult
 from juries.models import Decision, JuryDocument
 from privacy import erasure
@@ -40,7 +41,7 @@ def test_deleting_the_account_keeps_the_decision_and_deletes_the_letters_naming_
     session, members, conv = decided_dossier
     sign_all(session, members)
     for document in JuryDocument.objects.all():
-        pdf.run(document.pk)
+        documents.run(document.pk)
     candidate = conv.dossier.candidate
     report = erasure.delete_account(candidate)
     assert report.kept and not report.deleted
