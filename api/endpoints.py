@@ -46,6 +46,7 @@ from juries.models import Convocation, Decision, JuryDocument, JurySession
 ERRORS = {400: s.Problem, 401: s.Problem, 403: s.Problem, 404: s.Problem, 422: s.Problem, 429: s.Problem}
 WRITE_ERRORS = {**ERRORS, 409: s.Problem}
 S = DossierStatus
+MAX_ID = 2**63 - 1  # the largest primary key either database stores
 
 
 class Pagination(s.Schema):
@@ -223,7 +224,7 @@ def _candidature(d: Dossier, history: bool = False) -> dict:
 
 class CandidatureFilters(Pagination):
     etat: DossierStatus | None = s.F("État du dossier", "Dossier state", None)
-    certification: int | None = s.F("Version de certification", "Certification version id", None)
+    certification: int | None = s.F("Version de certification", "Certification version id", None, ge=1, le=MAX_ID)
     lignee: str | None = s.F("Toutes les versions d'une certification", "Every version of a lineage", None)
     depuis: dt.date | None = s.F("Recevabilité demandée à partir du", "Recevabilité requested from", None)
     jusqua: dt.date | None = s.F("Recevabilité demandée jusqu'au", "Recevabilité requested until", None)

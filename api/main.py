@@ -63,6 +63,13 @@ def _not_found(request, exc):
     return problem(404, _("Introuvable, ou hors du périmètre de votre organisme."))
 
 
+@api.exception_handler(OverflowError)
+def _id_out_of_range(request, exc):
+    # An id in the path past what the database can store (SQLite raises before querying): no
+    # such row can exist, so it is not found, like any other unknown id.
+    return problem(404, _("Introuvable, ou hors du périmètre de votre organisme."))
+
+
 @api.exception_handler(NinjaValidationError)
 def _invalid(request, exc):
     errors = [{"champ": ".".join(str(p) for p in e.get("loc", [])), "message": e.get("msg", "")} for e in exc.errors]
