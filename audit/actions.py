@@ -69,6 +69,9 @@ LABELS = {
     "api.webhook_deleted": _("Webhook supprimé"),
     "api.webhook_replayed": _("Événement de webhook renvoyé"),
     "api.results_imported": _("Résultat du jury importé par l'API"),
+    # Open Badges (credentials/)
+    "credentials.badge_issued": _("Open Badge émis"),
+    "credentials.badges_revoked": _("Open Badges révoqués avec la décision"),
 }
 
 # Labels of keys of ``changes`` that are not model fields (links, files, counts).

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     # django-ninja: its templates and static files serve the API docs page without any CDN.
     "ninja",
     "api",
+    "credentials",  # Open Badges 3.0 of acquired blocs (above backoffice, below api)
 ]
 
 MIDDLEWARE = [
@@ -491,3 +492,14 @@ CELERY_TASK_QUEUES = (  # added to the queues declared above, if any
     Queue(DOCUMENTS_PREVIEW_QUEUE),
 )
 # --- end of « Uploads and generated PDFs » -------------------------------------------------------
+
+# --- Open Badges (credentials app) -----------------------------------------------------------
+# Each certifier's Ed25519 signing key is a PEM file in this folder (created on first use), never
+# in the database nor under MEDIA_ROOT: back it up with the database, or issued badges can no
+# longer be checked once the DID document is served from a new key.
+BADGE_KEYS_DIR = Path(env_str("BADGE_KEYS_DIR", str(DATA_DIR / "badge-keys"))).resolve()
+if BADGE_KEYS_DIR.is_relative_to(MEDIA_ROOT):
+    raise ImproperlyConfigured("BADGE_KEYS_DIR must be outside MEDIA_ROOT")
+# Bits of each certifier's revocation list: 131,072 is the Bitstring Status List minimum (16 KB),
+# which keeps one holder's index from standing out; it bounds the badges a certifier can issue.
+BADGE_STATUS_LIST_SIZE = env_int("BADGE_STATUS_LIST_SIZE", 131072, minimum=131072)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("jury/", include("juries.urls")),
     path("jury/", include("juries.member_urls")),
     path("documents/", include("documents.urls")),
+    path("badges/", include("credentials.urls")),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
 ]

@@ -139,6 +139,7 @@ def _add_back_office_objects(world: World) -> None:
         convocation=jury_services.convoke(session, ready, users["certifier"], **slot(session, "10:00", "11:00")),
     )
     _add_jury_objects(world)
+    _add_badges(world)
 
 
 def _add_jury_objects(world: World) -> None:
@@ -176,3 +177,30 @@ def _add_jury_objects(world: World) -> None:
         conflicted_member=conflicted,
         minutes_document=JuryDocument.objects.create(kind=JuryDocumentKind.MINUTES, session=session),
     )
+
+
+def _add_badges(world: World) -> None:
+    """Two Open Badges of the owner (a bloc, the certification), rows written as they are and
+    signed with a key in a temporary folder: the issuing rules are not what this world is for."""
+    import tempfile
+
+    from django.test import override_settings
+
+    from credentials import openbadges
+    from credentials.models import Badge
+
+    decision = world.objects["decision"]
+    org = world.certification.certifiers.get()
+    for index, block in enumerate([world.certification.blocks.order_by("order").first(), None]):
+        badge = Badge.objects.create(
+            organisation=org,
+            decision=decision,
+            block=block,
+            candidate=world.users["owner"],
+            name=block.title if block else world.certification.title,
+            status_index=index,
+        )
+        with override_settings(BADGE_KEYS_DIR=tempfile.mkdtemp()):
+            badge.token = openbadges.sign({"id": str(badge.uuid)}, org.pk)
+        badge.save(update_fields=["token"])
+        world.objects["certification_badge" if block is None else "badge"] = badge
