@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "ninja",
     "api",
     "credentials",  # Open Badges 3.0 of acquired blocs (above backoffice, below api)
+    "accrochage",  # declaring certified holders to the Caisse des Dépôts (above backoffice)
 ]
 
 MIDDLEWARE = [
@@ -503,3 +504,8 @@ if BADGE_KEYS_DIR.is_relative_to(MEDIA_ROOT):
 # Bits of each certifier's revocation list: 131,072 is the Bitstring Status List minimum (16 KB),
 # which keeps one holder's index from standing out; it bounds the badges a certifier can issue.
 BADGE_STATUS_LIST_SIZE = env_int("BADGE_STATUS_LIST_SIZE", 131072, minimum=131072)
+
+# --- Declaration to the Caisse des Dépôts (accrochage app) ---------------------------------------
+# The CDC's kit (its XSD) is the certifier's to download from the CDC: the portal ships none. When
+# a .xsd file is in this folder, every flux is checked against it before it can be downloaded.
+CDC_KIT_DIR = Path(env_str("CDC_KIT_DIR", str(DATA_DIR / "cdc-kit"))).resolve()

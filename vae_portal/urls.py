@@ -16,6 +16,7 @@ urlpatterns = [
     path("jury/", include("juries.member_urls")),
     path("documents/", include("documents.urls")),
     path("badges/", include("credentials.urls")),
+    path("cdc/", include("accrochage.urls")),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
 ]

@@ -140,6 +140,7 @@ def _add_back_office_objects(world: World) -> None:
     )
     _add_jury_objects(world)
     _add_badges(world)
+    _add_cdc_objects(world)
 
 
 def _add_jury_objects(world: World) -> None:
@@ -204,3 +205,31 @@ def _add_badges(world: World) -> None:
             badge.token = openbadges.sign({"id": str(badge.uuid)}, org.pk)
         badge.save(update_fields=["token"])
         world.objects["certification_badge" if block is None else "badge"] = badge
+
+
+def _add_cdc_objects(world: World) -> None:
+    """The organisation's CDC identifiers, a passage to declare and a built flux holding it."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from accrochage.models import CdcAccount, Flux, FluxStatus, Passage
+
+    org = world.certification.certifiers.get()
+    CdcAccount.objects.create(organisation=org, client_id="03ABC123", contract_id="MCFCER000123")
+    decision = world.objects["decision"]
+    day = timezone.localdate()
+    flux = Flux.objects.create(
+        organisation=org, action="CREATION", period_start=day, period_end=day, status=FluxStatus.DONE, total=1, done=1
+    )
+    flux.file.save("flux.xml", ContentFile(b"<flux/>"), save=True)
+    world.objects["cdc_flux"] = flux
+    world.objects["cdc_passage"] = Passage.objects.create(
+        action="CREATION",
+        organisation=org,
+        certification=world.certification,
+        dossier=decision.dossier,
+        decision=decision,
+        awarded_on=day,
+        flux=flux,
+        status="sent",
+    )
