@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -26,8 +27,9 @@ from core.errors import error_text
 from dossiers.enums import DossierStatus
 from dossiers.permissions import candidate_dossiers
 
+# The identity is asked once the dossier de validation is deposited: the jury is next, and a
+# candidate who stops earlier never gives it (collect only what will be used).
 ASK_FROM = {
-    DossierStatus.ADMISSIBLE,
     DossierStatus.VALIDATION_SUBMITTED,
     DossierStatus.VALIDATION_INCOMPLETE,
     DossierStatus.READY_FOR_JURY,
@@ -70,7 +72,8 @@ def holders(request):
         .select_related("certification", "dossier__candidate", "dossier__holder_identity", "flux")
         .order_by("status", "-awarded_on", "pk")
     )
-    counts = dict(passages.values_list("status").annotate(n=Count("pk")).order_by())
+    by_status = dict(passages.values_list("status").annotate(n=Count("pk")).order_by())
+    counts = [(label, by_status[value]) for value, label in PassageStatus.choices if by_status.get(value)]
     page = Paginator(passages, 50).get_page(request.GET.get("page"))
     blocks = [
         {
@@ -167,18 +170,12 @@ def flux_report(request, pk: int):
     except REFUSALS as exc:
         messages.error(request, error_text(exc))
     else:
-        Flux.objects.filter(pk=flux.pk).update(report_received_at=flux.report_received_at or _now())
+        Flux.objects.filter(pk=flux.pk).update(report_received_at=flux.report_received_at or timezone.now())
         messages.success(
             request,
             _("Compte rendu lu : %(ok)s déclaré(s), %(ko)s refusé(s), %(unknown)s inconnu(s).") % counts,
         )
     return redirect("accrochage:flux", flux.pk)
-
-
-def _now():
-    from django.utils import timezone
-
-    return timezone.now()
 
 
 @require_POST
