@@ -69,6 +69,15 @@ LABELS = {
     "api.webhook_deleted": _("Webhook supprimé"),
     "api.webhook_replayed": _("Événement de webhook renvoyé"),
     "api.results_imported": _("Résultat du jury importé par l'API"),
+    # Open Badges (credentials/)
+    "credentials.badge_issued": _("Open Badge émis"),
+    "credentials.badges_revoked": _("Open Badges révoqués avec la décision"),
+    # Declaration to the Caisse des Dépôts (accrochage/)
+    "cdc.account_saved": _("Identifiants CDC de l'organisme enregistrés"),
+    "cdc.identity_saved": _("Identité pour la Caisse des Dépôts enregistrée"),
+    "cdc.flux_requested": _("Flux de déclaration à la Caisse des Dépôts demandé"),
+    "cdc.report_applied": _("Compte rendu de la Caisse des Dépôts importé"),
+    "cdc.passage_put_back": _("Passage refusé par la CDC remis à déclarer"),
 }
 
 # Labels of keys of ``changes`` that are not model fields (links, files, counts).

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "francevae",
     "privacy",  # personal data (RGPD): reads what every domain app holds of a person
     "vae_portal",  # the top layer: its management commands (seed_demo) orchestrate every app
+    "credentials",  # Open Badges 3.0 of acquired blocs (above backoffice, below api)
+    "accrochage",  # declaring certified holders to the Caisse des Dépôts (above backoffice)
 ]
 
 MIDDLEWARE = [
@@ -521,3 +523,19 @@ CELERY_BEAT_SCHEDULE = {
     },
     "francevae-outbox": {"task": "francevae.tasks.flush_outbox", "schedule": 60, "options": {"expires": 60}},
 }
+
+# --- Open Badges (credentials app) -----------------------------------------------------------
+# Each certifier's Ed25519 signing key is a PEM file in this folder (created on first use), never
+# in the database nor under MEDIA_ROOT: back it up with the database, or issued badges can no
+# longer be checked once the DID document is served from a new key.
+BADGE_KEYS_DIR = Path(env_str("BADGE_KEYS_DIR", str(DATA_DIR / "badge-keys"))).resolve()
+if BADGE_KEYS_DIR.is_relative_to(MEDIA_ROOT):
+    raise ImproperlyConfigured("BADGE_KEYS_DIR must be outside MEDIA_ROOT")
+# Bits of each certifier's revocation list: 131,072 is the Bitstring Status List minimum (16 KB),
+# which keeps one holder's index from standing out; it bounds the badges a certifier can issue.
+BADGE_STATUS_LIST_SIZE = env_int("BADGE_STATUS_LIST_SIZE", 131072, minimum=131072)
+
+# --- Declaration to the Caisse des Dépôts (accrochage app) ---------------------------------------
+# The CDC's kit (its XSD) is the certifier's to download from the CDC: the portal ships none. When
+# a .xsd file is in this folder, every flux is checked against it before it can be downloaded.
+CDC_KIT_DIR = Path(env_str("CDC_KIT_DIR", str(DATA_DIR / "cdc-kit"))).resolve()

@@ -19,6 +19,8 @@ urlpatterns = [
     path("jury/", include("juries.urls")),
     path("jury/", include("juries.member_urls")),
     path("documents/", include("documents.urls")),
+    path("badges/", include("credentials.urls")),
+    path("cdc/", include("accrochage.urls")),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
 ]

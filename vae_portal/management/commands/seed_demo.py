@@ -6,9 +6,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts import demo
+from accrochage import demo as accrochage_demo
 from api import demo as api_demo
 from backoffice import demo as backoffice_demo
 from certifications import demo as certifications_demo
+from credentials import demo as credentials_demo
 from documents import demo as documents_demo
 from dossiers import demo as dossiers_demo
 from francevae import demo as francevae_demo
@@ -31,6 +33,7 @@ class Command(BaseCommand):
         rows = demo.seed_admin() + certifications_demo.seed() + demo.seed_people()
         rows += backoffice_demo.seed()
         rows += juries_demo.seed()
+        rows += credentials_demo.seed() + accrochage_demo.seed()
         self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration (mot de passe : {demo.DEMO_PASSWORD}) :"))
         for email, role in rows:
             self.stdout.write(f"  {email:32} {role}")
