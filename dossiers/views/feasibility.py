@@ -2,12 +2,12 @@
 document, and the request itself."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core import file_access
 from core.actions import attempt
 from core.files import serve_file
 from dossiers import permissions, progress, services
@@ -165,9 +165,8 @@ def identity_document(request, pk: int):
 @require_safe
 def identity_download(request, pk: int):
     dossier = permissions.own_dossier_or_404(request.user, pk)
-    if not permissions.can_read_files(request.user, dossier):
-        raise Http404
-    if not permissions.owner_may_download(dossier.identity_scan_status):
+    grant = file_access.grant_or_404(request.user, "identity_document", dossier, as_="candidate")
+    if not grant.is_open:
         return file_unavailable(request, dossier.identity_scan_status, dossier.get_absolute_url())
     return serve_file(dossier.identity_document, dossier.identity_document_name or "identite")
 
