@@ -2,7 +2,6 @@
 only through here, after a permission check, as attachments."""
 
 from django.conf import settings
-from django.contrib import messages
 from django.db.models import Prefetch, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,8 +33,9 @@ def proofs(request, pk: int):
     form = ProofUploadForm(request.POST or None, request.FILES or None, dossier=dossier, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.add_proof(
+        added, _proof = attempt(
+            request,
+            lambda: services.add_proof(
                 dossier,
                 data["file"],
                 competencies=data["competencies"],
@@ -44,13 +44,12 @@ def proofs(request, pk: int):
                 kind=data["kind"],
                 date=data["date"],
                 description=data["description"],
-            )
-        except UploadRejected as error:
-            form.add_error("file", str(error))
-        except services.DossierError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Preuve « %(title)s » ajoutée.") % {"title": data["title"]})
+            ),
+            _("Preuve « %(title)s » ajoutée.") % {"title": data["title"]},
+            form=form,
+            field_for={UploadRejected: "file"},  # the file's refusal beside the file input
+        )
+        if added:
             return redirect(next_path(request, reverse("dossiers:proofs", args=[dossier.pk])))
     library = list(
         dossier.proofs.prefetch_related(
