@@ -22,8 +22,11 @@ The kinds, and who registers them (their rules are written in those modules' doc
 - ``"document"`` (a dossier's generated PDF) and ``"jury_document"`` (the jury's PDFs):
   ``documents``, whose registry gives each kind of document its reader rule, on every page;
 - ``"francevae_document"``: ``francevae``, for the certifier;
-- ``"rncp_upload"``: the RNCP import (``certifications``), for the certifier;
 - ``"data_export"``: ``privacy``, for the account holder.
+
+An uploaded RNCP file is never sent back: its pages show the fiches read from it, looked up
+through its one rule, ``RncpUpload.objects.visible_to`` (a queryset, so that those pages keep
+their fixed number of queries).
 
 A rule is ``may_read(user, obj) -> bool``; several rules for one kind and audience add readers
 (any of them lets the user in). Nobody anonymous, and nobody for a kind or audience nobody

@@ -41,7 +41,6 @@ from certifications.rncp.importer import (
     plan_fiche,
 )
 from certifications.rncp.permissions import allowed_sirets, can_use_rncp_import, may_import_fiche
-from core import file_access
 
 POLL_SECONDS = 2
 
@@ -63,11 +62,8 @@ def _rncp_access(view):
 
 
 def _visible_upload(request: HttpRequest, pk: int) -> RncpUpload:
-    """The upload if it belongs to one of the user's organisations (any for a superuser:
-    ``permissions.may_read_upload``, asked through ``core.file_access``); 404."""
-    upload = get_object_or_404(RncpUpload, pk=pk)
-    file_access.grant_or_404(request.user, "rncp_upload", upload, as_="certifier")
-    return upload
+    """The upload if it belongs to one of the user's organisations (any for a superuser); 404."""
+    return get_object_or_404(RncpUpload.objects.visible_to(request.user), pk=pk)
 
 
 def _fiche_in_scope(request: HttpRequest, upload: RncpUpload, code: str) -> tuple[dict, set[str] | None]:
