@@ -31,10 +31,10 @@ from backoffice.permissions import (
 )
 from certifications import services as certification_services
 from certifications.models import Block, Certification, RubricCriterion
+from core import file_access
 from core.errors import DomainError
 from core.files import serve_file
 from documents.models import GeneratedDocument
-from documents.permissions import can_read_document
 from dossiers import services as dossier_services
 from dossiers.enums import DossierStatus, SnapshotKind
 from dossiers.models import Dossier, Proof
@@ -432,12 +432,11 @@ def get_proof_content(request, id: int, preuve: int):
     """Le fichier d'une preuve déposée, libéré par l'antivirus — a submitted proof's file."""
     require_scope(request, Scope.READ)
     dossier = _dossier(request, id)
-    proof = get_object_or_404(Proof, pk=preuve, dossier=dossier)
-    snapshot = dossier.snapshots.filter(kind=SnapshotKind.VALIDATION).order_by("-number").first()
-    entry = next((p for p in (snapshot.content.get("proofs", []) if snapshot else []) if p["id"] == proof.pk), None)
-    if entry is None or not is_submitted_file(proof, entry) or not file_released(proof.scan_status) or not proof.file:
+    proof = get_object_or_404(Proof.objects.select_related("dossier"), pk=preuve, dossier=dossier)
+    grant = file_access.grant_or_404(request.user, "proof", proof, as_="api")  # api.files
+    if not grant.is_open:
         raise Http404
-    return serve_file(proof.file, proof.original_name, proof.content_type)
+    return serve_file(proof.file, proof.original_name, proof.content_type, on_read=grant.on_read)
 
 
 FEASIBILITY_DECISIONS = {
@@ -649,8 +648,7 @@ def _readable_document(request, id: int) -> GeneratedDocument:
     doc = get_object_or_404(
         GeneratedDocument.objects.select_related("dossier").filter(dossier__in=_dossiers(request).values("pk")), pk=id
     )
-    if not can_read_document(request.user, doc):
-        raise Http404
+    file_access.grant_or_404(request.user, "document", doc, as_="api")
     return doc
 
 
@@ -705,6 +703,7 @@ def get_jury_document_content(request, id: int):
     """Le PDF du jury, une fois prêt — the jury's PDF, once ready."""
     require_scope(request, Scope.READ)
     doc = _jury_document(request, id)
+    file_access.grant_or_404(request.user, "jury_document", doc, as_="api")
     if not doc.is_ready:
         raise Http404
     return serve_file(doc.file, doc.download_name, "application/pdf")

@@ -24,6 +24,9 @@ LABELS = {
     "dossier.purge_notice": _("Avis de suppression d'un brouillon inactif envoyé"),
     "dossier.erased": _("Contenu du dossier effacé à la demande du candidat"),
     "dossier.purged": _("Brouillon inactif supprimé"),
+    "proof.read": _("Preuve consultée"),
+    "dossier.identity_read": _("Pièce d'identité consultée"),
+    "francevae.document_read": _("Document France VAE consulté"),
     # accounts
     "account.data_exported": _("Données personnelles téléchargées"),
     "account.deleted": _("Compte supprimé à la demande de son titulaire"),

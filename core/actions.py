@@ -19,14 +19,39 @@ from core.errors import DomainError, error_text
 REFUSALS = (DomainError, ValidationError)
 
 
-def attempt(request, action: Callable[[], Any], success_message: str | Callable[[Any], str] = "") -> tuple[bool, Any]:
+def attempt(
+    request,
+    action: Callable[[], Any],
+    success_message: str | Callable[[Any], str] = "",
+    *,
+    refusal_format: str = "",
+    form=None,
+    field_for: dict[type[Exception], str] | None = None,
+    show: bool | Callable[[Exception], bool] = True,
+    on_refusal: Callable[[Exception], Any] | None = None,
+) -> tuple[bool, Any]:
     """Run ``action``; on success add ``success_message`` (a text, or a function of the result),
-    on refusal add the refusal as an error message. Returns ``(succeeded, result)``."""
+    on refusal add the refusal as an error message. Returns ``(succeeded, result)``.
+
+    What a page needs beyond that, without a ``try/except`` of its own:
+
+    - ``refusal_format``: the message around the refusal, ``"Pièce d'identité refusée : %(why)s"``;
+    - ``form`` and ``field_for``: a refusal of a listed type is shown on that field of ``form``
+      instead (``{UploadRejected: "file"}``: the file's error beside the file input);
+    - ``show``: ``False`` (or a predicate of the refusal) when the page answers otherwise (an
+      autosave's JSON, a conflict's side-by-side page);
+    - ``on_refusal(refusal)``: its value is returned instead of ``None`` as the result of a
+      refusal (what is missing, the refusal itself), so the page can show more."""
     try:
         result = action()
     except REFUSALS as exc:
-        messages.error(request, error_text(exc))
-        return False, None
+        field = next((name for kind, name in (field_for or {}).items() if isinstance(exc, kind)), None)
+        if form is not None and field is not None:
+            form.add_error(field, error_text(exc))
+        elif show(exc) if callable(show) else show:
+            text = error_text(exc)
+            messages.error(request, refusal_format % {"why": text} if refusal_format else text)
+        return False, on_refusal(exc) if on_refusal is not None else None
     message = success_message(result) if callable(success_message) else success_message
     if message:
         messages.success(request, message)

@@ -12,4 +12,6 @@ class DocumentsConfig(AppConfig):
         from dossiers import hooks
 
         hooks.submitted.connect(request_submitted_pdf, dispatch_uid="documents.request_submitted_pdf")
-        from documents import kinds  # noqa: F401 -- registers the dossier PDFs (documents.registry)
+        from documents import files, kinds  # noqa: F401 -- kinds registers the dossier PDFs (documents.registry)
+
+        files.register()  # generated documents in the one door for files (core.file_access)

@@ -23,7 +23,7 @@ A kind declares:
   PDF/A-3b through the restricted URL fetcher (``documents.fetcher``) by ``documents.pdf``;
   or ``render(document) -> documents.pdf.Rendered`` for a kind that needs more (the dossier
   PDFs insert the candidate's proof pages);
-- ``may_read(user, document) -> bool``: the reader rule (``documents.permissions`` asks it,
+- ``may_read(user, document) -> bool``: the reader rule (``core.file_access`` asks it, ``documents.files``,
   plus the readers ``add_reader`` added);
 - ``file_name(document) -> str``: the name the download is saved under;
 - ``queue``: a function giving the Celery queue that renders it (None: the default queue),

@@ -1,15 +1,14 @@
 """Document pages: the status fragment (htmx polling), the download, retry and draft preview."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from core import file_access
 from core.files import serve_file
 from documents import services
 from documents.enums import DocumentKind
 from documents.models import GeneratedDocument
-from documents.permissions import can_read_document
 from dossiers.models import Dossier
 
 
@@ -18,8 +17,7 @@ def _readable_document(request, pk: int) -> GeneratedDocument:
         GeneratedDocument.objects.filter(dossier__isnull=False).select_related("dossier__certification", "snapshot"),
         pk=pk,
     )  # the jury's PDFs have their page under jury:document
-    if not can_read_document(request.user, document):
-        raise Http404
+    file_access.grant_or_404(request.user, "document", document, as_=file_access.AUDIENCES)  # documents.files
     return document
 
 

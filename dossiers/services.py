@@ -66,6 +66,12 @@ class IncompleteDossier(DossierError):
         super().__init__(_("Le dossier est incomplet : %(n)s élément(s) manquant(s).") % {"n": len(missing)})
 
 
+def missing_of(refusal: Exception) -> list | None:
+    """What an ``IncompleteDossier`` says is missing; ``None`` for any other refusal (for
+    ``core.actions.attempt(on_refusal=…)``)."""
+    return refusal.missing if isinstance(refusal, IncompleteDossier) else None
+
+
 @dataclass(frozen=True)
 class Missing:
     message: str
@@ -73,8 +79,9 @@ class Missing:
 
 
 @dataclass
-class StatementConflict(Exception):
-    """The statement changed since the candidate's tab loaded it: both texts are kept."""
+class StatementConflict(DossierError):
+    """The statement changed since the candidate's tab loaded it: both texts are kept (the
+    page shows them side by side; no message)."""
 
     statement: CompetencyStatement
     theirs: dict

@@ -51,6 +51,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.errors import DomainError
 from core.pdf_safety import TooComplex, find_scripts
 
 logger = logging.getLogger(__name__)
@@ -94,8 +95,8 @@ SCAN_CHUNK = 64 * 1024
 SCAN_OVERLAP = 2 * HANDLER_REACH  # longer than any match, so that none straddles two chunks unseen
 
 
-class UploadRejected(Exception):
-    pass
+class UploadRejected(DomainError):
+    """A file refused at upload; the message says why and what to do."""
 
 
 @dataclass(frozen=True)

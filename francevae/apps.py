@@ -7,4 +7,6 @@ class FranceVaeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from francevae import receivers  # noqa: F401  (connects the outgoing hooks)
+        from francevae import files, receivers  # noqa: F401 -- receivers connects the outgoing hooks
+
+        files.register()  # France VAE documents in the one door for files (core.file_access)

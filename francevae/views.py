@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from backoffice.permissions import certifier_required, dossiers_for, organisations_for
+from backoffice.permissions import certifier_required, organisations_for
+from core import file_access
 from core.actions import attempt, button_action
 from core.errors import DomainError, error_text
+from core.files import serve_file
 from francevae import services, tasks
 from francevae.forms import ConnectionForm
 from francevae.models import Connection, FranceVaeDocument
@@ -100,11 +101,6 @@ def connection_pause(request, org_pk: int):
 
 @certifier_required
 def document_download(request, pk: int):
-    document = get_object_or_404(
-        FranceVaeDocument.objects.select_related("link"), pk=pk, link__dossier__in=dossiers_for(request.user)
-    )
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=document.name, content_type=document.content_type)
+    document = get_object_or_404(FranceVaeDocument.objects.select_related("link__dossier"), pk=pk)
+    grant = file_access.grant_or_404(request.user, "francevae_document", document, as_="certifier")  # francevae.files
+    return serve_file(document.file, document.name, document.content_type, on_read=grant.on_read)

@@ -9,9 +9,9 @@ class JuriesConfig(AppConfig):
     def ready(self):
         # What the dossiers app asks of the juries (dossiers.hooks), imported once the models are loaded.
         from dossiers import hooks
+        from juries import files
         from juries.acquired import validated_blocks
-        from juries.permissions import jury_reads_dossier
 
-        hooks.register(hooks.file_readers, jury_reads_dossier)
+        files.register()  # the jury's reads in the one door for files (core.file_access)
         hooks.register(hooks.acquired_block_finders, validated_blocks)
         from juries import documents  # noqa: F401 -- registers the jury's PDFs (documents.registry)

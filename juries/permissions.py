@@ -32,7 +32,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from documents.permissions import can_read_document
+from core import file_access
 from juries.enums import ConvocationStatus, EvaluationStatus, LinkKind, MinutesStatus
 from juries.models import ConflictDeclaration, Convocation, Evaluation, JuryDocument, JuryMember, JurySession
 
@@ -119,8 +119,8 @@ def reads_dossier(declaration: ConflictDeclaration | None) -> bool:
 
 def jury_reads_dossier(user, dossier) -> bool:
     """``user`` sits on a session where ``dossier`` is convoked, declared no link with its
-    candidate, and still reads the session (``members_access_open``) — the predicate behind
-    ``dossiers.permissions.can_read_files`` and ``documents.permissions.can_read_document``."""
+    candidate, and still reads the session (``members_access_open``) — the predicate behind the
+    jury's reads of files (``juries.files``) and of the dossier de validation's PDF."""
     if not user.is_authenticated:
         return False
     return (
@@ -203,6 +203,5 @@ def document_or_404(user, pk: int) -> JuryDocument:
         ),
         pk=pk,
     )
-    if not can_read_document(user, document):
-        raise Http404
+    file_access.grant_or_404(user, "jury_document", document, as_="jury")  # documents.files
     return document

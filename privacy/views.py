@@ -13,8 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from audit import services as audit
-from core import throttle
+from core import file_access, throttle
 from core.files import serve_file
 from dossiers.models import Dossier, Proof
 from privacy import erasure, export
@@ -53,6 +52,7 @@ def data_export(request):
         response = render(request, "too_many_requests.html", context, status=429)
         response["Retry-After"] = throttle.retry_after("data_export")
         return response
+    grant = file_access.grant_or_404(request.user, "data_export", request.user, as_="candidate")  # privacy.files
     handle = tempfile.TemporaryFile()  # noqa: SIM115 -- closed (and so deleted) by the response
     try:
         export.write_archive(request.user, handle)
@@ -60,11 +60,7 @@ def data_export(request):
         handle.close()
         raise
     handle.seek(0)
-
-    def audited():
-        audit.record("account.data_exported", actor=request.user, target=request.user, target_repr="")
-
-    return serve_file(handle, export.archive_name(), "application/zip", on_read=audited)
+    return serve_file(handle, export.archive_name(), "application/zip", on_read=grant.on_read)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,7 +1,7 @@
 from django import template
 
+from core import file_access
 from documents.models import GeneratedDocument
-from documents.permissions import can_read_document
 from documents.services import can_retry
 
 register = template.Library()
@@ -16,7 +16,7 @@ def document_status(context, dossier, kind: str = "validation"):
     document = GeneratedDocument.objects.latest_for(dossier, kind)
     if document is not None:
         document.dossier = dossier  # already loaded: no query for the permission check
-        if not can_read_document(user, document):
+        if not file_access.may_read(user, "document", document, as_=file_access.AUDIENCES):
             document = None
         else:
             document.can_retry = can_retry(user, document)
@@ -38,7 +38,11 @@ def latest_documents(context, dossier) -> dict[str, GeneratedDocument]:
     for document in GeneratedDocument.objects.filter(dossier=dossier).order_by("-created_at", "-pk"):
         document.dossier = dossier
         latest.setdefault(document.kind, document)
-    readable = {kind: document for kind, document in latest.items() if can_read_document(user, document)}
+    readable = {
+        kind: document
+        for kind, document in latest.items()
+        if file_access.may_read(user, "document", document, as_=file_access.AUDIENCES)
+    }
     for document in readable.values():
         document.can_retry = can_retry(user, document)
     return readable

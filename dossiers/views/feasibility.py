@@ -2,17 +2,16 @@
 document, and the request itself."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core import file_access
 from core.actions import attempt
 from core.files import serve_file
 from dossiers import permissions, progress, services
 from dossiers.forms import ExperienceForm, IdentityDocumentForm, SwornStatementForm
-from dossiers.uploads import UploadRejected
 from dossiers.views.files import file_unavailable
 
 
@@ -153,21 +152,20 @@ def identity_document(request, pk: int):
         errors = " ".join(form.errors.get("document", [])) or _("Choisissez le fichier de votre pièce d'identité.")
         messages.error(request, _("Pièce d'identité refusée : %(why)s") % {"why": errors})
     else:
-        try:
-            services.set_identity_document(dossier, form.cleaned_data["document"], actor=request.user)
-        except (UploadRejected, services.DossierError) as error:
-            messages.error(request, _("Pièce d'identité refusée : %(why)s") % {"why": error})
-        else:
-            messages.success(request, _("Pièce d'identité déposée."))
+        attempt(
+            request,
+            lambda: services.set_identity_document(dossier, form.cleaned_data["document"], actor=request.user),
+            _("Pièce d'identité déposée."),
+            refusal_format=_("Pièce d'identité refusée : %(why)s"),
+        )
     return redirect(reverse("dossiers:detail", args=[dossier.pk]) + "#identite")
 
 
 @require_safe
 def identity_download(request, pk: int):
     dossier = permissions.own_dossier_or_404(request.user, pk)
-    if not permissions.can_read_files(request.user, dossier):
-        raise Http404
-    if not permissions.owner_may_download(dossier.identity_scan_status):
+    grant = file_access.grant_or_404(request.user, "identity_document", dossier, as_="candidate")
+    if not grant.is_open:
         return file_unavailable(request, dossier.identity_scan_status, dossier.get_absolute_url())
     return serve_file(dossier.identity_document, dossier.identity_document_name or "identite")
 
@@ -178,19 +176,13 @@ def request_feasibility(request, pk: int):
     dossier = permissions.own_dossier_or_404(request.user, pk)
     if request.method == "POST":
         permissions.require_stage1_writable(dossier)
-        try:
-            services.request_feasibility(dossier, request.user)
-        except services.IncompleteDossier as error:
-            messages.error(request, str(error))
-            missing = error.missing
-        except services.DossierError as error:
-            messages.error(request, str(error))
-            return redirect(dossier)
-        else:
-            messages.success(
-                request,
-                _("Votre demande de recevabilité est transmise au certificateur. Vous serez prévenu(e) par e-mail."),
-            )
+        done, missing = attempt(
+            request,
+            lambda: services.request_feasibility(dossier, request.user),
+            _("Votre demande de recevabilité est transmise au certificateur. Vous serez prévenu(e) par e-mail."),
+            on_refusal=services.missing_of,
+        )
+        if done or missing is None:  # sent, or refused for another reason than what is missing
             return redirect(dossier)
     else:
         missing = services.feasibility_missing(dossier) if dossier.feasibility_editable else []

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from certifications.models import Certification
 from core.actions import attempt
+from core.errors import error_text
 from dossiers import permissions, progress, services
 from dossiers.enums import DossierStatus as S
 from dossiers.enums import ScanStatus, SnapshotKind
@@ -39,11 +40,13 @@ def start(request, slug: str):
         Dossier.objects.active().filter(candidate=request.user, certification__lineage=certification.lineage).first()
     )
     refusal = None
-    if active is None:
-        try:
-            services.check_request_limits(request.user, certification)
-        except services.DossierError as error:
-            refusal = str(error)
+    if active is None:  # the refusal is said before the form, not as a message
+        _allowed, refusal = attempt(
+            request,
+            lambda: services.check_request_limits(request.user, certification),
+            show=False,
+            on_refusal=error_text,
+        )
     acquired = services.acquired_blocks_for(request.user, certification)
     form = StartDossierForm(request.POST or None, certification=certification, acquired=acquired)
     if request.method == "POST" and active is None and refusal is None and form.is_valid():
