@@ -9,9 +9,10 @@ class AccrochageConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
-        from accrochage import receivers
+        from accrochage import files, receivers
         from audit.models import AuditEvent
         from juries.models import Decision
 
+        files.register()
         post_save.connect(receivers.on_decision, sender=Decision, dispatch_uid="accrochage.decision_revoked")
         post_save.connect(receivers.on_audit_event, sender=AuditEvent, dispatch_uid="accrochage.dossier_erased")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,8 +22,10 @@ from accrochage import report, services
 from accrochage.forms import AccountForm, FluxForm, IdentityForm, ReportForm
 from accrochage.models import CdcAccount, Flux, FluxStatus, HolderIdentity, Passage, PassageAction, PassageStatus
 from backoffice.permissions import certifier_required, organisations_for
+from core import file_access
 from core.actions import REFUSALS, form_action
 from core.errors import error_text
+from core.files import serve_file
 from dossiers.enums import DossierStatus
 from dossiers.permissions import candidate_dossiers
 
@@ -153,7 +155,8 @@ def flux_download(request, pk: int):
     flux = _flux(request, pk)
     if flux.status != FluxStatus.DONE or not flux.file:
         raise Http404
-    return FileResponse(flux.file.open("rb"), as_attachment=True, filename=f"flux-cdc-{flux.id_flux}.xml")
+    grant = file_access.grant_or_404(request.user, "cdc_flux", flux, as_="certifier")  # accrochage.files
+    return serve_file(flux.file, f"flux-cdc-{flux.id_flux}.xml", "application/xml", on_read=grant.on_read)
 
 
 @require_POST
