@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accrochage import services
 from accrochage.models import CdcAccount, HolderIdentity
 
 NAME_RE = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿ' \-]+$")
@@ -28,20 +29,7 @@ class AccountForm(forms.ModelForm):
 class IdentityForm(forms.ModelForm):
     class Meta:
         model = HolderIdentity
-        fields = [
-            "birth_name",
-            "usage_name",
-            "first_name1",
-            "first_name2",
-            "first_name3",
-            "sex",
-            "birth_date",
-            "born_in_france",
-            "birth_insee_code",
-            "birth_postcode",
-            "birth_city",
-            "birth_country_code",
-        ]
+        fields = services.IDENTITY_FIELDS
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         help_texts = {
             "birth_insee_code": _("5 caractères, par exemple 35238 pour Rennes ou 2A004 pour Ajaccio."),
