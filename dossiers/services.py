@@ -182,8 +182,11 @@ def _locked(dossier: Dossier) -> Dossier:
     return Dossier.objects.select_for_update().select_related("certification", "candidate").get(pk=dossier.pk)
 
 
-def _transition(dossier: Dossier, to: str, actor, comment: str = "", fields: tuple[str, ...] = ()) -> Dossier:
-    """Move a locked dossier to ``to``: guard, save, log, notify on commit."""
+def _transition(
+    dossier: Dossier, to: str, actor, comment: str = "", fields: tuple[str, ...] = (), notify: bool = True
+) -> Dossier:
+    """Move a locked dossier to ``to``: guard, save, log, notify on commit (unless the caller
+    sends the e-mail that says it: ``notify=False``)."""
     limits.check(comment, limits.LONG_TEXT, _("Le motif"), DossierError)
     if to not in TRANSITIONS[dossier.status]:
         raise DossierError(
@@ -195,7 +198,8 @@ def _transition(dossier: Dossier, to: str, actor, comment: str = "", fields: tup
     log = TransitionLog.objects.create(
         dossier=dossier, from_status=from_status, to_status=to, actor=actor, comment=comment
     )
-    transaction.on_commit(lambda: notifications.transition(log.pk))
+    if notify:
+        transaction.on_commit(lambda: notifications.transition(log.pk))
     return dossier
 
 
@@ -356,7 +360,9 @@ def withdraw(dossier: Dossier, actor, comment: str = "") -> Dossier:
 
 @transaction.atomic
 def mark_scheduled(dossier: Dossier, actor, comment: str = "") -> Dossier:
-    return _transition(_locked(dossier), S.SCHEDULED, actor, comment)
+    """Convoked: no e-mail of the transition, the convocation e-mail (sent by the juries app)
+    says both, so that the candidate receives one."""
+    return _transition(_locked(dossier), S.SCHEDULED, actor, comment, notify=False)
 
 
 @transaction.atomic
@@ -366,7 +372,9 @@ def unschedule(dossier: Dossier, actor, comment: str) -> Dossier:
 
 @transaction.atomic
 def mark_decided(dossier: Dossier, actor, comment: str = "") -> Dossier:
-    return _transition(_locked(dossier), S.DECIDED, actor, comment)
+    """The jury decided: no e-mail yet. The result is released when the procès-verbal is final
+    (the juries app's result e-mail, page, letter and attestation, all at once)."""
+    return _transition(_locked(dossier), S.DECIDED, actor, comment, notify=False)
 
 
 @transaction.atomic

@@ -65,10 +65,13 @@ def _session(certification, actor, note: str, emails: list[str], days_from_today
     """A session programmed tomorrow with jury1 and jury2 and the candidates convoked, then moved
     ``days_from_today`` (the services only programme sessions in the future)."""
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    # The session of today has started when the demo is seeded (the jury records attendance,
+    # decisions and signatures only from the session's start): 09:00, or the hour begun.
+    hour = min(9, timezone.localtime().hour) if days_from_today == 0 else 9
     session = jury_services.create_session(
         certification,
         actor,
-        starts_at=timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(9, 0))),
+        starts_at=timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(hour, 0))),
         capacity=len(emails),
         place="Askoria, 2 avenue du Bois Labbé, Rennes — salle 12",
         instructions="Présentation orale de 20 minutes, puis échange avec le jury.",

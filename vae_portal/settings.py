@@ -424,6 +424,10 @@ AUDIT_COALESCE_MINUTES = env_int("AUDIT_COALESCE_MINUTES", 30, minimum=0)
 # certifier; after that, the certifier (who keeps every dossier) answers. 0: access ends as soon
 # as the procès-verbal is final.
 JURY_ACCESS_DAYS_AFTER_MINUTES = env_int("JURY_ACCESS_DAYS_AFTER_MINUTES", 30, minimum=0)
+# Attendance, decisions and signatures of the procès-verbal are recorded from the session's start
+# minus this many minutes (juries.services.locking.ensure_started). 0: a jury records nothing
+# before it sits; a certifier whose juries settle in a quarter of an hour early may allow 15.
+JURY_EARLY_MARGIN_MINUTES = env_int("JURY_EARLY_MARGIN_MINUTES", 0, minimum=0)
 
 # Personal data (README, "Données personnelles"): drafts and withdrawn dossiers without a
 # decision, inactive for DRAFT_RETENTION_DAYS, are deleted by `purge_drafts` (daily, Celery

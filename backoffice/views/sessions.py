@@ -37,6 +37,7 @@ from juries.models import (
     Minutes,
     Signature,
 )
+from juries.services.locking import has_started
 
 SLOT_MINUTES = 60
 
@@ -146,7 +147,7 @@ def session_detail(request, pk: int):
             dossiers=ready_dossiers(request.user, session), initial={"start": start, "end": end}
         ),
         "attendance_form": forms.AttendanceForm(),
-        "can_record_attendance": timezone.localdate() >= timezone.localdate(session.starts_at),
+        "can_record_attendance": has_started(session),
         "minutes": minutes,
         "signatures": [s for s in minutes.signatures.all() if s.content_sha256 == minutes.content_sha256]
         if minutes is not None and minutes.is_final

@@ -9,7 +9,7 @@ Rules:
 - rescheduling needs a notice and sends a new convocation, in the same session or another one of
   the certification; cancelling needs a notice and returns the dossier to "en attente de jury"
   (``dossiers.services.unschedule``); neither once the attendance is recorded;
-- attendance is recorded from the session's day on, by a certifier or by the session's
+- attendance is recorded once the session has started (``locking.ensure_started``), by a certifier or by the session's
   président, who may no longer change it once the jury has decided;
 - only a live convocation of a programmed session changes (``locking``).
 """
@@ -32,7 +32,13 @@ from juries.enums import Attendance, ConvocationStatus
 from juries.formats import display_name, when
 from juries.models import Convocation, JuryMember, JurySession
 from juries.services.errors import JuryError
-from juries.services.locking import ensure_open, ensure_president, locked_convocation, locked_session
+from juries.services.locking import (
+    ensure_open,
+    ensure_president,
+    ensure_started,
+    locked_convocation,
+    locked_session,
+)
 from juries.signals import convocation_issued
 
 if TYPE_CHECKING:
@@ -155,7 +161,7 @@ def cancel_convocation(convocation: Convocation, actor: User, notice: str) -> Co
 
 @transaction.atomic
 def record_attendance(convocation: Convocation, actor: User | JuryMember, attendance: str) -> Convocation:
-    """Whether the candidate came, from the session's day on. ``actor`` is a certifier (their
+    """Whether the candidate came, once the session has started. ``actor`` is a certifier (their
     account) or the session's président (their seat), who may no longer change it once the jury
     has decided."""
     if attendance not in Attendance.values:
@@ -166,8 +172,7 @@ def record_attendance(convocation: Convocation, actor: User | JuryMember, attend
         if conv.decisions.in_force().exists():
             raise JuryError(_("Le jury a rendu sa décision : la présence ne peut plus changer."))
     ensure_open(conv.session)
-    if timezone.localdate() < timezone.localdate(conv.session.starts_at):
-        raise JuryError(_("La présence se relève à partir du jour de la session."))
+    ensure_started(conv.session)
     conv.attendance = attendance
     conv.attendance_recorded_at = timezone.now()
     conv.save(update_fields=["attendance", "attendance_recorded_at", "updated_at"])

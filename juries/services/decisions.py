@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit import services as audit
@@ -38,7 +37,7 @@ from juries.permissions import declaration_of, has_validated_all, members_with_d
 from juries.queries import Item, assessed_items, rubric_ids
 from juries.scoring import Outcome, jury_result
 from juries.services.errors import JuryError
-from juries.services.locking import ensure_president, locked_convocation
+from juries.services.locking import ensure_president, ensure_started, locked_convocation, not_started_reason
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -63,11 +62,8 @@ def deliberation_problems(convocation: Convocation, president: JuryMember) -> li
     problems = []
     if session.status != SessionStatus.PLANNED:
         problems.append(_("La session est clôturée : plus aucune décision ne peut y être prise."))
-    if timezone.localdate() < timezone.localdate(session.starts_at):
-        problems.append(
-            _("Le jury délibère à partir du jour de la session (%(day)s).")
-            % {"day": date_format(timezone.localtime(session.starts_at), "j F Y")}
-        )
+    if not_started := not_started_reason(session):
+        problems.append(not_started)
     declaration = declaration_of(president, convocation)
     if declaration is not None and declaration.is_conflict:
         problems.append(_("Vous avez déclaré un lien avec ce candidat : vous ne délibérez pas sur son dossier."))
@@ -132,6 +128,7 @@ def record_decision(
     decisions now give another one, nothing is saved."""
     conv = locked_convocation(convocation.pk)
     ensure_president(president, conv.session)
+    ensure_started(conv.session)
     problems = deliberation_problems(conv, president)
     if problems:
         raise JuryError(problems[0])

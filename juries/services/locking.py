@@ -7,11 +7,17 @@ Rules:
 - only a programmed session takes changes: a closed one has a final procès-verbal, a cancelled
   one is over;
 - a member acts only on the candidates of their own session, and what only the président may do
-  is checked against their seat.
+  is checked against their seat;
+- attendance, decisions and signatures are recorded only once the session has started (its start
+  minus ``JURY_EARLY_MARGIN_MINUTES``, 0 by default): a jury does not decide before it sits.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from juries.enums import SessionStatus
@@ -55,3 +61,28 @@ def ensure_president(member: JuryMember, session: JurySession) -> None:
     """Refuse anyone but the président of ``session``."""
     if member.session_id != session.pk or not member.is_president:
         raise JuryError(_("Seul le président de la session peut le faire."))
+
+
+def opens_at(session: JurySession) -> dt.datetime:
+    """When the jury may start recording: the session's start minus the early margin."""
+    return session.starts_at - dt.timedelta(minutes=settings.JURY_EARLY_MARGIN_MINUTES)
+
+
+def has_started(session: JurySession) -> bool:
+    return timezone.now() >= opens_at(session)
+
+
+def not_started_reason(session: JurySession) -> str:
+    """Why nothing is recorded yet (shown where a button is missing), empty once started."""
+    if has_started(session):
+        return ""
+    return _("La session n'a pas commencé : présence, décisions et signatures s'enregistrent à partir du %(when)s.") % {
+        "when": formats.date_format(timezone.localtime(opens_at(session)), "j F Y à H\\hi")
+    }
+
+
+def ensure_started(session: JurySession) -> None:
+    """Refuse recording attendance, a decision or a signature before the session starts."""
+    reason = not_started_reason(session)
+    if reason:
+        raise JuryError(reason)

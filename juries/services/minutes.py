@@ -33,7 +33,7 @@ from juries.enums import JuryDocumentKind, MinutesStatus, SessionStatus
 from juries.models import Decision, JuryMember, JurySession, Minutes, Signature
 from juries.queries import minutes_content
 from juries.services.errors import JuryError
-from juries.services.locking import ensure_open, locked_session
+from juries.services.locking import ensure_open, ensure_started, locked_session, not_started_reason
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +43,8 @@ def minutes_problems(session: JurySession) -> list[str]:
     problems = []
     if session.status == SessionStatus.CANCELLED:
         return [_("La session est annulée : elle n'a pas de procès-verbal.")]
-    if timezone.localdate() < timezone.localdate(session.starts_at):
-        problems.append(_("Le procès-verbal se signe à partir du jour de la session."))
+    if not_started := not_started_reason(session):
+        problems.append(not_started)
     live = list(
         session.convocations.live().prefetch_related(Prefetch("decisions", queryset=Decision.objects.in_force()))
     )
@@ -67,6 +67,7 @@ def sign_minutes(session: JurySession, member: JuryMember) -> Signature:
     if minutes is not None and minutes.is_final:
         raise JuryError(_("Le procès-verbal est définitif : tous les membres présents l'ont signé."))
     ensure_open(session)
+    ensure_started(session)
     problems = minutes_problems(session)
     if problems:
         raise JuryError(problems[0])

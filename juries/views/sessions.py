@@ -15,6 +15,7 @@ from juries import permissions
 from juries.enums import Attendance, ConvocationStatus, SessionStatus
 from juries.models import ConflictDeclaration, Decision, JuryMember, Minutes
 from juries.services.convocations import record_attendance
+from juries.services.locking import has_started, not_started_reason
 from juries.services.members import set_presence
 from juries.views.common import candidate
 
@@ -89,9 +90,10 @@ def session_detail(request, pk: int):
         "convocations": convocations,
         "minutes": minutes,
         "attendance_choices": Attendance.choices,
+        "not_started": not_started_reason(session),
         "can_record_attendance": member.is_president
         and session.status == SessionStatus.PLANNED
-        and timezone.localdate() >= timezone.localdate(session.starts_at),
+        and has_started(session),
     }
     return render(request, "juries/session_detail.html", context)
 

@@ -187,7 +187,7 @@ def test_attendance_is_recorded_on_the_day(certifier_client, cert):
     )
     url = reverse("backoffice:convocation_attendance", args=[conv.pk])
     response = certifier_client.post(url, {"attendance": Attendance.PRESENT}, follow=True)
-    assert "à partir du jour de la session" in page_of(response)
+    assert "pas commencé" in page_of(response)
 
     JurySession.objects.filter(pk=session.pk).update(starts_at=timezone.now() - dt.timedelta(minutes=5))
     assert "Enregistrer" in page_of(certifier_client.get(reverse("backoffice:session", args=[session.pk])))

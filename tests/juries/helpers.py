@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import F
+from django.utils import timezone
 
 from dossiers.enums import DossierStatus as S
 from juries import queries, services
@@ -32,6 +33,12 @@ def move_session(session: JurySession, days: int) -> JurySession:
     return session
 
 
+def session_hour(days: int = 0) -> int:
+    """The hour a ``jury_session`` starts at: 8, or earlier for a session today that would not
+    have started yet."""
+    return min(8, timezone.localtime().hour) if days == 0 else 8
+
+
 def jury_session(
     certification=None,
     *,
@@ -41,17 +48,19 @@ def jury_session(
     blocks=None,
     actor=None,
 ):
-    """A session ``days`` from today (0: today, at 08:00) on ``certification``, one member per
-    role and ``candidates`` dossiers convoked. Returns (session, members, convocations)."""
+    """A session ``days`` from today (0: today, at 08:00, or at the hour begun when the test runs
+    before 08:00: the jury records only once the session has started) on ``certification``, one
+    member per role and ``candidates`` dossiers convoked. Returns (session, members, convocations)."""
     certification = certification or four_level_certification()
     actor = actor or UserFactory(admin=True)
-    session = make_session(certification, days=max(days, 1), hour=8, actor=actor, capacity=max(candidates, 1))
+    hour = session_hour(days)
+    session = make_session(certification, days=max(days, 1), hour=hour, actor=actor, capacity=max(candidates, 1))
     members = [services.add_member(session, actor, email=UserFactory().email, role=role) for role in roles]
     convocations = []
     for i in range(candidates):
         dossier = dossier_in_state(S.READY_FOR_JURY, certification=certification, blocks=blocks, certifier_user=actor)
         convocations.append(
-            services.convoke(session, dossier, actor, **slot(session, f"{8 + i:02d}:00", f"{9 + i:02d}:00"))
+            services.convoke(session, dossier, actor, **slot(session, f"{hour + i:02d}:00", f"{hour + 1 + i:02d}:00"))
         )
     if days < 1:
         move_session(session, days - 1)

@@ -217,7 +217,7 @@ def test_no_decision_before_the_session_day(today):
     declare_none([president, pro], conv)
     score_everything([president, pro], conv)
     problems = services.deliberation_problems(conv, president)
-    assert any("à partir du jour de la session" in p for p in problems)
+    assert any("La session n'a pas commencé" in p for p in problems)
     with pytest.raises(JuryError):
         services.record_decision(conv, president, decisions(conv))
     assert not Decision.objects.exists()

@@ -341,7 +341,7 @@ def test_cancelling_a_convocation_returns_the_dossier_to_waiting_with_the_notice
 def test_attendance_is_recorded_from_the_session_day_and_then_freezes_the_convocation(cert, actor):
     session = make_session(cert, days=1)
     conv = services.convoke(session, ready(cert), actor, **slot(session, "09:00", "10:00"))
-    with pytest.raises(services.JuryError, match="à partir du jour"):
+    with pytest.raises(services.JuryError, match="La session n'a pas commencé"):
         services.record_attendance(conv, actor, Attendance.PRESENT)
 
     type(session).objects.filter(pk=session.pk).update(starts_at=timezone.now() - dt.timedelta(hours=1))

@@ -13,7 +13,7 @@ from juries import queries, services
 from juries.enums import Attendance, EvaluationStatus, JuryDocumentKind, JuryResult, LinkKind, MinutesStatus
 from juries.models import Evaluation, JuryDocument
 from tests.factories import MINIMAL_PDF, UserFactory, certifier_of, make_certification
-from tests.juries.helpers import choose, decided, declare_none, score_everything, sign_all
+from tests.juries.helpers import choose, decided, declare_none, score_everything, session_hour, sign_all
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,8 @@ def test_a_member_finds_their_sessions_and_the_candidates_with_their_slots(jury,
     detail = page(client.get(reverse("jury:session", args=[jury.session.pk])))
     for conv in (jury.convocation, jury.other_convocation):
         assert conv.dossier.candidate.get_full_name() in detail
-    assert "08h00 – 09h00" in detail and "09h00 – 10h00" in detail
+    hour = session_hour()  # 08h00, or earlier when the tests run before 08:00
+    assert f"{hour:02d}h00 – {hour + 1:02d}h00" in detail and f"{hour + 1:02d}h00 – {hour + 2:02d}h00" in detail
     assert "Déclarer mes liens" in detail
 
 
