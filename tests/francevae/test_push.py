@@ -50,7 +50,7 @@ def convoked(connection):
 def held(connection, **decision):
     """The France VAE dossier judged today and the procès-verbal signed by all: final."""
     session, members, convocation = convoked(connection)
-    session = move_session(session, -1)
+    session = move_session(session, -2)  # yesterday: the jury records once the session has started
     convocation.refresh_from_db()
     result = decided(session, members, convocation, **decision)
     minutes = sign_all(session, members)
@@ -112,7 +112,7 @@ def test_the_result_is_sent_once_the_minutes_are_final_with_the_blocs_acquired(c
 
 def test_no_result_leaves_before_the_minutes_are_final(connection, fake, worker):
     session, members, convocation = convoked(connection)
-    session = move_session(session, -1)
+    session = move_session(session, -2)  # yesterday: the jury records once the session has started
     convocation.refresh_from_db()
     decided(session, members, convocation)
     juries.sign_minutes(session, members[0])
@@ -123,7 +123,7 @@ def test_no_result_leaves_before_the_minutes_are_final(connection, fake, worker)
 def test_a_partial_validation_is_a_partial_success_naming_only_the_acquired_bloc(connection, fake, worker):
     first, second = connection.certification.blocks.order_by("order")
     session, members, convocation = convoked(connection)
-    session = move_session(session, -1)
+    session = move_session(session, -2)  # yesterday: the jury records once the session has started
     convocation.refresh_from_db()
     keys = [item.key for item in queries.assessed_items(convocation.dossier)]
     decided(session, members, convocation, validated={keys[0]: True, keys[1]: False})
