@@ -76,7 +76,7 @@ def start_worker(settings, tmp_path):
         "VAE_TEST_DB_NAME": str(connection.settings_dict["NAME"]),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "WORKER_HEARTBEAT_FILE": str(tmp_path / "heartbeat"),
-        "DJANGO_SETTINGS_MODULE": "vae_portal.settings",
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
         "PYTHONUNBUFFERED": "1",
     }
     celery_app.control.purge()  # messages left by earlier runs concern another database
