@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from certifications.models import (
@@ -89,7 +90,7 @@ class JurySession(models.Model):
         ]
 
     def __str__(self) -> str:
-        when = timezone.localtime(self.starts_at).strftime("%d/%m/%Y %H:%M")
+        when = date_format(timezone.localtime(self.starts_at), "SHORT_DATETIME_FORMAT")
         return f"{self.certification.code or self.certification.title[:40]} — {when}"
 
     @property
@@ -489,7 +490,7 @@ class JuryDocument(models.Model):
 
     @property
     def download_name(self) -> str:
-        day = timezone.localtime(self.session.starts_at).strftime("%Y-%m-%d")
+        day = timezone.localdate(self.session.starts_at).isoformat()
         if self.kind == JuryDocumentKind.MINUTES:
             return f"proces-verbal-jury-{day}.pdf"
         prefix = "lettre-de-decision" if self.kind == JuryDocumentKind.DECISION_LETTER else "attestation-blocs-acquis"

@@ -108,6 +108,8 @@ TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Numbers and dates go through django.utils.formats; this module adjusts Django's French formats.
+FORMAT_MODULE_PATH = ["vae_portal.formats"]
 
 # ---------------------------------------------------------------------------------------------
 # Database: DATABASE_URL (PostgreSQL in production), else SQLite under DATA_DIR

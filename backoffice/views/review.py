@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -83,7 +84,7 @@ def queue(request):
 
 
 def _date(value: dt.datetime | None) -> str:
-    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
+    return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT") if value else ""
 
 
 @certifier_required
