@@ -219,6 +219,7 @@ def document_or_404(user, pk: int) -> JuryDocument:
             return document
         raise Http404
     minutes = getattr(document.session, "minutes", None)
-    if document.decision.dossier.candidate_id == user.pk and minutes is not None and minutes.is_final:
+    decision = document.decision
+    if decision is not None and decision.dossier.candidate_id == user.pk and minutes is not None and minutes.is_final:
         return document
     raise Http404
