@@ -141,7 +141,8 @@ def done(dossier, worker: Worker, timeout: float = 90) -> GeneratedDocument:
 def assert_one_pdf(document: GeneratedDocument) -> None:
     files = list((Path(settings.MEDIA_ROOT) / "documents" / str(document.dossier_id)).glob("validation-*.pdf"))
     assert len(files) == 1
-    assert document.file.read().startswith(b"%PDF-")
+    with document.file.open("rb") as pdf:
+        assert pdf.read().startswith(b"%PDF-")
     assert document.pages > 3
 
 
