@@ -60,7 +60,8 @@ quality: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
-	$(VENV)/bin/djlint templates --lint
+	$(VENV)/bin/djlint templates */templates --lint
+	$(VENV)/bin/lint-imports  # the layers of docs/architecture.md
 	$(PY) manage.py makemigrations --check --dry-run
 	DEBUG=0 SECRET_KEY=quality-check-secret-key-that-is-long-enough-0123456789abcdef \
 		ALLOWED_HOSTS=vae.example $(PY) manage.py check --deploy --fail-level WARNING

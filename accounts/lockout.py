@@ -19,12 +19,11 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from vae_portal.http import client_ip
+from accounts.services import normalize_email
+from core.http import client_ip
 
 
 def _fold(value: str) -> str:
-    from accounts.services import normalize_email
-
     return normalize_email(value)
 
 

@@ -6,26 +6,20 @@ already use ``login``/``logout``. The portal's own account pages are namespaced 
 """
 
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import path
 
 from accounts import views
-from accounts.privacy import views as privacy_views
 
-account_patterns = (
-    [
-        path("inscription/", views.signup, name="signup"),
-        path("inscription/verifiez-vos-e-mails/", views.signup_done, name="signup_done"),
-        path("confirmation/renvoyer/", views.resend_confirmation, name="resend_confirmation"),
-        path("confirmation/<str:token>/", views.confirm_email, name="confirm_email"),
-        path("profil/", views.profile, name="profile"),
-        path("mot-de-passe/modifier/", views.PasswordChangeView.as_view(), name="password_change"),
-        path("mes-donnees/", privacy_views.my_data, name="my_data"),
-        path("mes-donnees/archive.zip", privacy_views.data_export, name="data_export"),
-        path("supprimer/", privacy_views.delete_account, name="delete_account"),
-        path("supprime/", privacy_views.account_deleted, name="account_deleted"),
-    ],
-    "accounts",
-)
+# The ``accounts:`` pages; the root URLconf includes them with the personal data pages
+# (``privacy.urls``) in the one ``accounts`` namespace.
+account_pages = [
+    path("inscription/", views.signup, name="signup"),
+    path("inscription/verifiez-vos-e-mails/", views.signup_done, name="signup_done"),
+    path("confirmation/renvoyer/", views.resend_confirmation, name="resend_confirmation"),
+    path("confirmation/<str:token>/", views.confirm_email, name="confirm_email"),
+    path("profil/", views.profile, name="profile"),
+    path("mot-de-passe/modifier/", views.PasswordChangeView.as_view(), name="password_change"),
+]
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
@@ -46,5 +40,4 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("", include(account_patterns)),
 ]

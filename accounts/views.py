@@ -24,8 +24,8 @@ from accounts.forms import (
     SignupForm,
 )
 from accounts.tokens import CONFIRMATION_MAX_AGE
-from vae_portal import throttle
-from vae_portal.http import next_path
+from core import throttle
+from core.http import next_path
 
 # The address just signed up with, shown on the "check your inbox" page of the same browser.
 SIGNUP_EMAIL_SESSION_KEY = "accounts_signup_email"

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Query, Status
 
 from api import schemas as s
+from api import services as api_services
 from api.auth import require_scope
 from api.main import api
 from api.models import Scope
@@ -28,8 +31,10 @@ from backoffice.permissions import (
 )
 from certifications import services as certification_services
 from certifications.models import Block, Certification, RubricCriterion
+from core import file_access
+from core.errors import DomainError
+from core.files import serve_file
 from documents.models import GeneratedDocument
-from documents.permissions import can_read_document
 from dossiers import services as dossier_services
 from dossiers.enums import DossierStatus, SnapshotKind
 from dossiers.models import Dossier, Proof
@@ -41,6 +46,7 @@ from juries.models import Convocation, Decision, JuryDocument, JurySession
 ERRORS = {400: s.Problem, 401: s.Problem, 403: s.Problem, 404: s.Problem, 422: s.Problem, 429: s.Problem}
 WRITE_ERRORS = {**ERRORS, 409: s.Problem}
 S = DossierStatus
+MAX_ID = 2**63 - 1  # the largest primary key either database stores
 
 
 class Pagination(s.Schema):
@@ -218,7 +224,7 @@ def _candidature(d: Dossier, history: bool = False) -> dict:
 
 class CandidatureFilters(Pagination):
     etat: DossierStatus | None = s.F("État du dossier", "Dossier state", None)
-    certification: int | None = s.F("Version de certification", "Certification version id", None)
+    certification: int | None = s.F("Version de certification", "Certification version id", None, ge=1, le=MAX_ID)
     lignee: str | None = s.F("Toutes les versions d'une certification", "Every version of a lineage", None)
     depuis: dt.date | None = s.F("Recevabilité demandée à partir du", "Recevabilité requested from", None)
     jusqua: dt.date | None = s.F("Recevabilité demandée jusqu'au", "Recevabilité requested until", None)
@@ -258,8 +264,6 @@ def list_candidatures(request, filters: Query[CandidatureFilters]):
 
 
 def _is_uuid(value: str) -> bool:
-    import uuid
-
     try:
         uuid.UUID(value)
     except ValueError:
@@ -428,16 +432,11 @@ def get_proof_content(request, id: int, preuve: int):
     """Le fichier d'une preuve déposée, libéré par l'antivirus — a submitted proof's file."""
     require_scope(request, Scope.READ)
     dossier = _dossier(request, id)
-    proof = get_object_or_404(Proof, pk=preuve, dossier=dossier)
-    snapshot = dossier.snapshots.filter(kind=SnapshotKind.VALIDATION).order_by("-number").first()
-    entry = next((p for p in (snapshot.content.get("proofs", []) if snapshot else []) if p["id"] == proof.pk), None)
-    if entry is None or not is_submitted_file(proof, entry) or not file_released(proof.scan_status) or not proof.file:
+    proof = get_object_or_404(Proof.objects.select_related("dossier"), pk=preuve, dossier=dossier)
+    grant = file_access.grant_or_404(request.user, "proof", proof, as_="api")  # api.files
+    if not grant.is_open:
         raise Http404
-    try:
-        handle = proof.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=proof.original_name, content_type=proof.content_type)
+    return serve_file(proof.file, proof.original_name, proof.content_type, on_read=grant.on_read)
 
 
 FEASIBILITY_DECISIONS = {
@@ -556,7 +555,7 @@ def get_session(request, id: int):
     require_scope(request, Scope.READ)
     session = get_object_or_404(sessions_for(request.user).select_related("certification"), pk=id)
     minutes = getattr(session, "minutes", None)
-    minutes_doc = session.documents.filter(kind="minutes", decision__isnull=True).first()
+    minutes_doc = session.documents.filter(kind="minutes").first()
     return {
         **_session(session),
         "membres": [
@@ -611,6 +610,37 @@ def reschedule_convocation(request, id: int, body: s.ConvocationIn):
     return _convocation(conv)
 
 
+@api.put("/sessionsJury/{id}/resultats", response={200: list[s.ResultatImporte], **WRITE_ERRORS}, tags=["jury"])
+def import_session_results(request, id: int, body: list[s.ResultatIn]):
+    """Importe les résultats d'un jury qui a délibéré hors du portail, tout ou rien ; refusé (409) si le
+    procès-verbal est définitif ou si le jury a délibéré dans le portail — import results of a jury
+    that deliberated outside the portal."""
+    require_scope(request, Scope.JURY)
+    session = get_object_or_404(sessions_for(request.user), pk=id)
+    lines = [
+        api_services.ResultLine(
+            candidature=line.candidature,
+            presence=line.presence,
+            blocs={b.bloc: b.resultat == "ACQUIS" for b in line.blocs if b.bloc is not None},
+            epreuves={
+                b.epreuveTransversale: b.resultat == "ACQUIS"
+                for b in line.blocs
+                if b.bloc is None and b.epreuveTransversale is not None
+            },
+            commentaire=line.commentaire,
+        )
+        for line in body
+    ]
+    if any(b.bloc is None and b.epreuveTransversale is None for line in body for b in line.blocs):
+        raise DomainError(_("Chaque résultat par bloc nomme un bloc ou une épreuve transversale."))
+    decisions = api_services.import_results(session, request.api_token, lines)
+    token_name = request.api_token.name
+    return [
+        {**_result(d), "importeLe": d.imported.imported_at, "importePar": token_name}
+        for d in Decision.objects.filter(pk__in=[d.pk for d in decisions]).select_related("imported")
+    ]
+
+
 # --- documents -----------------------------------------------------------------------------
 
 
@@ -618,8 +648,7 @@ def _readable_document(request, id: int) -> GeneratedDocument:
     doc = get_object_or_404(
         GeneratedDocument.objects.select_related("dossier").filter(dossier__in=_dossiers(request).values("pk")), pk=id
     )
-    if not can_read_document(request.user, doc):
-        raise Http404
+    file_access.grant_or_404(request.user, "document", doc, as_="api")
     return doc
 
 
@@ -631,16 +660,6 @@ def get_document(request, id: int):
     return {**_document(request, doc), "candidature": doc.dossier_id}
 
 
-def _serve_pdf(file, name: str):
-    if not file:
-        raise Http404
-    try:
-        handle = file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=name, content_type="application/pdf")
-
-
 @api.get("/documents/{id}/contenu", response={200: bytes, **ERRORS}, tags=["documents"], url_name="document_content")
 def get_document_content(request, id: int):
     """Le PDF, une fois prêt — the PDF, once ready."""
@@ -648,12 +667,15 @@ def get_document_content(request, id: int):
     doc = _readable_document(request, id)
     if doc.status != "done":
         raise Http404
-    return _serve_pdf(doc.file, doc.download_name)
+    return serve_file(doc.file, doc.download_name, "application/pdf")
 
 
 def _jury_document(request, id: int) -> JuryDocument:
     return get_object_or_404(
-        JuryDocument.objects.select_related("session").filter(session__in=sessions_for(request.user).values("pk")),
+        JuryDocument.objects.select_related("session", "convocation").filter(
+            Q(session__in=sessions_for(request.user).values("pk"))
+            | Q(convocation__session__in=sessions_for(request.user).values("pk"))
+        ),
         pk=id,
     )
 
@@ -666,7 +688,7 @@ def get_jury_document(request, id: int):
     return {
         "id": doc.pk,
         "nature": doc.kind,
-        "session": doc.session_id,
+        "session": doc.jury_session.pk,
         "statut": doc.status,
         "sha256": doc.sha256,
         "taille": doc.size,
@@ -681,6 +703,7 @@ def get_jury_document_content(request, id: int):
     """Le PDF du jury, une fois prêt — the jury's PDF, once ready."""
     require_scope(request, Scope.READ)
     doc = _jury_document(request, id)
+    file_access.grant_or_404(request.user, "jury_document", doc, as_="api")
     if not doc.is_ready:
         raise Http404
-    return _serve_pdf(doc.file, doc.download_name)
+    return serve_file(doc.file, doc.download_name, "application/pdf")

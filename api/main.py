@@ -63,6 +63,13 @@ def _not_found(request, exc):
     return problem(404, _("Introuvable, ou hors du périmètre de votre organisme."))
 
 
+@api.exception_handler(OverflowError)
+def _id_out_of_range(request, exc):
+    # An id in the path past what the database can store (SQLite raises before querying): no
+    # such row can exist, so it is not found, like any other unknown id.
+    return problem(404, _("Introuvable, ou hors du périmètre de votre organisme."))
+
+
 @api.exception_handler(NinjaValidationError)
 def _invalid(request, exc):
     errors = [{"champ": ".".join(str(p) for p in e.get("loc", [])), "message": e.get("msg", "")} for e in exc.errors]
@@ -95,10 +102,18 @@ _original_schema = api.get_openapi_schema
 
 
 def _schema(*args, **kwargs):
-    """Error answers are problem+json; file downloads are PDFs or the proof's own type."""
+    """Error answers are problem+json; file downloads are PDFs or the proof's own type; reads
+    may answer 304 (ETag)."""
     schema = _original_schema(*args, **kwargs)
     for path, item in schema.get("paths", {}).items():
-        for operation in item.values():
+        for method, operation in item.items():
+            if method == "get" and not path.endswith("/contenu"):
+                # ETags are added outside ninja (api.http): declared here, as ninja has no option for it.
+                operation["responses"]["304"] = {
+                    "description": "Non modifié : l'ETag envoyé dans If-None-Match est toujours valable — "
+                    "Not modified: the ETag sent in If-None-Match still holds",
+                    "headers": {"ETag": {"schema": {"type": "string"}}},
+                }
             for code, response in operation.get("responses", {}).items():
                 content = response.get("content") or {}
                 if str(code) >= "400" and "application/json" in content:

@@ -105,3 +105,125 @@ class IdempotentResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token_id} / {self.key}"
+
+
+# --- webhooks ------------------------------------------------------------------------------
+
+
+class WebhookEventType(models.TextChoices):
+    """What an endpoint subscribes to. The payload's ``type`` is one of these; ``donnees.action``
+    says which step (``recevabilite`` / ``validation``, ``emise`` / ``reportee`` / ``annulee``)."""
+
+    DOSSIER_DEPOSITED = "dossier.depose", _("dossier déposé (demande de recevabilité, dossier de validation)")
+    DECISION = "dossier.decision", _("décision (recevabilité, examen du dossier de validation)")
+    CONVOCATION = "convocation", _("convocation (émise, reportée, annulée)")
+    MINUTES_FINAL = "procesVerbal.definitif", _("procès-verbal définitif (résultats disponibles)")
+
+
+class WebhookEndpoint(models.Model):
+    """A URL of a certifier's system that receives the events of its organisation's scope.
+
+    Rules (``api.webhooks``): https in production (http only where ``API_WEBHOOKS_ALLOW_HTTP``
+    allows it); never a private or loopback address unless ``API_WEBHOOKS_ALLOW_PRIVATE``; the
+    secret signs every delivery and is shown once, at creation.
+    """
+
+    organisation = models.ForeignKey(
+        Certifier, on_delete=models.CASCADE, related_name="webhook_endpoints", verbose_name=_("organisme")
+    )
+    url = models.URLField(_("adresse"), max_length=500)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    events = models.JSONField(_("événements"), default=list)
+    secret = models.CharField(_("secret de signature"), max_length=100, editable=False)
+    is_active = models.BooleanField(_("actif"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("créé par"),
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+        ordering = ["organisation", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.url}"
+
+    def get_events_display(self) -> str:
+        labels = dict(WebhookEventType.choices)
+        return ", ".join(str(labels.get(e, e)) for e in self.events)
+
+
+class WebhookMessageStatus(models.TextChoices):
+    PENDING = "pending", _("en cours d'envoi")
+    DELIVERED = "delivered", _("remis")
+    FAILED = "failed", _("abandonné après 24 h")
+
+
+class WebhookMessage(models.Model):
+    """One event for one endpoint: the signed body, sent until the endpoint answers 2xx or 24 hours
+    have passed. Each attempt is a ``WebhookDelivery`` row."""
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="messages")
+    event_id = models.UUIDField(_("identifiant de l'événement"), db_index=True)
+    event_type = models.CharField(_("événement"), max_length=32, choices=WebhookEventType.choices)
+    body = models.TextField(_("corps JSON"))
+    status = models.CharField(
+        _("état"), max_length=16, choices=WebhookMessageStatus.choices, default=WebhookMessageStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("tentatives"), default=0)
+    created_at = models.DateTimeField(_("émis le"), auto_now_add=True, db_index=True)
+    delivered_at = models.DateTimeField(_("remis le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("événement à remettre")
+        verbose_name_plural = _("événements à remettre")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["endpoint", "event_id"], name="one_message_per_endpoint_event")]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.event_id} → {self.endpoint_id}"
+
+
+class WebhookDelivery(models.Model):
+    """One attempt to deliver a message: what the endpoint answered, or why it could not."""
+
+    message = models.ForeignKey(WebhookMessage, on_delete=models.CASCADE, related_name="deliveries")
+    attempt = models.PositiveIntegerField(_("tentative"))
+    started_at = models.DateTimeField(_("envoyé le"), auto_now_add=True, db_index=True)
+    status_code = models.PositiveSmallIntegerField(_("code HTTP"), null=True, blank=True)
+    response_excerpt = models.TextField(_("début de la réponse"), blank=True)
+    duration_ms = models.PositiveIntegerField(_("durée (ms)"), default=0)
+    error = models.TextField(_("erreur"), blank=True)
+    succeeded = models.BooleanField(_("réussi"), default=False)
+    replay = models.BooleanField(_("renvoi manuel"), default=False)
+
+    class Meta:
+        verbose_name = _("tentative de remise")
+        verbose_name_plural = _("tentatives de remise")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} #{self.attempt}: {self.status_code or self.error[:40]}"
+
+
+class ImportedResult(models.Model):
+    """A jury decision imported through the API (``PUT /sessionsJury/{id}/resultats``): by which
+    token, when. A decision without this row was made in the portal."""
+
+    decision = models.OneToOneField("juries.Decision", on_delete=models.CASCADE, related_name="imported")
+    token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="imported_results")
+    imported_at = models.DateTimeField(_("importé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("résultat importé")
+        verbose_name_plural = _("résultats importés")
+        ordering = ["-imported_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.decision_id} ← {self.token_id}"

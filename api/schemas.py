@@ -376,3 +376,25 @@ class DocumentJury(Schema):
 
 class DocumentDossier(Document):
     candidature: int = F("Dossier", "Dossier")
+
+
+class ResultatBlocIn(Schema):
+    bloc: int | None = F("Bloc (identifiant)", "Bloc id", None)
+    epreuveTransversale: int | None = F(
+        "Ou l'épreuve transversale (identifiant de la modalité)", "Or the transversal assessment (method id)", None
+    )
+    resultat: Literal["ACQUIS", "NON_ACQUIS"] = F("Acquis ou non acquis", "Acquired or not")
+
+
+class ResultatIn(Schema):
+    candidature: int = F("Dossier convoqué à cette session", "Dossier convoked to this session")
+    presence: Literal["present", "absent", "excused"] = F("Présence du candidat", "Attendance", "present")
+    blocs: list[ResultatBlocIn] = F(
+        "Un résultat par bloc visé (aucun si absent ou excusé)", "One result per targeted bloc (none if absent)", []
+    )
+    commentaire: str = F("Observations du jury", "Jury's remarks", "", max_length=5000)
+
+
+class ResultatImporte(Resultat):
+    importeLe: dt.datetime = F("Importé le", "Imported at")
+    importePar: str = F("Jeton qui l'a importé", "Token that imported it")

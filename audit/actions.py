@@ -24,6 +24,9 @@ LABELS = {
     "dossier.purge_notice": _("Avis de suppression d'un brouillon inactif envoyé"),
     "dossier.erased": _("Contenu du dossier effacé à la demande du candidat"),
     "dossier.purged": _("Brouillon inactif supprimé"),
+    "proof.read": _("Preuve consultée"),
+    "dossier.identity_read": _("Pièce d'identité consultée"),
+    "francevae.document_read": _("Document France VAE consulté"),
     # accounts
     "account.data_exported": _("Données personnelles téléchargées"),
     "account.deleted": _("Compte supprimé à la demande de son titulaire"),
@@ -60,6 +63,24 @@ LABELS = {
     "jury.decision": _("Décision du jury"),
     "jury.decision_revoked": _("Décision du jury révoquée"),
     "jury.minutes_signed": _("Procès-verbal signé"),
+    # the interop API (api/)
+    "api.token_created": _("Jeton d'API créé"),
+    "api.token_revoked": _("Jeton d'API révoqué"),
+    "api.webhook_created": _("Webhook ajouté"),
+    "api.webhook_enabled": _("Webhook réactivé"),
+    "api.webhook_disabled": _("Webhook désactivé"),
+    "api.webhook_deleted": _("Webhook supprimé"),
+    "api.webhook_replayed": _("Événement de webhook renvoyé"),
+    "api.results_imported": _("Résultat du jury importé par l'API"),
+    # Open Badges (credentials/)
+    "credentials.badge_issued": _("Open Badge émis"),
+    "credentials.badges_revoked": _("Open Badges révoqués avec la décision"),
+    # Declaration to the Caisse des Dépôts (accrochage/)
+    "cdc.account_saved": _("Identifiants CDC de l'organisme enregistrés"),
+    "cdc.identity_saved": _("Identité pour la Caisse des Dépôts enregistrée"),
+    "cdc.flux_requested": _("Flux de déclaration à la Caisse des Dépôts demandé"),
+    "cdc.report_applied": _("Compte rendu de la Caisse des Dépôts importé"),
+    "cdc.passage_put_back": _("Passage refusé par la CDC remis à déclarer"),
 }
 
 # Labels of keys of ``changes`` that are not model fields (links, files, counts).

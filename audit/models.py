@@ -4,7 +4,7 @@ One table for every kind of change the services make (a statement saved, a proof
 bloc renamed, later a jury decision or a signature), written in the same transaction as the
 change itself: a change without its row, or a row without its change, cannot exist. State
 changes keep their own logs (``dossiers.TransitionLog``, ``certifications.CertificationEvent``):
-the history pages read them alongside (``audit.history``). See docs/audit.md.
+the history pages read them alongside (``backoffice.history``). See docs/audit.md.
 """
 
 from django.conf import settings

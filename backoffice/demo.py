@@ -23,10 +23,9 @@ from django.utils import timezone
 from accounts.demo import _account
 from accounts.models import User
 from certifications.models import Certification
-from dossiers import demo as candidate_demo  # its PDFs, narratives and stage-1 filling, reused
+from dossiers import demo as candidate_demo  # walks a dossier to the state each candidate needs
 from dossiers import services as dossier_services
 from dossiers.enums import DossierStatus as S
-from dossiers.enums import ExperienceKind, ProofKind
 from dossiers.models import Dossier
 from juries import services as jury_services
 from juries.enums import JuryRole
@@ -50,70 +49,6 @@ DOSSIERS = [
 ]
 REVIEWERS = {"RNCP35203": "certif.aptim@vae.example", "RNCP41296": "certif.ircom@vae.example"}
 
-EXPERIENCES = [
-    {
-        "kind": ExperienceKind.EMPLOYEE,
-        "organisation": "Association Tremplin Solidaire",
-        "role": "Coordinatrice de projets",
-        "start_date": dt.date(2018, 9, 1),
-        "hours_per_week": 35,
-        "activities": "Conduite de projets d'insertion par l'activité économique : diagnostic de territoire, "
-        "montage des dossiers de financement, animation des partenariats, encadrement d'une équipe de six "
-        "salariés.",
-    },
-    {
-        "kind": ExperienceKind.VOLUNTEER,
-        "organisation": "Collectif des Jardins Partagés",
-        "role": "Trésorière bénévole",
-        "start_date": dt.date(2015, 3, 1),
-        "end_date": dt.date(2018, 6, 30),
-        "hours_per_week": 4,
-        "activities": "Suivi budgétaire, préparation des assemblées générales, recherche de subventions auprès "
-        "de la commune et de la fondation d'entreprise locale.",
-    },
-]
-PROOFS = [
-    ("attestation-employeur.pdf", "Attestation de l'employeur", ProofKind.ATTESTATION),
-    ("bilan-activite-2023.pdf", "Bilan d'activité 2023", ProofKind.PRODUCTION),
-]
-
-
-def _fill_validation(dossier: Dossier) -> None:
-    """Every targeted compétence: a narrative, a proof and an experience (candidate services)."""
-    proofs = [
-        dossier_services.add_proof(
-            dossier, candidate_demo._upload(name, title, [dossier.candidate.get_full_name()]), title=title, kind=kind
-        )
-        for name, title, kind in PROOFS
-    ]
-    experience = dossier.experiences.order_by("order").first()
-    statements = dossier.statements.select_related("competency").order_by(
-        "competency__block__order", "competency__order"
-    )
-    for i, statement in enumerate(statements):
-        dossier_services.save_statement(
-            statement,
-            statement.version,
-            {"narrative": candidate_demo.narrative(i, statement.competency.text)},
-            experiences=[experience],
-            proofs=[proofs[i % len(proofs)]],
-        )
-
-
-def _walk(dossier: Dossier, target: str, reviewer) -> None:
-    """Take a fresh draft to ``target`` through the services, as candidate and certifier would."""
-    candidate = dossier.candidate
-    candidate_demo._stage1(dossier, candidate, EXPERIENCES)
-    dossier_services.request_feasibility(dossier, candidate)
-    if target == S.FEASIBILITY_SUBMITTED:
-        return
-    dossier_services.decide_feasibility(dossier, reviewer, S.ADMISSIBLE)
-    _fill_validation(dossier)
-    dossier_services.submit_validation(dossier, candidate)
-    if target == S.VALIDATION_SUBMITTED:
-        return
-    dossier_services.review_validation(dossier, reviewer, complete=True)
-
 
 def _dossiers() -> list[Dossier]:
     created = []
@@ -127,7 +62,7 @@ def _dossiers() -> list[Dossier]:
             continue
         reviewer = User.objects.filter(email=REVIEWERS[code]).first()
         dossier = dossier_services.start_dossier(candidate, certification)
-        _walk(dossier, target, reviewer)
+        candidate_demo.walk(dossier, target, reviewer)
         created.append(dossier)
     return created
 

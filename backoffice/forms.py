@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certifications import editor
+from certifications.jury_rule import JuryRule, JuryRuleError
 from certifications.models import (
     AssessmentMethod,
     Block,
@@ -20,8 +21,8 @@ from certifications.models import (
     RubricCriterion,
     RubricLevel,
 )
+from core import limits
 from dossiers.enums import DossierStatus
-from juries.composition import JuryRule, JuryRuleError
 from juries.enums import Attendance, JuryRole
 
 S = DossierStatus
@@ -298,6 +299,7 @@ class FeasibilityDecisionForm(forms.Form):
     comment = forms.CharField(
         label=_("Motif ou éléments manquants"),
         required=False,
+        max_length=limits.LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Obligatoire pour « à compléter » et « non recevable » : le candidat le lira."),
     )
@@ -319,6 +321,7 @@ class ValidationReviewForm(forms.Form):
     comment = forms.CharField(
         label=_("Ce qui manque"),
         required=False,
+        max_length=limits.LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Obligatoire pour « à compléter » : le candidat le lira."),
     )
@@ -341,16 +344,21 @@ class SessionForm(forms.Form):
     certification = forms.ModelChoiceField(label=_("Certification"), queryset=None)
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     time = forms.TimeField(label=_("Heure de début"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    place = forms.CharField(label=_("Lieu"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    place = forms.CharField(
+        label=_("Lieu"), required=False, max_length=limits.SHORT_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
     video_link = forms.URLField(label=_("Lien de visioconférence"), required=False, assume_scheme="https")
     capacity = forms.IntegerField(label=_("Nombre de candidats au plus"), min_value=1, max_value=100, initial=4)
     instructions = forms.CharField(
         label=_("Consignes aux candidats"),
         required=False,
+        max_length=limits.LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Ce que le candidat doit apporter ou préparer ; repris dans la convocation."),
     )
-    notes = forms.CharField(label=_("Notes internes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("Notes internes"), required=False, max_length=limits.LONG_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, certifications=None, session=None, **kwargs):
         if session is not None:
@@ -428,7 +436,10 @@ class ConvokeForm(SlotForm):
 class RescheduleForm(SlotForm):
     session = forms.ModelChoiceField(label=_("Session"), queryset=None)
     notice = forms.CharField(
-        label=_("Motif du report"), widget=forms.Textarea(attrs={"rows": 2}), help_text=_("Communiqué au candidat.")
+        label=_("Motif du report"),
+        max_length=limits.COMMENT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Communiqué au candidat."),
     )
 
     field_order = ["session", "start", "end", "notice"]
@@ -440,7 +451,10 @@ class RescheduleForm(SlotForm):
 
 class NoticeForm(forms.Form):
     notice = forms.CharField(
-        label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}), help_text=_("Communiqué au(x) candidat(s).")
+        label=_("Motif"),
+        max_length=limits.COMMENT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Communiqué au(x) candidat(s)."),
     )
 
 

@@ -9,8 +9,9 @@
   jury's decisions (which they may revoke, with a reason) and the procès-verbal — never the
   members' scorings, which stay the jury's.
 - Anything outside that scope is looked up through these querysets and so answers 404.
-- A dossier's files (proofs, identity document) are downloaded only once the antivirus has
-  released them (``can_download_file``): pending, failed and infected files stay closed.
+- A dossier's files (proofs, identity document) are downloaded only once the candidate submitted
+  them and the antivirus has released them (``backoffice.files``, in ``core.file_access``):
+  pending, failed and infected files stay closed.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from certifications.models import (
     RubricLevel,
 )
 from dossiers.models import Dossier
-from dossiers.permissions import file_released
 from juries.models import Convocation, Decision, JuryMember, JurySession
 
 
@@ -110,9 +110,3 @@ def convocations_for(user) -> QuerySet[Convocation]:
 
 def decisions_for(user) -> QuerySet[Decision]:
     return Decision.objects.filter(convocation__session__certification__in=_managed_ids(user))
-
-
-def can_download_file(user, scan_status: str) -> bool:
-    """A certifier downloads a file of a dossier in their scope (looked up through
-    ``dossiers_for``) once the antivirus has released it (``dossiers.permissions.file_released``)."""
-    return is_certifier(user) and file_released(scan_status)

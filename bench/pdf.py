@@ -158,7 +158,7 @@ def build() -> int:
     from dossiers.uploads import check_upload
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    document_services.publish = lambda document_id: True  # the benchmark renders the job itself
+    document_services.publish = lambda document_id, kind: True  # the benchmark renders the job itself
     rng = random.Random(4)
     call_command("migrate", verbosity=0)
     call_command("load_certifications", stdout=io.StringIO())

@@ -36,3 +36,21 @@ class RncpUploadStatus(models.TextChoices):
     RUNNING = "running", _("en cours")
     READY = "ready", _("prêt")
     FAILED = "failed", _("échec")
+
+
+class JuryRole(models.TextChoices):
+    PRESIDENT = "president", _("président")
+    PROFESSIONAL = "professional", _("professionnel du secteur")
+    TRAINER = "trainer", _("formateur")
+    CERTIFIER_REPRESENTATIVE = "certifier_representative", _("représentant du certificateur")
+    RESOURCE_PERSON = "resource_person", _("personne ressource")
+
+
+# Plural labels, for the composition check ("il manque 2 professionnels du secteur").
+ROLE_PLURALS = {
+    JuryRole.PRESIDENT: _("présidents"),
+    JuryRole.PROFESSIONAL: _("professionnels du secteur"),
+    JuryRole.TRAINER: _("formateurs"),
+    JuryRole.CERTIFIER_REPRESENTATIVE: _("représentants du certificateur"),
+    JuryRole.RESOURCE_PERSON: _("personnes ressources"),
+}

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from certifications.enums import AssessmentKind, CertificationStatus, RncpStatus, RncpUploadStatus
+from certifications.jury_rule import JuryRule, JuryRuleError
+from core import limits
 
 certification_code_validator = RegexValidator(
     r"^(RNCP|RS)\d{2,6}$",
@@ -26,8 +28,6 @@ siret_validator = RegexValidator(r"^\d{14}$", _("Le SIRET compte exactement 14 c
 
 
 def validate_jury_rule(value) -> None:
-    from juries.composition import JuryRule, JuryRuleError  # the jury app owns the rule's meaning
-
     try:
         JuryRule.from_data(value)
     except JuryRuleError as exc:
@@ -96,11 +96,11 @@ class Certification(models.Model):
     certifiers = models.ManyToManyField(
         Certifier, related_name="certifications", blank=True, verbose_name=_("certificateurs")
     )
-    rules = models.TextField(_("modalités d'obtention"), blank=True)
+    rules = models.TextField(_("modalités d'obtention"), blank=True, **limits.bounded(limits.LONG_TEXT))
     requires_all_blocks = models.BooleanField(_("tous les blocs sont requis pour le titre"), default=True)
     requires_transversal = models.BooleanField(_("une épreuve transversale est requise pour le titre"), default=False)
     partial_validation = models.BooleanField(_("validation partielle par blocs possible"), default=True)
-    jury_composition = models.TextField(_("composition du jury VAE"), blank=True)
+    jury_composition = models.TextField(_("composition du jury VAE"), blank=True, **limits.bounded(limits.LONG_TEXT))
     jury_rule = models.JSONField(
         _("règle de composition du jury"),
         default=dict,
@@ -108,13 +108,16 @@ class Certification(models.Model):
         validators=[validate_jury_rule],
         help_text=_("Rôles et nombres de membres exigés ; voir juries.composition."),
     )
-    prerequisites = models.TextField(_("prérequis"), blank=True)
-    fees = models.TextField(_("tarifs"), blank=True)
-    jury_place = models.TextField(_("lieu du jury"), blank=True)
+    prerequisites = models.TextField(_("prérequis"), blank=True, **limits.bounded(limits.LONG_TEXT))
+    fees = models.TextField(_("tarifs"), blank=True, **limits.bounded(limits.LONG_TEXT))
+    jury_place = models.TextField(_("lieu du jury"), blank=True, **limits.bounded(limits.SHORT_TEXT))
     notes = models.TextField(
-        _("notes"), blank=True, help_text=_("Ce qui ne vient pas de la fiche officielle, et pourquoi.")
+        _("notes"),
+        blank=True,
+        help_text=_("Ce qui ne vient pas de la fiche officielle, et pourquoi."),
+        **limits.bounded(limits.LONG_TEXT),
     )
-    source = models.TextField(_("source"), blank=True)
+    source = models.TextField(_("source"), blank=True, **limits.bounded(limits.LONG_TEXT))
     replaces_code = models.CharField(_("remplace la certification"), max_length=12, blank=True)
     replaces = models.ForeignKey(
         "self",
@@ -186,7 +189,7 @@ class Block(models.Model):
     title = models.CharField(_("intitulé"), max_length=800)
     order = models.PositiveIntegerField(_("ordre"))
     domain = models.CharField(_("domaine d'activités"), max_length=500, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, **limits.bounded(limits.LONG_TEXT))
     # The official texts as the RNCP fiche gives them, kept so that the split into compétences
     # can be checked and corrected against its source.
     raw_competencies = models.TextField(_("liste des compétences (texte RNCP d'origine)"), blank=True)
@@ -223,7 +226,7 @@ class Competency(models.Model):
     block = models.ForeignKey(Block, on_delete=models.CASCADE, related_name="competencies", verbose_name=_("bloc"))
     code = models.CharField(_("code"), max_length=40, blank=True)
     group = models.CharField(_("intitulé de groupe"), max_length=500, blank=True)
-    text = models.TextField(_("énoncé"))
+    text = models.TextField(_("énoncé"), **limits.bounded(limits.LONG_TEXT))
     order = models.PositiveIntegerField(_("ordre"))
 
     class Meta:
@@ -258,10 +261,10 @@ class AssessmentMethod(models.Model):
     )
     kind = models.CharField(_("type"), max_length=32, choices=AssessmentKind.choices)
     title = models.CharField(_("intitulé"), max_length=500, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, **limits.bounded(limits.LONG_TEXT))
     duration = models.CharField(_("durée"), max_length=200, blank=True)
     length = models.CharField(_("longueur attendue"), max_length=200, blank=True)
-    assessors = models.TextField(_("évaluateurs"), blank=True)
+    assessors = models.TextField(_("évaluateurs"), blank=True, **limits.bounded(limits.SHORT_TEXT))
     order = models.PositiveIntegerField(_("ordre"), default=1)
 
     class Meta:
@@ -316,7 +319,7 @@ class Rubric(models.Model):
         _("aucun critère au niveau le plus bas"),
         default=False,
     )
-    pass_rule = models.TextField(_("règle de réussite (texte)"), blank=True)
+    pass_rule = models.TextField(_("règle de réussite (texte)"), blank=True, **limits.bounded(limits.LONG_TEXT))
 
     class Meta:
         verbose_name = _("grille critériée")
@@ -350,7 +353,7 @@ class RubricLevel(models.Model):
 
 class RubricCriterion(models.Model):
     rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
-    text = models.TextField(_("critère"))
+    text = models.TextField(_("critère"), **limits.bounded(limits.LONG_TEXT))
     weight = models.DecimalField(
         _("pondération"),
         max_digits=5,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from certifications.enums import AssessmentKind, CertificationStatus
+from certifications.jury_rule import JuryRule, JuryRuleError
 from certifications.models import (
     AssessmentMethod,
     Block,
@@ -29,7 +30,6 @@ from certifications.models import (
     certification_code_validator,
 )
 from core.errors import DomainError
-from juries.composition import JuryRule, JuryRuleError
 
 FORMAT = "vae-portal-referential"
 FORMAT_VERSION = 1
@@ -213,6 +213,11 @@ class _Reader:
         return value
 
 
+def _limit(model, name: str) -> int | None:
+    """The longest text the model's field takes (``core.limits``): an import is held to it too."""
+    return model._meta.get_field(name).max_length
+
+
 def _read_rubric(data: Any, path: str) -> dict[str, Any] | None:
     if data is None:
         return None
@@ -242,7 +247,8 @@ def _read_rubric(data: Any, path: str) -> dict[str, Any] | None:
         for j, link in enumerate(cr.items("competencies")):
             lr = _Reader(link, f"{path}.criteria[{i}].competencies[{j}]")
             links.append((lr.integer("block", required=True), lr.integer("competency", required=True)))
-        criteria.append({"text": cr.text("text", required=True), "weight": weight, "links": links})
+        text = cr.text("text", required=True, max_length=_limit(RubricCriterion, "text"))
+        criteria.append({"text": text, "weight": weight, "links": links})
     rule = _Reader(r.data.get("pass_rule") or {}, f"{path}.pass_rule")
     threshold = rule.integer("threshold_percent", default=50)
     if not 0 <= threshold <= 100:
@@ -253,7 +259,7 @@ def _read_rubric(data: Any, path: str) -> dict[str, Any] | None:
         "criteria": criteria,
         "threshold": threshold,
         "no_minimum_level": rule.boolean("no_minimum_level", False),
-        "pass_rule": rule.text("description"),
+        "pass_rule": rule.text("description", max_length=_limit(Rubric, "pass_rule")),
     }
 
 
@@ -266,7 +272,7 @@ def _read_method(data: Any, path: str) -> dict[str, Any]:
         )
     method = {"kind": kind}
     for name in METHOD_FIELDS:
-        method[name] = r.text(name)
+        method[name] = r.text(name, max_length=_limit(AssessmentMethod, name))
     return method
 
 
@@ -315,7 +321,7 @@ def read_certification(data: Any, path: str) -> dict[str, Any]:
     for name in BOOL_FIELDS:
         cert[name] = r.boolean(name, Certification._meta.get_field(name).default)
     for name in TEXT_FIELDS:
-        cert[name] = r.text(name)
+        cert[name] = r.text(name, max_length=_limit(Certification, name))
     certifiers = []
     for i, raw in enumerate(r.items("certifiers")):
         cr = _Reader(raw, f"{path}.certifiers[{i}]")
@@ -357,7 +363,7 @@ def read_certification(data: Any, path: str) -> dict[str, Any]:
                 {
                     "code": cr.text("code", max_length=40),
                     "group": cr.text("group", max_length=500),
-                    "text": cr.text("text", required=True),
+                    "text": cr.text("text", required=True, max_length=_limit(Competency, "text")),
                     "order": corder,
                 }
             )
@@ -367,7 +373,7 @@ def read_certification(data: Any, path: str) -> dict[str, Any]:
                 "title": br.text("title", required=True, max_length=800),
                 "order": order,
                 "domain": br.text("domain", max_length=500),
-                "description": br.text("description"),
+                "description": br.text("description", max_length=_limit(Block, "description")),
                 "competencies": competencies,
                 "methods": [
                     _read_method(m, f"{bpath}.assessment_methods[{k}]")

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
 from core.errors import DomainError, error_text
@@ -18,14 +19,39 @@ from core.errors import DomainError, error_text
 REFUSALS = (DomainError, ValidationError)
 
 
-def attempt(request, action: Callable[[], Any], success_message: str | Callable[[Any], str] = "") -> tuple[bool, Any]:
+def attempt(
+    request,
+    action: Callable[[], Any],
+    success_message: str | Callable[[Any], str] = "",
+    *,
+    refusal_format: str = "",
+    form=None,
+    field_for: dict[type[Exception], str] | None = None,
+    show: bool | Callable[[Exception], bool] = True,
+    on_refusal: Callable[[Exception], Any] | None = None,
+) -> tuple[bool, Any]:
     """Run ``action``; on success add ``success_message`` (a text, or a function of the result),
-    on refusal add the refusal as an error message. Returns ``(succeeded, result)``."""
+    on refusal add the refusal as an error message. Returns ``(succeeded, result)``.
+
+    What a page needs beyond that, without a ``try/except`` of its own:
+
+    - ``refusal_format``: the message around the refusal, ``"Pièce d'identité refusée : %(why)s"``;
+    - ``form`` and ``field_for``: a refusal of a listed type is shown on that field of ``form``
+      instead (``{UploadRejected: "file"}``: the file's error beside the file input);
+    - ``show``: ``False`` (or a predicate of the refusal) when the page answers otherwise (an
+      autosave's JSON, a conflict's side-by-side page);
+    - ``on_refusal(refusal)``: its value is returned instead of ``None`` as the result of a
+      refusal (what is missing, the refusal itself), so the page can show more."""
     try:
         result = action()
     except REFUSALS as exc:
-        messages.error(request, error_text(exc))
-        return False, None
+        field = next((name for kind, name in (field_for or {}).items() if isinstance(exc, kind)), None)
+        if form is not None and field is not None:
+            form.add_error(field, error_text(exc))
+        elif show(exc) if callable(show) else show:
+            text = error_text(exc)
+            messages.error(request, refusal_format % {"why": text} if refusal_format else text)
+        return False, on_refusal(exc) if on_refusal is not None else None
     message = success_message(result) if callable(success_message) else success_message
     if message:
         messages.success(request, message)
@@ -61,3 +87,11 @@ def button_action(request, action: Callable[[], Any], success_message: str, url:
     """A POST-only button (move, delete, publish…): run, say what happened, go back to ``url``."""
     attempt(request, action, success_message)
     return redirect(url)
+
+
+def json_refusal(refusal: str | Exception, status: int = 403, kind: str = "refused") -> JsonResponse:
+    """An autosave's answer when a save is not made: ``{"status": kind, "message": …}``, 403
+    for a refusal (a domain error or a rule), 400 with ``kind="invalid"`` for bad input. The
+    page's script shows the message beside the field and keeps what was typed."""
+    message = error_text(refusal) if isinstance(refusal, Exception) else refusal
+    return JsonResponse({"status": kind, "message": message}, status=status)

@@ -39,6 +39,8 @@ from django.template.loader import render_to_string
 from django.utils.html import Urlizer, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 
+from core.tasks import send_email
+
 logger = logging.getLogger(__name__)
 
 
@@ -86,8 +88,6 @@ def send(name: str, to: str, context: dict[str, Any]) -> None:
 
 def publish(name: str, to: str, email: Email) -> bool:
     """Hand a rendered e-mail to the broker; False (logged) when the broker cannot be reached."""
-    from core.tasks import send_email
-
     try:
         send_email.apply_async(
             (email.subject, email.text, to, email.html, name), retry=True, retry_policy={"max_retries": 1}

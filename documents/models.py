@@ -1,7 +1,16 @@
-"""A generated PDF: one row per request, rendered by a Celery worker (``documents.tasks``).
+"""A generated PDF of any kind: one row per request, rendered by a Celery worker (``documents.tasks``).
 
-State changes go through ``documents.services`` only. A submitted snapshot has at most one
-document of each kind (the same snapshot renders once); a draft preview has no snapshot.
+State changes go through ``documents.services`` only. What each kind renders, for whom, under
+which name, is declared in ``documents.registry``.
+
+A document belongs to exactly one owner: a dossier (its PDFs), a jury convocation (the decision
+letter, the attestation) or a jury session (the procès-verbal) — three nullable foreign keys
+and a check constraint that exactly one is set. Foreign keys rather than a generic relation:
+the database keeps the reference whole, and a document goes with its owner (cascade). The keys
+to the jury's tables are named by string: ``documents`` imports nothing from ``juries``.
+
+A submitted snapshot has at most one document of each kind (the same snapshot renders once); a
+draft preview has no snapshot; a session or a convocation has at most one of each kind.
 """
 
 import uuid
@@ -11,12 +20,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from documents import registry
 from documents.enums import DocumentKind, DocumentStatus
 from dossiers.models import Dossier, Snapshot
 
 
 def document_upload_to(instance, filename: str) -> str:
-    return f"documents/{instance.dossier_id}/{instance.kind}-{uuid.uuid4().hex}.pdf"
+    if instance.dossier_id:
+        folder = str(instance.dossier_id)
+    else:
+        folder = f"session-{instance.session_id}" if instance.session_id else f"convocation-{instance.convocation_id}"
+    return f"documents/{folder}/{instance.kind}-{uuid.uuid4().hex}.pdf"
 
 
 class GeneratedDocumentQuerySet(models.QuerySet):
@@ -26,8 +40,14 @@ class GeneratedDocumentQuerySet(models.QuerySet):
 
 
 class GeneratedDocument(models.Model):
-    kind = models.CharField(_("nature"), max_length=20, choices=DocumentKind.choices)
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("nature"), max_length=20, help_text=_("Un code de documents.registry."))
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, null=True, blank=True, related_name="documents")
+    convocation = models.ForeignKey(
+        "juries.Convocation", on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+    )
+    session = models.ForeignKey(
+        "juries.JurySession", on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+    )
     snapshot = models.ForeignKey(
         Snapshot,
         on_delete=models.CASCADE,
@@ -39,6 +59,9 @@ class GeneratedDocument(models.Model):
     )
     status = models.CharField(_("état"), max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    retries = models.PositiveSmallIntegerField(
+        _("relances"), default=0, help_text=_("Relances demandées après un échec (settings.DOCUMENTS_MAX_RETRIES).")
+    )
     error = models.TextField(_("erreur"), blank=True)
     file = models.FileField(_("fichier"), upload_to=document_upload_to, blank=True)
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
@@ -71,12 +94,39 @@ class GeneratedDocument(models.Model):
                 fields=["kind", "snapshot"],
                 condition=Q(snapshot__isnull=False),
                 name="one_document_per_snapshot_and_kind",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "convocation"],
+                condition=Q(convocation__isnull=False),
+                name="one_document_per_convocation_and_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "session"], condition=Q(session__isnull=False), name="one_document_per_session_and_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(dossier__isnull=False, convocation__isnull=True, session__isnull=True)
+                | Q(dossier__isnull=True, convocation__isnull=False, session__isnull=True)
+                | Q(dossier__isnull=True, convocation__isnull=True, session__isnull=False),
+                name="document_has_exactly_one_owner",
+            ),
         ]
         indexes = [models.Index(fields=["status", "queued_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} — dossier {self.dossier_id} ({self.get_status_display()})"
+        owners = [f"{name} {getattr(self, f'{name}_id')}" for name in registry.OWNERS if getattr(self, f"{name}_id")]
+        owner = owners[0] if owners else "—"
+        return f"{self.get_kind_display()} — {owner} ({self.get_status_display()})"
+
+    def get_kind_display(self) -> str:
+        return str(self.kind_spec.label)
+
+    @property
+    def kind_spec(self) -> registry.Kind:
+        return registry.get(self.kind)
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == DocumentStatus.DONE and bool(self.file)
 
     @property
     def is_pending(self) -> bool:
@@ -88,10 +138,4 @@ class GeneratedDocument(models.Model):
 
     @property
     def download_name(self) -> str:
-        prefix = {
-            DocumentKind.VALIDATION: "dossier-de-validation",
-            DocumentKind.FEASIBILITY: "demande-de-recevabilite",
-            DocumentKind.PREVIEW: "apercu-brouillon",
-        }[self.kind]
-        number = f"-{self.snapshot.number}" if self.snapshot_id else ""
-        return f"{prefix}-{self.dossier_id}{number}.pdf"
+        return self.kind_spec.file_name(self)

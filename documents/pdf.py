@@ -1,17 +1,27 @@
-"""Dossier PDFs: a snapshot's content → HTML (templates/pdf/) → WeasyPrint → PDF/A-3b.
+"""Every generated PDF: HTML (templates/pdf/) → WeasyPrint → PDF/A-3b, through the one
+restricted URL fetcher (``documents.fetcher``).
+
+``render_document`` renders a ``GeneratedDocument`` as its kind says (``documents.registry``):
+a kind with a template and a context builder (the jury's PDFs) goes through
+``render_template``; the dossier PDFs, which insert the candidate's proofs, have their own
+renderer below.
+
+Dossier PDFs: a snapshot's content → HTML (templates/pdf/) → WeasyPrint → PDF/A-3b.
 
 The document reads only the snapshot (``Snapshot.content``) and the proof files it names,
 checked against their SHA-256 (``documents.proofs``), so it shows exactly what was submitted.
 A draft preview reads the live dossier instead and is marked as a draft on every page.
 
-PDF proofs are reproduced page for page. WeasyPrint lays out a separator page for each, then
-one empty placeholder page per page of the proof, so that the table of contents and the
-footer's "page x / y" count them; pypdf then swaps each placeholder for the proof's page, as an
-incremental update of WeasyPrint's file (its bytes are kept, the merge stays cheap).
+PDF proofs are reproduced page for page, stripped of whatever could act (scripts, launch
+actions, form fields, attached files, multimedia: ``documents.active_content``). WeasyPrint
+lays out a separator page for each, then one empty placeholder page per page of the proof, so
+that the table of contents and the footer's "page x / y" count them; pypdf then swaps each
+placeholder for the proof's page, as an incremental update of WeasyPrint's file (its bytes are
+kept, the merge stays cheap).
 
 PDF/A: WeasyPrint writes PDF/A-3b (fonts embedded, sRGB output intent, XMP metadata with
 title, author and subject); office proofs are embedded as PDF/A-3 associated files. Proof
-pages are copied as the candidate uploaded them, so the whole file conforms only if they do:
+pages are otherwise copied as the candidate uploaded them, so the whole file conforms only if they do:
 ``proofs.pdfa_problems`` looks for the usual culprits and, if it finds one, the PDF/A
 identification is removed from the XMP metadata rather than claimed falsely
 (``Rendered.pdfa`` is then False).
@@ -23,6 +33,7 @@ import contextlib
 import datetime as dt
 import gc
 import io
+import logging
 import re
 import threading
 from dataclasses import dataclass
@@ -35,12 +46,15 @@ from django.utils.translation import ngettext
 from pypdf import PdfWriter
 from weasyprint import HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from documents import proofs as proof_files
+from documents import registry
+from documents.active_content import strip_document, strip_page
 from documents.enums import DocumentKind
+from documents.fetcher import PdfFetcher
 from dossiers.enums import SelfAssessment, SnapshotKind
 
+logger = logging.getLogger(__name__)
 PDF_VARIANT = "pdf/a-3b"
 TEMPLATES = {
     DocumentKind.VALIDATION: "pdf/validation.html",
@@ -59,10 +73,30 @@ class Rendered:
 
 
 def render_document(document) -> Rendered:
-    """Render a ``GeneratedDocument``: its snapshot, or the live draft for a preview."""
-    if document.kind == DocumentKind.PREVIEW:
-        return render_draft(document.dossier)
-    return render_snapshot(document.snapshot)
+    """Render a ``GeneratedDocument`` as its kind says: its own renderer, or its template
+    filled by its context builder."""
+    kind = registry.get(document.kind)
+    if kind.render is not None:
+        return kind.render(document)
+    return render_template(kind_html(document))
+
+
+def kind_html(document) -> str:
+    """The HTML of a template kind's document, in French (the tests read it)."""
+    kind = registry.get(document.kind)
+    with translation.override("fr"):
+        return render_to_string(kind.template, kind.context(document))
+
+
+def render_template(html: str) -> Rendered:
+    """HTML → PDF/A-3b, loading only the app's static files. The template gives the PDF/A
+    metadata in its head (``<title>``, ``<meta name="author">``, ``description``)."""
+    with _gc_paused():
+        document = HTML(string=html, url_fetcher=PdfFetcher()).render(
+            font_config=_font_config(), pdf_variant=PDF_VARIANT
+        )
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+    return Rendered(pdf=pdf, html=html, pages=len(document.pages), pdfa=True, content_sha256="")
 
 
 def render_snapshot(snapshot) -> Rendered:
@@ -94,7 +128,7 @@ def render(
         proofs = [] if kind == DocumentKind.FEASIBILITY else proof_files.prepare(content["dossier"], content["proofs"])
         html = render_html(kind, content, proofs, sha256=sha256, submitted_at=submitted_at, number=number, draft=draft)
     with _gc_paused():
-        document = HTML(string=html, url_fetcher=_ProofFetcher(proofs)).render(
+        document = HTML(string=html, url_fetcher=_fetcher(proofs)).render(
             font_config=_font_config(), pdf_variant=PDF_VARIANT
         )
         pdf = document.write_pdf(pdf_variant=PDF_VARIANT, attachments=_office_attachments(proofs))
@@ -225,18 +259,9 @@ def _parse_datetime(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
-class _ProofFetcher(URLFetcher):
-    """Serves ``proof:<id>`` URLs from the checked bytes, and nothing else: no file, no network."""
-
-    def __init__(self, proofs: list[proof_files.ProofFile]):
-        super().__init__(allowed_protocols={"proof"})
-        self._files = {p.url: p for p in proofs if p.usable}
-
-    def fetch(self, url, headers=None):
-        item = self._files.get(url)
-        if item is None:
-            raise ValueError(f"URL refused in a dossier PDF: {url[:80]}")
-        return URLFetcherResponse(url, body=item.data, headers={"Content-Type": item.entry["content_type"]})
+def _fetcher(proofs: list[proof_files.ProofFile]) -> PdfFetcher:
+    """``proof:<id>`` URLs from the checked bytes, the app's static files, and nothing else."""
+    return PdfFetcher({p.url: (p.data, p.entry["content_type"]) for p in proofs if p.usable})
 
 
 def _office_attachments(proofs: list[proof_files.ProofFile]) -> list[Attachment]:
@@ -269,7 +294,11 @@ def _insert_proof_pages(pdf: bytes, document, inserted: list[proof_files.ProofFi
         if document.pages[index].anchors:  # a placeholder holds nothing: the layout went wrong
             raise RuntimeError(f"page {index + 1} is not a placeholder for proof {item.id}")
         writer.insert_page(item.reader.pages[n], index)
+        strip_page(writer.pages[index])  # already stripped in proofs.prepare: whatever the copy brought
         writer.remove_page(index + 1)
+    removed = strip_document(writer.root_object)
+    if removed:
+        logger.warning("Dossier PDF: document-level actions removed: %s", ", ".join(removed))
     if not keep_pdfa:
         _drop_pdfa_identification(writer)
     out = io.BytesIO()

@@ -4,7 +4,13 @@ A snapshot lists each proof with its SHA-256; the file on disk is used only if i
 hash to that value, so the PDF holds exactly what was submitted. Each proof falls in one
 category: a PDF (its pages are inserted after a separator page), an image (placed in the
 document), an office document (listed, and embedded as a PDF/A-3 associated file, not
-converted), or a problem (missing, altered, unreadable) that the PDF states instead.
+converted), or a problem (missing, altered, unreadable, too long) that the PDF states instead.
+
+What could act in a PDF proof's pages (scripts, launch actions, form fields, attached files,
+multimedia) is stripped before they are copied (``documents.active_content``), whatever the
+file passed at upload. A PDF past ``PROOF_MAX_PAGES`` pages, or past
+``DOSSIER_MAX_PROOF_PAGES`` with the proofs before it, is not reproduced; an office document
+that inflates past ``uploads.MAX_UNCOMPRESSED`` (counted while inflating) is not attached.
 """
 
 from __future__ import annotations
@@ -13,13 +19,18 @@ import datetime as dt
 import hashlib
 import io
 import logging
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 
+from documents.active_content import strip_page
+from dossiers import uploads
 from dossiers.models import Proof
 
 logger = logging.getLogger(__name__)
@@ -81,11 +92,17 @@ def prepare(dossier_id: int, entries: list[dict[str, Any]]) -> list[ProofFile]:
     """Load and check every proof listed in a snapshot, in the snapshot's order."""
     rows = {p.pk: p for p in Proof.objects.filter(dossier_id=dossier_id, pk__in=[e["id"] for e in entries])}
     prepared = []
+    pages = 0
     for number, entry in enumerate(entries, start=1):
         item = ProofFile(entry=entry, label=f"P{number}", category=CATEGORIES.get(entry["content_type"], OTHER))
         item.data, item.problem = _read(rows.get(entry["id"]), entry)
         if item.usable and item.category == PDF:
-            _open_pdf(item)
+            _open_pdf(item, pages_before=pages)
+            pages += item.pages if item.usable else 0
+        elif item.usable and item.category == IMAGE:
+            pages += 1
+        elif item.usable and item.category == OFFICE:
+            _check_office(item)
         prepared.append(item)
     return prepared
 
@@ -105,22 +122,54 @@ def _read(proof: Proof | None, entry: dict[str, Any]) -> tuple[bytes, str]:
     return data, ""
 
 
-def _open_pdf(item: ProofFile) -> None:
+def _open_pdf(item: ProofFile, pages_before: int = 0) -> None:
     try:
         reader = PdfReader(io.BytesIO(item.data))
         if reader.is_encrypted and not reader.decrypt(""):
             item.problem = _("PDF protégé par un mot de passe : ses pages ne peuvent pas être insérées.")
             return
         item.pages = len(reader.pages)
+        if item.pages > settings.PROOF_MAX_PAGES:
+            item.problem = _("PDF de %(n)s pages : au-delà de %(max)s, ses pages ne sont pas reproduites.") % {
+                "n": item.pages,
+                "max": settings.PROOF_MAX_PAGES,
+            }
+        elif pages_before + item.pages > settings.DOSSIER_MAX_PROOF_PAGES:
+            item.problem = _(
+                "Ses %(n)s pages dépasseraient les %(max)s pages de preuves qu'un dossier reproduit : elles ne "
+                "sont pas reproduites."
+            ) % {"n": item.pages, "max": settings.DOSSIER_MAX_PROOF_PAGES}
+        else:
+            for page in reader.pages:
+                removed = strip_page(page)
+                if removed:
+                    logger.warning("Proof %s: removed from a copied page: %s", item.id, ", ".join(removed))
     except Exception:  # pypdf raises many kinds of errors on a damaged file
         logger.warning("Proof %s: unreadable PDF", item.id, exc_info=True)
         item.problem = _("PDF illisible ou endommagé : ses pages ne peuvent pas être insérées.")
+        return
+    if item.problem:
         return
     if item.pages == 0:
         item.problem = _("PDF sans aucune page.")
         return
     item.reader = reader
     item.pdfa_problems = pdfa_problems(reader)
+
+
+def _check_office(item: ProofFile) -> None:
+    """An office document is attached as it is: only if it really inflates within the limit."""
+    data = io.BytesIO(item.data)
+    try:
+        with zipfile.ZipFile(data) as archive:
+            size = uploads.inflated_size(data, archive.infolist(), uploads.MAX_UNCOMPRESSED)
+    except (zipfile.BadZipFile, zlib.error, EOFError):
+        logger.warning("Proof %s: damaged office archive", item.id, exc_info=True)
+        item.problem = _("Document bureautique endommagé : il n'est pas joint.")
+        return
+    if size > uploads.MAX_UNCOMPRESSED:
+        logger.warning("Proof %s: office archive inflates past %s bytes", item.id, uploads.MAX_UNCOMPRESSED)
+        item.problem = _("Document bureautique anormalement volumineux une fois décompressé : il n'est pas joint.")
 
 
 def pdfa_problems(reader: PdfReader) -> list[str]:

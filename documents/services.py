@@ -1,7 +1,8 @@
-"""Every state change of a generated document goes through here.
+"""Every state change of a generated document, of every kind (``documents.registry``), goes through here.
 
 Rules:
-- a submitted snapshot has one document per kind: asking again returns it (idempotent);
+- a submitted snapshot, a jury convocation, a jury session has one document per kind: asking
+  again returns it (idempotent);
 - the row is saved in the caller's transaction; the Celery job is published once it commits,
   and a broker that is down never fails the caller: the error is logged, the row stays
   queued and the sweeper publishes it again later;
@@ -9,7 +10,13 @@ Rules:
   finish wins: a document is done exactly once, with one file, even if a job was delivered
   twice (worker killed, sweeper);
 - a render that fails is retried; after ``DOCUMENTS_MAX_ATTEMPTS`` attempts the document is
-  failed with the error, until someone asks for a retry.
+  failed with the error, until someone asks for a retry: ``DOCUMENTS_MAX_RETRIES`` times at
+  most for a document (an administrator is not limited);
+- a candidate asks for at most ``PREVIEWS_PER_HOUR`` draft previews an hour (a preview still
+  queued or running is returned, and not counted);
+- draft previews are rendered from their own Celery queue (``DOCUMENTS_PREVIEW_QUEUE``), the
+  submitted dossiers' PDFs from the default one: a worker takes from both in turn, so a flood
+  of previews never holds an official PDF back by more than the render under way.
 """
 
 from __future__ import annotations
@@ -21,13 +28,16 @@ import os
 import socket
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.errors import DomainError
+from documents import registry
 from documents.enums import DocumentKind, DocumentStatus
 from documents.models import GeneratedDocument
 from dossiers.models import Dossier, Snapshot
@@ -43,15 +53,30 @@ class DocumentError(DomainError):
 # --- asking for a document ----------------------------------------------------------------
 
 
-def request_document(kind: str, dossier: Dossier, snapshot: Snapshot | None = None, actor=None) -> GeneratedDocument:
-    """The document of ``kind`` for ``snapshot`` (created and queued if new).
+def request_document(
+    kind: str,
+    dossier: Dossier | None = None,
+    snapshot: Snapshot | None = None,
+    actor=None,
+    *,
+    convocation=None,
+    session=None,
+) -> GeneratedDocument:
+    """The document of ``kind`` (a code of ``documents.registry``) for its owner, created and
+    queued if new: a dossier's ``snapshot``, a jury ``convocation`` or a jury ``session``.
 
     For a draft preview (no snapshot), a preview still queued or running is returned rather
     than a second one; a finished preview is replaced (row and file) by a new one, since the
     draft moved.
     """
+    owner = registry.get(kind).owner  # KeyError: a kind nobody registered
     with transaction.atomic():
-        if snapshot is not None:
+        if owner != "dossier":
+            lookup = {"convocation": convocation} if owner == "convocation" else {"session": session}
+            document, created = GeneratedDocument.objects.get_or_create(
+                kind=kind, **lookup, defaults={"requested_by": actor, "queued_at": timezone.now()}
+            )
+        elif snapshot is not None:
             document, created = GeneratedDocument.objects.get_or_create(
                 kind=kind,
                 snapshot=snapshot,
@@ -71,8 +96,8 @@ def request_document(kind: str, dossier: Dossier, snapshot: Snapshot | None = No
             )
             created = True
         if created:
-            logger.info("Document %s (%s, dossier %s) queued", document.pk, kind, dossier.pk)
-            transaction.on_commit(lambda: publish(document.pk))
+            logger.info("Document %s (%s) queued", document.pk, document)
+            transaction.on_commit(lambda: publish(document.pk, kind))
     return document
 
 
@@ -87,32 +112,83 @@ def _drop_previews(dossier: Dossier) -> None:
 
 
 def request_preview(dossier: Dossier, actor) -> GeneratedDocument:
-    """A PDF of the draft as it stands, marked as a draft on every page (candidate only)."""
+    """A PDF of the draft as it stands, marked as a draft on every page (candidate only).
+    Refused (``DocumentError``) past ``PREVIEWS_PER_HOUR`` new previews in the hour."""
+    pending = GeneratedDocument.objects.filter(
+        kind=DocumentKind.PREVIEW, dossier=dossier, snapshot=None, status__in=[S.QUEUED, S.RUNNING]
+    ).first()
+    if pending is None and not _count_preview(actor or dossier.candidate):
+        raise DocumentError(
+            ngettext(
+                "Vous avez demandé %(n)s aperçu PDF au cours de la dernière heure : c'est le maximum. Votre "
+                "brouillon reste enregistré ; vous pourrez demander un nouvel aperçu un peu plus tard.",
+                "Vous avez demandé %(n)s aperçus PDF au cours de la dernière heure : c'est le maximum. Votre "
+                "brouillon reste enregistré ; vous pourrez demander un nouvel aperçu un peu plus tard.",
+                settings.PREVIEWS_PER_HOUR,
+            )
+            % {"n": settings.PREVIEWS_PER_HOUR}
+        )
     return request_document(DocumentKind.PREVIEW, dossier, None, actor)
 
 
+def _count_preview(user) -> bool:
+    """Count one preview for ``user`` in the current hour's window; False once over the limit.
+    Kept in the cache (shared by all processes with CACHE_URL, as the other throttles)."""
+    key = f"documents:previews:{user.pk}"
+    if cache.add(key, 1, 3600):
+        return True
+    try:
+        return cache.incr(key) <= settings.PREVIEWS_PER_HOUR
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, 3600)
+        return True
+
+
+def can_retry(user, document: GeneratedDocument) -> bool:
+    """May ``user`` ask for another render of this failed document? ``DOCUMENTS_MAX_RETRIES``
+    manual retries per document; an administrator (superuser) is not limited."""
+    return document.status == S.FAILED and (user.is_superuser or document.retries < settings.DOCUMENTS_MAX_RETRIES)
+
+
 def retry_document(document: GeneratedDocument, actor) -> GeneratedDocument:
-    """Start a failed document again, with a fresh count of attempts."""
+    """Start a failed document again, with a fresh count of attempts (see ``can_retry``)."""
     with transaction.atomic():
         document = GeneratedDocument.objects.select_for_update().get(pk=document.pk)
         if document.status != S.FAILED:
             raise DocumentError(_("Ce document n'est pas en échec : il n'y a rien à relancer."))
+        if not can_retry(actor, document):
+            raise DocumentError(
+                _(
+                    "Ce PDF a déjà été relancé %(n)s fois sans succès : il ne peut plus l'être d'ici. "
+                    "L'administrateur du portail peut le relancer après avoir vu la cause de l'échec."
+                )
+                % {"n": document.retries}
+            )
         document.status = S.QUEUED
         document.attempts = 0
+        document.retries += 1
         document.error = ""
         document.queued_at = timezone.now()
-        document.save(update_fields=["status", "attempts", "error", "queued_at"])
-        logger.info("Document %s retried by %s", document.pk, actor)
-        transaction.on_commit(lambda: publish(document.pk))
+        document.save(update_fields=["status", "attempts", "retries", "error", "queued_at"])
+        logger.info("Document %s retried by %s (retry %s)", document.pk, actor, document.retries)
+        transaction.on_commit(lambda: publish(document.pk, document.kind))
     return document
 
 
-def publish(document_id: int) -> bool:
-    """Send the render job to the broker; False (logged) when the broker cannot be reached."""
+def queue_for(kind: str) -> str:
+    """The Celery queue that renders documents of ``kind`` (``Kind.queue``; draft previews
+    have their own), the default queue otherwise."""
+    queue = registry.get(kind).queue
+    return queue() if queue is not None else settings.CELERY_TASK_DEFAULT_QUEUE
+
+
+def publish(document_id: int, kind: str) -> bool:
+    """Send the render job to the broker, on the queue of its kind; False (logged) when the
+    broker cannot be reached."""
     from documents.tasks import render_document
 
     try:
-        render_document.apply_async((document_id,), retry=True, retry_policy={"max_retries": 1})
+        render_document.apply_async((document_id,), queue=queue_for(kind), retry=True, retry_policy={"max_retries": 1})
     except Exception:  # broker down, DNS, timeout…: the sweeper will publish it again
         logger.exception("Could not publish the render job of document %s; the sweeper will retry", document_id)
         return False
@@ -134,14 +210,16 @@ def sweep(
         status=S.RUNNING, started_at__lte=now - dt.timedelta(seconds=running_after)
     )
     with transaction.atomic():
-        ids = list(
-            GeneratedDocument.objects.select_for_update(skip_locked=True).filter(stale).values_list("pk", flat=True)
+        rows = list(
+            GeneratedDocument.objects.select_for_update(skip_locked=True).filter(stale).values_list("pk", "kind")
         )
-        GeneratedDocument.objects.filter(pk__in=ids).update(status=S.QUEUED, queued_at=now, task_id="")
-    for pk in ids:
+        GeneratedDocument.objects.filter(pk__in=[pk for pk, _kind in rows]).update(
+            status=S.QUEUED, queued_at=now, task_id=""
+        )
+    for pk, kind in rows:
         logger.warning("Document %s was stale: queued again", pk)
-        publish(pk)
-    return ids
+        publish(pk, kind)
+    return [pk for pk, _kind in rows]
 
 
 # --- rendering (called by the worker) -----------------------------------------------------

@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.models import User
 from certifications.models import Certification
 from dossiers import services
+from dossiers.enums import DossierStatus as S
 from dossiers.enums import ExperienceKind, ProofKind, SelfAssessment
 from dossiers.models import Dossier, Experience
 
@@ -270,6 +271,71 @@ def _draft_cpsl(candidate: User) -> str | None:
         activities="Animation d'ateliers de réparation et de jardins partagés.",
     )
     return f"{candidate.email}: brouillon sur « {cert.title[:40]} »"
+
+
+# The back office's and the juries' demo candidates: their experiences and proofs (``walk``).
+EXPERIENCES = [
+    {
+        "kind": ExperienceKind.EMPLOYEE,
+        "organisation": "Association Tremplin Solidaire",
+        "role": "Coordinatrice de projets",
+        "start_date": dt.date(2018, 9, 1),
+        "hours_per_week": 35,
+        "activities": "Conduite de projets d'insertion par l'activité économique : diagnostic de territoire, "
+        "montage des dossiers de financement, animation des partenariats, encadrement d'une équipe de six "
+        "salariés.",
+    },
+    {
+        "kind": ExperienceKind.VOLUNTEER,
+        "organisation": "Collectif des Jardins Partagés",
+        "role": "Trésorière bénévole",
+        "start_date": dt.date(2015, 3, 1),
+        "end_date": dt.date(2018, 6, 30),
+        "hours_per_week": 4,
+        "activities": "Suivi budgétaire, préparation des assemblées générales, recherche de subventions auprès "
+        "de la commune et de la fondation d'entreprise locale.",
+    },
+]
+PROOFS = [
+    ("attestation-employeur.pdf", "Attestation de l'employeur", ProofKind.ATTESTATION),
+    ("bilan-activite-2023.pdf", "Bilan d'activité 2023", ProofKind.PRODUCTION),
+]
+
+
+def fill_validation(dossier: Dossier) -> None:
+    """Every targeted compétence: a narrative, a proof and an experience (candidate services)."""
+    proofs = [
+        services.add_proof(dossier, _upload(name, title, [dossier.candidate.get_full_name()]), title=title, kind=kind)
+        for name, title, kind in PROOFS
+    ]
+    experience = dossier.experiences.order_by("order").first()
+    statements = dossier.statements.select_related("competency").order_by(
+        "competency__block__order", "competency__order"
+    )
+    for i, statement in enumerate(statements):
+        services.save_statement(
+            statement,
+            statement.version,
+            {"narrative": narrative(i, statement.competency.text)},
+            experiences=[experience],
+            proofs=[proofs[i % len(proofs)]],
+        )
+
+
+def walk(dossier: Dossier, target: str, reviewer) -> None:
+    """Take a fresh draft to ``target`` through the services, as candidate and certifier would
+    (the back office's and the juries' demo dossiers)."""
+    candidate = dossier.candidate
+    _stage1(dossier, candidate, EXPERIENCES)
+    services.request_feasibility(dossier, candidate)
+    if target == S.FEASIBILITY_SUBMITTED:
+        return
+    services.decide_feasibility(dossier, reviewer, S.ADMISSIBLE)
+    fill_validation(dossier)
+    services.submit_validation(dossier, candidate)
+    if target == S.VALIDATION_SUBMITTED:
+        return
+    services.review_validation(dossier, reviewer, complete=True)
 
 
 def seed() -> list[str]:

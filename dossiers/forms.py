@@ -7,11 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certifications.models import Competency
+from core import limits
 from dossiers.enums import SelfAssessment
 from dossiers.models import Experience, Proof
-
-NARRATIVE_MAX = 20_000
-COMMENT_MAX = 4_000
 
 
 class DateInput(forms.DateInput):
@@ -139,8 +137,12 @@ class StatementForm(forms.Form):
     TEXT_FIELDS = ("narrative", "self_comment", "self_assessment")
 
     version = forms.IntegerField(min_value=0)
-    narrative = forms.CharField(required=False, strip=False, max_length=NARRATIVE_MAX)
-    self_comment = forms.CharField(required=False, strip=False, max_length=COMMENT_MAX)
+    narrative = forms.CharField(
+        required=False, strip=False, max_length=limits.NARRATIVE, error_messages=limits.form_error(_("Le récit"))
+    )
+    self_comment = forms.CharField(
+        required=False, strip=False, max_length=limits.COMMENT, error_messages=limits.form_error(_("Le commentaire"))
+    )
     self_assessment = forms.ChoiceField(choices=[("", "—"), *SelfAssessment.choices], required=False)
     links = forms.BooleanField(required=False)
     experiences = forms.ModelMultipleChoiceField(queryset=Experience.objects.none(), required=False)

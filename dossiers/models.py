@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from certifications.models import Block, Certification, Competency
+from core import limits
 from dossiers.enums import DossierStatus, ExperienceKind, ProofKind, ScanStatus, SelfAssessment, SnapshotKind
 
 S = DossierStatus
@@ -166,7 +167,7 @@ class TransitionLog(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("par")
     )
-    comment = models.TextField(_("commentaire"), blank=True)
+    comment = models.TextField(_("commentaire"), blank=True, **limits.bounded(limits.LONG_TEXT))
     created_at = models.DateTimeField(_("le"), auto_now_add=True)
 
     class Meta:
@@ -194,7 +195,7 @@ class Experience(models.Model):
         validators=[MinValueValidator(0.5), MaxValueValidator(80)],
     )
     total_hours = models.PositiveIntegerField(_("nombre total d'heures"), null=True, blank=True)
-    activities = models.TextField(_("activités exercées"))
+    activities = models.TextField(_("activités exercées"), **limits.bounded(limits.LONG_TEXT))
     order = models.PositiveIntegerField(_("ordre"), default=0)
 
     class Meta:
@@ -219,12 +220,21 @@ class Proof(models.Model):
     title = models.CharField(_("titre"), max_length=255)
     kind = models.CharField(_("nature"), max_length=20, choices=ProofKind.choices)
     date = models.DateField(_("date"), null=True, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, **limits.bounded(limits.SHORT_TEXT))
     file = models.FileField(_("fichier"), upload_to=proof_upload_to)
     original_name = models.CharField(_("nom du fichier"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveBigIntegerField(_("taille (octets)"))
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    pages = models.PositiveIntegerField(
+        _("pages dans le dossier"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Pages qu'elle ajoute au PDF du dossier de validation : celles d'un PDF, une pour une image, aucune "
+            "pour un document bureautique. Vide : pas encore comptées (déposée avant ce décompte)."
+        ),
+    )
     uploaded_at = models.DateTimeField(_("déposée le"), auto_now_add=True)
     scan_status = models.CharField(
         _("analyse antivirus"), max_length=12, choices=ScanStatus.choices, default=ScanStatus.NOT_SCANNED
@@ -255,8 +265,8 @@ class CompetencyStatement(models.Model):
     self_assessment = models.CharField(
         _("auto-positionnement"), max_length=10, choices=SelfAssessment.choices, blank=True
     )
-    self_comment = models.TextField(_("commentaire"), blank=True)
-    narrative = models.TextField(_("récit de situations de travail"), blank=True)
+    self_comment = models.TextField(_("commentaire"), blank=True, **limits.bounded(limits.COMMENT))
+    narrative = models.TextField(_("récit de situations de travail"), blank=True, **limits.bounded(limits.NARRATIVE))
     experiences = models.ManyToManyField(Experience, blank=True, related_name="statements")
     proofs = models.ManyToManyField(Proof, blank=True, related_name="statements")
     version = models.PositiveIntegerField(_("version"), default=0)

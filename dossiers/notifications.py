@@ -8,12 +8,11 @@ from __future__ import annotations
 from django.conf import settings
 
 from core import emails
+from dossiers.models import Dossier, Proof, TransitionLog
 
 
 def transition(log_id: int) -> None:
     """To the candidate, when their dossier changes state: the new state and a link to it."""
-    from dossiers.models import TransitionLog
-
     log = TransitionLog.objects.select_related("dossier__candidate", "dossier__certification").get(pk=log_id)
     dossier = log.dossier
     context = {
@@ -28,8 +27,6 @@ def transition(log_id: int) -> None:
 def file_quarantined(kind: str, pk: int) -> None:
     """To the candidate, when a file they uploaded was found infected and quarantined: which kind
     of file, and a link to their dossier (no file name: it can say something personal)."""
-    from dossiers.models import Dossier, Proof
-
     if kind == "proof":
         proof = Proof.objects.select_related("dossier__candidate", "dossier__certification").filter(pk=pk).first()
         dossier = proof.dossier if proof else None

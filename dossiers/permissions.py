@@ -6,9 +6,10 @@ Rules:
 - stage 1 (experiences' recevabilité part, positioning, sworn statement, identity document) is
   writable in draft and "recevabilité à compléter"; stage 2 (narratives, proofs) while
   "recevable" and "dossier de validation à compléter"; writing elsewhere is a 403;
-- uploaded files are served only to whom ``can_read_files`` allows, as attachments: the
-  candidate, and the jury members of a session the dossier is convoked to who declared no link
-  with the candidate (``juries.permissions``), while their access lasts;
+- uploaded files are served only to whom ``core.file_access`` allows, as attachments: the
+  candidate (``dossiers.files``), the jury members of a session the dossier is convoked to who
+  declared no link with the candidate, while their access lasts (``juries.files``), the
+  certifier in the back office (``backoffice.files``) and the API (``api.files``);
 - anyone but the candidate (the certifier in the back office, the jury) reads and even sees
   listed only the proofs the candidate submitted (``proof_was_submitted``): a file uploaded
   since the last submission stays the candidate's own until they submit again;
@@ -37,30 +38,6 @@ def candidate_dossiers(user) -> QuerySet[Dossier]:
 
 def own_dossier_or_404(user, pk: int) -> Dossier:
     return get_object_or_404(candidate_dossiers(user), pk=pk)
-
-
-def can_read_files(user, dossier: Dossier) -> bool:
-    """The candidate reads their own files; a jury member of a session the dossier is convoked
-    to reads them once they have declared no link with the candidate (``juries.permissions``).
-    (Certifiers read the submitted files through the back office.)"""
-    if not user.is_authenticated:
-        return False
-    if dossier.candidate_id == user.pk:
-        return True
-    from juries.permissions import jury_reads_dossier  # the jury app owns its members' rules
-
-    return jury_reads_dossier(user, dossier)
-
-
-def can_read_proof(user, proof: Proof) -> bool:
-    """The candidate reads any of their proofs; a jury member (``can_read_files``) only a
-    submitted one (``proof_was_submitted``), as the certifier does in the back office."""
-    dossier = proof.dossier
-    if not can_read_files(user, dossier):
-        return False
-    if dossier.candidate_id == user.pk:
-        return True
-    return proof_was_submitted(proof)
 
 
 def is_submitted_file(proof: Proof | None, entry: dict) -> bool:
@@ -137,14 +114,6 @@ def owner_may_download(scan_status: str) -> bool:
     """The candidate downloads their own file while it is scanned (it came from their own
     machine: nothing new reaches them), but not an infected one: it is quarantined."""
     return scan_status != ScanStatus.INFECTED
-
-
-def file_open_to(user, dossier: Dossier, scan_status: str) -> bool:
-    """For a reader ``can_read_files`` already allows: the candidate unless the file is
-    infected (``owner_may_download``), anyone else (a juror) once it is released."""
-    if dossier.candidate_id == user.pk:
-        return owner_may_download(scan_status)
-    return file_released(scan_status)
 
 
 def require_stage1_writable(dossier: Dossier) -> None:

@@ -70,11 +70,19 @@ def duration_label(months: int) -> str:
 # --- stage 2 progress ---------------------------------------------------------------------
 
 
+def statement_state(narrative: str, has_support: bool, min_length: int) -> str:
+    """vide: nothing yet; complète: long enough and backed by a proof or experience; else en cours."""
+    length = len(narrative.strip())
+    if not length and not has_support:
+        return StatementState.EMPTY
+    if length >= min_length and has_support:
+        return StatementState.COMPLETE
+    return StatementState.IN_PROGRESS
+
+
 def statements_with_state(dossier: Dossier, block=None) -> list[CompetencyStatement]:
     """The dossier's statements (of one bloc if given), in referential order, each with
     ``state`` (vide / en cours / complète), ``n_proofs`` and ``n_experiences``. One query."""
-    from dossiers.services import statement_state
-
     statements = dossier.statements.select_related("competency__block").annotate(
         n_proofs=Count("proofs", distinct=True), n_experiences=Count("experiences", distinct=True)
     )

@@ -1,5 +1,5 @@
 """The antivirus hook: each uploaded file (a proof, an identity document) is scanned by clamd,
-in a worker (``dossiers.tasks.scan_file``). Every scan status change goes through here.
+in a worker (``scan_file``, below). Every scan status change goes through here.
 
 Rules:
 - no clamd configured (``CLAMD_SOCKET`` and ``CLAMD_HOST`` unset): files are "not scanned" and
@@ -29,6 +29,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from celery import shared_task
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
@@ -83,8 +84,6 @@ def queue(kind: str, pk: int) -> None:
 
 def publish(kind: str, pk: int) -> bool:
     """Send the scan job to the broker; False (logged) when the broker cannot be reached."""
-    from dossiers.tasks import scan_file
-
     try:
         scan_file.apply_async((kind, pk), retry=True, retry_policy={"max_retries": 1})
     except Exception:  # broker down, DNS, timeout…: the sweeper will publish it again
@@ -203,3 +202,30 @@ def purge_quarantine(now: dt.datetime | None = None) -> list[str]:
             path.unlink(missing_ok=True)
             purged.append(path.name)
     return purged
+
+
+# --- the Celery tasks: thin, take ids, idempotent (named as when they lived in dossiers.tasks) ---
+
+
+@shared_task(
+    name="dossiers.tasks.scan_file",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=5,
+    default_retry_delay=30,
+)
+def scan_file(self, kind: str, pk: int) -> str | None:
+    """Scan an uploaded file with clamd; retried while clamd cannot be reached."""
+    try:
+        return scan(kind, pk)
+    except clamd.ClamdUnavailable as exc:
+        raise self.retry(exc=exc) from exc
+
+
+@shared_task(name="dossiers.tasks.sweep_scans", ignore_result=True)
+def sweep_scans() -> list:
+    """Run by celery beat: queue again the scans left pending too long; delete quarantined
+    files past their retention."""
+    purge_quarantine()
+    return sweep()

@@ -7,8 +7,11 @@ Rules (Code du travail R335-7 and ../shared/DOMAIN.md):
 - a transition follows ``TRANSITIONS``; negative decisions need a reason; each one is logged
   and the candidate is e-mailed (links only) once the transaction commits;
 - submissions freeze the dossier into a ``Snapshot``, and ask for its PDF in the same
-  transaction (rendered by a worker once it commits; a broker down never fails a submission);
+  transaction (``hooks.submitted``, received by the documents app; rendered by a worker once it
+  commits; a broker down never fails a submission);
 - a statement save that started from an older version is a conflict, never an overwrite;
+- every text is bounded (``core.limits``): a longer one is refused with a French message and
+  nothing is saved (what was saved before stays);
 - every write is recorded in the audit trail (``audit.services.record``) in its transaction,
   with its actor: the candidate's writes take ``actor`` (the dossier's candidate when not
   given: nobody else may write a dossier); consecutive saves of one statement are one row.
@@ -26,15 +29,15 @@ from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
 
 from audit import services as audit
 from certifications.enums import CertificationStatus
 from certifications.models import Block, Certification
+from core import limits
 from core.errors import DomainError
-from documents import services as documents
-from documents.enums import DocumentKind
-from dossiers import notifications, scanning, uploads
-from dossiers.enums import DossierStatus, ScanStatus, SnapshotKind, StatementState
+from dossiers import hooks, notifications, scanning, uploads
+from dossiers.enums import DossierStatus, ScanStatus, SnapshotKind
 from dossiers.models import (
     TRANSITIONS,
     WITHDRAWABLE,
@@ -46,6 +49,7 @@ from dossiers.models import (
     TransitionLog,
 )
 from dossiers.permissions import proof_was_submitted
+from dossiers.progress import statement_state  # noqa: F401 -- a read-only rule, also read here by the views
 from dossiers.snapshots import build_content, canonical_sha256
 
 S = DossierStatus
@@ -62,6 +66,12 @@ class IncompleteDossier(DossierError):
         super().__init__(_("Le dossier est incomplet : %(n)s élément(s) manquant(s).") % {"n": len(missing)})
 
 
+def missing_of(refusal: Exception) -> list | None:
+    """What an ``IncompleteDossier`` says is missing; ``None`` for any other refusal (for
+    ``core.actions.attempt(on_refusal=…)``)."""
+    return refusal.missing if isinstance(refusal, IncompleteDossier) else None
+
+
 @dataclass(frozen=True)
 class Missing:
     message: str
@@ -69,8 +79,9 @@ class Missing:
 
 
 @dataclass
-class StatementConflict(Exception):
-    """The statement changed since the candidate's tab loaded it: both texts are kept."""
+class StatementConflict(DossierError):
+    """The statement changed since the candidate's tab loaded it: both texts are kept (the
+    page shows them side by side; no message)."""
 
     statement: CompetencyStatement
     theirs: dict
@@ -82,10 +93,9 @@ class StatementConflict(Exception):
 
 def acquired_blocks_for(candidate, certification: Certification) -> list[Block]:
     """Blocs of ``certification`` validated for ``candidate`` by an earlier decision on the same
-    certification (any version), matched by bloc code, else by order. Acquired for life."""
-    from juries.acquired import validated_blocks  # the jury app owns decisions
-
-    earlier = validated_blocks(candidate, certification.lineage)
+    certification (any version), matched by bloc code, else by order. Acquired for life. The
+    earlier decisions are the juries' (``hooks.acquired_block_finders``)."""
+    earlier = [block for find in hooks.acquired_block_finders for block in find(candidate, certification.lineage)]
     if not earlier:
         return []
     acquired = []
@@ -174,6 +184,7 @@ def _locked(dossier: Dossier) -> Dossier:
 
 def _transition(dossier: Dossier, to: str, actor, comment: str = "", fields: tuple[str, ...] = ()) -> Dossier:
     """Move a locked dossier to ``to``: guard, save, log, notify on commit."""
+    limits.check(comment, limits.LONG_TEXT, _("Le motif"), DossierError)
     if to not in TRANSITIONS[dossier.status]:
         raise DossierError(
             _("Action impossible : le dossier est « %(state)s ».") % {"state": dossier.get_status_display()}
@@ -237,7 +248,7 @@ def request_feasibility(dossier: Dossier, actor) -> Dossier:
         check_request_limits(dossier.candidate, dossier.certification)
         dossier.feasibility_submitted_at = timezone.now()
     snapshot = _snapshot(dossier, SnapshotKind.FEASIBILITY, actor)
-    documents.request_document(DocumentKind.FEASIBILITY, dossier, snapshot, actor)
+    hooks.submitted.send(SnapshotKind.FEASIBILITY, dossier=dossier, snapshot=snapshot, actor=actor)
     return _transition(dossier, S.FEASIBILITY_SUBMITTED, actor, fields=("feasibility_submitted_at",))
 
 
@@ -252,16 +263,6 @@ def decide_feasibility(dossier: Dossier, actor, decision: str, comment: str = ""
     if dossier.status != S.FEASIBILITY_SUBMITTED:
         raise DossierError(_("Aucune demande de recevabilité n'est en attente sur ce dossier."))
     return _transition(dossier, decision, actor, comment)
-
-
-def statement_state(narrative: str, has_support: bool, min_length: int) -> str:
-    """vide: nothing yet; complète: long enough and backed by a proof or experience; else en cours."""
-    length = len(narrative.strip())
-    if not length and not has_support:
-        return StatementState.EMPTY
-    if length >= min_length and has_support:
-        return StatementState.COMPLETE
-    return StatementState.IN_PROGRESS
 
 
 def validation_missing(dossier: Dossier) -> list[Missing]:
@@ -290,6 +291,18 @@ def validation_missing(dossier: Dossier) -> list[Missing]:
             )
         if not s.n_proofs and not s.n_experiences:
             missing.append(Missing(_("« %(c)s » : reliez au moins une preuve ou une expérience.") % {"c": label}, url))
+    pages = dossier_proof_pages(dossier)
+    if pages > settings.DOSSIER_MAX_PROOF_PAGES:
+        missing.append(
+            Missing(
+                _(
+                    "Vos preuves ajoutent %(n)s pages au dossier de validation, qui en reproduit %(max)s au plus : "
+                    "supprimez des preuves devenues inutiles ou remplacez-les par des versions plus courtes."
+                )
+                % {"n": pages, "max": settings.DOSSIER_MAX_PROOF_PAGES},
+                reverse("dossiers:proofs", args=[dossier.pk]),
+            )
+        )
     infected = dossier.proofs.filter(scan_status=ScanStatus.INFECTED, statements__isnull=False).distinct()
     for proof in infected.order_by("pk"):
         missing.append(
@@ -314,7 +327,7 @@ def submit_validation(dossier: Dossier, actor) -> Snapshot:
     if missing:
         raise IncompleteDossier(missing)
     snapshot = _snapshot(dossier, SnapshotKind.VALIDATION, actor)
-    documents.request_document(DocumentKind.VALIDATION, dossier, snapshot, actor)
+    hooks.submitted.send(SnapshotKind.VALIDATION, dossier=dossier, snapshot=snapshot, actor=actor)
     dossier.validation_submitted_at = timezone.now()
     _transition(dossier, S.VALIDATION_SUBMITTED, actor, fields=("validation_submitted_at",))
     return snapshot
@@ -446,6 +459,8 @@ def save_statement(
     unknown = set(changes) - set(STATEMENT_TEXT_FIELDS)
     if unknown:
         raise ValueError(f"Not a statement text field: {sorted(unknown)}")
+    limits.check(changes.get("narrative"), limits.NARRATIVE, _("Le récit"), DossierError)
+    limits.check(changes.get("self_comment"), limits.COMMENT, _("Le commentaire"), DossierError)
     changed = [f for f in STATEMENT_TEXT_FIELDS if f in changes and getattr(current, f) != changes[f]]
     if changed and current.version != base_version:
         raise StatementConflict(
@@ -626,7 +641,10 @@ def add_proof(dossier: Dossier, uploaded, *, competencies=(), actor=None, **fiel
     """Check the file (type by content, size, the dossier's quota) and add it to the library,
     linked to ``competencies``. ``fields``: title, kind, date, description."""
     dossier = _locked_for_writing(dossier, stage2=True)
-    checked = uploads.check_upload(uploaded, used_bytes=dossier_used_bytes(dossier))
+    limits.check(fields.get("description"), limits.SHORT_TEXT, _("La description"), DossierError)
+    checked = uploads.check_upload(
+        uploaded, used_bytes=dossier_used_bytes(dossier), used_pages=dossier_proof_pages(dossier)
+    )
     statements = _statements_for(dossier, competencies)
     proof = Proof(
         dossier=dossier,
@@ -634,6 +652,7 @@ def add_proof(dossier: Dossier, uploaded, *, competencies=(), actor=None, **fiel
         content_type=checked.content_type,
         size=checked.size,
         sha256=checked.sha256,
+        pages=checked.pages,
         **fields,
     )
     proof.file.save(checked.name, uploaded, save=False)
@@ -669,6 +688,7 @@ def update_proof(dossier: Dossier, proof: Proof, *, competencies=None, actor=Non
     dossier = _locked_for_writing(dossier, stage2=True)
     if proof.dossier_id != dossier.pk:
         raise DossierError(_("Cette preuve n'appartient pas à ce dossier."))
+    limits.check(proof.description, limits.SHORT_TEXT, _("La description"), DossierError)
     # The form has already changed the instance: what was stored is read again.
     stored = Proof.objects.get(pk=proof.pk)
     before = audit.values(stored, PROOF_FIELDS, texts=["description"])
@@ -713,3 +733,24 @@ def delete_proof(dossier: Dossier, proof: Proof, actor=None) -> None:
 
 def dossier_used_bytes(dossier: Dossier) -> int:
     return dossier.proofs.aggregate(total=Sum("size"))["total"] or 0
+
+
+def dossier_proof_pages(dossier: Dossier) -> int:
+    """The pages the dossier's proofs add to its dossier de validation PDF (every proof of the
+    library is in it). Proofs uploaded before pages were counted are counted now, once."""
+    for proof in dossier.proofs.filter(pages__isnull=True):
+        proof.pages = _count_pages(proof)
+        Proof.objects.filter(pk=proof.pk).update(pages=proof.pages)
+    return dossier.proofs.aggregate(total=Sum("pages"))["total"] or 0
+
+
+def _count_pages(proof: Proof) -> int:
+    kind = next((k for k, t in uploads.CONTENT_TYPES.items() if t == proof.content_type), None)
+    if kind != uploads.PDF:
+        return uploads.PAGES_OF.get(kind, 0) if kind else 0
+
+    try:
+        with proof.file.open("rb") as handle:
+            return len(PdfReader(handle, strict=False).pages)
+    except Exception:  # unreadable or missing: the PDF says so instead of reproducing it
+        return 0

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from dossiers.enums import SelfAssessment
 from dossiers.models import CompetencyStatement, Dossier
@@ -25,8 +26,6 @@ def canonical_sha256(content: dict[str, Any]) -> str:
 
 def experience_months(exp) -> int:
     """Whole months between start and end (or today when ongoing)."""
-    from django.utils import timezone
-
     end = exp.end_date or timezone.localdate()
     return max(0, (end.year - exp.start_date.year) * 12 + end.month - exp.start_date.month)
 

@@ -180,7 +180,7 @@ class SignatureAdmin(ReadOnlyAdmin):
 
 @admin.register(JuryDocument)
 class JuryDocumentAdmin(ReadOnlyAdmin):
-    list_display = ["kind", "session", "decision", "status", "attempts", "sha256", "finished_at"]
+    list_display = ["kind", "session", "convocation", "status", "attempts", "sha256", "finished_at"]
     list_filter = ["kind", "status"]
-    list_select_related = ["session__certification", "decision__dossier__candidate"]
-    search_fields = ["sha256", "session__certification__code", "decision__dossier__candidate__email"]
+    list_select_related = ["session__certification", "convocation__dossier__candidate"]
+    search_fields = ["sha256", "session__certification__code", "convocation__dossier__candidate__email"]

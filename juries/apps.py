@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class JuriesConfig(AppConfig):
     name = "juries"
     verbose_name = _("Jurys")
+
+    def ready(self):
+        # What the dossiers app asks of the juries (dossiers.hooks), imported once the models are loaded.
+        from dossiers import hooks
+        from juries import files
+        from juries.acquired import validated_blocks
+
+        files.register()  # the jury's reads in the one door for files (core.file_access)
+        hooks.register(hooks.acquired_block_finders, validated_blocks)
+        from juries import documents  # noqa: F401 -- registers the jury's PDFs (documents.registry)

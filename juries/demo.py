@@ -18,18 +18,19 @@ import datetime as dt
 import logging
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.demo import _account
 from accounts.models import User
-from backoffice.demo import _walk
 from certifications.models import Certification
+from documents import services as document_services
+from dossiers import demo as dossier_demo
 from dossiers import services as dossier_services
 from dossiers.enums import DossierStatus as S
 from dossiers.models import Dossier
-from juries import pdf, queries
+from juries import queries
 from juries import services as jury_services
 from juries.enums import Attendance, JuryRole, LinkKind
 from juries.models import Convocation, Decision, Evaluation, JuryDocument, JurySession, Minutes, Signature
@@ -55,7 +56,7 @@ def _ready_dossier(email: str, certification: Certification, reviewer: User) -> 
     first, last = CANDIDATES[email]
     candidate = _account(email, first, last)
     dossier = dossier_services.start_dossier(candidate, certification)
-    _walk(dossier, S.READY_FOR_JURY, reviewer)
+    dossier_demo.walk(dossier, S.READY_FOR_JURY, reviewer)
     dossier.refresh_from_db()
     return dossier
 
@@ -167,9 +168,10 @@ def _past(certification, actor) -> list[tuple[str, str]]:
 
 def _render_pending() -> None:
     """Render the demo's PDFs now (no worker needed to see them); a failure is only logged."""
-    for pk in JuryDocument.objects.filter(session__notes=PAST_NOTE, status="queued").values_list("pk", flat=True):
+    past = JuryDocument.objects.filter(Q(session__notes=PAST_NOTE) | Q(convocation__session__notes=PAST_NOTE))
+    for pk in past.filter(status="queued").values_list("pk", flat=True):
         try:
-            pdf.run(pk)
+            document_services.run(pk)
         except Exception:  # the demo must not fail on a missing font
             logger.exception("Demo jury document %s could not be rendered", pk)
 

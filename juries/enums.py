@@ -1,30 +1,15 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The jury's roles are named by the certification's composition rule (certifications.jury_rule).
+from certifications.enums import ROLE_PLURALS, JuryRole  # noqa: F401
+
 
 class SessionStatus(models.TextChoices):
     PLANNED = "planned", _("programmée")
     CANCELLED = "cancelled", _("annulée")
     # Set once the procès-verbal is final (jury deliberation, issue 6).
     CLOSED = "closed", _("clôturée")
-
-
-class JuryRole(models.TextChoices):
-    PRESIDENT = "president", _("président")
-    PROFESSIONAL = "professional", _("professionnel du secteur")
-    TRAINER = "trainer", _("formateur")
-    CERTIFIER_REPRESENTATIVE = "certifier_representative", _("représentant du certificateur")
-    RESOURCE_PERSON = "resource_person", _("personne ressource")
-
-
-# Plural labels, for the composition check ("il manque 2 professionnels du secteur").
-ROLE_PLURALS = {
-    JuryRole.PRESIDENT: _("présidents"),
-    JuryRole.PROFESSIONAL: _("professionnels du secteur"),
-    JuryRole.TRAINER: _("formateurs"),
-    JuryRole.CERTIFIER_REPRESENTATIVE: _("représentants du certificateur"),
-    JuryRole.RESOURCE_PERSON: _("personnes ressources"),
-}
 
 
 class ConvocationStatus(models.TextChoices):
@@ -96,10 +81,3 @@ class JuryDocumentKind(models.TextChoices):
     MINUTES = "minutes", _("procès-verbal")
     DECISION_LETTER = "decision_letter", _("lettre de décision")
     ATTESTATION = "attestation", _("attestation de blocs acquis")
-
-
-class DocumentStatus(models.TextChoices):
-    QUEUED = "queued", _("en file d'attente")
-    RUNNING = "running", _("en cours de génération")
-    DONE = "done", _("prêt")
-    FAILED = "failed", _("échec")

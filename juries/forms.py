@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import limits
 from juries.enums import LinkKind
 from juries.queries import Item
 from juries.services.decisions import ItemDecision
@@ -25,6 +26,7 @@ class DeclarationForm(forms.Form):
     comment = forms.CharField(
         label=_("Précisions"),
         required=False,
+        max_length=limits.COMMENT,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Obligatoires pour un autre lien ; elles figureront au procès-verbal."),
     )
@@ -41,14 +43,32 @@ class ScoringForm(forms.Form):
     criterion (an unchecked level is absent from the post: it means no level)."""
 
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
-    comment = forms.CharField(required=False, max_length=20_000)
+    comment = forms.CharField(
+        required=False, max_length=limits.NARRATIVE, error_messages=limits.form_error(_("L'appréciation générale"))
+    )
 
     def __init__(self, data, *, criteria):
         super().__init__(data)
         self.criteria = list(criteria)
         for criterion in self.criteria:
             self.fields[f"level-{criterion.pk}"] = forms.CharField(required=False, max_length=20)
-            self.fields[f"remark-{criterion.pk}"] = forms.CharField(required=False, max_length=5_000)
+            self.fields[f"remark-{criterion.pk}"] = forms.CharField(
+                required=False, max_length=limits.REMARK, error_messages=limits.form_error(_("Une remarque"))
+            )
+
+    def refusal(self, action: str) -> str:
+        """What to tell the juror when the form is invalid: a text too long says which and by
+        how much (what was saved before stays); anything else is a page out of date."""
+        too_long = [
+            message
+            for field in self.errors
+            for error in self.errors[field].as_data()
+            if error.code == "max_length"
+            for message in error.messages
+        ]
+        if too_long:
+            return _("%(action)s : %(why)s") % {"action": action, "why": " ".join(too_long)}
+        return _("%(action)s : le formulaire est incomplet. Rechargez la page.") % {"action": action}
 
     def changes(self) -> dict[str, str]:
         data = self.cleaned_data
@@ -69,6 +89,7 @@ class DecisionForm(forms.Form):
     comment = forms.CharField(
         label=_("Observations du jury"),
         required=False,
+        max_length=limits.LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Communiquées au candidat avec la décision."),
     )
@@ -85,7 +106,7 @@ class DecisionForm(forms.Form):
                 widget=forms.RadioSelect,
             )
             self.fields[f"{k}-justification"] = forms.CharField(
-                label=_("Justification"), widget=forms.Textarea(attrs={"rows": 3})
+                label=_("Justification"), max_length=limits.LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3})
             )
             if item.is_block:
                 self.fields[f"{k}-competencies"] = forms.ModelMultipleChoiceField(
@@ -98,6 +119,7 @@ class DecisionForm(forms.Form):
             self.fields[f"{k}-recommendations"] = forms.CharField(
                 label=_("Préconisations (si non validé)"),
                 required=False,
+                max_length=limits.LONG_TEXT,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
 
@@ -125,6 +147,7 @@ class DecisionForm(forms.Form):
 class RevocationForm(forms.Form):
     reason = forms.CharField(
         label=_("Motif de la révocation"),
+        max_length=limits.LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Communiqué au candidat ; la décision révoquée reste dans l'historique."),
     )

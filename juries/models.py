@@ -8,6 +8,8 @@ dossiers through ``dossiers.services``. A ``JuryMember`` is the person who score
 ``Convocation`` is a candidate they score.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -24,13 +26,13 @@ from certifications.models import (
     RubricCriterion,
     RubricLevel,
 )
+from core import limits
+from documents.models import GeneratedDocument, GeneratedDocumentQuerySet
 from dossiers.models import Dossier
 from juries.enums import (
     Attendance,
     ConvocationStatus,
-    DocumentStatus,
     EvaluationStatus,
-    JuryDocumentKind,
     JuryResult,
     JuryRole,
     LinkKind,
@@ -64,13 +66,16 @@ class JurySession(models.Model):
         Certification, on_delete=models.PROTECT, related_name="jury_sessions", verbose_name=_("certification")
     )
     starts_at = models.DateTimeField(_("début"))
-    place = models.TextField(_("lieu"), blank=True)
+    place = models.TextField(_("lieu"), blank=True, **limits.bounded(limits.SHORT_TEXT))
     video_link = models.URLField(_("lien de visioconférence"), blank=True)
     capacity = models.PositiveSmallIntegerField(_("nombre de candidats au plus"))
     instructions = models.TextField(
-        _("consignes aux candidats"), blank=True, help_text=_("Ce que le candidat doit apporter ou préparer.")
+        _("consignes aux candidats"),
+        blank=True,
+        help_text=_("Ce que le candidat doit apporter ou préparer."),
+        **limits.bounded(limits.LONG_TEXT),
     )
-    notes = models.TextField(_("notes internes"), blank=True)
+    notes = models.TextField(_("notes internes"), blank=True, **limits.bounded(limits.LONG_TEXT))
     status = models.CharField(_("statut"), max_length=16, choices=SessionStatus.choices, default=SessionStatus.PLANNED)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -174,7 +179,10 @@ class Convocation(models.Model):
         _("statut"), max_length=16, choices=ConvocationStatus.choices, default=ConvocationStatus.CONVOKED
     )
     notice = models.TextField(
-        _("motif"), blank=True, help_text=_("Motif du dernier report ou de l'annulation, communiqué au candidat.")
+        _("motif"),
+        blank=True,
+        help_text=_("Motif du dernier report ou de l'annulation, communiqué au candidat."),
+        **limits.bounded(limits.COMMENT),
     )
     attendance = models.CharField(_("présence"), max_length=16, choices=Attendance.choices, blank=True)
     attendance_recorded_at = models.DateTimeField(_("présence relevée le"), null=True, blank=True)
@@ -220,7 +228,7 @@ class ConflictDeclaration(models.Model):
     member = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="declarations")
     convocation = models.ForeignKey(Convocation, on_delete=models.CASCADE, related_name="declarations")
     link = models.CharField(_("lien avec le candidat"), max_length=16, choices=LinkKind.choices)
-    comment = models.TextField(_("précisions"), blank=True)
+    comment = models.TextField(_("précisions"), blank=True, **limits.bounded(limits.COMMENT))
     declared_at = models.DateTimeField(_("déclaré le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
@@ -251,7 +259,7 @@ class Evaluation(models.Model):
     member = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="evaluations")
     convocation = models.ForeignKey(Convocation, on_delete=models.CASCADE, related_name="evaluations")
     rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("grille"))
-    comment = models.TextField(_("appréciation générale"), blank=True)
+    comment = models.TextField(_("appréciation générale"), blank=True, **limits.bounded(limits.NARRATIVE))
     status = models.CharField(
         _("état"), max_length=16, choices=EvaluationStatus.choices, default=EvaluationStatus.DRAFT
     )
@@ -288,7 +296,7 @@ class CriterionScore(models.Model):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(RubricCriterion, on_delete=models.PROTECT, related_name="+")
     level = models.ForeignKey(RubricLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    remark = models.TextField(_("remarque"), blank=True)
+    remark = models.TextField(_("remarque"), blank=True, **limits.bounded(limits.REMARK))
 
     class Meta:
         verbose_name = _("niveau choisi")
@@ -317,7 +325,7 @@ class Decision(models.Model):
     convocation = models.ForeignKey(Convocation, on_delete=models.PROTECT, related_name="decisions")
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="jury_decisions")
     result = models.CharField(_("résultat"), max_length=48, choices=JuryResult.choices)
-    comment = models.TextField(_("observations du jury"), blank=True)
+    comment = models.TextField(_("observations du jury"), blank=True, **limits.bounded(limits.LONG_TEXT))
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("par")
     )
@@ -331,7 +339,7 @@ class Decision(models.Model):
         related_name="+",
         verbose_name=_("révoquée par"),
     )
-    revocation_reason = models.TextField(_("motif de la révocation"), blank=True)
+    revocation_reason = models.TextField(_("motif de la révocation"), blank=True, **limits.bounded(limits.LONG_TEXT))
 
     objects = DecisionQuerySet.as_manager()
 
@@ -371,11 +379,11 @@ class BlockDecision(models.Model):
         verbose_name=_("épreuve transversale"),
     )
     validated = models.BooleanField(_("validé"))
-    justification = models.TextField(_("justification"))
+    justification = models.TextField(_("justification"), **limits.bounded(limits.LONG_TEXT))
     competencies_to_prove = models.ManyToManyField(
         Competency, blank=True, related_name="+", verbose_name=_("compétences restant à démontrer")
     )
-    recommendations = models.TextField(_("préconisations"), blank=True)
+    recommendations = models.TextField(_("préconisations"), blank=True, **limits.bounded(limits.LONG_TEXT))
     order = models.PositiveIntegerField(_("ordre"), default=0)
 
     class Meta:
@@ -446,52 +454,39 @@ class Signature(models.Model):
 
 
 def jury_document_upload_to(instance, filename: str) -> str:
-    import uuid
-
+    """Where the former ``JuryDocument`` stored its files (named by migration 0002; the rows
+    and files moved to ``documents.GeneratedDocument`` keep these names)."""
     return f"jury/{instance.session_id}/{instance.kind}-{uuid.uuid4().hex}.pdf"
 
 
-class JuryDocument(models.Model):
-    """A PDF of the jury (procès-verbal, decision letter, attestation of acquired blocs), one row
-    per document, rendered by a Celery worker (``juries.tasks``)."""
+class JuryDocumentManager(models.Manager.from_queryset(GeneratedDocumentQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(dossier__isnull=True)
 
-    kind = models.CharField(_("nature"), max_length=20, choices=JuryDocumentKind.choices)
-    session = models.ForeignKey(JurySession, on_delete=models.CASCADE, related_name="documents")
-    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, null=True, blank=True, related_name="documents")
-    status = models.CharField(_("état"), max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED)
-    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
-    error = models.TextField(_("erreur"), blank=True)
-    file = models.FileField(_("fichier"), upload_to=jury_document_upload_to, blank=True)
-    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
-    size = models.PositiveBigIntegerField(_("taille (octets)"), null=True, blank=True)
-    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
-    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    def of_session(self, session):
+        """The session's procès-verbal and its candidates' letters and attestations."""
+        return self.filter(Q(session=session) | Q(convocation__session=session))
+
+
+class JuryDocument(GeneratedDocument):
+    """The jury's PDFs (procès-verbal, decision letter, attestation of acquired blocs): the
+    ``GeneratedDocument`` rows owned by a session or a convocation (kinds: ``juries.documents``)."""
+
+    objects = JuryDocumentManager()
 
     class Meta:
+        proxy = True
         verbose_name = _("document du jury")
         verbose_name_plural = _("documents du jury")
-        ordering = ["session", "kind", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["session", "kind"], condition=Q(decision__isnull=True), name="one_minutes_document_per_session"
-            ),
-            models.UniqueConstraint(
-                fields=["decision", "kind"], condition=Q(decision__isnull=False), name="one_document_per_decision"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} — {self.session} ({self.get_status_display()})"
+        ordering = ["kind", "pk"]
 
     @property
-    def is_ready(self) -> bool:
-        return self.status == DocumentStatus.DONE and bool(self.file)
+    def jury_session(self) -> JurySession:
+        return self.session if self.session_id else self.convocation.session
 
     @property
-    def download_name(self) -> str:
-        day = timezone.localdate(self.session.starts_at).isoformat()
-        if self.kind == JuryDocumentKind.MINUTES:
-            return f"proces-verbal-jury-{day}.pdf"
-        prefix = "lettre-de-decision" if self.kind == JuryDocumentKind.DECISION_LETTER else "attestation-blocs-acquis"
-        return f"{prefix}-{self.decision.dossier_id}-{day}.pdf"
+    def decision(self) -> Decision | None:
+        """The decision a letter or an attestation states (the convocation's in force)."""
+        if not self.convocation_id:
+            return None
+        return self.convocation.decisions.in_force().select_related("dossier__candidate").first()

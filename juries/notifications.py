@@ -12,6 +12,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from core import emails
+from juries.models import Convocation, Decision, JuryMember
 
 
 def invitation_url(user) -> str:
@@ -24,8 +25,6 @@ def invitation_url(user) -> str:
 def convocation(convocation_id: int, rescheduled: bool = False) -> None:
     """To the candidate, when convoked to a session or when their convocation moves: when,
     where, and a link to their dossier (the convocation to print is there)."""
-    from juries.models import Convocation
-
     conv = Convocation.objects.select_related("session__certification", "dossier__candidate").get(pk=convocation_id)
     candidate = conv.dossier.candidate
     context = {
@@ -41,8 +40,6 @@ def convocation(convocation_id: int, rescheduled: bool = False) -> None:
 def jury_member_added(member_id: int, invited: bool) -> None:
     """To a new member of a session; an invited one gets the link to activate their account,
     the others a link to their sessions."""
-    from juries.models import JuryMember
-
     member = JuryMember.objects.select_related("session__certification", "user").get(pk=member_id)
     context = {
         "member": member,
@@ -55,8 +52,6 @@ def jury_member_added(member_id: int, invited: bool) -> None:
 
 def result_available(decision_id: int) -> None:
     """To the candidate, once the procès-verbal is final: a link to their result."""
-    from juries.models import Decision
-
     decision = Decision.objects.select_related("dossier__candidate", "dossier__certification").get(pk=decision_id)
     candidate = decision.dossier.candidate
     context = {

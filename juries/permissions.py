@@ -32,7 +32,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from juries.enums import ConvocationStatus, EvaluationStatus, JuryDocumentKind, LinkKind, MinutesStatus
+from core import file_access
+from juries.enums import ConvocationStatus, EvaluationStatus, LinkKind, MinutesStatus
 from juries.models import ConflictDeclaration, Convocation, Evaluation, JuryDocument, JuryMember, JurySession
 
 
@@ -118,8 +119,8 @@ def reads_dossier(declaration: ConflictDeclaration | None) -> bool:
 
 def jury_reads_dossier(user, dossier) -> bool:
     """``user`` sits on a session where ``dossier`` is convoked, declared no link with its
-    candidate, and still reads the session (``members_access_open``) — the predicate behind
-    ``dossiers.permissions.can_read_files`` and ``documents.permissions.can_read_document``."""
+    candidate, and still reads the session (``members_access_open``) — the predicate behind the
+    jury's reads of files (``juries.files``) and of the dossier de validation's PDF."""
     if not user.is_authenticated:
         return False
     return (
@@ -195,31 +196,12 @@ def require_president(member: JuryMember) -> None:
 
 
 def document_or_404(user, pk: int) -> JuryDocument:
-    """A jury document ``user`` may read:
-
-    - the procès-verbal: the certifiers of the certification, admins, and the session's
-      members while they read the session (``members_access_open``);
-    - a decision letter or attestation: the candidate once the procès-verbal is final, the
-      certifiers of the certification, admins.
-    """
-    from certifications.models import Certification
-
+    """A jury document ``user`` may read (the reader rule of its kind: ``juries.documents``)."""
     document = get_object_or_404(
-        JuryDocument.objects.select_related("session__certification", "session__minutes", "decision__dossier"), pk=pk
+        JuryDocument.objects.select_related(
+            "session__certification", "session__minutes", "convocation__session__minutes", "convocation__dossier"
+        ),
+        pk=pk,
     )
-    if not user.is_authenticated:
-        raise Http404
-    if (
-        user.is_superuser
-        or Certification.objects.managed_by(user).filter(pk=document.session.certification_id).exists()
-    ):
-        return document
-    if document.kind == JuryDocumentKind.MINUTES:
-        if seats_of(user).filter(session_id=document.session_id).exists() and members_access_open(document.session):
-            return document
-        raise Http404
-    minutes = getattr(document.session, "minutes", None)
-    decision = document.decision
-    if decision is not None and decision.dossier.candidate_id == user.pk and minutes is not None and minutes.is_final:
-        return document
-    raise Http404
+    file_access.grant_or_404(user, "jury_document", document, as_="jury")  # documents.files
+    return document

@@ -17,11 +17,17 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-# Both queues (settings.CELERY_TASK_QUEUES), taken in turn: the default one (PDFs, scans) and the
-# e-mails'.
-"$CELERY" -A vae_portal worker --beat --loglevel=INFO --concurrency=2 -Q celery,emails \
+# Every queue of settings.CELERY_TASK_QUEUES, taken in turn: the default one (submitted dossiers'
+# PDFs, scans), the e-mails' and the draft previews'.
+"$CELERY" -A vae_portal worker --beat --loglevel=INFO --concurrency=2 -Q celery,emails,previews \
   --schedule "${DATA_DIR:-data}/celerybeat-schedule" &
 pids+=($!)
+# FRANCE_VAE_FAKE=1 make run: a fake France VAE (francevae/fake_server.py) that seed_demo connected
+# one organisation to, so that a newcomer watches a dossier come in and a decision go out.
+if [ "${FRANCE_VAE_FAKE:-0}" = 1 ]; then
+  "$PY" -m francevae.fake_server --port "${FRANCE_VAE_FAKE_PORT:-8765}" --token fake-token &
+  pids+=($!)
+fi
 "$PY" manage.py runserver "127.0.0.1:${PORT}" &
 pids+=($!)
 echo "Portail VAE : http://127.0.0.1:${PORT}  (Ctrl-C pour arrêter)"

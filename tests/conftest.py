@@ -25,6 +25,12 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _badge_keys_in_tmp(settings, tmp_path):
+    """Signing keys of a test's Open Badges land in its own temporary folder."""
+    settings.BADGE_KEYS_DIR = tmp_path / "badge-keys"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Hashing strength is Django's business, not these tests': keep the suite fast.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

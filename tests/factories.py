@@ -105,6 +105,29 @@ MINIMAL_PDF = (
     b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \n"
     b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n"
 )
+
+
+def pdf_with_comment(comment: bytes, offset: int = 0) -> bytes:
+    """A valid one-page PDF (MINIMAL_PDF's objects, a true cross-reference table) with
+    ``comment`` in a PDF comment that starts ``offset`` bytes in (padded before it)."""
+    out = b"%PDF-1.4\n"
+    if offset:
+        out += b"%" + b"x" * max(0, offset - len(out) - 3) + b"\n"
+    out += b"%" + comment + b"\n"
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>",
+    ]
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj" % number + body + b"endobj\n"
+    xref = len(out)
+    out += b"xref\n0 4\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return out + b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % xref
+
+
 NARRATIVE = (
     "Dans l'association où je coordonne les bénévoles depuis quatre ans, j'ai conduit le projet de "
     "recyclerie solidaire : j'ai réuni les partenaires, construit le budget avec la trésorière, animé "

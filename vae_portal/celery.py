@@ -22,7 +22,7 @@ class Heartbeat(bootsteps.StartStopStep):
         self.tref = None
 
     def start(self, worker):
-        from django.conf import settings
+        from django.conf import settings  # read once the worker runs: this module loads before the settings
 
         path = Path(settings.WORKER_HEARTBEAT_FILE)
 

@@ -1,4 +1,10 @@
 from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.utils.functional import SimpleLazyObject
+
+from accounts.models import User
+from certifications.models import Certifier
+from juries.models import JuryMember
 
 
 def session(request):
@@ -9,17 +15,11 @@ def session(request):
 def navigation(request):
     """Which spaces the navigation offers the user (certifier, jury member), in one query, only
     when a page asks."""
-    from django.utils.functional import SimpleLazyObject
 
     def spaces() -> dict:
         user = request.user
         if not user.is_authenticated:
             return {"certifier": False, "jury": False}
-        from django.db.models import Exists, OuterRef
-
-        from accounts.models import User
-        from certifications.models import Certifier
-        from juries.models import JuryMember
 
         certifier, jury = (
             User.objects.filter(pk=user.pk)

@@ -43,11 +43,11 @@ def check_database() -> dict:
 
 
 def check_broker() -> dict:
-    from vae_portal.celery import app
+    from vae_portal.celery import app  # the Celery app only for this check, not for every request
 
     url = app.conf.broker_url or ""
     if url.startswith(("redis://", "rediss://", "unix://")):
-        import redis
+        import redis  # the client of the broker actually configured, loaded only for it
 
         client = redis.Redis.from_url(url, socket_connect_timeout=BROKER_TIMEOUT, socket_timeout=BROKER_TIMEOUT)
         try:
@@ -63,7 +63,7 @@ def check_broker() -> dict:
         if not folders or not all(os.path.isdir(f) and os.access(f, os.W_OK) for f in folders):
             return {"ok": False, "error": "unreachable"}
         return {"ok": True}
-    from kombu import Connection
+    from kombu import Connection  # any other broker: kombu's generic connection, loaded only for it
 
     try:
         with Connection(url, connect_timeout=BROKER_TIMEOUT) as conn:

@@ -58,6 +58,11 @@ INSTALLED_APPS = [
     # django-ninja: its templates and static files serve the API docs page without any CDN.
     "ninja",
     "api",
+    "francevae",
+    "privacy",  # personal data (RGPD): reads what every domain app holds of a person
+    "vae_portal",  # the top layer: its management commands (seed_demo) orchestrate every app
+    "credentials",  # Open Badges 3.0 of acquired blocs (above backoffice, below api)
+    "accrochage",  # declaring certified holders to the Caisse des Dépôts (above backoffice)
 ]
 
 MIDDLEWARE = [
@@ -156,7 +161,7 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_username"
 # every failure of the address as AXES_RESET_ON_SUCCESS would.
 AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "vae_portal.http.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
 # Number of reverse proxies in front of the app (docker-compose: 1), to read the client address.
 PROXY_COUNT = env_int("PROXY_COUNT", 0, minimum=0)
 LOGIN_URL = "login"
@@ -248,9 +253,25 @@ USER_THROTTLE_RATES = {
     "data_export": (env_int("DATA_EXPORT_RATE_PER_HOUR", 10, minimum=1), 3600),
 }
 
-# Interop API (api/): requests per token and window in seconds. A certifier's system syncing its
-# dossiers page by page (100 a page) stays well under 120 a minute; a runaway loop is stopped.
+# ---------------------------------------------------------------------------------------------
+# Interop API (api/): rate limit and webhooks
+# ---------------------------------------------------------------------------------------------
+
+# Requests per token and window in seconds. A certifier's system syncing its dossiers page by
+# page (100 a page) stays well under 120 a minute; a runaway loop is stopped.
 API_RATE_LIMIT = (env_int("API_RATE_PER_MINUTE", 120, minimum=1), 60)
+# Webhooks of the API (api/webhooks.py). In production a certifier's endpoint must be https (the
+# body names dossiers; the signature proves who sent it, not who reads it on the way) and must not
+# resolve to a private or loopback address (else the portal could be made to call its own
+# network: SSRF). With DEBUG, a developer points one at a receiver on their own machine, so both
+# default to DEBUG; an intranet deployment that does want them sets the variables explicitly.
+API_WEBHOOKS_ALLOW_HTTP = env_bool("API_WEBHOOKS_ALLOW_HTTP", DEBUG)
+API_WEBHOOKS_ALLOW_PRIVATE = env_bool("API_WEBHOOKS_ALLOW_PRIVATE", DEBUG)
+# A receiver answers quickly and does its work later; 10 s keeps a slow one from holding a worker.
+API_WEBHOOKS_TIMEOUT = env_int("API_WEBHOOKS_TIMEOUT", 10, minimum=1)
+# Retries for 24 hours after the event (2, 4, 8… minutes, at most an hour apart): a receiver down
+# for a night gets everything in the morning.
+API_WEBHOOKS_RETRY_HOURS = env_int("API_WEBHOOKS_RETRY_HOURS", 24, minimum=1)
 
 # ---------------------------------------------------------------------------------------------
 # Security headers: the strict ones apply whenever DEBUG is off
@@ -374,6 +395,23 @@ DOCUMENTS_SWEEP_SECONDS = env_int("DOCUMENTS_SWEEP_SECONDS", 60, minimum=1)
 DOCUMENTS_QUEUED_STALE_SECONDS = env_int("DOCUMENTS_QUEUED_STALE_SECONDS", 300, minimum=1)
 DOCUMENTS_RUNNING_STALE_SECONDS = DOCUMENTS_TIME_LIMIT + 60
 
+# --- Uploads and generated PDFs: limits (docs/security.md, « Fichiers déposés et PDF ») ----------
+# One block, kept together on purpose. A PDF proof's pages are copied into the dossier PDF: a
+# 2,000-page proof kept a worker busy for 37 s, 20,000 pages ran past the time limit three times.
+# 100 pages is more than any attestation, pay slip or report a candidate needs; a dossier with
+# 500 pages of proofs renders in a few seconds (4 s on the development machine), far below
+# DOCUMENTS_SOFT_TIME_LIMIT.
+PROOF_MAX_PAGES = env_int("PROOF_MAX_PAGES", 100, minimum=1)
+DOSSIER_MAX_PROOF_PAGES = env_int("DOSSIER_MAX_PROOF_PAGES", 500, minimum=1)
+# Draft previews: a candidate asks for at most PREVIEWS_PER_HOUR of them an hour (counted in the
+# cache: share it between processes with CACHE_URL); a failed PDF can be retried from its page
+# DOCUMENTS_MAX_RETRIES times (an administrator is not limited): a document that fails three
+# attempts in a row will most likely fail again, and each attempt may take a worker for minutes.
+# Previews have a queue of their own (DOCUMENTS_PREVIEW_QUEUE, with Celery's queues below).
+PREVIEWS_PER_HOUR = env_int("PREVIEWS_PER_HOUR", 10, minimum=1)
+DOCUMENTS_MAX_RETRIES = env_int("DOCUMENTS_MAX_RETRIES", 3, minimum=0)
+# --- end of « Uploads and generated PDFs » -------------------------------------------------------
+
 # Antivirus: with CLAMD_SOCKET (a Unix socket) or CLAMD_HOST set, every uploaded file is scanned
 # by a worker (dossiers.scanning, clamd's INSTREAM) and certifiers and juries may download it only
 # once found clean; an infected file is moved to QUARANTINE_DIR, outside MEDIA_ROOT. Without
@@ -411,6 +449,44 @@ RNCP_QUEUED_STALE_SECONDS = DOCUMENTS_QUEUED_STALE_SECONDS
 RNCP_RUNNING_STALE_SECONDS = DOCUMENTS_RUNNING_STALE_SECONDS
 
 # ---------------------------------------------------------------------------------------------
+# Connectors: France VAE, Open Badges, Caisse des Dépôts
+# ---------------------------------------------------------------------------------------------
+
+# France VAE connector (francevae/, docs/france-vae.md). The key that encrypts each
+# organisation's France VAE token (a Fernet key: `python -c "from cryptography.fernet import
+# Fernet; print(Fernet.generate_key().decode())"`). Empty: derived from SECRET_KEY, fine on one
+# machine; production sets its own so that the two can be rotated apart.
+FRANCE_VAE_SECRET_KEY = env_str("FRANCE_VAE_SECRET_KEY")
+# Every call to France VAE waits this long at most: a slow answer must not hold a worker.
+FRANCE_VAE_TIMEOUT_SECONDS = env_int("FRANCE_VAE_TIMEOUT_SECONDS", 20, minimum=1)
+# A JSON answer larger than this is refused (a page of 100 dossiers is far below); files are
+# bounded by UPLOAD_MAX_BYTES.
+FRANCE_VAE_MAX_ANSWER_BYTES = env_int("FRANCE_VAE_MAX_ANSWER_BYTES", 10_000_000, minimum=10_000)
+# A message that fails for a reason that may pass (5xx, timeout) is tried again after 1, 2, 4…
+# minutes, MAX_ATTEMPTS times in all (about 17 hours with 10), then shown as failed.
+FRANCE_VAE_RETRY_BASE_SECONDS = env_int("FRANCE_VAE_RETRY_BASE_SECONDS", 60, minimum=1)
+FRANCE_VAE_MAX_ATTEMPTS = env_int("FRANCE_VAE_MAX_ATTEMPTS", 10, minimum=1)
+# How often beat reads the new dossiers of every connection: France VAE has no push to us, and
+# the two-month delay of L6412-2 makes a quarter of an hour more than enough.
+FRANCE_VAE_SYNC_SECONDS = env_int("FRANCE_VAE_SYNC_SECONDS", 900, minimum=30)
+
+# Open Badges (credentials app). Each certifier's Ed25519 signing key is a PEM file in this folder
+# (created on first use), never in the database nor under MEDIA_ROOT: back it up with the
+# database, or issued badges can no longer be checked once the DID document is served from a new
+# key.
+BADGE_KEYS_DIR = Path(env_str("BADGE_KEYS_DIR", str(DATA_DIR / "badge-keys"))).resolve()
+if BADGE_KEYS_DIR.is_relative_to(MEDIA_ROOT):
+    raise ImproperlyConfigured("BADGE_KEYS_DIR must be outside MEDIA_ROOT")
+# Bits of each certifier's revocation list: 131,072 is the Bitstring Status List minimum (16 KB),
+# which keeps one holder's index from standing out; it bounds the badges a certifier can issue.
+BADGE_STATUS_LIST_SIZE = env_int("BADGE_STATUS_LIST_SIZE", 131072, minimum=131072)
+
+# Declaration to the Caisse des Dépôts (accrochage app). The CDC's kit (its XSD) is the
+# certifier's to download from the CDC: the portal ships none. When a .xsd file is in this
+# folder, every flux is checked against it before it can be downloaded.
+CDC_KIT_DIR = Path(env_str("CDC_KIT_DIR", str(DATA_DIR / "cdc-kit"))).resolve()
+
+# ---------------------------------------------------------------------------------------------
 # Celery: broker, queues, time limits, beat schedule
 # ---------------------------------------------------------------------------------------------
 
@@ -441,15 +517,21 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
 # Queues. E-mails (core.emails) go through a queue of their own, so that a confirmation link or
 # a password reset does not line up behind a burst of PDF renders (minutes each) on the default
-# queue: a worker consuming both takes from each in turn, so an e-mail waits for a process to be
-# free, not for every render queued before it. Every worker must consume both (scripts/run.sh,
-# docker-compose.yml, tests: `-Q celery,emails`); a worker started without -Q consumes
-# CELERY_TASK_QUEUES, i.e. both as well. For e-mails with processes of their own, run one more
-# worker with `-Q emails`.
+# queue; draft previews too, so that a flood of them never holds back the submitted dossiers'
+# PDFs (on the default queue, with every other task). A worker consuming several queues takes
+# from each in turn, so a task waits for a process to be free, not for every task queued before
+# it. Every worker must consume every queue of CELERY_TASK_QUEUES (scripts/run.sh,
+# docker-compose.yml, tests: `-Q celery,emails,previews`; tests/documents/test_queues.py checks
+# it); a worker started without -Q consumes them all as well. For e-mails with processes of their
+# own, run one more worker with `-Q emails`.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 EMAILS_QUEUE = "emails"
-CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(EMAILS_QUEUE))
-CELERY_TASK_ROUTES = {"core.tasks.send_email": {"queue": EMAILS_QUEUE}}
+DOCUMENTS_PREVIEW_QUEUE = "previews"
+CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(EMAILS_QUEUE), Queue(DOCUMENTS_PREVIEW_QUEUE))
+CELERY_TASK_ROUTES = {
+    "core.tasks.send_email": {"queue": EMAILS_QUEUE},
+    "api.tasks.deliver_webhook": {"queue": CELERY_TASK_DEFAULT_QUEUE},
+}
 
 # Time limits: the PDF renders' (above), the longest work any task does.
 CELERY_TASK_SOFT_TIME_LIMIT = DOCUMENTS_SOFT_TIME_LIMIT
@@ -484,6 +566,14 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Notify, then delete, inactive drafts (DRAFT_RETENTION_DAYS): daily, at night.
     "purge-drafts": {"task": "accounts.tasks.purge_drafts", "schedule": crontab(hour=3, minute=30)},
+    # Read the new dossiers of every France VAE connection (FRANCE_VAE_SYNC_SECONDS).
+    "francevae-sync": {
+        "task": "francevae.tasks.sync_all",
+        "schedule": FRANCE_VAE_SYNC_SECONDS,
+        "options": {"expires": FRANCE_VAE_SYNC_SECONDS},
+    },
+    # Send the decisions waiting in the France VAE outbox, every minute.
+    "francevae-outbox": {"task": "francevae.tasks.flush_outbox", "schedule": 60, "options": {"expires": 60}},
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -1,12 +1,12 @@
 """A dossier's history for its certifiers and the admins: transitions, submitted versions, the
-candidate's writes and, later, the jury's decisions, from the audit trail (``audit.history``)."""
+candidate's writes and, later, the jury's decisions, from the audit trail (``backoffice.history``)."""
 
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from audit.history import dossier_history
+from backoffice.history import dossier_history
 from backoffice.permissions import certifier_required, dossiers_for
 
 

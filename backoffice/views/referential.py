@@ -41,9 +41,9 @@ from backoffice.permissions import (
 from backoffice.views.common import button_action, form_action
 from certifications import editor, referential, services
 from certifications.enums import CertificationStatus
+from certifications.jury_rule import JuryRule, JuryRuleError
 from certifications.models import AssessmentMethod, Block, Certification, Rubric, RubricCriterion
 from core.actions import REFUSALS, attempt
-from juries.composition import JuryRule, JuryRuleError
 
 FORM_TEMPLATE = "backoffice/referential/form.html"
 

@@ -8,7 +8,6 @@ import datetime as dt
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,13 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backoffice import forms
-from backoffice.permissions import can_download_file, certifications_for, certifier_required, dossiers_for
+from backoffice.permissions import certifications_for, certifier_required, dossiers_for
 from backoffice.views.common import form_action
+from core import file_access
 from core.csv_export import csv_response
+from core.files import serve_file
 from dossiers import services
 from dossiers.enums import SnapshotKind
 from dossiers.models import Dossier, Proof
-from dossiers.permissions import file_released, identity_was_submitted, proof_was_submitted
+from dossiers.permissions import file_released
 from dossiers.snapshots import readable_content
 from dossiers.views.files import file_unavailable
 
@@ -198,29 +199,18 @@ def review_validation(request, pk: int):
 def proof_download(request, pk: int, proof_pk: int):
     dossier = _dossier(request, pk)
     proof = get_object_or_404(Proof, pk=proof_pk, dossier=dossier)
-    if not proof_was_submitted(proof):  # a file the candidate has not submitted is still theirs alone
-        raise Http404
-    if not can_download_file(request.user, proof.scan_status) or not proof.file:
+    grant = file_access.grant_or_404(request.user, "proof", proof, as_="certifier")  # backoffice.files
+    if not grant.is_open:
         return file_unavailable(request, proof.scan_status, reverse("backoffice:dossier", args=[dossier.pk]))
-    try:
-        handle = proof.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=proof.original_name, content_type=proof.content_type)
+    return serve_file(proof.file, proof.original_name, proof.content_type, on_read=grant.on_read)
 
 
 @certifier_required
 def identity_download(request, pk: int):
     dossier = _dossier(request, pk)
-    if not identity_was_submitted(dossier):
-        raise Http404
-    if not can_download_file(request.user, dossier.identity_scan_status):
+    grant = file_access.grant_or_404(request.user, "identity_document", dossier, as_="certifier")
+    if not grant.is_open:
         back = reverse("backoffice:dossier", args=[dossier.pk])
         return file_unavailable(request, dossier.identity_scan_status, back)
-    if not dossier.identity_document:
-        raise Http404
-    try:
-        handle = dossier.identity_document.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=dossier.identity_document_name or "identite")
+    name = dossier.identity_document_name or "identite"
+    return serve_file(dossier.identity_document, name, on_read=grant.on_read)

@@ -152,8 +152,8 @@ def session_detail(request, pk: int):
         if minutes is not None and minutes.is_final
         else [],
         "documents": list(
-            JuryDocument.objects.filter(session=session)
-            .select_related("decision__dossier__candidate")
+            JuryDocument.objects.of_session(session)
+            .select_related("convocation__dossier__candidate")
             .order_by("kind", "pk")
         ),
     }

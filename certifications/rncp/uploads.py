@@ -24,6 +24,8 @@ import logging
 import os
 import socket
 
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -81,8 +83,6 @@ def create_upload(uploaded: UploadedFile, user) -> RncpUpload:
 
 def publish(upload_id: int) -> bool:
     """Send the reading job to the broker; False (logged) when the broker cannot be reached."""
-    from certifications.tasks import parse_rncp_upload
-
     try:
         parse_rncp_upload.apply_async((upload_id,), retry=True, retry_policy={"max_retries": 1})
     except Exception:  # broker down, DNS, timeout…: the sweeper will publish it again
@@ -112,8 +112,6 @@ def sweep(now: dt.datetime | None = None) -> list[int]:
 def run(upload_id: int, task_id: str = "") -> int | None:
     """Claim, read and store an upload. Returns a delay in seconds when the job should be
     retried, None when it is over (ready, failed, or not this job's business)."""
-    from celery.exceptions import SoftTimeLimitExceeded
-
     upload = claim(upload_id, task_id)
     if upload is None:
         return None
@@ -232,3 +230,26 @@ def stored_fiche(upload: RncpUpload, code: str) -> Fiche | None:
     """The fiche as the worker read it (one query; the file is not read again)."""
     row = RncpUploadFiche.objects.filter(upload=upload, code=code).values_list("data", flat=True).first()
     return fiche_from_data(row) if row is not None else None
+
+
+# --- the Celery tasks: thin, take ids, idempotent (named as when they lived in certifications.tasks) ---
+
+
+@shared_task(
+    name="certifications.tasks.parse_rncp_upload",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=None,
+)
+def parse_rncp_upload(self, upload_id: int) -> None:
+    """Read an uploaded RNCP flux and store its fiches; attempts are counted on the row."""
+    retry_in = run(upload_id, task_id=self.request.id or "")
+    if retry_in is not None:
+        raise self.retry(countdown=retry_in)
+
+
+@shared_task(name="certifications.tasks.sweep_rncp_uploads", ignore_result=True)
+def sweep_rncp_uploads() -> list[int]:
+    """Run by celery beat (settings.CELERY_BEAT_SCHEDULE): publish again the stale uploads."""
+    return sweep()

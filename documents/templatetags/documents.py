@@ -1,7 +1,8 @@
 from django import template
 
+from core import file_access
 from documents.models import GeneratedDocument
-from documents.permissions import can_read_document
+from documents.services import can_retry
 
 register = template.Library()
 
@@ -15,8 +16,10 @@ def document_status(context, dossier, kind: str = "validation"):
     document = GeneratedDocument.objects.latest_for(dossier, kind)
     if document is not None:
         document.dossier = dossier  # already loaded: no query for the permission check
-        if not can_read_document(user, document):
+        if not file_access.may_read(user, "document", document, as_=file_access.AUDIENCES):
             document = None
+        else:
+            document.can_retry = can_retry(user, document)
     return {
         "document": document,
         "dossier": dossier,
@@ -35,4 +38,11 @@ def latest_documents(context, dossier) -> dict[str, GeneratedDocument]:
     for document in GeneratedDocument.objects.filter(dossier=dossier).order_by("-created_at", "-pk"):
         document.dossier = dossier
         latest.setdefault(document.kind, document)
-    return {kind: document for kind, document in latest.items() if can_read_document(user, document)}
+    readable = {
+        kind: document
+        for kind, document in latest.items()
+        if file_access.may_read(user, "document", document, as_=file_access.AUDIENCES)
+    }
+    for document in readable.values():
+        document.can_retry = can_retry(user, document)
+    return readable

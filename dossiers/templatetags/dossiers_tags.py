@@ -3,6 +3,8 @@ from django.utils.html import format_html
 
 from dossiers.enums import DossierStatus as S
 from dossiers.enums import StatementState
+from dossiers.models import Dossier
+from dossiers.progress import duration_label
 
 register = template.Library()
 
@@ -46,13 +48,10 @@ def active_dossier_for(user, certification):
     """The user's active dossier on this certification (any version), or None. One query."""
     if not user.is_authenticated:
         return None
-    from dossiers.models import Dossier
 
     return Dossier.objects.active().filter(candidate=user, certification__lineage=certification.lineage).first()
 
 
 @register.filter
 def duration(months):
-    from dossiers.progress import duration_label
-
     return duration_label(months or 0)

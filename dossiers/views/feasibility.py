@@ -2,15 +2,16 @@
 document, and the request itself."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core import file_access
+from core.actions import attempt
+from core.files import serve_file
 from dossiers import permissions, progress, services
 from dossiers.forms import ExperienceForm, IdentityDocumentForm, SwornStatementForm
-from dossiers.uploads import UploadRejected
 from dossiers.views.files import file_unavailable
 
 
@@ -41,14 +42,16 @@ def experiences(request, pk: int):
         form = ExperienceForm(request.POST or None)
     elif request.method == "POST":
         permissions.require_experiences_writable(dossier)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_experience(dossier, form.save(commit=False), actor=request.user)
-        except services.DossierError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Expérience ajoutée."))
-            return redirect("dossiers:experiences", pk=dossier.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.save_experience(dossier, form.save(commit=False), actor=request.user),
+            _("Expérience ajoutée."),
+        )[0]
+    ):
+        return redirect("dossiers:experiences", pk=dossier.pk)
     return render(request, "dossiers/experiences.html", _experiences_context(dossier, form))
 
 
@@ -58,14 +61,16 @@ def experience_edit(request, pk: int, experience_pk: int):
     experience = get_object_or_404(dossier.experiences, pk=experience_pk)
     permissions.require_experiences_writable(dossier)
     form = ExperienceForm(request.POST or None, instance=experience)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_experience(dossier, form.save(commit=False), actor=request.user)
-        except services.DossierError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Expérience enregistrée."))
-            return redirect("dossiers:experiences", pk=dossier.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.save_experience(dossier, form.save(commit=False), actor=request.user),
+            _("Expérience enregistrée."),
+        )[0]
+    ):
+        return redirect("dossiers:experiences", pk=dossier.pk)
     return render(
         request, "dossiers/experience_form.html", {"dossier": dossier, "form": form, "experience": experience}
     )
@@ -77,12 +82,11 @@ def experience_delete(request, pk: int, experience_pk: int):
     experience = get_object_or_404(dossier.experiences, pk=experience_pk)
     permissions.require_experiences_writable(dossier)
     if request.method == "POST":
-        try:
-            services.delete_experience(dossier, experience, actor=request.user)
-        except services.DossierError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Expérience supprimée."))
+        attempt(
+            request,
+            lambda: services.delete_experience(dossier, experience, actor=request.user),
+            _("Expérience supprimée."),
+        )
         return redirect("dossiers:experiences", pk=dossier.pk)
     linked = experience.statements.count()
     return render(
@@ -98,10 +102,7 @@ def experience_move(request, pk: int, experience_pk: int):
     experience = get_object_or_404(dossier.experiences, pk=experience_pk)
     permissions.require_experiences_writable(dossier)
     offset = -1 if request.POST.get("direction") == "up" else 1
-    try:
-        services.move_experience(dossier, experience, offset, actor=request.user)
-    except services.DossierError as error:
-        messages.error(request, str(error))
+    attempt(request, lambda: services.move_experience(dossier, experience, offset, actor=request.user))
     return redirect(reverse("dossiers:experiences", args=[dossier.pk]) + f"#experience-{experience.pk}")
 
 
@@ -131,11 +132,10 @@ def sworn_statement(request, pk: int):
     permissions.require_stage1_writable(dossier)
     form = SwornStatementForm(request.POST)
     form.is_valid()  # a lone checkbox: always valid
-    try:
-        services.sign_sworn_statement(dossier, form.cleaned_data["signed"], actor=request.user)
-    except services.DossierError as error:
-        messages.error(request, str(error))
-    else:
+    signed, _result = attempt(
+        request, lambda: services.sign_sworn_statement(dossier, form.cleaned_data["signed"], actor=request.user)
+    )
+    if signed:
         if form.cleaned_data["signed"]:
             messages.success(request, _("Attestation sur l'honneur signée."))
         else:
@@ -152,29 +152,22 @@ def identity_document(request, pk: int):
         errors = " ".join(form.errors.get("document", [])) or _("Choisissez le fichier de votre pièce d'identité.")
         messages.error(request, _("Pièce d'identité refusée : %(why)s") % {"why": errors})
     else:
-        try:
-            services.set_identity_document(dossier, form.cleaned_data["document"], actor=request.user)
-        except (UploadRejected, services.DossierError) as error:
-            messages.error(request, _("Pièce d'identité refusée : %(why)s") % {"why": error})
-        else:
-            messages.success(request, _("Pièce d'identité déposée."))
+        attempt(
+            request,
+            lambda: services.set_identity_document(dossier, form.cleaned_data["document"], actor=request.user),
+            _("Pièce d'identité déposée."),
+            refusal_format=_("Pièce d'identité refusée : %(why)s"),
+        )
     return redirect(reverse("dossiers:detail", args=[dossier.pk]) + "#identite")
 
 
 @require_safe
 def identity_download(request, pk: int):
     dossier = permissions.own_dossier_or_404(request.user, pk)
-    if not permissions.can_read_files(request.user, dossier):
-        raise Http404
-    if not permissions.owner_may_download(dossier.identity_scan_status):
+    grant = file_access.grant_or_404(request.user, "identity_document", dossier, as_="candidate")
+    if not grant.is_open:
         return file_unavailable(request, dossier.identity_scan_status, dossier.get_absolute_url())
-    if not dossier.identity_document:
-        raise Http404
-    try:
-        handle = dossier.identity_document.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=dossier.identity_document_name or "identite")
+    return serve_file(dossier.identity_document, dossier.identity_document_name or "identite")
 
 
 @require_http_methods(["GET", "POST"])
@@ -183,19 +176,13 @@ def request_feasibility(request, pk: int):
     dossier = permissions.own_dossier_or_404(request.user, pk)
     if request.method == "POST":
         permissions.require_stage1_writable(dossier)
-        try:
-            services.request_feasibility(dossier, request.user)
-        except services.IncompleteDossier as error:
-            messages.error(request, str(error))
-            missing = error.missing
-        except services.DossierError as error:
-            messages.error(request, str(error))
-            return redirect(dossier)
-        else:
-            messages.success(
-                request,
-                _("Votre demande de recevabilité est transmise au certificateur. Vous serez prévenu(e) par e-mail."),
-            )
+        done, missing = attempt(
+            request,
+            lambda: services.request_feasibility(dossier, request.user),
+            _("Votre demande de recevabilité est transmise au certificateur. Vous serez prévenu(e) par e-mail."),
+            on_refusal=services.missing_of,
+        )
+        if done or missing is None:  # sent, or refused for another reason than what is missing
             return redirect(dossier)
     else:
         missing = services.feasibility_missing(dossier) if dossier.feasibility_editable else []

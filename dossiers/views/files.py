@@ -2,21 +2,22 @@
 only through here, after a permission check, as attachments."""
 
 from django.conf import settings
-from django.contrib import messages
 from django.db.models import Prefetch, Sum
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core import file_access
+from core.actions import attempt
+from core.files import serve_file
+from core.http import next_path
 from dossiers import permissions, services
 from dossiers.enums import ScanStatus
 from dossiers.forms import ProofForm, ProofUploadForm
 from dossiers.models import CompetencyStatement, Proof
 from dossiers.uploads import UploadRejected
 from dossiers.views.validation import _stage2_dossier
-from vae_portal.http import next_path
 
 
 @require_http_methods(["GET", "POST"])
@@ -32,8 +33,9 @@ def proofs(request, pk: int):
     form = ProofUploadForm(request.POST or None, request.FILES or None, dossier=dossier, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.add_proof(
+        added, _proof = attempt(
+            request,
+            lambda: services.add_proof(
                 dossier,
                 data["file"],
                 competencies=data["competencies"],
@@ -42,13 +44,12 @@ def proofs(request, pk: int):
                 kind=data["kind"],
                 date=data["date"],
                 description=data["description"],
-            )
-        except UploadRejected as error:
-            form.add_error("file", str(error))
-        except services.DossierError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Preuve « %(title)s » ajoutée.") % {"title": data["title"]})
+            ),
+            _("Preuve « %(title)s » ajoutée.") % {"title": data["title"]},
+            form=form,
+            field_for={UploadRejected: "file"},  # the file's refusal beside the file input
+        )
+        if added:
             return redirect(next_path(request, reverse("dossiers:proofs", args=[dossier.pk])))
     library = list(
         dossier.proofs.prefetch_related(
@@ -82,16 +83,18 @@ def proof_edit(request, pk: int, proof_pk: int):
     proof = get_object_or_404(dossier.proofs, pk=proof_pk)
     permissions.require_stage2_writable(dossier)
     form = ProofForm(request.POST or None, instance=proof, dossier=dossier)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_proof(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.update_proof(
                 dossier, form.save(commit=False), competencies=form.cleaned_data["competencies"], actor=request.user
-            )
-        except services.DossierError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Preuve enregistrée."))
-            return redirect("dossiers:proofs", pk=dossier.pk)
+            ),
+            _("Preuve enregistrée."),
+        )[0]
+    ):
+        return redirect("dossiers:proofs", pk=dossier.pk)
     return render(request, "dossiers/proof_form.html", {"dossier": dossier, "proof": proof, "form": form})
 
 
@@ -101,12 +104,7 @@ def proof_delete(request, pk: int, proof_pk: int):
     proof = get_object_or_404(dossier.proofs, pk=proof_pk)
     permissions.require_stage2_writable(dossier)
     if request.method == "POST":
-        try:
-            services.delete_proof(dossier, proof, actor=request.user)
-        except services.DossierError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Preuve supprimée."))
+        attempt(request, lambda: services.delete_proof(dossier, proof, actor=request.user), _("Preuve supprimée."))
         return redirect("dossiers:proofs", pk=dossier.pk)
     return render(
         request,
@@ -126,15 +124,11 @@ def file_unavailable(request, scan_status: str, back_url: str = ""):
 @require_safe
 def proof_download(request, pk: int, proof_pk: int):
     """The candidate's own proofs; also the jury's, who read the submitted ones
-    (``permissions.can_read_proof``)."""
+    (``core.file_access``: ``dossiers.files``, ``juries.files``); a certifier reads them in the
+    back office, never here (404)."""
     proof = get_object_or_404(Proof.objects.select_related("dossier"), pk=proof_pk, dossier_id=pk)
-    if not permissions.can_read_proof(request.user, proof):
-        raise Http404
-    if not permissions.file_open_to(request.user, proof.dossier, proof.scan_status) or not proof.file:
-        owner = proof.dossier.candidate_id == request.user.pk
+    grant = file_access.grant_or_404(request.user, "proof", proof, as_=("candidate", "jury"))
+    if not grant.is_open:
+        owner = grant.audience == "candidate"
         return file_unavailable(request, proof.scan_status, reverse("dossiers:proofs", args=[pk]) if owner else "")
-    try:
-        handle = proof.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=proof.original_name, content_type=proof.content_type)
+    return serve_file(proof.file, proof.original_name, proof.content_type, on_read=grant.on_read)

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from certifications.models import Certification
+from core.actions import attempt
+from core.errors import error_text
 from dossiers import permissions, progress, services
 from dossiers.enums import DossierStatus as S
 from dossiers.enums import ScanStatus, SnapshotKind
@@ -38,20 +40,22 @@ def start(request, slug: str):
         Dossier.objects.active().filter(candidate=request.user, certification__lineage=certification.lineage).first()
     )
     refusal = None
-    if active is None:
-        try:
-            services.check_request_limits(request.user, certification)
-        except services.DossierError as error:
-            refusal = str(error)
+    if active is None:  # the refusal is said before the form, not as a message
+        _allowed, refusal = attempt(
+            request,
+            lambda: services.check_request_limits(request.user, certification),
+            show=False,
+            on_refusal=error_text,
+        )
     acquired = services.acquired_blocks_for(request.user, certification)
     form = StartDossierForm(request.POST or None, certification=certification, acquired=acquired)
     if request.method == "POST" and active is None and refusal is None and form.is_valid():
-        try:
-            dossier = services.start_dossier(request.user, certification, form.chosen_blocks)
-        except services.DossierError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Votre dossier est ouvert : commencez par décrire vos expériences."))
+        started, dossier = attempt(
+            request,
+            lambda: services.start_dossier(request.user, certification, form.chosen_blocks),
+            _("Votre dossier est ouvert : commencez par décrire vos expériences."),
+        )
+        if started:
             return redirect(dossier)
     return render(
         request,
@@ -114,12 +118,11 @@ def withdraw(request, pk: int):
         return redirect(dossier)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.withdraw(dossier, request.user, form.cleaned_data["comment"])
-        except services.DossierError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Votre dossier est abandonné. Son historique reste consultable."))
+        attempt(
+            request,
+            lambda: services.withdraw(dossier, request.user, form.cleaned_data["comment"]),
+            _("Votre dossier est abandonné. Son historique reste consultable."),
+        )
         return redirect(dossier)
     return render(request, "dossiers/withdraw.html", {"dossier": dossier, "form": form})
 

@@ -24,11 +24,12 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import throttle
+from core.actions import attempt, json_refusal
+from core.http import next_path
 from dossiers import permissions, services
 from dossiers.enums import SelfAssessment, StatementState
 from dossiers.forms import StatementForm
-from vae_portal import throttle
-from vae_portal.http import next_path
 
 
 def _is_autosave(request) -> bool:
@@ -92,20 +93,24 @@ def save(request, pk: int, competency_pk: int):
             "errors": " ".join(str(e) for errors in form.errors.values() for e in errors)
         }
         if autosave:
-            return JsonResponse({"status": "invalid", "message": message}, status=400)
+            return json_refusal(message, 400, "invalid")
         messages.error(request, message)
         return redirect(_next_url(request, dossier, competency_pk, request.POST))
     changes = form.changes()
-    try:
-        saved = services.save_statement(
+    done, saved = attempt(
+        request,
+        lambda: services.save_statement(
             statement, form.cleaned_data["version"], changes, actor=request.user, **form.links_kwargs()
-        )
-    except services.StatementConflict as conflict:
-        return _conflict(request, autosave, dossier, statement, conflict, form)
-    except services.DossierError as error:
+        ),
+        # An autosave answers in JSON; a conflict shows both versions side by side.
+        show=lambda refusal: not autosave and not isinstance(refusal, services.StatementConflict),
+        on_refusal=lambda refusal: refusal,
+    )
+    if not done:
+        if isinstance(saved, services.StatementConflict):
+            return _conflict(request, autosave, dossier, statement, saved, form)
         if autosave:
-            return JsonResponse({"status": "refused", "message": str(error)}, status=403)
-        messages.error(request, str(error))
+            return json_refusal(saved)
         return redirect(_next_url(request, dossier, competency_pk, changes))
     saved_at = _("Enregistré à %(time)s") % {"time": time_format(timezone.localtime(saved.updated_at), "H:i")}
     if not autosave:

@@ -1,12 +1,12 @@
 """Stage 2, the dossier de validation: a page per bloc, a page per compétence, and the
 submission with its checklist."""
 
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.actions import attempt
 from dossiers import permissions, progress, services
 
 
@@ -86,19 +86,16 @@ def submit(request, pk: int):
     dossier = _stage2_dossier(request, pk)
     if request.method == "POST":
         permissions.require_stage2_writable(dossier)
-        try:
-            services.submit_validation(dossier, request.user)
-        except services.IncompleteDossier as error:
-            messages.error(request, str(error))
-        except services.DossierError as error:
-            messages.error(request, str(error))
-            return redirect(dossier)
-        else:
-            messages.success(
-                request,
-                _("Votre dossier de validation est déposé. Voici exactement ce que vous avez transmis."),
-            )
+        done, missing = attempt(
+            request,
+            lambda: services.submit_validation(dossier, request.user),
+            _("Votre dossier de validation est déposé. Voici exactement ce que vous avez transmis."),
+            on_refusal=services.missing_of,
+        )
+        if done:
             return redirect("dossiers:submitted", pk=dossier.pk)
+        if missing is None:  # refused for another reason than what is missing
+            return redirect(dossier)
     block_progress, overall = progress.progress(progress.statements_with_state(dossier))
     missing = services.validation_missing(dossier) if dossier.validation_editable else []
     return render(

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
+from documents.services import request_document
 from dossiers.models import Dossier
 from dossiers.snapshots import canonical_sha256
 from juries import notifications
@@ -96,8 +97,6 @@ def sign_minutes(session: JurySession, member: JuryMember) -> Signature:
 
 
 def _finalise(session: JurySession, minutes: Minutes, content: dict[str, Any], sha256: str) -> None:
-    from juries import pdf
-
     minutes.status = MinutesStatus.FINAL
     minutes.content = content
     minutes.content_sha256 = sha256
@@ -106,10 +105,10 @@ def _finalise(session: JurySession, minutes: Minutes, content: dict[str, Any], s
     session.status = SessionStatus.CLOSED
     session.save(update_fields=["status", "updated_at"])
     logger.info("Minutes of session %s are final: content SHA-256 %s", session.pk, sha256)
-    pdf.request(JuryDocumentKind.MINUTES, session)
+    request_document(JuryDocumentKind.MINUTES, session=session)
     decisions = Decision.objects.in_force().filter(convocation__session=session).prefetch_related("items")
     for decision in decisions:
-        pdf.request(JuryDocumentKind.DECISION_LETTER, session, decision)
+        request_document(JuryDocumentKind.DECISION_LETTER, convocation=decision.convocation)
         if any(i.validated and i.block_id for i in decision.items.all()):
-            pdf.request(JuryDocumentKind.ATTESTATION, session, decision)
+            request_document(JuryDocumentKind.ATTESTATION, convocation=decision.convocation)
         transaction.on_commit(partial(notifications.result_available, decision.pk))

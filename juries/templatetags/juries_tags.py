@@ -1,6 +1,7 @@
 from django import template
 from django.db.models import Prefetch
 
+from documents.models import GeneratedDocument
 from juries.models import BlockDecision, Decision
 
 register = template.Library()
@@ -20,7 +21,7 @@ def candidate_result(dossier):
                     "competencies_to_prove"
                 ),
             ),
-            "documents",
+            Prefetch("convocation__documents", queryset=GeneratedDocument.objects.order_by("pk")),
         )
         .order_by("-decided_at", "-pk")
     )

@@ -3,13 +3,13 @@ present member's signature makes it final. Jury documents are downloaded from he
 
 from __future__ import annotations
 
-from django.http import FileResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.actions import button_action
+from core.files import serve_file
 from dossiers.snapshots import canonical_sha256
 from juries import permissions
 from juries.enums import JuryDocumentKind, SessionStatus
@@ -70,6 +70,4 @@ def document(request, pk: int):
     doc = permissions.document_or_404(request.user, pk)
     if not doc.is_ready:
         return render(request, "juries/document_status.html", {"document": doc})
-    return FileResponse(
-        doc.file.open("rb"), as_attachment=True, filename=doc.download_name, content_type="application/pdf"
-    )
+    return serve_file(doc.file, doc.download_name, "application/pdf")

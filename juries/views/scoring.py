@@ -28,9 +28,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from certifications.models import Rubric
-from core.actions import REFUSALS, attempt, button_action
+from core.actions import REFUSALS, attempt, button_action, json_refusal
 from core.csv_export import csv_response
-from core.errors import error_text
 from juries import permissions, scoring
 from juries.forms import ScoringForm
 from juries.models import Evaluation
@@ -134,9 +133,7 @@ def score(request, pk: int, rubric_pk: int):
     member, convocation, declaration = candidate(request, pk)
     if declaration is None:
         if autosave:
-            return JsonResponse(
-                {"status": "refused", "message": _("Déclarez d'abord votre lien avec le candidat.")}, 403
-            )
+            return json_refusal(_("Déclarez d'abord votre lien avec le candidat."))
         return redirect("jury:declare", pk=convocation.pk)
     item = _item(convocation, rubric_pk)
     rubric = rubrics_with_parts({rubric_pk})[rubric_pk]
@@ -146,13 +143,13 @@ def score(request, pk: int, rubric_pk: int):
     problem = scorings.scoring_problem(member, convocation, rubric)
     if problem:
         if autosave:
-            return JsonResponse({"status": "refused", "message": problem}, status=403)
+            return json_refusal(problem)
         raise PermissionDenied(problem)
     form = ScoringForm(request.POST, criteria=rubric.criteria.all())
     if not form.is_valid():
-        message = _("Enregistrement impossible : le formulaire est incomplet. Rechargez la page.")
+        message = form.refusal(_("Enregistrement impossible"))
         if autosave:
-            return JsonResponse({"status": "invalid", "message": message}, status=400)
+            return json_refusal(message, 400, "invalid")
         messages.error(request, message)
         return redirect(_page_url(convocation, rubric_pk))
 
@@ -196,7 +193,7 @@ def _autosave(request, rubric: Rubric, save: Callable[[], Evaluation]) -> JsonRe
             status=409,
         )
     except REFUSALS as error:
-        return JsonResponse({"status": "refused", "message": error_text(error)}, status=403)
+        return json_refusal(error)
     return JsonResponse({"status": "saved", "version": saved.version, "message": _saved_at(saved)})
 
 
@@ -209,7 +206,7 @@ def validate(request, member, convocation, rubric_pk: int):
     url = _page_url(convocation, rubric_pk)
     form = ScoringForm(request.POST, criteria=rubric.criteria.all())
     if not form.is_valid():
-        messages.error(request, _("Validation impossible : le formulaire est incomplet. Rechargez la page."))
+        messages.error(request, form.refusal(_("Validation impossible")))
         return redirect(url)
 
     def save_then_validate():

@@ -93,6 +93,14 @@ ACCESS: dict[str, Op] = {
             "motif": "Salle indisponible le matin.",
         },
     ),
+    # The world's session has a final procès-verbal: its results no longer change (409).
+    "PUT /sessionsJury/{id}/resultats": Op(
+        "put",
+        lambda w: f"/sessionsJury/{w.objects['session'].pk}/resultats",
+        Scope.JURY,
+        409,
+        body=lambda w: [{"candidature": w.dossier.pk, "presence": "absent"}],
+    ),
     "GET /documents/{id}": Op("get", lambda w: f"/documents/{_doc(w)}", Scope.READ, 200),
     "GET /documents/{id}/contenu": Op("get", lambda w: f"/documents/{_doc(w)}/contenu", Scope.READ, 200),
     "GET /documentsJury/{id}": Op(

@@ -225,3 +225,19 @@ def test_seed_demo_prints_a_working_token_for_aptim(client, settings):
     body = client.get("/api/v1/candidatures", **bearer(secret)).json()
     assert body["total"] >= 1
     assert {c["certification"]["codeRncp"] for c in body["donnees"]} == {"RNCP35203"}
+
+
+def test_the_openapi_document_declares_304_on_reads_with_an_etag():
+    from api.main import api
+
+    paths = api.get_openapi_schema()["paths"]
+    assert "304" in paths["/api/v1/candidatures/{id}"]["get"]["responses"]
+    assert "304" not in paths["/api/v1/documents/{id}/contenu"]["get"]["responses"]  # a file: no ETag
+    assert "304" not in paths["/api/v1/sessionsJury/{id}/resultats"]["put"]["responses"]
+
+
+def test_an_id_past_what_the_database_stores_is_refused_or_not_found_never_a_server_error(client, org, token_for):
+    huge = 2**80
+    headers = bearer(token_for(org))
+    assert client.get(f"/api/v1/candidatures?certification={huge}", **headers).status_code == 422
+    assert client.get(f"/api/v1/candidatures/{huge}", **headers).status_code == 404

@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from juries.enums import DocumentStatus, JuryRole, MinutesStatus
+from documents.enums import DocumentStatus
+from juries.enums import JuryRole, MinutesStatus
 from juries.models import JuryDocument, JurySession
 from tests.factories import PASSWORD, UserFactory
 from tests.juries.helpers import four_level_certification, jury_session

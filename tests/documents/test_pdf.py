@@ -186,3 +186,79 @@ def test_a_draft_preview_is_marked_as_a_draft_on_every_page():
     assert "seront insérées ici" in "".join(p.extract_text() for p in reader.pages) or "sera insérée ici" in "".join(
         p.extract_text() for p in reader.pages
     )
+
+
+def test_no_active_content_of_a_proof_pdf_reaches_the_dossier_pdf(caplog):
+    """A proof carrying scripts, launch actions, a form field, an attached executable and
+    multimedia (uploaded before the upload check refused them, or slipping past it): its pages
+    are reproduced, without any of it; its honest web link stays."""
+    from tests.documents.helpers import HOSTILE_TEXT, active_content, hostile_pdf
+
+    assert active_content(hostile_pdf())  # the proof does carry all of it
+    dossier, snapshot = build_submitted_dossier(
+        blocks=1, competencies=1, proofs=[(hostile_pdf(), "attestation.pdf", "application/pdf", "Attestation")]
+    )
+
+    rendered = pdf.render_snapshot(snapshot)
+
+    assert active_content(rendered.pdf) == []
+    assert b"/JavaScript" not in rendered.pdf and b"/Launch" not in rendered.pdf
+    reader = PdfReader(io.BytesIO(rendered.pdf))
+    texts = [page.extract_text() for page in reader.pages]
+    assert any(HOSTILE_TEXT in text for text in texts) and "Seconde page" in texts[-1]
+    uris = [
+        annot.get_object()["/A"]["/URI"]
+        for page in reader.pages
+        for annot in page.get("/Annots") or []
+        if "/A" in annot.get_object() and annot.get_object()["/A"].get("/S") == "/URI"
+    ]
+    assert "https://www.francevae.fr/" in uris
+    assert "removed from a copied page" in caplog.text
+
+
+def test_a_draft_preview_strips_the_same_active_content():
+    from tests.documents.helpers import active_content, hostile_pdf
+
+    dossier = dossier_in_state(S.ADMISSIBLE)
+    fill_validation(dossier)
+    add_proof(dossier, hostile_pdf(), "attestation.pdf", "application/pdf", "Attestation")
+
+    assert active_content(pdf.render_draft(dossier).pdf) == []
+
+
+def test_a_proof_pdf_past_the_page_limits_is_not_reproduced(settings):
+    """Files submitted before the limits, or under higher ones: the dossier PDF says so instead
+    of reproducing them."""
+    proofs = [
+        (text_pdf([f"Longue {n}" for n in range(4)]), "longue.pdf", "application/pdf", "Longue"),
+        (text_pdf([f"Courte {n}" for n in range(3)]), "courte.pdf", "application/pdf", "Courte"),
+        (text_pdf([f"Suivante {n}" for n in range(3)]), "suivante.pdf", "application/pdf", "Suivante"),
+    ]
+    dossier, snapshot = build_submitted_dossier(blocks=1, competencies=1, proofs=proofs)
+    settings.PROOF_MAX_PAGES = 3
+    settings.DOSSIER_MAX_PROOF_PAGES = 5
+
+    rendered = pdf.render_snapshot(snapshot)
+
+    text = squash(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(rendered.pdf)).pages))
+    assert squash("Longue 0") not in text and squash("PDF de 4 pages : au-delà de 3") in text
+    assert all(squash(f"Courte {n}") in text for n in range(3))
+    assert squash("Suivante 0") not in text and squash("dépasseraient les 5 pages") in text
+
+
+def test_an_office_proof_that_inflates_past_the_limit_is_not_attached(monkeypatch):
+    from dossiers import uploads
+    from tests.security.test_hostile_uploads import docx_lying_bomb
+
+    monkeypatch.setattr(uploads, "MAX_UNCOMPRESSED", 10 * 1024 * 1024)
+    bomb = docx_lying_bomb(inflated=20 * 1024 * 1024)
+    docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    dossier, snapshot = build_submitted_dossier(blocks=1, competencies=1, proofs=[(bomb, "cr.docx", docx, "CR")])
+
+    rendered = pdf.render_snapshot(snapshot)
+
+    reader = PdfReader(io.BytesIO(rendered.pdf))
+    assert "cr.docx" not in (reader.attachments or {})
+    assert squash("anormalement volumineux une fois décompressé") in squash(
+        " ".join(p.extract_text() for p in reader.pages)
+    )

@@ -330,3 +330,91 @@ def test_a_render_finishing_after_its_dossier_was_erased_is_discarded(monkeypatc
 
     assert services.run(document.pk, task_id="late") is None
     assert not GeneratedDocument.objects.filter(pk=document.pk).exists()
+
+
+# --- limits: previews per hour, manual retries, the previews' own queue ------------------------
+
+
+def test_a_candidate_asks_for_at_most_previews_per_hour_new_previews(published, settings):
+    settings.PREVIEWS_PER_HOUR = 3
+    dossier = dossier_in_state(S.ADMISSIBLE)
+    for _ in range(3):
+        preview = services.request_preview(dossier, dossier.candidate)
+        assert services.request_preview(dossier, dossier.candidate) == preview  # still queued: not counted
+        GeneratedDocument.objects.filter(pk=preview.pk).update(status=D.DONE)
+
+    with pytest.raises(services.DocumentError, match="3 aperçus PDF au cours de la dernière heure"):
+        services.request_preview(dossier, dossier.candidate)
+
+    other = dossier_in_state(S.ADMISSIBLE)  # another candidate has their own count
+    services.request_preview(other, other.candidate)
+
+
+def test_the_preview_count_starts_again_after_the_hour(published, settings):
+    from django.core.cache import cache
+
+    settings.PREVIEWS_PER_HOUR = 1
+    dossier = dossier_in_state(S.ADMISSIBLE)
+    GeneratedDocument.objects.filter(pk=services.request_preview(dossier, dossier.candidate).pk).update(status=D.DONE)
+    with pytest.raises(services.DocumentError):
+        services.request_preview(dossier, dossier.candidate)
+
+    cache.delete(f"documents:previews:{dossier.candidate.pk}")  # what the hour's expiry does
+
+    assert services.request_preview(dossier, dossier.candidate).status == D.QUEUED
+
+
+def test_a_failed_document_is_retried_by_hand_at_most_max_retries_times(published, settings):
+    from tests.factories import UserFactory
+
+    settings.DOCUMENTS_MAX_RETRIES = 2
+    _, snapshot = submitted()
+    document = GeneratedDocument.objects.get(snapshot=snapshot)
+    candidate = document.dossier.candidate
+    for _ in range(2):
+        GeneratedDocument.objects.filter(pk=document.pk).update(status=D.FAILED, attempts=3, error="Délai dépassé")
+        assert services.can_retry(candidate, GeneratedDocument.objects.get(pk=document.pk))
+        services.retry_document(document, candidate)
+    GeneratedDocument.objects.filter(pk=document.pk).update(status=D.FAILED, attempts=3, error="Délai dépassé")
+    document.refresh_from_db()
+
+    assert not services.can_retry(candidate, document)
+    with pytest.raises(services.DocumentError, match="déjà été relancé 2 fois"):
+        services.retry_document(document, candidate)
+    document.refresh_from_db()
+    assert (document.status, document.retries) == (D.FAILED, 2)
+
+    admin = UserFactory(admin=True)  # sees the cause in the admin, may try again
+    assert services.retry_document(document, admin).status == D.QUEUED
+
+
+def test_draft_previews_go_to_their_own_queue_and_submitted_dossiers_to_the_default_one(
+    monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    queues = []
+    monkeypatch.setattr(render_document, "apply_async", lambda args, **kw: queues.append((args[0], kw["queue"])))
+    dossier = dossier_in_state(S.ADMISSIBLE)
+    fill_validation(dossier)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        preview = services.request_preview(dossier, dossier.candidate)
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier_services.submit_validation(dossier, dossier.candidate)
+    validation = GeneratedDocument.objects.get(dossier=dossier, kind=DocumentKind.VALIDATION)
+
+    assert queues == [(preview.pk, "previews"), (validation.pk, "celery")]
+    assert {"celery", "previews"} <= {q.name for q in settings.CELERY_TASK_QUEUES}
+    assert settings.CELERY_TASK_DEFAULT_QUEUE == "celery"
+
+
+def test_the_sweeper_publishes_each_document_on_the_queue_of_its_kind(monkeypatch):
+    queues = {}
+    monkeypatch.setattr(render_document, "apply_async", lambda args, **kw: queues.__setitem__(args[0], kw["queue"]))
+    dossier = dossier_in_state(S.ADMISSIBLE)
+    preview = services.request_preview(dossier, dossier.candidate)
+    _, snapshot = submitted()
+    validation = GeneratedDocument.objects.get(snapshot=snapshot)
+
+    services.sweep(queued_after=0)
+
+    assert queues[preview.pk] == "previews" and queues[validation.pk] == "celery"

@@ -264,3 +264,39 @@ def test_the_certifiers_review_page_shows_the_dossiers_pdf(client, document):
     page = client.get(reverse("backoffice:dossier", args=[document.dossier_id])).content.decode()
 
     assert reverse("documents:download", args=[document.pk]) in page
+
+
+def test_past_the_hours_previews_the_candidate_is_told_why_and_nothing_is_queued(client, settings):
+    settings.PREVIEWS_PER_HOUR = 1
+    dossier = dossier_in_state(S.ADMISSIBLE)
+    client.force_login(dossier.candidate)
+    url = reverse("documents:preview", args=[dossier.pk])
+    client.post(url, headers={"HX-Request": "true"})
+    GeneratedDocument.objects.filter(dossier=dossier, kind=DocumentKind.PREVIEW).update(
+        status=D.DONE, pages=3, size=1000, finished_at=timezone.now()
+    )
+
+    fragment = client.post(url, headers={"HX-Request": "true"}).content.decode().replace("&#x27;", "'")
+    page = client.post(url, follow=True).content.decode().replace("&#x27;", "'")
+
+    for html in (fragment, page):
+        assert "1 aperçu PDF au cours de la dernière heure : c'est le maximum" in html
+    assert "Télécharger l'aperçu PDF" in fragment  # the last preview stays within reach
+    assert GeneratedDocument.objects.filter(dossier=dossier, kind=DocumentKind.PREVIEW).count() == 1
+
+
+def test_once_the_retries_are_spent_the_retry_button_gives_way_to_an_explanation(client, document, settings):
+    settings.DOCUMENTS_MAX_RETRIES = 1
+    GeneratedDocument.objects.filter(pk=document.pk).update(status=D.FAILED, error="x", retries=1)
+    client.force_login(document.dossier.candidate)
+
+    html = fragment(client, document)
+    refused = client.post(reverse("documents:retry", args=[document.pk]), headers={"HX-Request": "true"})
+
+    assert reverse("documents:retry", args=[document.pk]) not in html
+    assert "déjà été relancé 1 fois sans succès" in html.replace("&#x27;", "'")
+    assert "déjà été relancé 1 fois sans succès" in refused.content.decode().replace("&#x27;", "'")
+    document.refresh_from_db()
+    assert document.status == D.FAILED
+    dossier_page = client.get(reverse("dossiers:detail", args=[document.dossier.pk])).content.decode()
+    assert reverse("documents:retry", args=[document.pk]) not in dossier_page

@@ -301,3 +301,36 @@ def test_an_email_is_sent_by_the_worker_from_the_emails_queue(start_worker, monk
     emails.send("password_reset", "nina@example.org", {"reset_url": f"{settings.SITE_URL}/reset/", "valid_days": 3})
 
     wait_for(lambda: re.search(r"core\.tasks\.send_email\[[\w-]+\] succeeded", worker.logs()), 60, "the e-mail")
+
+
+def test_a_draft_preview_is_rendered_by_the_worker_from_its_own_queue(start_worker):
+    worker = start_worker()
+    dossier = dossier_in_state(S.ADMISSIBLE)
+
+    preview = services.request_preview(dossier, dossier.candidate)  # published on commit
+
+    done_preview = wait_for(
+        lambda: (doc := GeneratedDocument.objects.get(pk=preview.pk)).status == D.DONE and doc,
+        90,
+        f"the preview to be done; worker log:\n{worker.logs()[-3000:]}",
+    )
+    assert done_preview.file.read().startswith(b"%PDF-")
+
+
+def test_a_flood_of_previews_does_not_hold_back_a_submitted_dossiers_pdf(start_worker):
+    """Four previews are queued before a dossier de validation is submitted; one worker process
+    renders one document at a time. It takes from the two queues in turn: the dossier's PDF is
+    done before the second preview at the latest (from a single queue, after all four)."""
+    previews = []
+    for _ in range(4):
+        with mock.patch.object(services, "publish"):  # their recevabilité PDFs: not what is watched
+            dossier = dossier_in_state(S.ADMISSIBLE)
+        GeneratedDocument.objects.filter(dossier=dossier).delete()
+        previews.append(services.request_preview(dossier, dossier.candidate).pk)
+    submitted = submit_validation()
+    worker = start_worker("tests.documents.slow_worker", VAE_TEST_RENDER_DELAY="1")
+
+    done(submitted, worker)
+
+    previews_done = GeneratedDocument.objects.filter(pk__in=previews, status=D.DONE).count()
+    assert previews_done <= 1, f"{previews_done} previews were rendered before the dossier's PDF"

@@ -18,11 +18,19 @@ from dossiers.enums import DossierStatus as S
 from dossiers.enums import ScanStatus
 from dossiers.models import Proof
 from tests.emails import assert_html_says_the_same
-from tests.factories import MINIMAL_PDF, UserFactory, dossier_in_state, fill_validation, make_certification
+from tests.factories import (
+    MINIMAL_PDF,
+    UserFactory,
+    dossier_in_state,
+    fill_validation,
+    make_certification,
+    pdf_with_comment,
+)
 from tests.fake_clamd import EICAR, SIGNATURE, FakeClamd
 from vae_portal.celery import app as celery_app
 
-INFECTED_PDF = MINIMAL_PDF.replace(b"%%EOF\n", b"%" + EICAR + b"\n%%EOF\n")
+# A readable PDF (the upload check opens every PDF) carrying the test string in a comment.
+INFECTED_PDF = pdf_with_comment(EICAR)
 
 
 @pytest.fixture

@@ -92,6 +92,63 @@ def test_a_proof_counts_against_the_dossier_quota(settings):
     assert dossier.proofs.count() == 2
 
 
+def _pdf(pages: int, name: str = "preuve.pdf"):
+    from tests.documents.helpers import text_pdf
+
+    return SimpleUploadedFile(name, text_pdf([f"Page {n}" for n in range(pages)]))
+
+
+def test_a_proof_pdf_counts_its_pages_against_the_dossier_total_at_upload(settings):
+    from tests.documents.helpers import image_bytes
+
+    dossier = dossier_in_state(S.ADMISSIBLE)
+    settings.DOSSIER_MAX_PROOF_PAGES = 6
+    first = services.add_proof(dossier, _pdf(3), title="1", kind="other")
+    photo = services.add_proof(dossier, SimpleUploadedFile("photo.png", image_bytes()), title="2", kind="other")
+    assert (first.pages, photo.pages) == (3, 1)
+
+    with pytest.raises(
+        UploadRejected, match=r"Avec ce fichier \(3 pages\), les preuves du dossier compteraient 7 pages"
+    ):
+        services.add_proof(dossier, _pdf(3), title="3", kind="other")
+    assert dossier.proofs.count() == 2
+    services.add_proof(dossier, _pdf(2), title="4", kind="other")  # exactly at the limit
+
+
+def test_a_proof_pdf_over_the_page_limit_is_refused_at_upload(settings):
+    dossier = dossier_in_state(S.ADMISSIBLE)
+    settings.PROOF_MAX_PAGES = 4
+    with pytest.raises(UploadRejected, match="Ce PDF compte 5 pages ; 4 au plus"):
+        services.add_proof(dossier, _pdf(5), title="x", kind="other")
+    assert not dossier.proofs.exists()
+
+
+def test_submission_is_refused_while_the_proofs_add_too_many_pages(settings):
+    """Proofs uploaded before pages were counted (no count stored) are counted at submission."""
+    from tests.documents.helpers import add_proof, text_pdf
+    from tests.factories import fill_validation
+
+    dossier = dossier_in_state(S.ADMISSIBLE)
+    fill_validation(dossier)  # a one-page proof
+    old = add_proof(dossier, text_pdf(["a", "b", "c", "d"]), "ancienne.pdf", "application/pdf")
+    assert old.pages is None
+    settings.DOSSIER_MAX_PROOF_PAGES = 4
+
+    with pytest.raises(services.IncompleteDossier) as refused:
+        services.submit_validation(dossier, dossier.candidate)
+
+    messages = [m.message for m in refused.value.missing]
+    assert any(
+        "Vos preuves ajoutent 5 pages au dossier de validation, qui en reproduit 4 au plus" in m for m in messages
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == S.ADMISSIBLE
+    settings.DOSSIER_MAX_PROOF_PAGES = 5
+    services.submit_validation(dossier, dossier.candidate)
+    old.refresh_from_db()
+    assert old.pages == 4  # counted once, kept
+
+
 def test_a_proof_links_only_to_targeted_competences():
     cert = make_certification(published=True, blocks=2)
     dossier = dossier_in_state(S.ADMISSIBLE, certification=cert, blocks=[cert.blocks.get(order=1)])

@@ -67,7 +67,7 @@ def test_choosing_some_blocs_without_ticking_one_is_explained(candidate_client, 
 
 def test_acquired_blocs_are_shown_as_acquired_and_not_offered(candidate_client, certification, monkeypatch):
     acquired = certification.blocks.get(order=1)
-    monkeypatch.setattr("juries.acquired.validated_blocks", lambda candidate, lineage: [acquired])
+    monkeypatch.setattr("dossiers.hooks.acquired_block_finders", [lambda candidate, lineage: [acquired]])
 
     response = candidate_client.get(reverse("dossiers:start", args=[certification.slug]))
 

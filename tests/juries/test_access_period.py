@@ -93,7 +93,7 @@ def test_the_certifier_and_the_candidate_keep_their_access_after_the_jurys_has_e
     assert certifier.get(urls["minutes pdf"]).status_code == 200
     proof = closed.dossier.proofs.first()
     assert certifier.get(reverse("backoffice:dossier_proof", args=[closed.dossier.pk, proof.pk])).status_code == 200
-    letter = JuryDocument.objects.get(kind=JuryDocumentKind.DECISION_LETTER, decision__dossier=closed.dossier)
+    letter = JuryDocument.objects.get(kind=JuryDocumentKind.DECISION_LETTER, convocation__dossier=closed.dossier)
     candidate = login(closed.dossier.candidate)
     assert candidate.get(reverse("jury:document", args=[letter.pk])).status_code == 200
     assert candidate.get(urls["proof"]).status_code == 200

@@ -5,7 +5,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from juries.enums import DocumentStatus, EvaluationStatus, MinutesStatus
+from documents.enums import DocumentStatus
+from juries.enums import EvaluationStatus, MinutesStatus
 from juries.models import Evaluation, JuryDocument, JuryMember, JurySession
 
 pytestmark = pytest.mark.django_db
@@ -35,8 +36,8 @@ def test_seed_demo_gives_the_jury_a_session_today_and_a_closed_one_once(client):
 
     past = JurySession.objects.get(notes__contains="procès-verbal signé")
     assert past.minutes.status == MinutesStatus.FINAL
-    assert set(JuryDocument.objects.filter(session=past).values_list("status", flat=True)) == {DocumentStatus.DONE}
-    assert JuryDocument.objects.filter(session=past).count() == 5  # minutes, 2 letters, 2 attestations
+    assert set(JuryDocument.objects.of_session(past).values_list("status", flat=True)) == {DocumentStatus.DONE}
+    assert JuryDocument.objects.of_session(past).count() == 5  # minutes, 2 letters, 2 attestations
 
     # jury3 sits only on the APTIM session in three weeks.
     assert list(

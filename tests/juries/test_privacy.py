@@ -1,12 +1,13 @@
-"""The jury's records and the candidate's personal data (accounts.privacy)."""
+"""The jury's records and the candidate's personal data (privacy)."""
 
 import pytest
 
-from accounts.privacy import erasure
-from accounts.privacy.export import export_data
-from juries import pdf, queries
+from documents import services as documents
+from juries import queries
 from juries.enums import JuryDocumentKind, JuryResult
 from juries.models import Decision, JuryDocument
+from privacy import erasure
+from privacy.export import export_data
 from tests.juries.helpers import decided, jury_session, sign_all
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def test_deleting_the_account_keeps_the_decision_and_deletes_the_letters_naming_
     session, members, conv = decided_dossier
     sign_all(session, members)
     for document in JuryDocument.objects.all():
-        pdf.run(document.pk)
+        documents.run(document.pk)
     candidate = conv.dossier.candidate
     report = erasure.delete_account(candidate)
     assert report.kept and not report.deleted

@@ -6,9 +6,10 @@ import html
 import pytest
 from django.urls import reverse
 
+from documents import services as documents
 from dossiers.enums import DossierStatus as S
 from dossiers.models import Proof
-from juries import pdf, queries, services
+from juries import queries, services
 from juries.enums import Attendance, EvaluationStatus, JuryDocumentKind, JuryResult, LinkKind, MinutesStatus
 from juries.models import Evaluation, JuryDocument
 from tests.factories import MINIMAL_PDF, UserFactory, certifier_of, make_certification
@@ -418,7 +419,7 @@ def test_the_president_records_attendance_and_a_member_cannot(jury, login):
 
 def render_documents():
     for document in JuryDocument.objects.all():
-        pdf.run(document.pk)
+        documents.run(document.pk)
 
 
 def close_session(jury):
@@ -458,10 +459,10 @@ def test_the_documents_are_for_the_jury_the_candidate_and_the_certifier_only(jur
     sign_all(jury.session, members)
     render_documents()
     minutes = JuryDocument.objects.get(kind=JuryDocumentKind.MINUTES)
-    letter = JuryDocument.objects.get(kind=JuryDocumentKind.DECISION_LETTER, decision__dossier=jury.dossier)
+    letter = JuryDocument.objects.get(kind=JuryDocumentKind.DECISION_LETTER, convocation__dossier=jury.dossier)
     attestation = JuryDocument.objects.get(kind=JuryDocumentKind.ATTESTATION)
     assert not JuryDocument.objects.filter(
-        kind=JuryDocumentKind.ATTESTATION, decision__dossier=jury.other_convocation.dossier
+        kind=JuryDocumentKind.ATTESTATION, convocation__dossier=jury.other_convocation.dossier
     ).exists()  # excused: nothing acquired
     other_candidate = jury.other_convocation.dossier.candidate
     admin = UserFactory(admin=True)

@@ -110,6 +110,9 @@ def _object_kwargs(key: str) -> Callable[[World], dict]:
     return kwargs
 
 
+CDC_ORGANISATION = lambda w: {"pk": w.certification.certifiers.get().pk}  # noqa: E731
+BADGE = lambda w: {"uuid": w.objects["badge"].uuid}  # noqa: E731
+BADGE_ISSUER = lambda w: {"pk": w.objects["badge"].organisation_id}  # noqa: E731
 SESSION_MEMBERS = only({"jury_member", "conflicted_jury_member"})
 JURY_READER = only({"jury_member"})
 JURY_CANDIDATE = lambda w: {"pk": w.objects["jury_convocation"].pk}  # noqa: E731
@@ -181,6 +184,29 @@ ACCESS: dict[str, Rule] = {
         get=logged_in("405"),
         post=CERTIFIER_OF_OBJECT,
         kwargs=lambda w: {"pk": w.objects["api_token"].pk},
+    ),
+    # Webhooks: the same rule; another organisation's endpoint or message is a 404.
+    "api_tokens:webhooks": Rule(get=CERTIFIER_PAGE),
+    "francevae:list": Rule(get=CERTIFIER_PAGE),
+    "francevae:edit": Rule(get=CERTIFIER_OF_OBJECT, kwargs=lambda w: {"org_pk": w.objects["francevae_org"].pk}),
+    "francevae:test": Rule(
+        get=logged_in("405"), post=CERTIFIER_OF_OBJECT, kwargs=lambda w: {"org_pk": w.objects["francevae_org"].pk}
+    ),
+    "francevae:sync": Rule(
+        get=logged_in("405"), post=CERTIFIER_OF_OBJECT, kwargs=lambda w: {"org_pk": w.objects["francevae_org"].pk}
+    ),
+    "francevae:pause": Rule(
+        get=logged_in("405"), post=CERTIFIER_OF_OBJECT, kwargs=lambda w: {"org_pk": w.objects["francevae_org"].pk}
+    ),
+    "francevae:document": Rule(get=CERTIFIER_OF_OBJECT, kwargs=lambda w: {"pk": w.objects["francevae_document"].pk}),
+    "api_tokens:webhook_toggle": Rule(
+        get=logged_in("405"), post=CERTIFIER_OF_OBJECT, kwargs=lambda w: {"pk": w.objects["webhook"].pk}
+    ),
+    "api_tokens:webhook_delete": Rule(
+        get=logged_in("405"), post=CERTIFIER_OF_OBJECT, kwargs=lambda w: {"pk": w.objects["webhook"].pk}
+    ),
+    "api_tokens:webhook_replay": Rule(
+        get=logged_in("405"), post=CERTIFIER_OF_OBJECT, kwargs=lambda w: {"pk": w.objects["webhook_message"].pk}
     ),
     # Public pages.
     "home": Rule(get=everyone()),
@@ -312,6 +338,35 @@ ACCESS: dict[str, Rule] = {
     "documents:preview": Rule(get=everyone_logged_in_405(), post=OWNER, kwargs=lambda w: {"dossier_pk": w.dossier.pk}),
     "backoffice:dossier_proof": Rule(
         get=CERTIFIER_OF_OBJECT, kwargs=lambda w: {"pk": w.dossier.pk, "proof_pk": w.objects["proof"].pk}
+    ),
+    # Open Badges: anyone checks a badge (a recruiter has no account); its files are its holder's.
+    "credentials:verify": Rule(get=everyone(), post=everyone("405"), kwargs=BADGE),
+    "credentials:download_jwt": Rule(get=OWNER, post=READ_ONLY, kwargs=BADGE),
+    "credentials:download_json": Rule(get=OWNER, post=READ_ONLY, kwargs=BADGE),
+    "credentials:did_document": Rule(get=everyone(), post=everyone("405"), kwargs=BADGE_ISSUER),
+    "credentials:status_list": Rule(get=everyone(), post=everyone("405"), kwargs=BADGE_ISSUER),
+    "credentials:block_achievement": Rule(
+        get=everyone(), post=everyone("405"), kwargs=lambda w: {"pk": w.objects["badge"].block_id}
+    ),
+    "credentials:certification_achievement": Rule(
+        get=everyone(), post=everyone("405"), kwargs=lambda w: {"pk": w.certification.pk}
+    ),
+    # Declaration to the Caisse des Dépôts: the candidate's identity is theirs alone; the rest is
+    # the organisation's certifiers' (another organisation's flux or passage: 404).
+    "accrochage:identity": Rule(get=OWNER, kwargs=DOSSIER),
+    "accrochage:holders": Rule(get=CERTIFIER_PAGE, post=READ_ONLY),
+    "accrochage:account": Rule(get=everyone_logged_in_405(), post=CERTIFIER_OF_OBJECT, kwargs=CDC_ORGANISATION),
+    "accrochage:flux_create": Rule(get=everyone_logged_in_405(), post=CERTIFIER_OF_OBJECT, kwargs=CDC_ORGANISATION),
+    "accrochage:flux": Rule(get=CERTIFIER_OF_OBJECT, post=READ_ONLY, kwargs=_object_kwargs("cdc_flux")),
+    "accrochage:flux_download": Rule(get=CERTIFIER_OF_OBJECT, post=READ_ONLY, kwargs=_object_kwargs("cdc_flux")),
+    "accrochage:flux_report": Rule(
+        get=everyone_logged_in_405(), post=CERTIFIER_OF_OBJECT, kwargs=_object_kwargs("cdc_flux")
+    ),
+    "accrochage:passage_put_back": Rule(
+        get=everyone_logged_in_405(), post=CERTIFIER_OF_OBJECT, kwargs=_object_kwargs("cdc_passage")
+    ),
+    "credentials:context": Rule(
+        get=everyone(), post=everyone("405"), kwargs=lambda w: {"name": "credentials-v2.jsonld"}
     ),
 }
 

@@ -60,7 +60,7 @@ def test_logged_in_pages_carry_the_session_length_for_the_expiry_warning(client,
     [(0, "6.6.6.6", "10.0.0.1", "10.0.0.1"), (1, "6.6.6.6, 203.0.113.7", "10.0.0.1", "203.0.113.7")],
 )
 def test_the_client_address_ignores_forged_forwarding_headers(rf, settings, proxies, forwarded, remote, expected):
-    from vae_portal.http import client_ip
+    from core.http import client_ip
 
     settings.PROXY_COUNT = proxies
     request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR=remote)

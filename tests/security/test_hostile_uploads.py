@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from dossiers.enums import DossierStatus as S
 from dossiers.models import Dossier, Proof
+from tests.documents.helpers import hostile_pdf, script_pdf, text_pdf
 from tests.factories import MINIMAL_PDF, dossier_in_state
 
 pytestmark = pytest.mark.django_db
@@ -55,10 +56,20 @@ def jpeg_declaring(width: int, height: int) -> bytes:
     return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + comment + frame + b"\xff\xd9"
 
 
-def pdf_with_html(offset: int) -> bytes:
+SCRIPT_PAGE = b"<html><body><script>fetch('/dossiers/').then(r => r.text()).then(alert)</script></body></html>"
+# Markup that runs without a <script> element or an <html> tag: what browsers and mail clients
+# that sniff a whole file would still execute (README, « Fichiers déposés »).
+ACTIVE_PAYLOADS = {
+    "<svg onload>": b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(document.cookie)"/>',
+    "<img onerror>": b"<img src=x onerror=alert(document.domain)>",
+    "<object>": b'<object data="https://evil.example/x.swf" type="application/x-shockwave-flash"></object>',
+    "<body onload>": b"<body onload=\"fetch('/dossiers/').then(r => r.text()).then(alert)\">",
+}
+
+
+def pdf_with_html(offset: int, html: bytes = SCRIPT_PAGE) -> bytes:
     """A PDF that is also an HTML page: the markup sits ``offset`` bytes in, inside a comment
     of the PDF (a PDF reader skips it; an HTML parser runs it)."""
-    html = b"<html><body><script>fetch('/dossiers/').then(r => r.text()).then(alert)</script></body></html>"
     head = MINIMAL_PDF.replace(b"%%EOF\n", b"")
     padding = b"%" + b"x" * max(0, offset - len(head) - 2) + b"\n"
     return head + padding + b"%" + html + b"\n%%EOF\n"
@@ -95,6 +106,39 @@ def docx_zip_bomb(inflated: int = 150 * MB) -> bytes:
     return buffer.getvalue()
 
 
+@functools.cache
+def docx_lying_bomb(inflated: int = 150 * MB, declared: int = 1000) -> bytes:
+    """A DOCX whose document inflates to ``inflated`` bytes while its central directory and
+    local header declare ``declared``: a reader that trusts the directory sees a small file;
+    an office suite that inflates the stream to its end gets the whole of it."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        with archive.open("word/document.xml", "w") as part:
+            zeros = b"0" * MB
+            for _ in range(inflated // MB):
+                part.write(zeros)
+    data = bytearray(buffer.getvalue())
+    name = b"word/document.xml"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        local = archive.getinfo(name.decode()).header_offset
+    central = data.rindex(b"PK\x01\x02")  # the last entry of the directory is the document's
+    assert data[local + 30 : local + 30 + len(name)] == name and data[central + 46 : central + 46 + len(name)] == name
+    struct.pack_into("<L", data, local + 22, declared)  # local header: uncompressed size
+    struct.pack_into("<L", data, central + 24, declared)  # central directory: uncompressed size
+    return bytes(data)
+
+
+def encrypted_pdf() -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(MINIMAL_PDF)))
+    writer.encrypt(user_password="secret", owner_password="proprietaire", algorithm="AES-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 @dataclass(frozen=True)
 class Hostile:
     name: str
@@ -109,9 +153,14 @@ class Hostile:
 BUILDERS = {
     "oversize.pdf": lambda: MINIMAL_PDF + b"%" + b"x" * (20 * MB) + b"\n",
     "rapport.docx": docx_zip_bomb,
+    "compte-rendu.docx": docx_lying_bomb,
+    "scripts.pdf": hostile_pdf,
+    "protege.pdf": encrypted_pdf,
+    "101-pages.pdf": lambda: text_pdf([f"Page {n}" for n in range(1, 102)]),
 }
 HTML_REFUSED = "code HTML"
 NOT_ACCEPTED = "Type de fichier non accepté"
+SCRIPT_REFUSED = "Ce PDF contient du code exécutable (JavaScript) ou une commande de lancement"
 
 CORPUS: dict[str, Hostile] = {
     "a PDF that is also HTML, markup at the start": Hostile(
@@ -121,6 +170,30 @@ CORPUS: dict[str, Hostile] = {
         "attestation.pdf", pdf_with_html(3 * 1024), HTML_REFUSED
     ),
     "a PDF that is also HTML, markup 5 MB in": Hostile("attestation.pdf", pdf_with_html(5 * MB), HTML_REFUSED),
+    **{
+        f"a PDF that is also HTML, {label} {where}": Hostile(
+            "attestation.pdf", pdf_with_html(offset, payload), HTML_REFUSED
+        )
+        for label, payload in ACTIVE_PAYLOADS.items()
+        for where, offset in (("3 KB in", 3 * 1024), ("1 MB in", MB))
+    },
+    **{
+        f"a PDF with a JavaScript or Launch action: {where}": Hostile(
+            "attestation.pdf", script_pdf(where), SCRIPT_REFUSED
+        )
+        for where in ("open action", "name tree", "page /AA", "launch link", "chained after a web link")
+    },
+    "a PDF whose JavaScript action hides behind an escaped name (/Java#53cript)": Hostile(
+        "attestation.pdf", script_pdf("open action").replace(b"/JavaScript", b"/Java#53cript"), SCRIPT_REFUSED
+    ),
+    "a PDF full of active content (scripts, launch, attachment, form field, multimedia)": Hostile(
+        "scripts.pdf", None, SCRIPT_REFUSED
+    ),
+    "a password-protected PDF": Hostile("protege.pdf", None, "protégé par un mot de passe"),
+    "a PDF of 101 pages": Hostile("101-pages.pdf", None, "Ce PDF compte 101 pages ; 100 au plus"),
+    "a DOCX whose directory declares 1 KB but which inflates to 150 MB": Hostile(
+        "compte-rendu.docx", None, "anormalement volumineux une fois décompressé", NOT_ACCEPTED
+    ),
     "an SVG with a script, renamed .png": Hostile("photo.png", svg_with_script(), NOT_ACCEPTED),
     "a Windows executable renamed .pdf": Hostile("attestation.pdf", windows_executable(), NOT_ACCEPTED),
     "a Linux executable renamed .pdf": Hostile("attestation.pdf", linux_executable(), NOT_ACCEPTED),

@@ -1,4 +1,4 @@
-"""Every view that follows a ``next`` follows only a path on this site (vae_portal.http.next_path):
+"""Every view that follows a ``next`` follows only a path on this site (core.http.next_path):
 never another site, and never a bare word, which ``redirect()`` took for a URL name (a 500)."""
 
 from urllib.parse import urlencode
@@ -6,9 +6,9 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
+from core.http import is_local_path
 from dossiers.enums import DossierStatus as S
 from tests.factories import PASSWORD, UserFactory, dossier_in_state, make_certification, pdf_upload
-from vae_portal.http import is_local_path
 
 pytestmark = pytest.mark.django_db
 

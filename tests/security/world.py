@@ -77,6 +77,30 @@ def build_world() -> World:
     from api import tokens
 
     world.objects["api_token"] = tokens.create_token(org, "SI de l'organisme", ["lecture"]).token
+    from api.models import WebhookEndpoint, WebhookMessage
+
+    # Rows written as they are: the URL checks (DNS) are not what this world is for.
+    endpoint = WebhookEndpoint.objects.create(
+        organisation=org, url="https://si.example.org/webhooks", events=["dossier.depose"], secret="whsec_test"
+    )
+    world.objects["webhook"] = endpoint
+    world.objects["webhook_message"] = WebhookMessage.objects.create(
+        endpoint=endpoint, event_id="8a3f0c1e-0000-4000-8000-000000000001", event_type="dossier.depose", body="{}"
+    )
+    from django.core.files.base import ContentFile
+
+    from francevae.models import Connection, FranceVaeDocument, FranceVaeLink
+
+    # Paused, on a closed loopback port: the test button fails fast, the sync button refuses.
+    connection = Connection.objects.create(
+        organisation=org, base_url="http://127.0.0.1:9/interop/v1", authority_id="ca", paused=True
+    )
+    world.objects["francevae_org"] = org
+    link = FranceVaeLink.objects.create(connection=connection, candidature_id="c-1", dossier=world.dossier)
+    document = FranceVaeDocument(link=link, kind="feasibility", name="df.pdf", content_type="application/pdf", size=4)
+    document.file.save("df.pdf", ContentFile(b"%PDF"), save=False)
+    document.save()
+    world.objects["francevae_document"] = document
     return world
 
 
@@ -129,6 +153,8 @@ def _add_back_office_objects(world: World) -> None:
         convocation=jury_services.convoke(session, ready, users["certifier"], **slot(session, "10:00", "11:00")),
     )
     _add_jury_objects(world)
+    _add_badges(world)
+    _add_cdc_objects(world)
 
 
 def _add_jury_objects(world: World) -> None:
@@ -165,4 +191,59 @@ def _add_jury_objects(world: World) -> None:
         evaluation=evaluation,
         conflicted_member=conflicted,
         minutes_document=JuryDocument.objects.create(kind=JuryDocumentKind.MINUTES, session=session),
+    )
+
+
+def _add_badges(world: World) -> None:
+    """Two Open Badges of the owner (a bloc, the certification), rows written as they are and
+    signed with a key in a temporary folder: the issuing rules are not what this world is for."""
+    import tempfile
+
+    from django.test import override_settings
+
+    from credentials import openbadges
+    from credentials.models import Badge
+
+    decision = world.objects["decision"]
+    org = world.certification.certifiers.get()
+    for index, block in enumerate([world.certification.blocks.order_by("order").first(), None]):
+        badge = Badge.objects.create(
+            organisation=org,
+            decision=decision,
+            block=block,
+            candidate=world.users["owner"],
+            name=block.title if block else world.certification.title,
+            status_index=index,
+        )
+        with override_settings(BADGE_KEYS_DIR=tempfile.mkdtemp()):
+            badge.token = openbadges.sign({"id": str(badge.uuid)}, org.pk)
+        badge.save(update_fields=["token"])
+        world.objects["certification_badge" if block is None else "badge"] = badge
+
+
+def _add_cdc_objects(world: World) -> None:
+    """The organisation's CDC identifiers, a passage to declare and a built flux holding it."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from accrochage.models import CdcAccount, Flux, FluxStatus, Passage
+
+    org = world.certification.certifiers.get()
+    CdcAccount.objects.create(organisation=org, client_id="03ABC123", contract_id="MCFCER000123")
+    decision = world.objects["decision"]
+    day = timezone.localdate()
+    flux = Flux.objects.create(
+        organisation=org, action="CREATION", period_start=day, period_end=day, status=FluxStatus.DONE, total=1, done=1
+    )
+    flux.file.save("flux.xml", ContentFile(b"<flux/>"), save=True)
+    world.objects["cdc_flux"] = flux
+    world.objects["cdc_passage"] = Passage.objects.create(
+        action="CREATION",
+        organisation=org,
+        certification=world.certification,
+        dossier=decision.dossier,
+        decision=decision,
+        awarded_on=day,
+        flux=flux,
+        status="sent",
     )

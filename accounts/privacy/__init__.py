@@ -1,5 +1,0 @@
-"""Personal data (RGPD): a candidate's copy of their data, the deletion of their account, and
-the purge of abandoned drafts. One job per module: ``export`` (the ZIP), ``erasure`` (what is
-deleted, what is kept anonymised, and when deletion is refused), ``retention`` (the purge),
-``views`` and ``forms`` (``/accounts/mes-donnees/``, ``/accounts/supprimer/``).
-"""

@@ -1,0 +1,33 @@
+"""What the dossiers app asks of the apps above it, without importing them (docs/architecture.md).
+
+``dossiers`` sits below ``documents`` and ``juries``: it declares here what it needs from them,
+and they fill it in their ``AppConfig.ready``:
+
+- ``submitted`` (signal, sender: the ``SnapshotKind``; ``dossier``, ``snapshot``, ``actor``): sent
+  inside the submission's transaction once the dossier is frozen, so a receiver's rows commit or
+  roll back with it. The documents app asks for the submitted dossier's PDF here.
+- ``acquired_block_finders``: functions ``(candidate, lineage) -> blocs`` validated for life by
+  an earlier decision. The juries app adds its final decisions.
+
+Who reads a dossier's files is asked of ``core.file_access`` (``dossiers.files``).
+
+Until an app registers, no bloc is acquired and no PDF is asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.dispatch import Signal
+
+submitted = Signal()
+
+acquired_block_finders: list[Callable[[Any, Any], Iterable[Any]]] = []
+
+
+def register(registry: list, function: Callable) -> Callable:
+    """Add ``function`` to ``registry`` once (``ready`` may run again in tests)."""
+    if function not in registry:
+        registry.append(function)
+    return function
