@@ -314,7 +314,8 @@ def test_a_draft_preview_is_rendered_by_the_worker_from_its_own_queue(start_work
         90,
         f"the preview to be done; worker log:\n{worker.logs()[-3000:]}",
     )
-    assert done_preview.file.read().startswith(b"%PDF-")
+    with done_preview.file.open("rb") as pdf:
+        assert pdf.read().startswith(b"%PDF-")
 
 
 def test_a_flood_of_previews_does_not_hold_back_a_submitted_dossiers_pdf(start_worker):
