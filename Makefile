@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test quality install install-test chromium migrate seed clean
+.PHONY: run test test-fast quality install install-test chromium migrate seed clean
 
 $(VENV)/bin/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 est requis ($(PYTHON) introuvable)."; exit 1; }
@@ -42,12 +42,25 @@ seed: migrate
 run: seed
 	PORT=$(PORT) PY=$(PY) ./scripts/run.sh
 
+# Two processes (pytest-xdist) where tests share nothing; the browser journeys and the tests
+# that start real workers or servers run after, one at a time: they share the broker (a real
+# worker takes any message of its queue) and load the machine on their own.
+PYTEST_SERIAL := -m "browser or services"
+PYTEST_PARALLEL := -n 2 -m "not browser and not services"
+
 test: install-test
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_PARALLEL)
+	$(PY) -m pytest $(PYTEST_SERIAL)
+
+# While working: no browser, no real worker or service, no fault test; keeps the test database.
+test-fast: install-test
+	$(PY) -m pytest $(PYTEST_PARALLEL) --reuse-db --ignore=tests/faults
 
 quality: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/djlint templates */templates --lint
 	$(VENV)/bin/lint-imports  # the layers of docs/architecture.md
 	$(PY) manage.py makemigrations --check --dry-run
 	DEBUG=0 SECRET_KEY=quality-check-secret-key-that-is-long-enough-0123456789abcdef \

@@ -75,7 +75,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:
     return {k: [before.get(k), after.get(k)] for k in {**before, **after} if before.get(k) != after.get(k)}
 
 
-EMPTY = (None, "", [], {"chars": 0})
+EMPTY: tuple[Any, ...] = (None, "", [], {"chars": 0})
 
 
 def created(after: dict[str, Any]) -> dict[str, list]:

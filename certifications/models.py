@@ -9,7 +9,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -207,6 +207,15 @@ class Block(models.Model):
         return f"{self.code} {self.title}".strip()
 
     @property
+    def rubric_or_none(self) -> "Rubric | None":
+        """Its grille, or None. Templates read this: ``rubric`` raises when there is none, which a
+        template swallows only by accident of its silent-failure rule."""
+        try:
+            return self.rubric
+        except ObjectDoesNotExist:
+            return None
+
+    @property
     def label(self) -> str:
         return self.code or _("Bloc %(order)s") % {"order": self.order}
 
@@ -265,6 +274,15 @@ class AssessmentMethod(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.get_kind_display()
+
+    @property
+    def rubric_or_none(self) -> "Rubric | None":
+        """Its grille, or None. Templates read this: ``rubric`` raises when there is none, which a
+        template swallows only by accident of its silent-failure rule."""
+        try:
+            return self.rubric
+        except ObjectDoesNotExist:
+            return None
 
     @property
     def is_transversal(self) -> bool:

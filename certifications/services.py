@@ -374,6 +374,7 @@ def create_rubric(
     if (block is None) == (method is None):
         raise ValueError("A rubric belongs to a block or to a transversal method")
     owner = block or method
+    assert owner is not None  # for mypy: exactly one of them is given (checked above)
     if owner.certification_id != cert.pk:
         raise CertificationError(_("Cet élément n'appartient pas à cette certification."))
     if method is not None and method.block_id is not None:

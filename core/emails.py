@@ -59,7 +59,8 @@ class _WebLinks(Urlizer):
 
     simple_url_2_re = re.compile(r"(?!)")  # no bare domains ("example.org")
 
-    def is_email_simple(self, value) -> bool:
+    @staticmethod
+    def is_email_simple(value: str) -> bool:
         return False
 
 

@@ -99,7 +99,9 @@ def issue_for_decision(decision_id: int) -> list[Badge]:
         return []
     issued = []
     for item in decision.items.filter(validated=True, block__isnull=False).select_related("block"):
-        badge = _issue(decision, item.block, organisation, item.block.title)
+        block = item.block
+        assert block is not None  # for mypy: filtered on block__isnull=False
+        badge = _issue(decision, block, organisation, block.title)
         if badge:
             issued.append(badge)
     if decision.result == JuryResult.FULL_SUCCESS_OF_FULL_CERTIFICATION:

@@ -500,15 +500,15 @@ def save_statement(
     elif experiences is not None or proofs is not None:
         current.save(update_fields=["updated_at"])
     after.update(audit.values(current, changed, texts=STATEMENT_FREE_TEXTS))
-    changes = audit.diff(before, after)
-    if changes:
+    trail = audit.diff(before, after)
+    if trail:
         audit.record(
             "statement.saved",
             actor=_actor(dossier, actor),
             target=current,
             target_repr=_statement_label(current),
             dossier=dossier,
-            changes=changes,
+            changes=trail,
             coalesce=dt.timedelta(minutes=settings.AUDIT_COALESCE_MINUTES),
         )
     return current
@@ -682,7 +682,8 @@ def add_proof(dossier: Dossier, uploaded, *, competencies=(), actor=None, **fiel
             ),
         )
     except Exception:
-        proof.file.storage.delete(proof.file.name)
+        if proof.file.name:
+            proof.file.storage.delete(proof.file.name)
         raise
     scanning.queue(scanning.PROOF, proof.pk)
     return proof
@@ -734,7 +735,8 @@ def delete_proof(dossier: Dossier, proof: Proof, actor=None) -> None:
     )
     storage, name = proof.file.storage, proof.file.name
     proof.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def dossier_used_bytes(dossier: Dossier) -> int:
@@ -753,7 +755,7 @@ def dossier_proof_pages(dossier: Dossier) -> int:
 def _count_pages(proof: Proof) -> int:
     kind = next((k for k, t in uploads.CONTENT_TYPES.items() if t == proof.content_type), None)
     if kind != uploads.PDF:
-        return uploads.PAGES_OF.get(kind, 0)
+        return uploads.PAGES_OF.get(kind, 0) if kind else 0
 
     try:
         with proof.file.open("rb") as handle:

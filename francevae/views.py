@@ -24,7 +24,9 @@ from francevae.models import Connection, FranceVaeDocument
 @certifier_required
 def connection_list(request):
     organisations = organisations_for(request.user).select_related("francevae_connection")
-    return render(request, "francevae/connections.html", {"organisations": organisations})
+    # (organisation, its connection or None): the reverse one-to-one raises when there is none.
+    rows = [(org, getattr(org, "francevae_connection", None)) for org in organisations]
+    return render(request, "francevae/connections.html", {"rows": rows})
 
 
 def _organisation(request, org_pk: int):

@@ -43,7 +43,7 @@ def session_of(document):
 
 
 def file_name(document) -> str:
-    day = timezone.localtime(session_of(document).starts_at).strftime("%Y-%m-%d")
+    day = timezone.localdate(session_of(document).starts_at).isoformat()
     if document.kind == JuryDocumentKind.MINUTES:
         return f"proces-verbal-jury-{day}.pdf"
     return f"{PREFIXES[document.kind]}-{document.convocation.dossier_id}-{day}.pdf"

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from certifications.models import (
@@ -94,7 +95,7 @@ class JurySession(models.Model):
         ]
 
     def __str__(self) -> str:
-        when = timezone.localtime(self.starts_at).strftime("%d/%m/%Y %H:%M")
+        when = date_format(timezone.localtime(self.starts_at), "SHORT_DATETIME_FORMAT")
         return f"{self.certification.code or self.certification.title[:40]} — {when}"
 
     @property

@@ -62,3 +62,32 @@ def _emails_sent_at_once(monkeypatch):
     monkeypatch.setattr(
         send_email, "apply_async", lambda args=None, kwargs=None, **options: send_email.apply(args, kwargs)
     )
+
+
+@pytest.fixture(autouse=True)
+def _file_responses_closed(monkeypatch):
+    """A download (FileResponse) keeps its file open until the response is closed: a WSGI server
+    closes it once the body is sent, the test client only once a test has read the whole body.
+    A test that checks the status or headers alone would leave the file to the garbage
+    collector (a ResourceWarning, an error here): close every one the test received."""
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+    from django.http import FileResponse
+
+    received = []
+    init = FileResponse.__init__
+
+    def tracked(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        received.append(self)
+
+    monkeypatch.setattr(FileResponse, "__init__", tracked)
+    yield
+    # As the test client does when it closes a response: closing sends request_finished, which
+    # must not close the test's database connection.
+    request_finished.disconnect(close_old_connections)
+    try:
+        for response in received:
+            response.close()
+    finally:
+        request_finished.connect(close_old_connections)

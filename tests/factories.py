@@ -237,6 +237,85 @@ def dossier_in_state(state: str, candidate=None, certification=None, blocks=None
     return dossier
 
 
+# The same end states written directly: the rows each state implies (the submission timestamps,
+# one snapshot and one document row per submission, one transition log row per step, with the
+# actor and comment the services would record), without the guards, locks and completeness
+# checks the services run on the way. For tests where reaching the state is not the point; the
+# services' own tests walk the path with dossier_in_state.
+_DIRECT_PATHS = {
+    "draft": [],
+    "feasibility_submitted": ["request"],
+    "feasibility_incomplete": ["request", "feasibility_incomplete"],
+    "inadmissible": ["request", "inadmissible"],
+    "admissible": ["request", "admissible"],
+    "validation_submitted": ["request", "admissible", "submit"],
+    "validation_incomplete": ["request", "admissible", "submit", "validation_incomplete"],
+    "ready_for_jury": ["request", "admissible", "submit", "ready_for_jury"],
+}
+
+
+_DIRECT_COMMENTS = {
+    "admissible": "Motif détaillé pour le candidat.",
+    "feasibility_incomplete": "Motif détaillé pour le candidat.",
+    "inadmissible": "Motif détaillé pour le candidat.",
+    "ready_for_jury": "Il manque une attestation.",
+    "validation_incomplete": "Il manque une attestation.",
+}
+
+
+def dossier_built_in_state(state: str, candidate=None, certification=None, blocks=None, certifier_user=None):
+    """A dossier in ``state`` (any state dossier_in_state reaches but withdrawn), written directly."""
+    from django.utils import timezone
+
+    from documents import services as documents
+    from documents.enums import DocumentKind
+    from dossiers import services
+    from dossiers.enums import DossierStatus as S
+    from dossiers.enums import SnapshotKind
+    from dossiers.models import Snapshot, TransitionLog
+    from dossiers.snapshots import build_content, canonical_sha256
+
+    candidate = candidate or UserFactory()
+    certification = certification or make_certification(published=True)
+    actor = certifier_user or UserFactory(admin=True)
+    dossier = services.start_dossier(candidate, certification, blocks)
+
+    def submission(kind: str, document_kind: str):
+        content = build_content(dossier)
+        snapshot = Snapshot.objects.create(
+            dossier=dossier,
+            kind=kind,
+            number=1,
+            content=content,
+            sha256=canonical_sha256(content),
+            created_by=candidate,
+        )
+        documents.request_document(document_kind, dossier, snapshot, candidate)
+
+    def move(to: str, by, comment: str = "", **fields):
+        TransitionLog.objects.create(
+            dossier=dossier, from_status=dossier.status, to_status=to, actor=by, comment=comment
+        )
+        dossier.status = to
+        for name, value in fields.items():
+            setattr(dossier, name, value)
+        dossier.save()
+
+    for step in _DIRECT_PATHS[state]:
+        if step == "request":
+            fill_feasibility(dossier)
+            submission(SnapshotKind.FEASIBILITY, DocumentKind.FEASIBILITY)
+            move(S.FEASIBILITY_SUBMITTED, candidate, feasibility_submitted_at=timezone.now())
+        elif step == "submit":
+            fill_validation(dossier)
+            submission(SnapshotKind.VALIDATION, DocumentKind.VALIDATION)
+            move(S.VALIDATION_SUBMITTED, candidate, validation_submitted_at=timezone.now())
+        else:  # the certifier's decision, with the comment dossier_in_state gives
+            move(step, actor, _DIRECT_COMMENTS[step])
+    dossier.refresh_from_db()
+    return dossier
+
+
 # --- certifier staff and jury sessions ------------------------------------------------------
 
 

@@ -2,6 +2,10 @@
 
 With nothing set, everything runs on one machine: SQLite and files under ``data/``, and Celery
 on kombu's filesystem transport so PDF jobs still run in a separate worker process.
+
+Grouped by concern: core, database, accounts and login, files, e-mail, cache and rate limits,
+security headers, logging, domain rules, background work (documents, antivirus, RNCP import,
+Celery and its beat schedule), health check. What only the tests need is in tests/settings.py.
 """
 
 import datetime as dt
@@ -13,6 +17,10 @@ from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
 from vae_portal.env import env_bool, env_int, env_list, env_str
+
+# ---------------------------------------------------------------------------------------------
+# Core
+# ---------------------------------------------------------------------------------------------
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "data"))).resolve()
@@ -96,6 +104,21 @@ TEMPLATES = [
         },
     },
 ]
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français")]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Numbers and dates go through django.utils.formats; this module adjusts Django's French formats.
+FORMAT_MODULE_PATH = ["vae_portal.formats"]
+
+# ---------------------------------------------------------------------------------------------
+# Database: DATABASE_URL (PostgreSQL in production), else SQLite under DATA_DIR
+# ---------------------------------------------------------------------------------------------
 
 _database_url = env_str("DATABASE_URL")
 if _database_url:
@@ -109,13 +132,11 @@ else:
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         }
     }
-# Tests: the SQLite test database is a file, so that a Celery worker started by the tests (a
-# second process) opens the same database; VAE_TEST_DB_NAME points such a worker at it.
-if "TEST" not in DATABASES["default"] and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test_db.sqlite3")}
-if env_str("VAE_TEST_DB_NAME"):
-    DATABASES["default"]["NAME"] = env_str("VAE_TEST_DB_NAME")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# ---------------------------------------------------------------------------------------------
+# Accounts, login and sessions
+# ---------------------------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -152,13 +173,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
+# Sliding expiry: any request (an autosave included) extends the session; the page warns
+# five minutes before it ends (static/js/session.js).
+SESSION_SAVE_EVERY_REQUEST = True
 
-LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", "Français")]
-TIME_ZONE = "Europe/Paris"
-USE_I18N = True
-USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# ---------------------------------------------------------------------------------------------
+# Files: static files, uploads and their limits
+# ---------------------------------------------------------------------------------------------
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -176,10 +199,16 @@ STORAGES = {
     },
 }
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Uploads: per file and per dossier, in bytes (France VAE keeps files to 10–20 MB).
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
+DOSSIER_QUOTA_BYTES = env_int("DOSSIER_QUOTA_MB", 200, minimum=1) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# E-mail: console by default, SMTP as soon as EMAIL_HOST is set.
+# ---------------------------------------------------------------------------------------------
+# E-mail: console by default, SMTP as soon as EMAIL_HOST is set
+# ---------------------------------------------------------------------------------------------
+
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -195,68 +224,9 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Portail VAE <noreply@vae.example>")
 
-# Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport (no server).
-REDIS_URL = env_str("REDIS_URL")
-BROKER_DIR = DATA_DIR / "broker"
-if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
-else:
-    for sub in ("queue", "processed", "control"):
-        (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(BROKER_DIR / "queue"),
-        "data_folder_out": str(BROKER_DIR / "queue"),
-        "processed_folder": str(BROKER_DIR / "processed"),
-        "store_processed": False,
-        # Broadcasts (celery control, purge): under DATA_DIR too, not in the current directory.
-        "control_folder": str(BROKER_DIR / "control"),
-    }
-CELERY_TASK_IGNORE_RESULT = True
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
-# E-mails (core.emails) go through a queue of their own, so that a confirmation link or a password
-# reset does not line up behind a burst of PDF renders (minutes each) on the default queue: a
-# worker consuming both takes from each in turn, so an e-mail waits for a process to be free,
-# not for every render queued before it. Every worker must consume both (scripts/run.sh, docker-compose.yml,
-# tests: `-Q celery,emails`); a worker started without -Q consumes CELERY_TASK_QUEUES, i.e. both
-# as well. For e-mails with processes of their own, run one more worker with `-Q emails`.
-CELERY_TASK_DEFAULT_QUEUE = "celery"
-EMAILS_QUEUE = "emails"
-CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(EMAILS_QUEUE))
-CELERY_TASK_ROUTES = {
-    "core.tasks.send_email": {"queue": EMAILS_QUEUE},
-    "api.tasks.deliver_webhook": {"queue": CELERY_TASK_DEFAULT_QUEUE},
-}
-# PDF documents (documents app): a render is interrupted after the soft limit (recorded as a
-# failed attempt) and killed after the hard one; 3 attempts, then the document is failed. The
-# sweeper re-queues documents left queued (broker down at submission) or running (worker
-# killed) for too long.
-DOCUMENTS_SOFT_TIME_LIMIT = env_int("DOCUMENTS_SOFT_TIME_LIMIT", 240, minimum=5)
-DOCUMENTS_TIME_LIMIT = DOCUMENTS_SOFT_TIME_LIMIT + 30
-DOCUMENTS_MAX_ATTEMPTS = 3
-DOCUMENTS_SWEEP_SECONDS = env_int("DOCUMENTS_SWEEP_SECONDS", 60, minimum=1)
-DOCUMENTS_QUEUED_STALE_SECONDS = env_int("DOCUMENTS_QUEUED_STALE_SECONDS", 300, minimum=1)
-DOCUMENTS_RUNNING_STALE_SECONDS = DOCUMENTS_TIME_LIMIT + 60
-CELERY_TASK_SOFT_TIME_LIMIT = DOCUMENTS_SOFT_TIME_LIMIT
-CELERY_TASK_TIME_LIMIT = DOCUMENTS_TIME_LIMIT
-if REDIS_URL and CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= DOCUMENTS_TIME_LIMIT:
-    # Redis would hand a message still being rendered to a second worker.
-    raise ImproperlyConfigured("DOCUMENTS_SOFT_TIME_LIMIT is too long for the Redis visibility timeout")
-CELERY_BEAT_SCHEDULE = {
-    "sweep-documents": {
-        "task": "documents.tasks.sweep_documents",
-        "schedule": DOCUMENTS_SWEEP_SECONDS,
-        "options": {"expires": DOCUMENTS_SWEEP_SECONDS},
-    },
-}
-# The worker touches this file every 30 s (vae_portal/celery.py): a health check for it.
-WORKER_HEARTBEAT_FILE = env_str("WORKER_HEARTBEAT_FILE", str(DATA_DIR / "worker-heartbeat"))
+# ---------------------------------------------------------------------------------------------
+# Cache and rate limits
+# ---------------------------------------------------------------------------------------------
 
 # Cache (throttling counters): in-process by default, shared by all processes with CACHE_URL.
 CACHE_URL = env_str("CACHE_URL")
@@ -283,10 +253,13 @@ USER_THROTTLE_RATES = {
     "data_export": (env_int("DATA_EXPORT_RATE_PER_HOUR", 10, minimum=1), 3600),
 }
 
-# Interop API (api/): requests per token and window in seconds. A certifier's system syncing its
-# dossiers page by page (100 a page) stays well under 120 a minute; a runaway loop is stopped.
-API_RATE_LIMIT = (env_int("API_RATE_PER_MINUTE", 120, minimum=1), 60)
+# ---------------------------------------------------------------------------------------------
+# Interop API (api/): rate limit and webhooks
+# ---------------------------------------------------------------------------------------------
 
+# Requests per token and window in seconds. A certifier's system syncing its dossiers page by
+# page (100 a page) stays well under 120 a minute; a runaway loop is stopped.
+API_RATE_LIMIT = (env_int("API_RATE_PER_MINUTE", 120, minimum=1), 60)
 # Webhooks of the API (api/webhooks.py). In production a certifier's endpoint must be https (the
 # body names dossiers; the signature proves who sent it, not who reads it on the way) and must not
 # resolve to a private or loopback address (else the portal could be made to call its own
@@ -300,15 +273,13 @@ API_WEBHOOKS_TIMEOUT = env_int("API_WEBHOOKS_TIMEOUT", 10, minimum=1)
 # for a night gets everything in the morning.
 API_WEBHOOKS_RETRY_HOURS = env_int("API_WEBHOOKS_RETRY_HOURS", 24, minimum=1)
 
-# Security headers; the strict ones apply whenever DEBUG is off.
+# ---------------------------------------------------------------------------------------------
+# Security headers: the strict ones apply whenever DEBUG is off
+# ---------------------------------------------------------------------------------------------
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
-# Sliding expiry: any request (an autosave included) extends the session; the page warns
-# five minutes before it ends (static/js/session.js).
-SESSION_SAVE_EVERY_REQUEST = True
 
 # Content-Security-Policy: no inline script, no inline style, nothing from another origin.
 CONTENT_SECURITY_POLICY = {
@@ -372,6 +343,10 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# ---------------------------------------------------------------------------------------------
+# Logging
+# ---------------------------------------------------------------------------------------------
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -381,37 +356,9 @@ LOGGING = {
     "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
-# Uploads: per file and per dossier, in bytes (France VAE keeps files to 10–20 MB).
-UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
-DOSSIER_QUOTA_BYTES = env_int("DOSSIER_QUOTA_MB", 200, minimum=1) * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-
-# RNCP import (docs/security.md, "Import RNCP"). The national flux is about 75 MB of XML (a zip
-# of a few MB), its longest texts tens of thousands of characters: each default leaves that
-# room to grow several times while bounding what a hostile file costs. The upload is refused past
-# RNCP_UPLOAD_MAX_MB as it arrives; the worker that reads it stops past RNCP_INFLATED_MAX_MB of
-# XML (counted as it decompresses), at a text node over RNCP_TEXT_NODE_MAX_CHARS characters and
-# at a fiche over RNCP_FICHE_MAX_CHARS (what one fiche may hold in memory). import_rncp applies
-# the same reading limits.
-RNCP_UPLOAD_MAX_BYTES = env_int("RNCP_UPLOAD_MAX_MB", 100, minimum=1) * 1024 * 1024
-RNCP_INFLATED_MAX_BYTES = env_int("RNCP_INFLATED_MAX_MB", 250, minimum=1) * 1024 * 1024
-RNCP_TEXT_NODE_MAX_CHARS = env_int("RNCP_TEXT_NODE_MAX_CHARS", 1_000_000, minimum=1000)
-RNCP_FICHE_MAX_CHARS = env_int("RNCP_FICHE_MAX_CHARS", 5_000_000, minimum=1000)
-# An uploaded flux is read by a worker (certifications.tasks): 3 attempts when the worker fails
-# (a broken file fails at once); the sweeper publishes again uploads left queued or running too
-# long, with the documents' thresholds (the same worker, the same time limits).
-RNCP_PARSE_MAX_ATTEMPTS = 3
-RNCP_QUEUED_STALE_SECONDS = DOCUMENTS_QUEUED_STALE_SECONDS
-RNCP_RUNNING_STALE_SECONDS = DOCUMENTS_RUNNING_STALE_SECONDS
-CELERY_BEAT_SCHEDULE = {
-    **globals().get("CELERY_BEAT_SCHEDULE", {}),
-    "sweep-rncp-uploads": {
-        "task": "certifications.tasks.sweep_rncp_uploads",
-        "schedule": DOCUMENTS_SWEEP_SECONDS,
-        "options": {"expires": DOCUMENTS_SWEEP_SECONDS},
-    },
-}
+# ---------------------------------------------------------------------------------------------
+# Domain rules: audit trail, jury access, personal data retention
+# ---------------------------------------------------------------------------------------------
 
 # Audit trail: consecutive saves of one statement by one person within this many minutes are
 # one row of the trail (0: one row per save). See docs/audit.md.
@@ -436,10 +383,38 @@ DRAFT_RETENTION_DAYS = env_int("DRAFT_RETENTION_DAYS", 365, minimum=2)
 DRAFT_PURGE_NOTICE_DAYS = env_int("DRAFT_PURGE_NOTICE_DAYS", 30, minimum=1)
 if DRAFT_PURGE_NOTICE_DAYS >= DRAFT_RETENTION_DAYS:
     raise ImproperlyConfigured("DRAFT_PURGE_NOTICE_DAYS must be shorter than DRAFT_RETENTION_DAYS")
-CELERY_BEAT_SCHEDULE = {
-    **globals().get("CELERY_BEAT_SCHEDULE", {}),  # entries declared above by other apps
-    "purge-drafts": {"task": "accounts.tasks.purge_drafts", "schedule": crontab(hour=3, minute=30)},
-}
+
+# ---------------------------------------------------------------------------------------------
+# Background work: generated documents, antivirus, RNCP import
+# ---------------------------------------------------------------------------------------------
+
+# PDF documents (documents app): a render is interrupted after the soft limit (recorded as a
+# failed attempt) and killed after the hard one; 3 attempts, then the document is failed. The
+# sweeper re-queues documents left queued (broker down at submission) or running (worker
+# killed) for too long.
+DOCUMENTS_SOFT_TIME_LIMIT = env_int("DOCUMENTS_SOFT_TIME_LIMIT", 240, minimum=5)
+DOCUMENTS_TIME_LIMIT = DOCUMENTS_SOFT_TIME_LIMIT + 30
+DOCUMENTS_MAX_ATTEMPTS = 3
+DOCUMENTS_SWEEP_SECONDS = env_int("DOCUMENTS_SWEEP_SECONDS", 60, minimum=1)
+DOCUMENTS_QUEUED_STALE_SECONDS = env_int("DOCUMENTS_QUEUED_STALE_SECONDS", 300, minimum=1)
+DOCUMENTS_RUNNING_STALE_SECONDS = DOCUMENTS_TIME_LIMIT + 60
+
+# --- Uploads and generated PDFs: limits (docs/security.md, « Fichiers déposés et PDF ») ----------
+# One block, kept together on purpose. A PDF proof's pages are copied into the dossier PDF: a
+# 2,000-page proof kept a worker busy for 37 s, 20,000 pages ran past the time limit three times.
+# 100 pages is more than any attestation, pay slip or report a candidate needs; a dossier with
+# 500 pages of proofs renders in a few seconds (4 s on the development machine), far below
+# DOCUMENTS_SOFT_TIME_LIMIT.
+PROOF_MAX_PAGES = env_int("PROOF_MAX_PAGES", 100, minimum=1)
+DOSSIER_MAX_PROOF_PAGES = env_int("DOSSIER_MAX_PROOF_PAGES", 500, minimum=1)
+# Draft previews: a candidate asks for at most PREVIEWS_PER_HOUR of them an hour (counted in the
+# cache: share it between processes with CACHE_URL); a failed PDF can be retried from its page
+# DOCUMENTS_MAX_RETRIES times (an administrator is not limited): a document that fails three
+# attempts in a row will most likely fail again, and each attempt may take a worker for minutes.
+# Previews have a queue of their own (DOCUMENTS_PREVIEW_QUEUE, with Celery's queues below).
+PREVIEWS_PER_HOUR = env_int("PREVIEWS_PER_HOUR", 10, minimum=1)
+DOCUMENTS_MAX_RETRIES = env_int("DOCUMENTS_MAX_RETRIES", 3, minimum=0)
+# --- end of « Uploads and generated PDFs » -------------------------------------------------------
 
 # Antivirus: with CLAMD_SOCKET (a Unix socket) or CLAMD_HOST set, every uploaded file is scanned
 # by a worker (dossiers.scanning, clamd's INSTREAM) and certifiers and juries may download it only
@@ -458,53 +433,33 @@ QUARANTINE_RETENTION_DAYS = env_int("QUARANTINE_RETENTION_DAYS", 30, minimum=1)
 # clamd down, message lost) and deletes quarantined files past their retention.
 SCAN_STALE_SECONDS = env_int("SCAN_STALE_SECONDS", 600, minimum=1)
 SCAN_SWEEP_SECONDS = env_int("SCAN_SWEEP_SECONDS", 300, minimum=1)
-CELERY_BEAT_SCHEDULE = {
-    **globals().get("CELERY_BEAT_SCHEDULE", {}),
-    "sweep-scans": {
-        "task": "dossiers.tasks.sweep_scans",
-        "schedule": SCAN_SWEEP_SECONDS,
-        "options": {"expires": SCAN_SWEEP_SECONDS},
-    },
-}
 
-# /healthz (vae_portal/health.py): a worker whose heartbeat file is older than this is down.
-WORKER_HEARTBEAT_FILE = env_str("WORKER_HEARTBEAT_FILE", str(DATA_DIR / "worker-heartbeat"))
-HEALTHZ_WORKER_STALE_SECONDS = env_int("HEALTHZ_WORKER_STALE_SECONDS", 120, minimum=1)
-# Which check failed and how long each took are shown to whoever sends this token (monitoring)
-# and to staff; everyone else reads only ok / fail. Empty: staff only.
-HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN")
+# RNCP import (docs/security.md, "Import RNCP"). The national flux is about 75 MB of XML (a zip
+# of a few MB), its longest texts tens of thousands of characters: each default leaves that
+# room to grow several times while bounding what a hostile file costs. The upload is refused past
+# RNCP_UPLOAD_MAX_MB as it arrives; the worker that reads it stops past RNCP_INFLATED_MAX_MB of
+# XML (counted as it decompresses), at a text node over RNCP_TEXT_NODE_MAX_CHARS characters and
+# at a fiche over RNCP_FICHE_MAX_CHARS (what one fiche may hold in memory). import_rncp applies
+# the same reading limits.
+RNCP_UPLOAD_MAX_BYTES = env_int("RNCP_UPLOAD_MAX_MB", 100, minimum=1) * 1024 * 1024
+RNCP_INFLATED_MAX_BYTES = env_int("RNCP_INFLATED_MAX_MB", 250, minimum=1) * 1024 * 1024
+RNCP_TEXT_NODE_MAX_CHARS = env_int("RNCP_TEXT_NODE_MAX_CHARS", 1_000_000, minimum=1000)
+RNCP_FICHE_MAX_CHARS = env_int("RNCP_FICHE_MAX_CHARS", 5_000_000, minimum=1000)
+# An uploaded flux is read by a worker (certifications.tasks): 3 attempts when the worker fails
+# (a broken file fails at once); the sweeper publishes again uploads left queued or running too
+# long, with the documents' thresholds (the same worker, the same time limits).
+RNCP_PARSE_MAX_ATTEMPTS = 3
+RNCP_QUEUED_STALE_SECONDS = DOCUMENTS_QUEUED_STALE_SECONDS
+RNCP_RUNNING_STALE_SECONDS = DOCUMENTS_RUNNING_STALE_SECONDS
 
-# --- Uploads and generated PDFs: limits (docs/security.md, « Fichiers déposés et PDF ») ----------
-# One block, kept together on purpose. A PDF proof's pages are copied into the dossier PDF: a
-# 2,000-page proof kept a worker busy for 37 s, 20,000 pages ran past the time limit three times.
-# 100 pages is more than any attestation, pay slip or report a candidate needs; a dossier with
-# 500 pages of proofs renders in a few seconds (4 s on the development machine), far below
-# DOCUMENTS_SOFT_TIME_LIMIT.
-PROOF_MAX_PAGES = env_int("PROOF_MAX_PAGES", 100, minimum=1)
-DOSSIER_MAX_PROOF_PAGES = env_int("DOSSIER_MAX_PROOF_PAGES", 500, minimum=1)
-# Draft previews: a candidate asks for at most PREVIEWS_PER_HOUR of them an hour (counted in the
-# cache: share it between processes with CACHE_URL); a failed PDF can be retried from its page
-# DOCUMENTS_MAX_RETRIES times (an administrator is not limited): a document that fails three
-# attempts in a row will most likely fail again, and each attempt may take a worker for minutes.
-PREVIEWS_PER_HOUR = env_int("PREVIEWS_PER_HOUR", 10, minimum=1)
-DOCUMENTS_MAX_RETRIES = env_int("DOCUMENTS_MAX_RETRIES", 3, minimum=0)
-# Draft previews are rendered from a queue of their own, so that a flood of them never holds back
-# the submitted dossiers' PDFs (Celery's default queue, with every other task): a worker consuming
-# both takes from each in turn. Every worker must consume every queue of CELERY_TASK_QUEUES
-# (scripts/run.sh, docker-compose.yml, tests: `-Q celery,emails,previews`; tests/documents/test_queues.py
-# checks it); a worker started without -Q consumes them all as well.
-CELERY_TASK_DEFAULT_QUEUE = globals().get("CELERY_TASK_DEFAULT_QUEUE", "celery")
-DOCUMENTS_PREVIEW_QUEUE = "previews"
-CELERY_TASK_QUEUES = (  # added to the queues declared above, if any
-    *globals().get("CELERY_TASK_QUEUES", (Queue(CELERY_TASK_DEFAULT_QUEUE),)),
-    Queue(DOCUMENTS_PREVIEW_QUEUE),
-)
-# --- end of « Uploads and generated PDFs » -------------------------------------------------------
+# ---------------------------------------------------------------------------------------------
+# Connectors: France VAE, Open Badges, Caisse des Dépôts
+# ---------------------------------------------------------------------------------------------
 
-# --- France VAE connector (francevae/, docs/france-vae.md) -------------------------------------
-# The key that encrypts each organisation's France VAE token (a Fernet key: `python -c "from
-# cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`). Empty: derived from
-# SECRET_KEY, fine on one machine; production sets its own so that the two can be rotated apart.
+# France VAE connector (francevae/, docs/france-vae.md). The key that encrypts each
+# organisation's France VAE token (a Fernet key: `python -c "from cryptography.fernet import
+# Fernet; print(Fernet.generate_key().decode())"`). Empty: derived from SECRET_KEY, fine on one
+# machine; production sets its own so that the two can be rotated apart.
 FRANCE_VAE_SECRET_KEY = env_str("FRANCE_VAE_SECRET_KEY")
 # Every call to France VAE waits this long at most: a slow answer must not hold a worker.
 FRANCE_VAE_TIMEOUT_SECONDS = env_int("FRANCE_VAE_TIMEOUT_SECONDS", 20, minimum=1)
@@ -518,20 +473,11 @@ FRANCE_VAE_MAX_ATTEMPTS = env_int("FRANCE_VAE_MAX_ATTEMPTS", 10, minimum=1)
 # How often beat reads the new dossiers of every connection: France VAE has no push to us, and
 # the two-month delay of L6412-2 makes a quarter of an hour more than enough.
 FRANCE_VAE_SYNC_SECONDS = env_int("FRANCE_VAE_SYNC_SECONDS", 900, minimum=30)
-CELERY_BEAT_SCHEDULE = {
-    **globals().get("CELERY_BEAT_SCHEDULE", {}),
-    "francevae-sync": {
-        "task": "francevae.tasks.sync_all",
-        "schedule": FRANCE_VAE_SYNC_SECONDS,
-        "options": {"expires": FRANCE_VAE_SYNC_SECONDS},
-    },
-    "francevae-outbox": {"task": "francevae.tasks.flush_outbox", "schedule": 60, "options": {"expires": 60}},
-}
 
-# --- Open Badges (credentials app) -----------------------------------------------------------
-# Each certifier's Ed25519 signing key is a PEM file in this folder (created on first use), never
-# in the database nor under MEDIA_ROOT: back it up with the database, or issued badges can no
-# longer be checked once the DID document is served from a new key.
+# Open Badges (credentials app). Each certifier's Ed25519 signing key is a PEM file in this folder
+# (created on first use), never in the database nor under MEDIA_ROOT: back it up with the
+# database, or issued badges can no longer be checked once the DID document is served from a new
+# key.
 BADGE_KEYS_DIR = Path(env_str("BADGE_KEYS_DIR", str(DATA_DIR / "badge-keys"))).resolve()
 if BADGE_KEYS_DIR.is_relative_to(MEDIA_ROOT):
     raise ImproperlyConfigured("BADGE_KEYS_DIR must be outside MEDIA_ROOT")
@@ -539,7 +485,109 @@ if BADGE_KEYS_DIR.is_relative_to(MEDIA_ROOT):
 # which keeps one holder's index from standing out; it bounds the badges a certifier can issue.
 BADGE_STATUS_LIST_SIZE = env_int("BADGE_STATUS_LIST_SIZE", 131072, minimum=131072)
 
-# --- Declaration to the Caisse des Dépôts (accrochage app) ---------------------------------------
-# The CDC's kit (its XSD) is the certifier's to download from the CDC: the portal ships none. When
-# a .xsd file is in this folder, every flux is checked against it before it can be downloaded.
+# Declaration to the Caisse des Dépôts (accrochage app). The CDC's kit (its XSD) is the
+# certifier's to download from the CDC: the portal ships none. When a .xsd file is in this
+# folder, every flux is checked against it before it can be downloaded.
 CDC_KIT_DIR = Path(env_str("CDC_KIT_DIR", str(DATA_DIR / "cdc-kit"))).resolve()
+
+# ---------------------------------------------------------------------------------------------
+# Celery: broker, queues, time limits, beat schedule
+# ---------------------------------------------------------------------------------------------
+
+# Broker: Redis when REDIS_URL is set, otherwise kombu's filesystem transport (no server).
+REDIS_URL = env_str("REDIS_URL")
+BROKER_DIR = DATA_DIR / "broker"
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+else:
+    for sub in ("queue", "processed", "control"):
+        (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(BROKER_DIR / "queue"),
+        "data_folder_out": str(BROKER_DIR / "queue"),
+        "processed_folder": str(BROKER_DIR / "processed"),
+        "store_processed": False,
+        # Broadcasts (celery control, purge): under DATA_DIR too, not in the current directory.
+        "control_folder": str(BROKER_DIR / "control"),
+    }
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+
+# Queues. E-mails (core.emails) go through a queue of their own, so that a confirmation link or
+# a password reset does not line up behind a burst of PDF renders (minutes each) on the default
+# queue; draft previews too, so that a flood of them never holds back the submitted dossiers'
+# PDFs (on the default queue, with every other task). A worker consuming several queues takes
+# from each in turn, so a task waits for a process to be free, not for every task queued before
+# it. Every worker must consume every queue of CELERY_TASK_QUEUES (scripts/run.sh,
+# docker-compose.yml, tests: `-Q celery,emails,previews`; tests/documents/test_queues.py checks
+# it); a worker started without -Q consumes them all as well. For e-mails with processes of their
+# own, run one more worker with `-Q emails`.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+EMAILS_QUEUE = "emails"
+DOCUMENTS_PREVIEW_QUEUE = "previews"
+CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(EMAILS_QUEUE), Queue(DOCUMENTS_PREVIEW_QUEUE))
+CELERY_TASK_ROUTES = {
+    "core.tasks.send_email": {"queue": EMAILS_QUEUE},
+    "api.tasks.deliver_webhook": {"queue": CELERY_TASK_DEFAULT_QUEUE},
+}
+
+# Time limits: the PDF renders' (above), the longest work any task does.
+CELERY_TASK_SOFT_TIME_LIMIT = DOCUMENTS_SOFT_TIME_LIMIT
+CELERY_TASK_TIME_LIMIT = DOCUMENTS_TIME_LIMIT
+if REDIS_URL and CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= DOCUMENTS_TIME_LIMIT:
+    # Redis would hand a message still being rendered to a second worker.
+    raise ImproperlyConfigured("DOCUMENTS_SOFT_TIME_LIMIT is too long for the Redis visibility timeout")
+
+# Periodic tasks, run by `celery worker --beat` (scripts/run.sh). A sweeper's message expires
+# after one period: a backlog of sweeps (worker down) collapses into the next one.
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    # Re-queue PDF documents left queued or running too long (DOCUMENTS_*_STALE_SECONDS).
+    "sweep-documents": {
+        "task": "documents.tasks.sweep_documents",
+        "schedule": DOCUMENTS_SWEEP_SECONDS,
+        "options": {"expires": DOCUMENTS_SWEEP_SECONDS},
+    },
+    # Publish again RNCP uploads left queued or running too long (RNCP_*_STALE_SECONDS), at the
+    # documents' pace: the same worker, the same time limits.
+    "sweep-rncp-uploads": {
+        "task": "certifications.tasks.sweep_rncp_uploads",
+        "schedule": DOCUMENTS_SWEEP_SECONDS,
+        "options": {"expires": DOCUMENTS_SWEEP_SECONDS},
+    },
+    # Queue again the antivirus scans pending too long and delete quarantined files past their
+    # retention (SCAN_STALE_SECONDS, QUARANTINE_RETENTION_DAYS).
+    "sweep-scans": {
+        "task": "dossiers.tasks.sweep_scans",
+        "schedule": SCAN_SWEEP_SECONDS,
+        "options": {"expires": SCAN_SWEEP_SECONDS},
+    },
+    # Notify, then delete, inactive drafts (DRAFT_RETENTION_DAYS): daily, at night.
+    "purge-drafts": {"task": "accounts.tasks.purge_drafts", "schedule": crontab(hour=3, minute=30)},
+    # Read the new dossiers of every France VAE connection (FRANCE_VAE_SYNC_SECONDS).
+    "francevae-sync": {
+        "task": "francevae.tasks.sync_all",
+        "schedule": FRANCE_VAE_SYNC_SECONDS,
+        "options": {"expires": FRANCE_VAE_SYNC_SECONDS},
+    },
+    # Send the decisions waiting in the France VAE outbox, every minute.
+    "francevae-outbox": {"task": "francevae.tasks.flush_outbox", "schedule": 60, "options": {"expires": 60}},
+}
+
+# ---------------------------------------------------------------------------------------------
+# Health check (/healthz, vae_portal/health.py)
+# ---------------------------------------------------------------------------------------------
+
+# The worker touches this file every 30 s (vae_portal/celery.py); a worker whose heartbeat file
+# is older than HEALTHZ_WORKER_STALE_SECONDS is down.
+WORKER_HEARTBEAT_FILE = env_str("WORKER_HEARTBEAT_FILE", str(DATA_DIR / "worker-heartbeat"))
+HEALTHZ_WORKER_STALE_SECONDS = env_int("HEALTHZ_WORKER_STALE_SECONDS", 120, minimum=1)
+# Which check failed and how long each took are shown to whoever sends this token (monitoring)
+# and to staff; everyone else reads only ok / fail. Empty: staff only.
+HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN")

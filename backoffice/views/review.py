@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -84,7 +85,7 @@ def queue(request):
 
 
 def _date(value: dt.datetime | None) -> str:
-    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
+    return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT") if value else ""
 
 
 @certifier_required

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from dossiers import services as dossier_services
@@ -68,8 +69,8 @@ def _check_slot(session: JurySession, starts_at: dt.datetime, ends_at: dt.dateti
             _("Ce créneau chevauche celui de %(name)s (%(start)s – %(end)s).")
             % {
                 "name": display_name(other.dossier.candidate),
-                "start": timezone.localtime(other.starts_at).strftime("%H:%M"),
-                "end": timezone.localtime(other.ends_at).strftime("%H:%M"),
+                "start": time_format(timezone.localtime(other.starts_at)),
+                "end": time_format(timezone.localtime(other.ends_at)),
             }
         )
 

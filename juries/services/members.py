@@ -45,7 +45,7 @@ def add_member(
     email = User.objects.normalize_email(email.strip()).lower()
     user = User.objects.filter(email__iexact=email).first()
     created = user is None
-    if created:
+    if user is None:
         user = User.objects.create_user(
             email=email, password=None, first_name=first_name.strip(), last_name=last_name.strip(), is_active=False
         )

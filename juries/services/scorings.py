@@ -144,6 +144,7 @@ def validate_evaluation(member: JuryMember, convocation: Convocation, rubric: Ru
     missing = [c for c in criteria if c.pk not in chosen]
     if missing:
         raise IncompleteEvaluation(missing)
+    assert evaluation is not None  # for mypy: a level was chosen for every criterion, so it exists
     if evaluation.is_validated:
         return evaluation
     evaluation.status = EvaluationStatus.VALIDATED

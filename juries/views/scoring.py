@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import time_format
+from django.utils.formats import number_format, time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -288,7 +288,7 @@ def grid_export(request, member, convocation):
             writer.writerow(
                 [
                     row.criterion.text,
-                    str(row.criterion.weight).replace(".", ","),
+                    number_format(row.criterion.weight),
                     *[cell.level.label if cell.level else "" for cell in row.cells],
                     _("oui") if row.divergence else "",
                 ]
@@ -297,7 +297,7 @@ def grid_export(request, member, convocation):
             [
                 _("Score (% des points)"),
                 "",
-                *[str(c.score.percent_display).replace(".", ",") if c.score else "" for c in g.columns],
+                *[number_format(c.score.percent_display) if c.score else "" for c in g.columns],
                 "",
             ]
         )

@@ -3,7 +3,7 @@ import pytest
 from dossiers.enums import DossierStatus as S
 from juries import services as jury_services
 from juries.enums import JuryRole
-from tests.factories import certifier_of, dossier_in_state, make_certification, make_session, slot
+from tests.factories import certifier_of, dossier_built_in_state, make_certification, make_session, slot
 
 
 @pytest.fixture
@@ -37,10 +37,10 @@ def world(cert, certifier):
     comp = block.competencies.get(order=1)
     method = draft.assessment_methods.first()
     rubric = block.rubric
-    submitted = dossier_in_state(S.FEASIBILITY_SUBMITTED, certification=cert)
-    validation = dossier_in_state(S.VALIDATION_SUBMITTED, certification=cert)
-    ready = dossier_in_state(S.READY_FOR_JURY, certification=cert)
-    waiting = dossier_in_state(S.READY_FOR_JURY, certification=cert)
+    submitted = dossier_built_in_state(S.FEASIBILITY_SUBMITTED, certification=cert)
+    validation = dossier_built_in_state(S.VALIDATION_SUBMITTED, certification=cert)
+    ready = dossier_built_in_state(S.READY_FOR_JURY, certification=cert)
+    waiting = dossier_built_in_state(S.READY_FOR_JURY, certification=cert)
     session = make_session(cert, days=10)
     member = jury_services.add_member(session, certifier, email="jury@org-a.example", role=JuryRole.PROFESSIONAL)
     convocation = jury_services.convoke(session, ready, certifier, **slot(session, "09:00", "10:00"))

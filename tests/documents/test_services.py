@@ -105,7 +105,8 @@ def test_the_same_snapshot_renders_once_even_if_its_job_is_delivered_twice(quick
     assert quick_render == [document.pk]
     assert document.status == D.DONE
     assert document.attempts == 1
-    assert document.file.read() == b"%PDF-1.7 fake"
+    with document.file.open("rb") as pdf:
+        assert pdf.read() == b"%PDF-1.7 fake"
 
 
 def test_a_broker_down_at_submission_neither_fails_it_nor_loses_the_document(
@@ -170,7 +171,8 @@ def test_a_render_that_fails_once_is_retried_and_then_done(monkeypatch):
     assert document.status == D.DONE
     assert document.attempts == 2
     assert document.error == ""
-    assert document.file.read().startswith(b"%PDF-")
+    with document.file.open("rb") as pdf:
+        assert pdf.read().startswith(b"%PDF-")
 
 
 def test_retrying_a_failed_document_starts_a_fresh_count_of_attempts(published, django_capture_on_commit_callbacks):

@@ -76,7 +76,7 @@ def start_worker(settings, tmp_path):
         "VAE_TEST_DB_NAME": str(connection.settings_dict["NAME"]),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "WORKER_HEARTBEAT_FILE": str(tmp_path / "heartbeat"),
-        "DJANGO_SETTINGS_MODULE": "vae_portal.settings",
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
         "PYTHONUNBUFFERED": "1",
     }
     celery_app.control.purge()  # messages left by earlier runs concern another database
@@ -141,7 +141,8 @@ def done(dossier, worker: Worker, timeout: float = 90) -> GeneratedDocument:
 def assert_one_pdf(document: GeneratedDocument) -> None:
     files = list((Path(settings.MEDIA_ROOT) / "documents" / str(document.dossier_id)).glob("validation-*.pdf"))
     assert len(files) == 1
-    assert document.file.read().startswith(b"%PDF-")
+    with document.file.open("rb") as pdf:
+        assert pdf.read().startswith(b"%PDF-")
     assert document.pages > 3
 
 
@@ -313,7 +314,8 @@ def test_a_draft_preview_is_rendered_by_the_worker_from_its_own_queue(start_work
         90,
         f"the preview to be done; worker log:\n{worker.logs()[-3000:]}",
     )
-    assert done_preview.file.read().startswith(b"%PDF-")
+    with done_preview.file.open("rb") as pdf:
+        assert pdf.read().startswith(b"%PDF-")
 
 
 def test_a_flood_of_previews_does_not_hold_back_a_submitted_dossiers_pdf(start_worker):

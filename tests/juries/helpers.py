@@ -12,7 +12,7 @@ from dossiers.enums import DossierStatus as S
 from juries import queries, services
 from juries.enums import Attendance, JuryRole
 from juries.models import Convocation, Evaluation, JurySession
-from tests.factories import UserFactory, dossier_in_state, make_certification, make_session, slot
+from tests.factories import UserFactory, dossier_built_in_state, make_certification, make_session, slot
 
 FOUR_LEVELS = (("Insuffisant", 0), ("Fragile", 1), ("Satisfaisant", 2), ("Excellent", 3))
 
@@ -58,7 +58,9 @@ def jury_session(
     members = [services.add_member(session, actor, email=UserFactory().email, role=role) for role in roles]
     convocations = []
     for i in range(candidates):
-        dossier = dossier_in_state(S.READY_FOR_JURY, certification=certification, blocks=blocks, certifier_user=actor)
+        dossier = dossier_built_in_state(
+            S.READY_FOR_JURY, certification=certification, blocks=blocks, certifier_user=actor
+        )
         convocations.append(
             services.convoke(session, dossier, actor, **slot(session, f"{hour + i:02d}:00", f"{hour + 1 + i:02d}:00"))
         )

@@ -93,7 +93,8 @@ def test_the_zip_holds_the_json_and_every_file_the_candidate_uploaded(client, su
     exported_proof = next(p for p in dossier["proofs"] if p["id"] == proof.pk)
     assert archive.read(exported_proof["file"]) == MINIMAL_PDF
     assert exported_proof["sha256"] == proof.sha256
-    assert archive.read(dossier["identity_document"]["file"]) == submitted.identity_document.open("rb").read()
+    with submitted.identity_document.open("rb") as identity:
+        assert archive.read(dossier["identity_document"]["file"]) == identity.read()
     assert set(archive.namelist()) == {
         "mes-donnees.json",
         "LISEZMOI.txt",

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.formats import number_format
 from django.utils.translation import ngettext
 
 from certifications.rncp.importer import (
@@ -15,9 +16,8 @@ from certifications.rncp.parser import RncpFormatError
 
 
 def _number(n: int | float, decimals: int = 0) -> str:
-    """French thousands and decimal separators: 30 000, 2 512,4."""
-    text = f"{n:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
-    return text
+    """French thousands and decimal separators: 30\u202f000, 2\u202f512,4."""
+    return number_format(n, decimal_pos=decimals, force_grouping=True)
 
 
 class Command(BaseCommand):
