@@ -271,6 +271,8 @@ def main() -> int:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_SETTINGS_MODULE": "tests.server_settings",
         }
+        if options.contention:  # twenty-two clients as one candidate: conflicts, not the per-user limit
+            env["AUTOSAVE_RATE_PER_MINUTE"] = "1000000"
         os.environ.update(env)
         began = time.monotonic()
         world = prepare(options.clients, options.contention)

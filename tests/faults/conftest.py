@@ -46,6 +46,9 @@ def portal(tmp_path, settings):
             "SECRET_KEY": settings.SECRET_KEY,  # the sessions the test opens are signed with it
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "DATA_DIR": str(tmp_path / "data"),
+            # Twenty-two clients saving as one candidate measure the autosave's conflicts, not
+            # the per-user limit that would answer most of them 429 (tested in tests/security).
+            "AUTOSAVE_RATE_PER_MINUTE": "1000000",
         }
         server = Gunicorn(
             env,
