@@ -95,7 +95,7 @@ def import_results(session: JurySession, token: ApiToken, lines: list[ResultLine
         items = assessed_items(conv.dossier)
         outcomes, rows = [], []
         if line.presence == Attendance.PRESENT:
-            wanted = {("bloc", i.block.pk) if i.block else ("epreuve", i.method.pk): i for i in items}
+            wanted = {_item_key(i): i for i in items}
             given = {("bloc", k): v for k, v in line.blocs.items()} | {
                 ("epreuve", k): v for k, v in line.epreuves.items()
             }
@@ -160,3 +160,11 @@ def import_results(session: JurySession, token: ApiToken, lines: list[ResultLine
         decisions.append(decision)
     Minutes.objects.get_or_create(session=session)
     return decisions
+
+
+def _item_key(item) -> tuple[str, int]:
+    """What a line of the import names an assessed item by: its bloc, or its épreuve."""
+    if item.block is not None:
+        return ("bloc", item.block.pk)
+    assert item.method is not None, "an assessed item is a bloc or an épreuve"
+    return ("epreuve", item.method.pk)

@@ -90,6 +90,7 @@ def request_document(
             )
             if pending:
                 return pending
+            assert dossier is not None, "a draft preview belongs to a dossier"
             _drop_previews(dossier)
             document = GeneratedDocument.objects.create(
                 kind=kind, dossier=dossier, requested_by=actor, queued_at=timezone.now()
@@ -104,11 +105,16 @@ def request_document(
 def _drop_previews(dossier: Dossier) -> None:
     """A new preview replaces the earlier ones: their rows now, their files once committed."""
     old = list(GeneratedDocument.objects.filter(dossier=dossier, kind=DocumentKind.PREVIEW))
-    names = [d.file.name for d in old if d.file]
+    names = [d.file.name for d in old if d.file and d.file.name]
     GeneratedDocument.objects.filter(pk__in=[d.pk for d in old]).delete()
     if names:
         storage = GeneratedDocument._meta.get_field("file").storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in names])
+        transaction.on_commit(lambda: _delete_files(storage, names))
+
+
+def _delete_files(storage, names: list[str]) -> None:
+    for name in names:
+        storage.delete(name)
 
 
 def request_preview(dossier: Dossier, actor) -> GeneratedDocument:
@@ -265,7 +271,13 @@ def claim(document_id: int, task_id: str = "") -> GeneratedDocument | None:
         if document.status in (S.DONE, S.FAILED):
             return None
         stale = now - dt.timedelta(seconds=settings.DOCUMENTS_RUNNING_STALE_SECONDS)
-        if document.status == S.RUNNING and document.task_id != task_id and document.started_at > stale:
+        started_at = document.started_at
+        if (
+            document.status == S.RUNNING
+            and document.task_id != task_id
+            and started_at is not None
+            and started_at > stale
+        ):
             # A duplicate message (sweeper) while another job renders: leave it be. The same
             # task id means our own message came back after its worker died: take over.
             logger.info(
