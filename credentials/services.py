@@ -85,7 +85,8 @@ def _issue(decision: Decision, block, organisation, name: str) -> Badge | None:
 def issue_for_decision(decision_id: int) -> list[Badge]:
     """The badges of one decision, if it is in force and its procès-verbal is final."""
     decision = (
-        Decision.objects.select_for_update()
+        # Only the decision row: PostgreSQL refuses FOR UPDATE on the nullable side of the minutes' join.
+        Decision.objects.select_for_update(of=("self",))
         .select_related("dossier__candidate", "dossier__certification", "convocation__session__minutes")
         .get(pk=decision_id)
     )
