@@ -23,8 +23,7 @@ from accrochage.forms import AccountForm, FluxForm, IdentityForm, ReportForm
 from accrochage.models import CdcAccount, Flux, FluxStatus, HolderIdentity, Passage, PassageAction, PassageStatus
 from backoffice.permissions import certifier_required, organisations_for
 from core import file_access
-from core.actions import REFUSALS, form_action
-from core.errors import error_text
+from core.actions import attempt, button_action, form_action
 from core.files import serve_file
 from dossiers.enums import DossierStatus
 from dossiers.permissions import candidate_dossiers
@@ -98,12 +97,12 @@ def account(request, pk: int):
     org = _organisation(request, pk)
     form = AccountForm(request.POST, instance=getattr(org, "cdc_account", None) or CdcAccount(organisation=org))
     if form.is_valid():
-        try:
-            services.save_account(org, form.cleaned_data["client_id"], form.cleaned_data["contract_id"], request.user)
-        except REFUSALS as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(request, _("Identifiants CDC enregistrés."))
+        data = form.cleaned_data
+        attempt(
+            request,
+            lambda: services.save_account(org, data["client_id"], data["contract_id"], request.user),
+            _("Identifiants CDC enregistrés."),
+        )
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("accrochage:holders")
@@ -118,12 +117,14 @@ def flux_create(request, pk: int):
         messages.error(request, _("Indiquez une période valide."))
         return redirect("accrochage:holders")
     action = PassageAction.DELETION if form.cleaned_data["withdrawals"] else PassageAction.CREATION
-    try:
-        flux = services.request_flux(org, form.cleaned_data["start"], form.cleaned_data["end"], request.user, action)
-    except REFUSALS as exc:
-        messages.error(request, error_text(exc))
+    data = form.cleaned_data
+    requested, flux = attempt(
+        request,
+        lambda: services.request_flux(org, data["start"], data["end"], request.user, action),
+        _("Le flux est en cours de construction."),
+    )
+    if not requested:
         return redirect("accrochage:holders")
-    messages.success(request, _("Le flux est en cours de construction."))
     return redirect("accrochage:flux", flux.pk)
 
 
@@ -167,17 +168,13 @@ def flux_report(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Choisissez le fichier du compte rendu."))
         return redirect("accrochage:flux", flux.pk)
-    try:
-        results = report.read(form.cleaned_data["report"])
-        counts = services.apply_report(flux.organisation, results, request.user)
-    except REFUSALS as exc:
-        messages.error(request, error_text(exc))
-    else:
+    read, _counts = attempt(
+        request,
+        lambda: services.apply_report(flux.organisation, report.read(form.cleaned_data["report"]), request.user),
+        lambda counts: _("Compte rendu lu : %(ok)s déclaré(s), %(ko)s refusé(s), %(unknown)s inconnu(s).") % counts,
+    )
+    if read:
         Flux.objects.filter(pk=flux.pk).update(report_received_at=flux.report_received_at or timezone.now())
-        messages.success(
-            request,
-            _("Compte rendu lu : %(ok)s déclaré(s), %(ko)s refusé(s), %(unknown)s inconnu(s).") % counts,
-        )
     return redirect("accrochage:flux", flux.pk)
 
 
@@ -185,10 +182,9 @@ def flux_report(request, pk: int):
 @certifier_required
 def passage_put_back(request, pk: int):
     passage = get_object_or_404(Passage.objects.filter(organisation__in=organisations_for(request.user)), pk=pk)
-    try:
-        services.put_back(passage, request.user)
-    except REFUSALS as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("Le passage ira dans le prochain flux."))
-    return redirect("accrochage:holders")
+    return button_action(
+        request,
+        lambda: services.put_back(passage, request.user),
+        _("Le passage ira dans le prochain flux."),
+        reverse("accrochage:holders"),
+    )

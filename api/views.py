@@ -15,7 +15,7 @@ from api import tokens, webhooks
 from api.models import ApiToken, Scope, WebhookEndpoint, WebhookEventType, WebhookMessage
 from backoffice.permissions import certifier_required, organisations_for
 from core.actions import attempt
-from core.errors import DomainError, error_text
+from core.errors import DomainError
 
 
 class TokenForm(forms.Form):
@@ -49,11 +49,13 @@ def token_list(request):
     secret = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            new = tokens.create_token(data["organisation"], data["name"], data["scopes"], created_by=request.user)
-        except DomainError as exc:
-            form.add_error(None, error_text(exc))
-        else:
+        created, new = attempt(
+            request,
+            lambda: tokens.create_token(data["organisation"], data["name"], data["scopes"], created_by=request.user),
+            form=form,
+            field_for={DomainError: None},
+        )
+        if created:
             secret = new.secret
             form = TokenForm(organisations=organisations)
     context = {"form": form, "tokens": _tokens_for(request.user), "secret": secret}
@@ -109,13 +111,15 @@ def webhook_list(request):
     secret = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            endpoint = webhooks.create_endpoint(
+        created, endpoint = attempt(
+            request,
+            lambda: webhooks.create_endpoint(
                 data["organisation"], data["url"], data["events"], data["description"], created_by=request.user
-            )
-        except DomainError as exc:
-            form.add_error(None, error_text(exc))
-        else:
+            ),
+            form=form,
+            field_for={DomainError: None},
+        )
+        if created:
             secret = endpoint.secret
             form = WebhookForm(organisations=organisations)
     endpoints = _endpoints_for(request.user)

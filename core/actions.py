@@ -18,15 +18,23 @@ from core.errors import DomainError, error_text
 
 REFUSALS = (DomainError, ValidationError)
 
+# An exception class, or a tuple of them as in ``except (A, B)`` (``REFUSALS`` itself).
+Kinds = type[Exception] | tuple[type[Exception], ...]
+
+
+def _first(by_kind: dict[Kinds, Any], exc: Exception, default: Any) -> Any:
+    """The value of the first kind of ``by_kind`` that ``exc`` is, else ``default``."""
+    return next((value for kind, value in by_kind.items() if isinstance(exc, kind)), default)
+
 
 def attempt(
     request,
     action: Callable[[], Any],
     success_message: str | Callable[[Any], str] = "",
     *,
-    refusal_format: str = "",
+    refusal_format: str | dict[Kinds, str] = "",
     form=None,
-    field_for: dict[type[Exception], str] | None = None,
+    field_for: dict[Kinds, str | None] | None = None,
     show: bool | Callable[[Exception], bool] = True,
     on_refusal: Callable[[Exception], Any] | None = None,
 ) -> tuple[bool, Any]:
@@ -35,9 +43,13 @@ def attempt(
 
     What a page needs beyond that, without a ``try/except`` of its own:
 
-    - ``refusal_format``: the message around the refusal, ``"Pièce d'identité refusée : %(why)s"``;
-    - ``form`` and ``field_for``: a refusal of a listed type is shown on that field of ``form``
-      instead (``{UploadRejected: "file"}``: the file's error beside the file input);
+    - ``refusal_format``: the text around the refusal, ``"Pièce d'identité refusée : %(why)s"``
+      (in a message or on a form's field alike), or one per kind of refusal, the first that
+      matches (``{ReferentialFormatError: "Fichier refusé… %(why)s", REFUSALS: "… %(why)s"}``);
+    - ``form`` and ``field_for``: a refusal of a listed kind (a class or a tuple of them) is shown
+      on that field of ``form`` instead (``{UploadRejected: "file"}``: the file's error beside the
+      file input), or with ``None`` as the field among the form's own errors, above its fields
+      (``{REFUSALS: None}``); a refusal of no listed kind is still a message;
     - ``show``: ``False`` (or a predicate of the refusal) when the page answers otherwise (an
       autosave's JSON, a conflict's side-by-side page);
     - ``on_refusal(refusal)``: its value is returned instead of ``None`` as the result of a
@@ -45,12 +57,16 @@ def attempt(
     try:
         result = action()
     except REFUSALS as exc:
-        field = next((name for kind, name in (field_for or {}).items() if isinstance(exc, kind)), None)
-        if form is not None and field is not None:
-            form.add_error(field, error_text(exc))
+        text = error_text(exc)
+        fmt = _first(refusal_format, exc, "") if isinstance(refusal_format, dict) else refusal_format
+        if fmt:
+            text = fmt % {"why": text}
+        unlisted = object()
+        field = _first(field_for or {}, exc, unlisted)
+        if form is not None and field is not unlisted:
+            form.add_error(field, text)
         elif show(exc) if callable(show) else show:
-            text = error_text(exc)
-            messages.error(request, refusal_format % {"why": text} if refusal_format else text)
+            messages.error(request, text)
         return False, on_refusal(exc) if on_refusal is not None else None
     message = success_message(result) if callable(success_message) else success_message
     if message:

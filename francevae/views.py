@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from backoffice.permissions import certifier_required, organisations_for
 from core import file_access
 from core.actions import attempt, button_action
-from core.errors import DomainError, error_text
+from core.errors import DomainError
 from core.files import serve_file
 from francevae import services, tasks
 from francevae.forms import ConnectionForm
@@ -52,12 +52,14 @@ def connection_edit(request, org_pk: int):
     )
     form = ConnectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.save_connection(organisation, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, error_text(exc))
-        else:
-            messages.success(request, _("Connexion à France VAE enregistrée."))
+        saved, _none = attempt(
+            request,
+            lambda: services.save_connection(organisation, **form.cleaned_data),
+            _("Connexion à France VAE enregistrée."),
+            form=form,
+            field_for={DomainError: None},
+        )
+        if saved:
             return redirect("francevae:edit", org_pk=organisation.pk)
     context = {
         "organisation": organisation,

@@ -101,19 +101,20 @@ def referential_create(request):
 def referential_import(request):
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            created = services.import_referential(
+        imported, created = attempt(
+            request,
+            lambda: services.import_referential(
                 form.cleaned_data["document"], request.user, certifications_for(request.user)
-            )
-        except referential.ReferentialFormatError as exc:
-            form.add_error("file", _("Fichier refusé, rien n'a été importé. %(problem)s") % {"problem": exc})
-        except REFUSALS as exc:
-            form.add_error("file", _("Rien n'a été importé. %(problem)s") % {"problem": exc})
-        else:
-            messages.success(
-                request,
-                _("Importé en brouillon : %(titles)s.") % {"titles": ", ".join(str(c) for c in created)},
-            )
+            ),
+            lambda created: _("Importé en brouillon : %(titles)s.") % {"titles": ", ".join(str(c) for c in created)},
+            refusal_format={
+                referential.ReferentialFormatError: _("Fichier refusé, rien n'a été importé. %(why)s"),
+                REFUSALS: _("Rien n'a été importé. %(why)s"),
+            },
+            form=form,
+            field_for={REFUSALS: "file"},
+        )
+        if imported:
             return redirect(editor_url(created[0].pk))
     return render(request, "backoffice/referential/import.html", {"form": form})
 

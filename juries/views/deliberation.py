@@ -3,13 +3,11 @@ result computed and shown, then confirmed (``juries.services.decisions.record_de
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.actions import REFUSALS
-from core.errors import error_text
+from core.actions import REFUSALS, attempt
 from juries import permissions
 from juries.enums import Attendance, JuryResult
 from juries.forms import DecisionForm
@@ -30,29 +28,24 @@ def deliberate(request, member, convocation):
     result = None
     if request.method == "POST" and form.is_valid():
         decisions = form.decisions()
-        try:
-            if request.POST.get("action") == CONFIRM and form.cleaned_data["expected_result"]:
-                record_decision(
-                    convocation,
-                    member,
-                    decisions,
-                    form.cleaned_data["comment"],
-                    expected_result=form.cleaned_data["expected_result"],
-                )
-            else:
-                result = compute_result(convocation, decisions)
-        except REFUSALS as exc:
-            form.add_error(None, error_text(exc))
-        else:
-            if result is None:
-                messages.success(
-                    request,
-                    _(
-                        "Décision enregistrée. Le candidat la connaîtra une fois le procès-verbal signé "
-                        "par les membres."
-                    ),
-                )
+        cleaned = form.cleaned_data
+        if request.POST.get("action") == CONFIRM and cleaned["expected_result"]:
+            recorded, _none = attempt(
+                request,
+                lambda: record_decision(
+                    convocation, member, decisions, cleaned["comment"], expected_result=cleaned["expected_result"]
+                ),
+                _("Décision enregistrée. Le candidat la connaîtra une fois le procès-verbal signé par les membres."),
+                form=form,
+                field_for={REFUSALS: None},
+            )
+            if recorded:
                 return redirect("jury:session", pk=convocation.session_id)
+        else:
+            _computed, result = attempt(
+                request, lambda: compute_result(convocation, decisions), form=form, field_for={REFUSALS: None}
+            )
+        if result is not None:
             data = form.data.copy()
             data["expected_result"] = result
             form = DecisionForm(data, items=items)

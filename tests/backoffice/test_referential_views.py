@@ -330,3 +330,14 @@ def test_each_part_of_the_editor_keeps_its_address():
         "level_move": "/certificateur/niveaux/1/deplacer/",
     }
     assert {name: reverse(f"backoffice:{name}", args=[1]) for name in expected} == expected
+
+
+def test_an_import_says_whether_the_file_or_the_rule_refused_it(certifier_client, cert):
+    url = reverse("backoffice:referential_import")
+    malformed = certifier_client.post(url, {"file": _upload({"format": "inconnu"})}).content.decode()
+    foreign = make_certification(published=True, code="RNCP41112")
+    refused = certifier_client.post(url, {"file": _upload(export_document([foreign]))}).content.decode()
+
+    assert "Fichier refusé, rien n&#x27;a été importé." in malformed
+    assert "Rien n&#x27;a été importé. La certification" in refused
+    assert "Fichier refusé" not in refused
