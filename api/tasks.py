@@ -17,3 +17,8 @@ def deliver_webhook(self, message_id: int, replay: bool = False) -> None:
     retry_in = webhooks.run(message_id, replay=replay)
     if retry_in is not None:
         raise self.retry(countdown=retry_in, kwargs={"message_id": message_id, "replay": False}, args=())
+
+
+@shared_task
+def sweep_webhooks() -> int:
+    return webhooks.sweep()

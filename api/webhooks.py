@@ -40,6 +40,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -212,6 +213,33 @@ def _publish(message_id: int, replay: bool) -> None:
         deliver_webhook.apply_async(args=[message_id], kwargs={"replay": replay})
     except Exception:  # the broker is down: the change is committed; the page can replay it
         logger.exception("Could not queue webhook message %s", message_id)
+
+
+def sweep() -> int:
+    """Queue again every message still pending whose next attempt is overdue by
+    ``API_WEBHOOKS_SWEEP_STALE_MINUTES``: its task never reached the broker (down when the change
+    committed) or was lost with it. Past the 24 hours, the message is given up instead. A message
+    may then be sent twice (its first task was only late): receivers deduplicate on the event id,
+    as docs/api.md asks. Returns how many were queued again."""
+    now = timezone.now()
+    grace = dt.timedelta(minutes=settings.API_WEBHOOKS_SWEEP_STALE_MINUTES)
+    pending = (
+        WebhookMessage.objects.filter(status=WebhookMessageStatus.PENDING, endpoint__is_active=True)
+        .filter(created_at__lte=now - grace)
+        .annotate(last_attempt=Max("deliveries__started_at"))
+    )
+    queued = 0
+    for message in pending:
+        if message.created_at + dt.timedelta(hours=settings.API_WEBHOOKS_RETRY_HOURS) <= now:
+            WebhookMessage.objects.filter(pk=message.pk, status=WebhookMessageStatus.PENDING).update(
+                status=WebhookMessageStatus.FAILED
+            )
+            continue
+        wait = dt.timedelta(minutes=backoff_minutes(message.attempts)) if message.attempts else dt.timedelta()
+        if (message.last_attempt or message.created_at) + wait + grace <= now:
+            _publish(message.pk, False)
+            queued += 1
+    return queued
 
 
 # --- delivery ------------------------------------------------------------------------------

@@ -272,6 +272,9 @@ API_WEBHOOKS_TIMEOUT = env_int("API_WEBHOOKS_TIMEOUT", 10, minimum=1)
 # Retries for 24 hours after the event (2, 4, 8… minutes, at most an hour apart): a receiver down
 # for a night gets everything in the morning.
 API_WEBHOOKS_RETRY_HOURS = env_int("API_WEBHOOKS_RETRY_HOURS", 24, minimum=1)
+# A pending message whose next attempt is this late is queued again by beat (its task was lost):
+# long enough that a task merely waiting in a busy queue is not doubled.
+API_WEBHOOKS_SWEEP_STALE_MINUTES = env_int("API_WEBHOOKS_SWEEP_STALE_MINUTES", 5, minimum=1)
 
 # ---------------------------------------------------------------------------------------------
 # Security headers: the strict ones apply whenever DEBUG is off
@@ -576,6 +579,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": FRANCE_VAE_SYNC_SECONDS,
         "options": {"expires": FRANCE_VAE_SYNC_SECONDS},
     },
+    # Queue again the webhook messages whose task was lost (broker down at commit), every 5 minutes.
+    "webhooks-sweep": {"task": "api.tasks.sweep_webhooks", "schedule": 300, "options": {"expires": 300}},
     # Send the decisions waiting in the France VAE outbox, every minute.
     "francevae-outbox": {"task": "francevae.tasks.flush_outbox", "schedule": 60, "options": {"expires": 60}},
 }

@@ -355,3 +355,39 @@ def test_another_organisations_certifier_cannot_touch_a_webhook(client, cert, or
 def test_a_candidate_cannot_open_the_webhooks_page(client):
     client.force_login(UserFactory())
     assert client.get("/certificateur/api/webhooks/").status_code == 403
+
+
+def test_a_message_whose_task_never_reached_the_broker_is_sent_by_the_sweeper(
+    cert, org, receiver, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(deliver_webhook, "apply_async", broker_down)
+    r = receiver()
+    webhooks.create_endpoint(org, r.url(), ALL_EVENTS)
+    submitted_dossier(cert, django_capture_on_commit_callbacks)  # committed, but its task was lost
+    assert webhooks.sweep() == 0  # too recent: its task may only be waiting in the queue
+
+    sent: list[int] = []
+    monkeypatch.setattr(deliver_webhook, "apply_async", lambda args=None, kwargs=None, **o: sent.append(args[0]))
+    WebhookMessage.objects.update(created_at=timezone.now() - dt.timedelta(minutes=10))
+    assert webhooks.sweep() == 1
+    deliver_webhook.apply(args=[sent[0]])
+
+    assert len(r.requests) == 1
+    assert WebhookMessage.objects.get().status == M.DELIVERED
+    assert webhooks.sweep() == 0
+
+
+def test_the_sweeper_gives_up_a_message_past_its_24_hours(
+    cert, org, receiver, published, django_capture_on_commit_callbacks
+):
+    webhooks.create_endpoint(org, receiver().url(), ALL_EVENTS)
+    submitted_dossier(cert, django_capture_on_commit_callbacks)
+    published.clear()
+    WebhookMessage.objects.update(created_at=timezone.now() - dt.timedelta(hours=25))
+
+    assert webhooks.sweep() == 0
+    assert published == []
+    assert WebhookMessage.objects.get().status == M.FAILED
