@@ -13,7 +13,7 @@ checked against their SHA-256 (``documents.proofs``), so it shows exactly what w
 A draft preview reads the live dossier instead and is marked as a draft on every page.
 
 PDF proofs are reproduced page for page, stripped of whatever could act (scripts, launch
-actions, form fields, attached files, multimedia: ``documents.active_content``). WeasyPrint
+actions, form fields, attached files, multimedia: ``core.pdf_safety``). WeasyPrint
 lays out a separator page for each, then one empty placeholder page per page of the proof, so
 that the table of contents and the footer's "page x / y" count them; pypdf then swaps each
 placeholder for the proof's page, as an incremental update of WeasyPrint's file (its bytes are
@@ -47,9 +47,9 @@ from pypdf import PdfWriter
 from weasyprint import HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 
+from core.pdf_safety import strip_document, strip_page
 from documents import proofs as proof_files
 from documents import registry
-from documents.active_content import strip_document, strip_page
 from documents.enums import DocumentKind
 from documents.fetcher import PdfFetcher
 from dossiers.enums import SelfAssessment, SnapshotKind

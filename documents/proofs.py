@@ -7,7 +7,7 @@ document), an office document (listed, and embedded as a PDF/A-3 associated file
 converted), or a problem (missing, altered, unreadable, too long) that the PDF states instead.
 
 What could act in a PDF proof's pages (scripts, launch actions, form fields, attached files,
-multimedia) is stripped before they are copied (``documents.active_content``), whatever the
+multimedia) is stripped before they are copied (``core.pdf_safety``), whatever the
 file passed at upload. A PDF past ``PROOF_MAX_PAGES`` pages, or past
 ``DOSSIER_MAX_PROOF_PAGES`` with the proofs before it, is not reproduced; an office document
 that inflates past ``uploads.MAX_UNCOMPRESSED`` (counted while inflating) is not attached.
@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 
-from documents.active_content import strip_page
+from core.pdf_safety import strip_page
 from dossiers import uploads
 from dossiers.models import Proof
 
