@@ -17,6 +17,18 @@ from django.utils.translation import gettext_lazy as _
 from certifications.models import Certifier
 
 
+def person_who(verbose_name) -> models.ForeignKey:
+    """Who did something to a row (created, revoked it): kept if the account goes, never a back link."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
 class Scope(models.TextChoices):
     READ = "lecture", _("lecture : référentiels, candidatures, dossiers, jurys, documents")
     DECISIONS = "decisions", _("décisions : recevabilité et examen du dossier de validation")
@@ -46,25 +58,11 @@ class ApiToken(models.Model):
         editable=False,
         verbose_name=_("compte technique"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("créé par"),
-    )
+    created_by = person_who(_("créé par"))
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("révoqué par"),
-    )
+    revoked_by = person_who(_("révoqué par"))
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -136,14 +134,7 @@ class WebhookEndpoint(models.Model):
     events = models.JSONField(_("événements"), default=list)
     secret = models.CharField(_("secret de signature"), max_length=100, editable=False)
     is_active = models.BooleanField(_("actif"), default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("créé par"),
-    )
+    created_by = person_who(_("créé par"))
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
     class Meta:
