@@ -27,6 +27,13 @@ LABELS = {
     "proof.read": _("Preuve consultée"),
     "dossier.identity_read": _("Pièce d'identité consultée"),
     "francevae.document_read": _("Document France VAE consulté"),
+    # the dossier's thread and the staff's annotations (messaging/)
+    "message.posted": _("Message envoyé"),
+    "message.correction_requested": _("Message du certificateur : correction demandée"),
+    "message_attachment.read": _("Pièce jointe d'un message consultée"),
+    "message_attachment.quarantined": _("Pièce jointe infectée, mise en quarantaine par l'antivirus"),
+    "annotation.added": _("Annotation interne ajoutée"),
+    "annotation.resolved": _("Annotation interne traitée"),
     # accounts
     "account.data_exported": _("Données personnelles téléchargées"),
     "account.deleted": _("Compte supprimé à la demande de son titulaire"),
@@ -100,6 +107,8 @@ FIELD_LABELS = {
     "result": _("résultat"),
     "link": _("lien avec le candidat"),
     "validated_blocks": _("blocs validés"),
+    "text": _("texte"),
+    "attachments": _("pièces jointes"),
     "blocks_not_validated": _("blocs non validés"),
 }
 

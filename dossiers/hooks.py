@@ -8,6 +8,11 @@ and they fill it in their ``AppConfig.ready``:
   roll back with it. The documents app asks for the submitted dossier's PDF here.
 - ``acquired_block_finders``: functions ``(candidate, lineage) -> blocs`` validated for life by
   an earlier decision. The juries app adds its final decisions.
+- ``decision_blockers``: functions ``(dossier) -> str`` that say, in French, why the certifier
+  may not decide on the dossier yet ("" when nothing blocks). Consulted by the certifier's
+  decisions (recevable or non recevable, dossier de validation complete), never by a request
+  "à compléter": asking the candidate is how a question gets settled. The messaging app adds
+  its staff annotations flagged "à traiter avant décision".
 
 Who reads a dossier's files is asked of ``core.file_access`` (``dossiers.files``).
 
@@ -24,6 +29,8 @@ from django.dispatch import Signal
 submitted = Signal()
 
 acquired_block_finders: list[Callable[[Any, Any], Iterable[Any]]] = []
+
+decision_blockers: list[Callable[[Any], str]] = []
 
 
 def register(registry: list, function: Callable) -> Callable:

@@ -17,7 +17,9 @@ Rules:
 - a verdict is recorded only for the file that was scanned: an identity document replaced in
   the meantime waits for its own scan;
 - a quarantine is a row of the dossier's audit trail (by the system); quarantined files are
-  deleted after ``QUARANTINE_RETENTION_DAYS`` (time for an administrator to look at them).
+  deleted after ``QUARANTINE_RETENTION_DAYS`` (time for an administrator to look at them);
+- an app above registers its own kind of uploaded file here (``register_kind``: a message's
+  attachment, for ``messaging``): the same scan, sweep and quarantine, its own audit action.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import datetime as dt
 import logging
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -52,7 +55,12 @@ class _Fields:
     status: str
     detail: str
     updated_at: str
+    # For a kind registered from above: the dossier a file belongs to, and its audit action.
+    dossier_of: Callable[[models.Model], Dossier] | None = None
+    quarantined_action: str = ""
 
+
+FileFields = _Fields  # what an app above gives register_kind
 
 FIELDS = {
     PROOF: _Fields(Proof, "file", "scan_status", "scan_detail", "scan_updated_at"),
@@ -60,6 +68,11 @@ FIELDS = {
         Dossier, "identity_document", "identity_scan_status", "identity_scan_detail", "identity_scan_updated_at"
     ),
 }
+
+
+def register_kind(kind: str, fields: _Fields) -> None:
+    """Scan the files of ``kind`` like proofs (an app above, in its ``AppConfig.ready``)."""
+    FIELDS[kind] = fields
 
 
 def enabled() -> bool:
@@ -135,17 +148,23 @@ def record(kind: str, pk: int, name: str, status: str, detail: str) -> str | Non
         fields.append(f.file)
         target = f"{kind}-{pk}-{timezone.now():%Y%m%d%H%M%S}{PurePosixPath(name).suffix}.quarantine"
         transaction.on_commit(lambda: quarantine(storage, name, target))
-        transaction.on_commit(lambda: notifications.file_quarantined(kind, pk))
+        if f.dossier_of is None:  # the candidate's own files: they are e-mailed
+            transaction.on_commit(lambda: notifications.file_quarantined(kind, pk))
         logger.warning("%s %s is infected (%s): quarantined as %s", kind, pk, detail, target)
     obj.save(update_fields=fields)
     if status == ScanStatus.INFECTED:
-        action = "proof.quarantined" if kind == PROOF else "dossier.identity_quarantined"
+        if f.dossier_of is not None:
+            action, target, dossier = f.quarantined_action, obj, f.dossier_of(obj)
+        elif kind == PROOF:
+            action, target, dossier = "proof.quarantined", obj, obj.dossier
+        else:
+            action, target, dossier = "dossier.identity_quarantined", None, obj
         changes = {f.status: [ScanStatus.PENDING, status], f.file: [name, ""]}
         audit.record(
             action,
             actor=None,
-            target=obj if kind == PROOF else None,
-            dossier=obj.dossier if kind == PROOF else obj,
+            target=target,
+            dossier=dossier,
             changes=changes,
             comment=detail[:255],
         )

@@ -256,6 +256,14 @@ def request_feasibility(dossier: Dossier, actor) -> Dossier:
     return _transition(dossier, S.FEASIBILITY_SUBMITTED, actor, fields=("feasibility_submitted_at",))
 
 
+def check_decision_blockers(dossier: Dossier) -> None:
+    """Refuse a certifier's decision while an app above says it must wait (``hooks.decision_blockers``)."""
+    for blocker in hooks.decision_blockers:
+        reason = blocker(dossier)
+        if reason:
+            raise DossierError(reason)
+
+
 @transaction.atomic
 def decide_feasibility(dossier: Dossier, actor, decision: str, comment: str = "") -> Dossier:
     """Certifier's decision: admissible, feasibility_incomplete (what is missing) or inadmissible (reason)."""
@@ -266,6 +274,8 @@ def decide_feasibility(dossier: Dossier, actor, decision: str, comment: str = ""
     dossier = _locked(dossier)
     if dossier.status != S.FEASIBILITY_SUBMITTED:
         raise DossierError(_("Aucune demande de recevabilité n'est en attente sur ce dossier."))
+    if decision != S.FEASIBILITY_INCOMPLETE:
+        check_decision_blockers(dossier)
     return _transition(dossier, decision, actor, comment)
 
 
@@ -345,6 +355,8 @@ def review_validation(dossier: Dossier, actor, complete: bool, comment: str = ""
     dossier = _locked(dossier)
     if dossier.status != S.VALIDATION_SUBMITTED:
         raise DossierError(_("Aucun dossier de validation n'est en attente d'examen."))
+    if complete:
+        check_decision_blockers(dossier)
     return _transition(dossier, S.READY_FOR_JURY if complete else S.VALIDATION_INCOMPLETE, actor, comment)
 
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "dossiers",
     "juries",
     "backoffice",
+    "messaging",  # message thread per dossier, staff-only annotations (above notifications, below backoffice)
     "audit",
     "documents",
     # django-ninja: its templates and static files serve the API docs page without any CDN.

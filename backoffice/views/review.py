@@ -27,6 +27,7 @@ from dossiers.models import Dossier, Proof
 from dossiers.permissions import file_released
 from dossiers.snapshots import readable_content
 from dossiers.views.files import file_unavailable
+from messaging import views as messaging_views
 
 PAGE_SIZE = 25
 
@@ -155,6 +156,7 @@ def dossier_detail(request, pk: int):
         "convocations": dossier.convocations.select_related("session").order_by("-created_at"),
         "feasibility_form": forms.FeasibilityDecisionForm(),
         "validation_form": forms.ValidationReviewForm(),
+        **messaging_views.staff_context(request, dossier),  # the thread and annotations (one include)
     }
     return render(request, "backoffice/review/dossier.html", context)
 
