@@ -71,6 +71,7 @@ DOSSIER = lambda w: {"pk": w.dossier.pk}  # noqa: E731
 COMPETENCY = lambda w: {"pk": w.dossier.pk, "competency_pk": w.objects["competency"].pk}  # noqa: E731
 EXPERIENCE = lambda w: {"pk": w.dossier.pk, "experience_pk": w.dossier.experiences.first().pk}  # noqa: E731
 PROOF = lambda w: {"pk": w.dossier.pk, "proof_pk": w.objects["proof"].pk}  # noqa: E731
+ATTACHMENT = lambda w: {"pk": w.dossier.pk, "attachment_pk": w.objects["message_attachment"].pk}  # noqa: E731
 # The owner's dossier is frozen: writing is a 403 for them, a 404 for anyone else.
 FROZEN = only({"owner"}, outcome="403")
 # A read-only page: POST is a 405 for anyone logged in (the method is checked first).
@@ -178,6 +179,19 @@ BACK_OFFICE_ACTIONS = {
 }
 
 ACCESS: dict[str, Rule] = {
+    # The dossier's thread: the candidate on their pages, the certifier's staff (and admins) from
+    # the back office; a juror, another candidate or certifier never (404), a non-certifier is
+    # refused the back-office writes (403).
+    "messaging:thread": Rule(get=OWNER, kwargs=DOSSIER),
+    "messaging:attachment": Rule(get=OWNER, post=READ_ONLY, kwargs=ATTACHMENT),
+    "messaging:staff_attachment": Rule(get=CERTIFIER_OF_OBJECT, post=READ_ONLY, kwargs=ATTACHMENT),
+    "messaging:staff_post": Rule(get=logged_in("405"), post=CERTIFIER_OF_OBJECT, kwargs=DOSSIER),
+    "messaging:annotation_add": Rule(get=logged_in("405"), post=CERTIFIER_OF_OBJECT, kwargs=DOSSIER),
+    "messaging:annotation_resolve": Rule(
+        get=logged_in("405"),
+        post=CERTIFIER_OF_OBJECT,
+        kwargs=lambda w: {"pk": w.dossier.pk, "annotation_pk": w.objects["annotation"].pk},
+    ),
     # API tokens: certifiers create and list their organisation's; revoking another's is a 404.
     "api_tokens:list": Rule(get=CERTIFIER_PAGE),
     "api_tokens:revoke": Rule(

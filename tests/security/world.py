@@ -74,6 +74,7 @@ def build_world() -> World:
     rncp_uploads.run(world.objects["rncp_upload"].pk)
     _add_unsubmitted_proof(world, org)
     _add_back_office_objects(world)
+    _add_messaging_objects(world)
     from api import tokens
 
     world.objects["api_token"] = tokens.create_token(org, "SI de l'organisme", ["lecture"]).token
@@ -246,4 +247,16 @@ def _add_cdc_objects(world: World) -> None:
         awarded_on=day,
         flux=flux,
         status="sent",
+    )
+
+
+def _add_messaging_objects(world: World) -> None:
+    """The owner's message to the certifier, with a PDF attached, and a staff annotation."""
+    from messaging import services as messaging
+    from tests.factories import pdf_upload
+
+    message = messaging.post_message(world.dossier, world.users["owner"], "Bonjour", files=[pdf_upload("note.pdf")])
+    world.objects["message_attachment"] = message.attachments.get()
+    world.objects["annotation"] = messaging.add_annotation(
+        world.dossier, world.users["certifier"], "À vérifier", blocks_decision=True
     )
