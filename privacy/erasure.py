@@ -15,7 +15,8 @@ Rules:
   stays: its certification, states and dates, the decisions with their motifs, the
   convocations, and each submitted version's SHA-256. Everything the candidate wrote or
   uploaded is erased: experiences, narratives, self-positioning, proofs and identity document
-  (files deleted from disk), the content of the submitted versions, their own comments.
+  (files deleted from disk), the content of the submitted versions, their own comments, the
+  dossier's message thread (attachments deleted from disk) and the staff's annotations.
 - Every other dossier is deleted with everything in it, its files and its audit trail included.
 - The account itself stays as an anonymous, deactivated shell (``deleted-<id>@invalid``, no
   name, no phone, no usable password), so that what is kept points to no one; the login
@@ -43,6 +44,7 @@ from accounts.models import User
 from audit import services as audit
 from dossiers.enums import DossierStatus as S
 from dossiers.models import Dossier, TransitionLog
+from messaging.models import Annotation, Message
 
 BLOCKING_STATES = {S.FEASIBILITY_SUBMITTED, S.VALIDATION_SUBMITTED, S.READY_FOR_JURY, S.SCHEDULED}
 # Transitions that are decisions the certifier or the jury must keep.
@@ -180,6 +182,10 @@ def erase_dossier_content(dossier: Dossier, actor=None) -> int:
     """Erase what the candidate wrote and uploaded in ``dossier``, keeping the dossier, its
     decisions and its submitted versions' fingerprints. Returns the number of files deleted."""
     files = delete_with_files(dossier.proofs.all())
+    # The thread and the staff's annotations speak of the person: gone with their files (a
+    # correction asked in a message stays as the motif of its transition).
+    files += delete_with_files(Message.objects.filter(dossier=dossier))
+    Annotation.objects.filter(dossier=dossier).delete()
     dossier.experiences.all().delete()
     dossier.statements.update(narrative="", self_comment="", self_assessment="")
     GeneratedDocument = _generated_documents_model()

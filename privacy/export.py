@@ -5,7 +5,9 @@ memory), then streamed by the view. What it holds (``export_data``): the account
 dossier its certification, states and dates, blocs, experiences, statements, proofs (metadata,
 and the file itself), identity document, transitions (with the certifier's motifs), every
 submitted version with its full content, convocations, the generated PDFs when there are any,
-and the audit rows of what the candidate did. Other people appear only as a role
+the audit rows of what the candidate did, the dossier's message thread (with its attachments
+and read receipts) and the certifier staff's annotations on the dossier (docs/messaging.md: the
+right of access covers opinions about the person). Other people appear only as a role
 ("certificateur ou jury"), never by name.
 """
 
@@ -25,6 +27,7 @@ from audit.models import AuditEvent
 from dossiers.models import CompetencyStatement, Dossier, TransitionLog
 from juries.enums import MinutesStatus
 from juries.models import Convocation, Decision
+from messaging.models import Annotation, Message, MessageRead, Side
 
 JSON_NAME = "mes-donnees.json"
 README_NAME = "LISEZMOI.txt"
@@ -33,8 +36,8 @@ README = """Vos données du portail VAE, exportées le {date}.
 
 - {json} : votre compte et chacun de vos dossiers (expériences, déclarations de compétence,
   preuves, versions déposées, changements d'état et décisions, convocations), au format JSON.
-- dossiers/<numéro>/ : les fichiers que vous avez déposés (preuves, pièce d'identité) et les PDF
-  produits par le portail. Chaque fichier est cité dans le JSON avec son empreinte SHA-256.
+- dossiers/<numéro>/ : les fichiers que vous avez déposés (preuves, pièce d'identité, pièces
+  jointes des messages) et les PDF produits par le portail. Chaque fichier est cité dans le JSON avec son empreinte SHA-256.
 """
 
 
@@ -87,6 +90,13 @@ def _dossiers(user):
                 .order_by("competency__block__order", "competency__order"),
             ),
             Prefetch("convocations", queryset=_convocations()),
+            Prefetch(
+                "messages",
+                queryset=Message.objects.prefetch_related(
+                    "attachments", Prefetch("reads", queryset=MessageRead.objects.order_by("read_at", "pk"))
+                ).order_by("created_at", "pk"),
+            ),
+            Prefetch("annotations", queryset=Annotation.objects.order_by("created_at", "pk")),
         )
         .order_by("created_at", "pk")
     )
@@ -225,7 +235,40 @@ def _dossier(dossier: Dossier, user, files: _Files) -> dict[str, Any]:
         ],
         "documents": _documents(dossier, files, folder),
         "jury_decisions": _jury_decisions(dossier, files, folder),
+        "messages": _messages(dossier, user, files, folder),
+        "certifier_annotations": [
+            {
+                "written_at": _iso(a.created_at),
+                "by": "certificateur",
+                "text": a.text,
+                "to_handle_before_decision": a.blocks_decision,
+                "handled_at": _iso(a.resolved_at),
+            }
+            for a in dossier.annotations.all()
+        ],
     }
+
+
+def _messages(dossier: Dossier, user, files: _Files, folder: str) -> list[dict]:
+    """The thread: each message, its attachments (files in the archive) and when it was read."""
+    return [
+        {
+            "sent_at": _iso(m.created_at),
+            "by": "vous" if m.side == Side.CANDIDATE else "certificateur",
+            "text": m.text,
+            "requests_correction": m.requests_correction,
+            "attachments": [
+                {
+                    "name": a.original_name,
+                    "sha256": a.sha256,
+                    "file": files.add(f"{folder}/messages", f"{a.pk}-{_safe(a.original_name, 'piece-jointe')}", a.file),
+                }
+                for a in m.attachments.all()
+            ],
+            "read_at": [_iso(r.read_at) for r in m.reads.all() if r.reader_id != user.pk],
+        }
+        for m in dossier.messages.all()
+    ]
 
 
 def _jury_decisions(dossier: Dossier, files: _Files, folder: str) -> list[dict]:
