@@ -35,9 +35,11 @@ CHUNK = 1024 * 1024
 README = """Vos données du portail VAE, exportées le {date}.
 
 - {json} : votre compte et chacun de vos dossiers (expériences, déclarations de compétence,
-  preuves, versions déposées, changements d'état et décisions, convocations), au format JSON.
+  preuves, versions déposées, changements d'état et décisions, convocations, messages échangés
+  avec le certificateur et ses annotations sur votre dossier), au format JSON.
 - dossiers/<numéro>/ : les fichiers que vous avez déposés (preuves, pièce d'identité, pièces
-  jointes des messages) et les PDF produits par le portail. Chaque fichier est cité dans le JSON avec son empreinte SHA-256.
+  jointes des messages) et les PDF produits par le portail. Chaque fichier est cité dans le
+  JSON avec son empreinte SHA-256.
 """
 
 

@@ -22,4 +22,6 @@ def candidate(db):
 @pytest.fixture
 def dossier(certification, certifier, candidate):
     """A recevabilité request waiting for the certifier."""
-    return dossier_in_state(S.FEASIBILITY_SUBMITTED, candidate=candidate, certification=certification, certifier_user=certifier)
+    return dossier_in_state(
+        S.FEASIBILITY_SUBMITTED, candidate=candidate, certification=certification, certifier_user=certifier
+    )

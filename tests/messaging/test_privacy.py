@@ -39,7 +39,9 @@ def test_the_archive_holds_the_thread_with_its_files_and_receipts(client, dossie
     assert "Claire" not in json.dumps(data["dossiers"][0]["messages"])  # staff appear as a role only
 
 
-def test_the_archive_holds_the_annotations_about_the_candidate_without_their_author(client, dossier, candidate, certifier):
+def test_the_archive_holds_the_annotations_about_the_candidate_without_their_author(
+    client, dossier, candidate, certifier
+):
     annotation = services.add_annotation(dossier, certifier, "Expérience à vérifier", blocks_decision=True)
     services.resolve_annotation(annotation, certifier)
     _archive_file, data = _archive(client, candidate)
@@ -60,7 +62,9 @@ def test_another_candidate_gets_none_of_it(client, dossier, candidate, certifier
 def test_erasing_a_kept_dossier_erases_its_thread_files_and_annotations(
     certification, candidate, certifier, django_capture_on_commit_callbacks
 ):
-    dossier = dossier_in_state(S.INADMISSIBLE, candidate=candidate, certification=certification, certifier_user=certifier)
+    dossier = dossier_in_state(
+        S.INADMISSIBLE, candidate=candidate, certification=certification, certifier_user=certifier
+    )
     message = services.post_message(dossier, candidate, "Pourquoi ?", files=[pdf_upload()])
     path = Path(message.attachments.get().file.path)
     services.add_annotation(dossier, certifier, "Candidat insistant")

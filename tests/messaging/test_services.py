@@ -95,12 +95,18 @@ def test_a_certifier_asks_for_a_correction_in_one_step(dossier, certifier):
     assert dossier.status == S.FEASIBILITY_INCOMPLETE
     assert message.requests_correction
     log = TransitionLog.objects.filter(dossier=dossier).latest("pk")
-    assert (log.to_status, log.comment, log.actor) == (S.FEASIBILITY_INCOMPLETE, "Il manque votre attestation.", certifier)
+    assert (log.to_status, log.comment, log.actor) == (
+        S.FEASIBILITY_INCOMPLETE,
+        "Il manque votre attestation.",
+        certifier,
+    )
     assert AuditEvent.objects.filter(action="message.correction_requested", dossier=dossier).exists()
 
 
 def test_a_correction_on_a_dossier_de_validation_sends_it_back_to_complete(certification, candidate, certifier):
-    dossier = dossier_in_state(S.VALIDATION_SUBMITTED, candidate=candidate, certification=certification, certifier_user=certifier)
+    dossier = dossier_in_state(
+        S.VALIDATION_SUBMITTED, candidate=candidate, certification=certification, certifier_user=certifier
+    )
     services.post_message(dossier, certifier, "Le récit C2 est trop court.", request_correction=True)
     dossier.refresh_from_db()
     assert dossier.status == S.VALIDATION_INCOMPLETE
@@ -119,15 +125,16 @@ def test_a_candidate_cannot_ask_for_a_correction(dossier, candidate):
 
 
 def test_the_correction_and_the_message_roll_back_together(dossier, certifier):
-    with mock.patch.object(services.audit, "record", side_effect=RuntimeError("boom")):
-        with pytest.raises(RuntimeError):
-            services.post_message(dossier, certifier, "Corrigez", request_correction=True)
+    with mock.patch.object(services.audit, "record", side_effect=RuntimeError("boom")), pytest.raises(RuntimeError):
+        services.post_message(dossier, certifier, "Corrigez", request_correction=True)
     dossier.refresh_from_db()
     assert dossier.status == S.FEASIBILITY_SUBMITTED
     assert not Message.objects.exists()
 
 
-def test_read_receipts_are_per_reader_and_only_for_the_other_sides_messages(dossier, candidate, certifier, certification):
+def test_read_receipts_are_per_reader_and_only_for_the_other_sides_messages(
+    dossier, candidate, certifier, certification
+):
     colleague = certifier_of(certification)
     from_candidate = services.post_message(dossier, candidate, "Question")
     from_staff = services.post_message(dossier, certifier, "Réponse")
@@ -170,8 +177,12 @@ def test_two_blocking_annotations_are_counted_in_the_refusal(dossier, certifier)
         dossier_services.decide_feasibility(dossier, certifier, S.ADMISSIBLE)
 
 
-def test_a_blocking_annotation_blocks_the_dossier_de_validation_being_found_complete(certification, candidate, certifier):
-    dossier = dossier_in_state(S.VALIDATION_SUBMITTED, candidate=candidate, certification=certification, certifier_user=certifier)
+def test_a_blocking_annotation_blocks_the_dossier_de_validation_being_found_complete(
+    certification, candidate, certifier
+):
+    dossier = dossier_in_state(
+        S.VALIDATION_SUBMITTED, candidate=candidate, certification=certification, certifier_user=certifier
+    )
     services.add_annotation(dossier, certifier, "À voir", blocks_decision=True)
     with pytest.raises(dossier_services.DossierError, match="avant de décider"):
         dossier_services.review_validation(dossier, certifier, complete=True)
@@ -205,6 +216,12 @@ def test_an_annotation_is_handled_once(dossier, certifier):
 def test_annotations_are_in_the_audit_trail_without_their_text(dossier, certifier):
     annotation = services.add_annotation(dossier, certifier, "Texte interne", blocks_decision=True)
     services.resolve_annotation(annotation, certifier)
-    actions = list(AuditEvent.objects.filter(dossier=dossier, target_type="messaging.annotation").order_by("pk").values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(dossier=dossier, target_type="messaging.annotation")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
     assert actions == ["annotation.added", "annotation.resolved"]
-    assert "Texte interne" not in str(AuditEvent.objects.filter(dossier=dossier).values_list("changes", "comment", "target_repr"))
+    assert "Texte interne" not in str(
+        AuditEvent.objects.filter(dossier=dossier).values_list("changes", "comment", "target_repr")
+    )

@@ -80,7 +80,9 @@ def test_a_correction_refused_is_said_to_the_certifier(client, certification, ca
     dossier = dossier_in_state(S.ADMISSIBLE, candidate=candidate, certification=certification, certifier_user=certifier)
     client.force_login(certifier)
     response = client.post(
-        reverse("messaging:staff_post", args=[dossier.pk]), {"text": "Corrigez", "request_correction": "on"}, follow=True
+        reverse("messaging:staff_post", args=[dossier.pk]),
+        {"text": "Corrigez", "request_correction": "on"},
+        follow=True,
     )
     assert "Une correction se demande sur une demande de recevabilité" in response.content.decode()
 
@@ -155,7 +157,9 @@ def test_an_empty_annotation_is_refused_with_a_message(client, dossier, certifie
     assert not dossier.annotations.exists()
 
 
-def test_annotations_never_reach_the_candidate(client, dossier, candidate, certifier, django_capture_on_commit_callbacks):
+def test_annotations_never_reach_the_candidate(
+    client, dossier, candidate, certifier, django_capture_on_commit_callbacks
+):
     services.add_annotation(dossier, certifier, SECRET, blocks_decision=True)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
