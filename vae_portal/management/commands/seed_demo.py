@@ -15,6 +15,7 @@ from documents import demo as documents_demo
 from dossiers import demo as dossiers_demo
 from francevae import demo as francevae_demo
 from juries import demo as juries_demo
+from messaging import demo as messaging_demo
 
 
 class Command(BaseCommand):
@@ -41,6 +42,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  dossier créé — {line}")
         for line in documents_demo.seed():
             self.stdout.write(f"  PDF demandé — {line}")
+        for line in messaging_demo.seed():
+            self.stdout.write(f"  messages — {line}")
         secret = api_demo.seed()
         if secret:
             self.stdout.write(f"  jeton d'API APTIM (tous les droits) : {secret}")
