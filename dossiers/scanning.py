@@ -154,16 +154,16 @@ def record(kind: str, pk: int, name: str, status: str, detail: str) -> str | Non
     obj.save(update_fields=fields)
     if status == ScanStatus.INFECTED:
         if f.dossier_of is not None:
-            action, target, dossier = f.quarantined_action, obj, f.dossier_of(obj)
+            action, changed, dossier = f.quarantined_action, obj, f.dossier_of(obj)
         elif kind == PROOF:
-            action, target, dossier = "proof.quarantined", obj, obj.dossier
+            action, changed, dossier = "proof.quarantined", obj, obj.dossier
         else:
-            action, target, dossier = "dossier.identity_quarantined", None, obj
+            action, changed, dossier = "dossier.identity_quarantined", None, obj
         changes = {f.status: [ScanStatus.PENDING, status], f.file: [name, ""]}
         audit.record(
             action,
             actor=None,
-            target=target,
+            target=changed,
             dossier=dossier,
             changes=changes,
             comment=detail[:255],

@@ -124,7 +124,8 @@ def post_message(
             attachment.save()
     except Exception:
         for attachment in stored:
-            attachment.file.storage.delete(attachment.file.name)
+            if attachment.file.name:
+                attachment.file.storage.delete(attachment.file.name)
         raise
     for attachment in stored:
         scanning.queue(ATTACHMENT, attachment.pk)

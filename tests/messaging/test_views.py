@@ -183,3 +183,14 @@ def test_annotations_never_reach_the_candidate(
         assert all("XYZ-4242" not in body for body, _type in getattr(message, "alternatives", []))
     # What feeds the dossier's PDFs and the certifiers' API: the frozen content.
     assert "XYZ-4242" not in str(build_content(dossier))
+
+
+def test_messages_and_annotations_are_in_the_back_offices_history(client, dossier, candidate, certifier):
+    services.post_message(dossier, candidate, "Question")
+    services.post_message(dossier, certifier, "Corrigez", request_correction=True)
+    services.add_annotation(dossier, certifier, SECRET, blocks_decision=True)
+    client.force_login(certifier)
+    page = client.get(reverse("backoffice:dossier_history", args=[dossier.pk])).content.decode()
+    for label in ("Message envoyé", "Message du certificateur : correction demandée", "Annotation interne ajoutée"):
+        assert label in page
+    assert "XYZ-4242" not in page  # the history says that a note was written, the page shows it
