@@ -174,14 +174,16 @@ def _tell_the_other_side(message: Message) -> None:
         notify.notify([dossier.candidate], "message_reply", dossier=dossier, url=url, context={})
 
 
-def mark_read(dossier: Dossier, reader) -> int:
-    """Receipts for the messages of the other side that ``reader`` had not read; how many."""
-    side = permissions.side_of(reader, dossier)
+def mark_read(dossier: Dossier, reader, side: str | None = None) -> int:
+    """Receipts for the messages of the other side that ``reader`` had not read; how many.
+    ``side``: the reader's, when the caller has checked it already (else looked up)."""
+    side = side or permissions.side_of(reader, dossier)
     if side is None:
         return 0
     unread = Message.objects.filter(dossier=dossier).exclude(side=side).exclude(reads__reader=reader)
     receipts = [MessageRead(message_id=pk, reader=reader) for pk in unread.values_list("pk", flat=True)]
-    MessageRead.objects.bulk_create(receipts, ignore_conflicts=True)
+    if receipts:
+        MessageRead.objects.bulk_create(receipts, ignore_conflicts=True)
     return len(receipts)
 
 

@@ -19,7 +19,7 @@ from dossiers.uploads import UploadRejected
 from dossiers.views.files import file_unavailable
 from messaging import files, permissions, services
 from messaging.forms import AnnotationForm, MessageForm, StaffMessageForm
-from messaging.models import Annotation, Message, MessageAttachment, MessageRead
+from messaging.models import Annotation, Message, MessageAttachment, MessageRead, Side
 
 
 def thread_messages(dossier: Dossier) -> list[Message]:
@@ -50,7 +50,7 @@ def thread(request, pk: int):
         )
         if sent:
             return redirect(reverse("messaging:thread", args=[dossier.pk]) + "#messages")
-    services.mark_read(dossier, request.user)
+    services.mark_read(dossier, request.user, side=Side.CANDIDATE)
     context = {
         "dossier": dossier,
         "thread": thread_messages(dossier),
@@ -63,8 +63,8 @@ def thread(request, pk: int):
 
 def staff_context(request, dossier: Dossier) -> dict:
     """What the back office's dossier page shows of the thread and annotations (marks the
-    candidate's messages read by this reader)."""
-    services.mark_read(dossier, request.user)
+    candidate's messages read by this reader, whom the back office has found in its scope)."""
+    services.mark_read(dossier, request.user, side=Side.CERTIFIER)
     return {
         "thread": thread_messages(dossier),
         "message_form": StaffMessageForm(),

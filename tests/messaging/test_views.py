@@ -194,3 +194,36 @@ def test_messages_and_annotations_are_in_the_back_offices_history(client, dossie
     for label in ("Message envoyé", "Message du certificateur : correction demandée", "Annotation interne ajoutée"):
         assert label in page
     assert "XYZ-4242" not in page  # the history says that a note was written, the page shows it
+
+
+def _page_queries(client, url, capture) -> int:
+    with capture() as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_the_thread_pages_cost_the_same_queries_with_more_messages(client, dossier, candidate, certifier):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def capture():
+        return CaptureQueriesContext(connection)
+
+    services.post_message(dossier, candidate, "Un", files=[pdf_upload()])
+    services.post_message(dossier, certifier, "Deux")
+    client.force_login(certifier)
+    staff_page = reverse("backoffice:dossier", args=[dossier.pk])
+    _page_queries(client, staff_page, capture)  # the receipts are written once
+    staff_before = _page_queries(client, staff_page, capture)
+    client.force_login(candidate)
+    _page_queries(client, thread_url(dossier), capture)
+    candidate_before = _page_queries(client, thread_url(dossier), capture)
+    for n in range(4):
+        services.post_message(dossier, candidate, f"Encore {n}", files=[pdf_upload(), pdf_upload()])
+        services.post_message(dossier, certifier, f"Réponse {n}", files=[pdf_upload()])
+        services.add_annotation(dossier, certifier, f"Note {n}")
+    _page_queries(client, thread_url(dossier), capture)
+    assert _page_queries(client, thread_url(dossier), capture) == candidate_before
+    client.force_login(certifier)
+    _page_queries(client, staff_page, capture)
+    assert _page_queries(client, staff_page, capture) == staff_before
