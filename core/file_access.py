@@ -23,7 +23,9 @@ The kinds, and who registers them (their rules are written in those modules' doc
   ``documents``, whose registry gives each kind of document its reader rule, on every page;
 - ``"francevae_document"``: ``francevae``, for the certifier;
 - ``"data_export"``: ``privacy``, for the account holder;
-- ``"cdc_flux"`` (a declaration to the Caisse des Dépôts): ``accrochage``, for the certifier.
+- ``"cdc_flux"`` (a declaration to the Caisse des Dépôts): ``accrochage``, for the certifier;
+- ``"message_attachment"`` (a file sent in a dossier's thread): ``messaging``, for the candidate
+  and the certifier.
 
 An uploaded RNCP file is never sent back: its pages show the fiches read from it, looked up
 through its one rule, ``RncpUpload.objects.visible_to`` (a queryset, so that those pages keep
