@@ -78,9 +78,11 @@ def _back(dossier: Dossier, anchor: str) -> str:
 
 
 def _form_refused(request, form) -> None:
-    for errors in form.errors.values():
+    """A form of the back office's dossier page refused: say which field and why, there."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
         for error in errors:
-            flash.error(request, error)
+            flash.error(request, _("%(field)s : %(error)s") % {"field": label, "error": error} if label else error)
 
 
 @require_POST

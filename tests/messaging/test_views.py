@@ -153,7 +153,7 @@ def test_the_certifier_adds_and_handles_an_annotation(client, dossier, certifier
 def test_an_empty_annotation_is_refused_with_a_message(client, dossier, certifier):
     client.force_login(certifier)
     response = client.post(reverse("messaging:annotation_add", args=[dossier.pk]), {"text": ""}, follow=True)
-    assert "Ce champ est obligatoire." in response.content.decode()
+    assert "Annotation interne : Ce champ est obligatoire." in response.content.decode()
     assert not dossier.annotations.exists()
 
 
