@@ -62,9 +62,7 @@ def convocation_ics(convocation: Convocation) -> bytes:
         lines.append(_("Visioconférence : %(link)s") % {"link": session.video_link})
     if session.instructions:
         lines.append(session.instructions)
-    lines.append(
-        _("Votre convocation : %(url)s") % {"url": settings.SITE_URL + convocation.dossier.get_absolute_url()}
-    )
+    lines.append(_("Votre convocation : %(url)s") % {"url": settings.SITE_URL + convocation.dossier.get_absolute_url()})
     event.add("description", "\n\n".join(lines))
     if not cancelled:
         alarm = Alarm()

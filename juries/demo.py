@@ -33,10 +33,9 @@ from documents import services as document_services
 from dossiers import demo as dossier_demo
 from dossiers import services as dossier_services
 from dossiers.enums import DossierStatus as S
-from dossiers.models import Dossier
+from dossiers.models import Dossier, TransitionLog
 from juries import queries
 from juries import services as jury_services
-from dossiers.models import TransitionLog
 from juries.enums import Attendance, JuryDocumentKind, JuryRole, LinkKind
 from juries.formats import when
 from juries.models import Convocation, Decision, Evaluation, JuryDocument, JurySession, Minutes, Signature

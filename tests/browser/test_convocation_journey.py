@@ -52,7 +52,9 @@ def test_the_certifier_convokes_the_candidate_gets_the_convocation_and_the_resul
     professional = UserFactory(email="pro@example.org", first_name="Bruno", last_name="Petit")
     services.add_member(session, certifier, email=president.email, role=JuryRole.PRESIDENT)
     services.add_member(session, certifier, email=professional.email, role=JuryRole.PROFESSIONAL)
-    dossier = dossier_built_in_state(S.READY_FOR_JURY, certification=cert, blocks=[first_bloc], certifier_user=certifier)
+    dossier = dossier_built_in_state(
+        S.READY_FOR_JURY, certification=cert, blocks=[first_bloc], certifier_user=certifier
+    )
     candidate = dossier.candidate
     candidate.first_name, candidate.last_name = "Nina", "Lopez"
     candidate.save()

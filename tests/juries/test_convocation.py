@@ -33,7 +33,11 @@ def convoked(django_capture_on_commit_callbacks):
     certifier = certifier_of(cert, email="certif@org.example")
     org = cert.certifiers.get()
     org.legal_name, org.siret = "Institut régional du travail social", "73282932000074"
-    org.address, org.contact_email, org.contact_phone = "4 rue de l'Europe\n35000 Rennes", "jury@irts.example", "02 99 00 00 00"
+    org.address, org.contact_email, org.contact_phone = (
+        "4 rue de l'Europe\n35000 Rennes",
+        "jury@irts.example",
+        "02 99 00 00 00",
+    )
     org.save()
     session = make_session(cert, days=10, actor=certifier, instructions="Apportez votre livret 2 imprimé.")
     services.add_member(session, certifier, email=UserFactory().email, role=JuryRole.PRESIDENT)
@@ -99,7 +103,9 @@ def test_issuing_a_convocation_renders_its_pdf_with_who_what_when_where_and_the_
     assert pages == 2
 
 
-def test_rescheduling_renders_a_new_pdf_that_says_it_replaces_the_former_one(convoked, django_capture_on_commit_callbacks):
+def test_rescheduling_renders_a_new_pdf_that_says_it_replaces_the_former_one(
+    convoked, django_capture_on_commit_callbacks
+):
     conv, certifier = convoked
     first = convocation_pdf(conv)
     with django_capture_on_commit_callbacks(execute=True):
@@ -209,7 +215,9 @@ def test_the_calendar_file_keeps_its_uid_raises_its_sequence_and_says_cancelled(
     assert "Salle du conseil" in str(first.get("LOCATION"))
     assert conv.session.certification.code in str(first.get("SUMMARY"))
     with django_capture_on_commit_callbacks(execute=True):
-        moved = services.reschedule(conv, certifier, notice="Salle indisponible", **slot(conv.session, "16:00", "17:00"))
+        moved = services.reschedule(
+            conv, certifier, notice="Salle indisponible", **slot(conv.session, "16:00", "17:00")
+        )
     second = calendar_of(client, conv)
     assert second.get("UID") == first.get("UID") and second.get("SEQUENCE") == 1
     assert second.decoded("DTSTART") == moved.starts_at

@@ -82,7 +82,9 @@ def test_seed_demo_shows_candidat5_their_convocation_with_its_pdf_and_calendar_f
     assert event.walk("VEVENT")[0].decoded("DTSTART") == conv.starts_at
 
     # The sessions moved after programming (today's, the past one) say their own dates everywhere.
-    for moved in Convocation.objects.filter(dossier__candidate__email__in=["candidat7@vae.example", "candidat9@vae.example"]):
+    for moved in Convocation.objects.filter(
+        dossier__candidate__email__in=["candidat7@vae.example", "candidat9@vae.example"]
+    ):
         log = TransitionLog.objects.get(dossier=moved.dossier, to_status=DossierStatus.SCHEDULED)
         assert when(moved.starts_at) in log.comment
         html = pdf.kind_html(JuryDocument.objects.get(convocation=moved, kind=JuryDocumentKind.CONVOCATION))

@@ -396,8 +396,9 @@ def test_the_invitation_link_never_resets_another_accounts_password(client):
 
 
 def test_the_candidates_convocation_fragment_shows_the_slot_place_and_instructions(cert, actor):
-    from juries.templatetags.juries_tags import candidate_convocations
     from django.template.loader import render_to_string
+
+    from juries.templatetags.juries_tags import candidate_convocations
 
     session = make_session(cert, days=10, instructions="Apportez une pièce d'identité.")
     dossier = ready(cert)
