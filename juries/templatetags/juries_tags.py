@@ -3,10 +3,14 @@ from django.db.models import Prefetch
 
 from certifications.models import Certifier
 from documents.models import GeneratedDocument
+from dossiers.enums import DossierStatus as S
 from juries.enums import JuryDocumentKind
 from juries.models import BlockDecision, Convocation, Decision
 
 register = template.Library()
+
+# The states in which a dossier may have convocations (live, cancelled or past).
+JURY_STAGE = {S.READY_FOR_JURY, S.SCHEDULED, S.DECIDED, S.WITHDRAWN}
 
 
 @register.inclusion_tag("juries/_candidate_result.html")
@@ -47,6 +51,8 @@ def candidate_convocations(dossier):
     video link, instructions, what to bring, whom to contact, the PDF and the calendar file),
     and the cancelled ones with their notice. Nothing once the jury has decided (the result
     section takes over)."""
+    if dossier.status not in JURY_STAGE:  # never convoked yet: no query
+        return {"dossier": dossier, "live": None, "document": None, "cancelled": [], "certifiers": []}
     convocations = list(
         Convocation.objects.filter(dossier=dossier)
         .select_related("session__certification")
