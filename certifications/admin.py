@@ -50,8 +50,8 @@ class InlineReadOnlyWhenPublished(ReadOnlyWhenPublishedMixin):
 
 @admin.register(Certifier)
 class CertifierAdmin(admin.ModelAdmin):
-    list_display = ["legal_name", "commercial_name", "siret", "website"]
-    search_fields = ["legal_name", "commercial_name", "siret"]
+    list_display = ["legal_name", "commercial_name", "siret", "website", "contact_email"]
+    search_fields = ["legal_name", "commercial_name", "siret", "contact_email"]
     filter_horizontal = ["staff"]
 
 

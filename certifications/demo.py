@@ -1,5 +1,7 @@
 """Demo certifier staff: one account per reference certifier (``seed_demo`` calls ``seed()``
-after the admin account; idempotent, same password as every demo account)."""
+after the admin account; idempotent, same password as every demo account). Each account's address
+is its certifier's contact for the candidates (printed on the convocations): the reference
+certifiers are real organisations, whose postal address the demo does not invent."""
 
 from django.db import transaction
 
@@ -26,5 +28,8 @@ def seed() -> list[tuple[str, str]]:
             continue
         user = _account(email, first, last)
         certifier.staff.add(user)
+        if not certifier.contact_email:  # the candidates' contact on their convocations (demo address)
+            certifier.contact_email = email
+            certifier.save(update_fields=["contact_email"])
         rows.append((email, f"certificateur ({certifier})"))
     return rows

@@ -39,6 +39,10 @@ class Certifier(models.Model):
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[siret_validator])
     commercial_name = models.CharField(_("nom commercial"), max_length=255, blank=True)
     website = models.URLField(_("site internet"), blank=True)
+    # Printed on the convocations to the jury: where to write, whom to call.
+    address = models.TextField(_("adresse postale"), blank=True, **limits.bounded(limits.SHORT_TEXT))
+    contact_email = models.EmailField(_("e-mail de contact des candidats"), blank=True)
+    contact_phone = models.CharField(_("téléphone de contact des candidats"), max_length=32, blank=True)
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="certifiers", blank=True, verbose_name=_("personnel")
     )

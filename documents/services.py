@@ -2,7 +2,8 @@
 
 Rules:
 - a submitted snapshot, a jury convocation, a jury session has one document per kind: asking
-  again returns it (idempotent);
+  again returns it (idempotent); when the owner's data change (a convocation moved), the
+  document is replaced (``replace_document``);
 - the row is saved in the caller's transaction; the Celery job is published once it commits,
   and a broker that is down never fails the caller: the error is logged, the row stays
   queued and the sweeper publishes it again later;
@@ -100,6 +101,25 @@ def request_document(
             logger.info("Document %s (%s) queued", document.pk, document)
             transaction.on_commit(lambda: publish(document.pk, kind))
     return document
+
+
+def replace_document(kind: str, actor=None, *, convocation=None, session=None) -> GeneratedDocument:
+    """A fresh render of a jury owner's document whose data changed (a convocation moved or was
+    cancelled): the old row goes now, its file once committed, and a new row is queued. A job
+    still rendering the old row discards its result (``complete`` finds no row), so the file
+    served is never the one of the old data."""
+    owner = registry.get(kind).owner
+    if owner == "dossier":
+        raise ValueError("a dossier's documents are asked for by snapshot: use request_document")
+    lookup = {"convocation": convocation} if owner == "convocation" else {"session": session}
+    with transaction.atomic():
+        old = list(GeneratedDocument.objects.select_for_update().filter(kind=kind, **lookup))
+        names = [d.file.name for d in old if d.file and d.file.name]
+        GeneratedDocument.objects.filter(pk__in=[d.pk for d in old]).delete()
+        if names:
+            storage = GeneratedDocument._meta.get_field("file").storage
+            transaction.on_commit(lambda: _delete_files(storage, names))
+        return request_document(kind, actor=actor, convocation=convocation, session=session)
 
 
 def _drop_previews(dossier: Dossier) -> None:

@@ -378,8 +378,10 @@ def mark_scheduled(dossier: Dossier, actor, comment: str = "") -> Dossier:
 
 
 @transaction.atomic
-def unschedule(dossier: Dossier, actor, comment: str) -> Dossier:
-    return _transition(_locked(dossier), S.READY_FOR_JURY, actor, comment)
+def unschedule(dossier: Dossier, actor, comment: str, notify: bool = True) -> Dossier:
+    """Back to "en attente de jury"; ``notify=False`` when the caller sends the e-mail that says
+    why (the juries app's cancellation e-mail)."""
+    return _transition(_locked(dossier), S.READY_FOR_JURY, actor, comment, notify=notify)
 
 
 @transaction.atomic

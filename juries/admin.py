@@ -73,6 +73,8 @@ class ConvocationAdmin(admin.ModelAdmin):
         "notice",
         "attendance",
         "attendance_recorded_at",
+        "sequence",
+        "reminded_at",
         "created_by",
         "created_at",
         "updated_at",

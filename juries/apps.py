@@ -14,4 +14,8 @@ class JuriesConfig(AppConfig):
 
         files.register()  # the jury's reads in the one door for files (core.file_access)
         hooks.register(hooks.acquired_block_finders, validated_blocks)
-        from juries import documents  # noqa: F401 -- registers the jury's PDFs (documents.registry)
+        from juries import documents  # registers the jury's PDFs (documents.registry)
+        from juries.signals import convocation_cancelled, convocation_issued
+
+        convocation_issued.connect(documents.render_convocation, dispatch_uid="juries.render_convocation")
+        convocation_cancelled.connect(documents.render_convocation, dispatch_uid="juries.render_cancelled_convocation")

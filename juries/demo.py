@@ -8,7 +8,11 @@ On the CPSL certification (Askoria, two blocs, short grilles), jury1 (président
 - a session held two weeks ago, whose procès-verbal is final: candidat9 validated one bloc of
   two (préconisations for the other), candidat10 validated both; letters, attestations and the
   procès-verbal are rendered.
-jury3 sits only on the APTIM session in three weeks (``backoffice.demo``).
+jury3 sits only on the APTIM session in three weeks (``backoffice.demo``), where candidat5 is
+convoked: their dossier page shows the convocation, its PDF and the calendar file.
+Every demo convocation has its PDF, rendered here from the dates it ends up with (the sessions
+of today and of two weeks ago are programmed tomorrow, then moved: the dossiers' histories say
+the moved date too).
 Everything goes through the services; nobody is e-mailed.
 """
 
@@ -29,10 +33,11 @@ from documents import services as document_services
 from dossiers import demo as dossier_demo
 from dossiers import services as dossier_services
 from dossiers.enums import DossierStatus as S
-from dossiers.models import Dossier
+from dossiers.models import Dossier, TransitionLog
 from juries import queries
 from juries import services as jury_services
-from juries.enums import Attendance, JuryRole, LinkKind
+from juries.enums import Attendance, JuryDocumentKind, JuryRole, LinkKind
+from juries.formats import when
 from juries.models import Convocation, Decision, Evaluation, JuryDocument, JurySession, Minutes, Signature
 
 logger = logging.getLogger(__name__)
@@ -94,6 +99,9 @@ def _session(certification, actor, note: str, emails: list[str], days_from_today
     session.refresh_from_db()
     for c in convocations:
         c.refresh_from_db()
+        TransitionLog.objects.filter(dossier=c.dossier_id, to_status=S.SCHEDULED).update(
+            comment=f"Convoqué(e) au jury du {when(c.starts_at)}."
+        )
     return session, members, convocations
 
 
@@ -169,10 +177,18 @@ def _past(certification, actor) -> list[tuple[str, str]]:
     ]
 
 
+def _convocation_pdfs() -> None:
+    """Each demo convocation's PDF. Once the seeding commits, the convocations' own hook has
+    asked for it with the slot they end up with (the sessions were moved inside the
+    transaction); this asks for any still missing (idempotent)."""
+    for convocation in Convocation.objects.filter(session__notes__startswith="Session de démonstration"):
+        document_services.request_document(JuryDocumentKind.CONVOCATION, convocation=convocation)
+
+
 def _render_pending() -> None:
     """Render the demo's PDFs now (no worker needed to see them); a failure is only logged."""
-    past = JuryDocument.objects.filter(Q(session__notes=PAST_NOTE) | Q(convocation__session__notes=PAST_NOTE))
-    for pk in past.filter(status="queued").values_list("pk", flat=True):
+    demo = Q(session__notes=PAST_NOTE) | Q(convocation__session__notes__startswith="Session de démonstration")
+    for pk in JuryDocument.objects.filter(demo, status="queued").values_list("pk", flat=True):
         try:
             document_services.run(pk)
         except Exception:  # the demo must not fail on a missing font
@@ -188,5 +204,7 @@ def seed() -> list[tuple[str, str]]:
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         with transaction.atomic():
             rows = _today(certification, actor) + _past(certification, actor)
+        _convocation_pdfs()
         _render_pending()
+        rows.append(("candidat5@vae.example", "candidat convoqué (RNCP35203) : convocation PDF et fichier d'agenda"))
     return rows

@@ -81,3 +81,4 @@ class JuryDocumentKind(models.TextChoices):
     MINUTES = "minutes", _("procès-verbal")
     DECISION_LETTER = "decision_letter", _("lettre de décision")
     ATTESTATION = "attestation", _("attestation de blocs acquis")
+    CONVOCATION = "convocation", _("convocation au jury")

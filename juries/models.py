@@ -186,6 +186,17 @@ class Convocation(models.Model):
     )
     attendance = models.CharField(_("présence"), max_length=16, choices=Attendance.choices, blank=True)
     attendance_recorded_at = models.DateTimeField(_("présence relevée le"), null=True, blank=True)
+    sequence = models.PositiveIntegerField(
+        _("révision"),
+        default=0,
+        help_text=_("Augmente à chaque report ou annulation (SEQUENCE du fichier d'agenda)."),
+    )
+    reminded_at = models.DateTimeField(
+        _("rappel envoyé le"),
+        null=True,
+        blank=True,
+        help_text=_("Le rappel part CONVOCATION_REMINDER_DAYS jours avant le créneau, une fois."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

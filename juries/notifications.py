@@ -5,6 +5,8 @@ e-mail and the context of its templates (``templates/emails/``)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
@@ -22,19 +24,50 @@ def invitation_url(user) -> str:
     return settings.SITE_URL + reverse("juries:invitation", args=[uid, token])
 
 
-def convocation(convocation_id: int, rescheduled: bool = False) -> None:
-    """To the candidate, when convoked to a session or when their convocation moves: when,
-    where, and a link to their dossier (the convocation to print is there)."""
-    conv = Convocation.objects.select_related("session__certification", "dossier__candidate").get(pk=convocation_id)
+def _convocation_context(conv: Convocation) -> dict:
     candidate = conv.dossier.candidate
-    context = {
+    return {
         "convocation": conv,
         "session": conv.session,
         "candidate": candidate,
-        "rescheduled": rescheduled,
-        "url": settings.SITE_URL + conv.dossier.get_absolute_url(),
+        "url": settings.SITE_URL + conv.dossier.get_absolute_url() + "#convocation",
     }
-    emails.send("convocation", candidate.email, context)
+
+
+def _convocation(convocation_id: int) -> Convocation:
+    return Convocation.objects.select_related("session__certification", "dossier__candidate").get(pk=convocation_id)
+
+
+def convocation(convocation_id: int, previous: dict | None = None) -> None:
+    """To the candidate, when convoked to a session or when their convocation moves: when,
+    where, and a link to their dossier (the convocation to print and the calendar file are
+    there). A move gives the former slot (``previous``: ISO dates, place, video link)."""
+    conv = _convocation(convocation_id)
+    context = _convocation_context(conv)
+    context["rescheduled"] = previous is not None
+    if previous is not None:
+        context["previous"] = {
+            "starts_at": dt.datetime.fromisoformat(previous["starts_at"]),
+            "ends_at": dt.datetime.fromisoformat(previous["ends_at"]),
+            "place_changed": previous["place"] != conv.session.place
+            or previous["video_link"] != conv.session.video_link,
+        }
+    emails.send("convocation", conv.dossier.candidate.email, context)
+
+
+def convocation_cancelled(convocation_id: int) -> None:
+    """To the candidate, when their convocation is cancelled: which one, why, what follows."""
+    conv = _convocation(convocation_id)
+    emails.send("convocation_cancelled", conv.dossier.candidate.email, _convocation_context(conv))
+
+
+def convocation_reminder(convocation_id: int) -> None:
+    """To the candidate, CONVOCATION_REMINDER_DAYS days before their slot (a cancelled
+    convocation in the meantime is not reminded)."""
+    conv = _convocation(convocation_id)
+    if not conv.is_live:
+        return
+    emails.send("convocation_reminder", conv.dossier.candidate.email, _convocation_context(conv))
 
 
 def jury_member_added(member_id: int, invited: bool) -> None:

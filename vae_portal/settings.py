@@ -379,6 +379,9 @@ JURY_ACCESS_DAYS_AFTER_MINUTES = env_int("JURY_ACCESS_DAYS_AFTER_MINUTES", 30, m
 # minus this many minutes (juries.services.locking.ensure_started). 0: a jury records nothing
 # before it sits; a certifier whose juries settle in a quarter of an hour early may allow 15.
 JURY_EARLY_MARGIN_MINUTES = env_int("JURY_EARLY_MARGIN_MINUTES", 0, minimum=0)
+# A convoked candidate gets one reminder e-mail this many days before the day of their slot
+# (juries.services.convocations.send_reminders, daily beat at 08:00).
+CONVOCATION_REMINDER_DAYS = env_int("CONVOCATION_REMINDER_DAYS", 7, minimum=1)
 
 # Personal data (README, "Données personnelles"): drafts and withdrawn dossiers without a
 # decision, inactive for DRAFT_RETENTION_DAYS, are deleted by `purge_drafts` (daily, Celery
@@ -582,6 +585,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Queue again the webhook messages whose task was lost (broker down at commit), every 5 minutes.
     "webhooks-sweep": {"task": "api.tasks.sweep_webhooks", "schedule": 300, "options": {"expires": 300}},
+    # Remind convoked candidates of their jury, CONVOCATION_REMINDER_DAYS days before: daily, at 08:00.
+    "convocation-reminders": {
+        "task": "juries.tasks.send_convocation_reminders",
+        "schedule": crontab(hour=8, minute=0),
+        "options": {"expires": 3600},
+    },
     # Send the decisions waiting in the France VAE outbox, every minute.
     "francevae-outbox": {"task": "francevae.tasks.flush_outbox", "schedule": 60, "options": {"expires": 60}},
 }

@@ -18,7 +18,7 @@ This module re-exports every service so that ``from juries import services`` the
 ``services.convoke(...)`` keeps working; code that uses one aggregate imports its module.
 """
 
-from juries.services.convocations import cancel_convocation, convoke, record_attendance, reschedule
+from juries.services.convocations import cancel_convocation, convoke, record_attendance, reschedule, send_reminders
 from juries.services.decisions import (
     ItemDecision,
     compute_result,
@@ -56,6 +56,7 @@ __all__ = [
     "revoke_decision",
     "save_evaluation",
     "scoring_problem",
+    "send_reminders",
     "set_presence",
     "sign_minutes",
     "update_session",

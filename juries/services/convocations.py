@@ -7,8 +7,14 @@ Rules:
   committed (e-mail, and the ``convocation_issued`` hook that renders its PDF);
 - slots of a session never overlap, start at or after the session's start, on its day;
 - rescheduling needs a notice and sends a new convocation, in the same session or another one of
-  the certification; cancelling needs a notice and returns the dossier to "en attente de jury"
-  (``dossiers.services.unschedule``); neither once the attendance is recorded;
+  the certification, whose e-mail gives the former slot and the new one; cancelling needs a
+  notice, returns the dossier to "en attente de jury" (``dossiers.services.unschedule``, without
+  its own e-mail) and sends the cancellation e-mail; neither once the attendance is recorded;
+  each one raises the convocation's ``sequence`` (the calendar file's SEQUENCE) and renders its
+  PDF again (``convocation_issued`` / ``convocation_cancelled``);
+- one reminder e-mail leaves ``CONVOCATION_REMINDER_DAYS`` days before the slot's day
+  (``send_reminders``, daily beat); a convocation issued or moved within that time is not
+  reminded: its own e-mail has just left;
 - attendance is recorded once the session has started (``locking.ensure_started``), by a certifier or by the session's
   président, who may no longer change it once the jury has decided;
 - only a live convocation of a programmed session changes (``locking``).
@@ -20,6 +26,7 @@ import datetime as dt
 from functools import partial
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import time_format
@@ -29,7 +36,7 @@ from dossiers import services as dossier_services
 from dossiers.enums import DossierStatus
 from dossiers.models import Dossier
 from juries import notifications
-from juries.enums import Attendance, ConvocationStatus
+from juries.enums import Attendance, ConvocationStatus, SessionStatus
 from juries.formats import display_name, when
 from juries.models import Convocation, JuryMember, JurySession
 from juries.services.errors import JuryError
@@ -40,15 +47,23 @@ from juries.services.locking import (
     locked_convocation,
     locked_session,
 )
-from juries.signals import convocation_issued
+from juries.signals import convocation_cancelled, convocation_issued
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 
-def _issue(convocation: Convocation, rescheduled: bool) -> None:
-    transaction.on_commit(partial(notifications.convocation, convocation.pk, rescheduled))
+def _issue(convocation: Convocation, previous: dict | None = None) -> None:
+    """E-mail and PDF once committed; ``previous`` (the former slot) for a rescheduling."""
+    transaction.on_commit(partial(notifications.convocation, convocation.pk, previous))
     transaction.on_commit(partial(convocation_issued.send, sender=Convocation, convocation_id=convocation.pk))
+
+
+def reminder_due(starts_at: dt.datetime, now: dt.datetime) -> bool:
+    """Whether the reminder of a slot is due: its day is at most CONVOCATION_REMINDER_DAYS days
+    after ``now``'s (local dates: the reminder leaves in the morning, whatever the hour)."""
+    days = (timezone.localdate(starts_at) - timezone.localdate(now)).days
+    return days <= settings.CONVOCATION_REMINDER_DAYS
 
 
 def _check_slot(session: JurySession, starts_at: dt.datetime, ends_at: dt.datetime, exclude: int | None = None) -> None:
@@ -104,11 +119,17 @@ def convoke(
         )
     _check_capacity(session)
     _check_slot(session, starts_at, ends_at)
+    now = timezone.now()
     convocation = Convocation.objects.create(
-        session=session, dossier=dossier, starts_at=starts_at, ends_at=ends_at, created_by=actor
+        session=session,
+        dossier=dossier,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        created_by=actor,
+        reminded_at=now if reminder_due(starts_at, now) else None,
     )
     dossier_services.mark_scheduled(dossier, actor, _("Convoqué(e) au jury du %(when)s.") % {"when": when(starts_at)})
-    _issue(convocation, rescheduled=False)
+    _issue(convocation)
     return convocation
 
 
@@ -135,10 +156,30 @@ def reschedule(
     if target.pk != conv.session_id:
         _check_capacity(target)
     _check_slot(target, starts_at, ends_at, exclude=conv.pk)
+    previous = {
+        "starts_at": conv.starts_at.isoformat(),
+        "ends_at": conv.ends_at.isoformat(),
+        "place": conv.session.place,
+        "video_link": conv.session.video_link,
+    }
+    now = timezone.now()
     conv.session, conv.starts_at, conv.ends_at = target, starts_at, ends_at
     conv.status, conv.notice = ConvocationStatus.RESCHEDULED, notice.strip()
-    conv.save(update_fields=["session", "starts_at", "ends_at", "status", "notice", "updated_at"])
-    _issue(conv, rescheduled=True)
+    conv.sequence += 1
+    conv.reminded_at = now if reminder_due(starts_at, now) else None
+    conv.save(
+        update_fields=[
+            "session",
+            "starts_at",
+            "ends_at",
+            "status",
+            "notice",
+            "sequence",
+            "reminded_at",
+            "updated_at",
+        ]
+    )
+    _issue(conv, previous)
     return conv
 
 
@@ -151,13 +192,44 @@ def cancel_convocation(convocation: Convocation, actor: User, notice: str) -> Co
     if conv.attendance:
         raise JuryError(_("La présence du candidat a été relevée : la convocation ne peut plus être annulée."))
     conv.status, conv.notice = ConvocationStatus.CANCELLED, notice.strip()
-    conv.save(update_fields=["status", "notice", "updated_at"])
+    conv.sequence += 1
+    conv.save(update_fields=["status", "notice", "sequence", "updated_at"])
     dossier_services.unschedule(
         conv.dossier,
         actor,
         _("Convocation du %(when)s annulée : %(notice)s") % {"when": when(conv.starts_at), "notice": conv.notice},
+        notify=False,
     )
+    transaction.on_commit(partial(notifications.convocation_cancelled, conv.pk))
+    transaction.on_commit(partial(convocation_cancelled.send, sender=Convocation, convocation_id=conv.pk))
     return conv
+
+
+def send_reminders(now: dt.datetime | None = None) -> list[int]:
+    """Send the reminder of every live convocation of a programmed session whose slot is to come
+    and due (``reminder_due``), once: ``reminded_at`` is set in the same transaction as the
+    e-mail is queued, rows taken with ``skip_locked`` (two beats never send it twice). Returns
+    the convocations reminded."""
+    now = now or timezone.now()
+    horizon = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(
+        days=settings.CONVOCATION_REMINDER_DAYS + 1
+    )
+    with transaction.atomic():
+        due = list(
+            Convocation.objects.select_for_update(skip_locked=True)
+            .live()
+            .filter(
+                session__status=SessionStatus.PLANNED,
+                reminded_at__isnull=True,
+                starts_at__gt=now,
+                starts_at__lt=horizon,
+            )
+            .values_list("pk", flat=True)
+        )
+        Convocation.objects.filter(pk__in=due).update(reminded_at=now)
+        for pk in due:
+            transaction.on_commit(partial(notifications.convocation_reminder, pk))
+    return due
 
 
 @transaction.atomic

@@ -7,12 +7,15 @@ Rules:
   into the past; its capacity never drops below the candidates convoked;
 - cancelling it needs a notice, given to every convoked candidate: each convocation is cancelled
   and each dossier returns to "en attente de jury" (``convocations.cancel_convocation``);
+- its place, video link or instructions may change with candidates convoked: their convocation
+  PDFs are rendered again (``convocation_issued``);
 - only a programmed session changes (``locking.ensure_open``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -22,15 +25,17 @@ from django.utils.translation import gettext as _
 from certifications.enums import CertificationStatus
 from certifications.models import Certification
 from juries.enums import SessionStatus
-from juries.models import JurySession
+from juries.models import Convocation, JurySession
 from juries.services.convocations import cancel_convocation
 from juries.services.errors import JuryError
 from juries.services.locking import ensure_open, locked_session
+from juries.signals import convocation_issued
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 SESSION_FIELDS = ("starts_at", "place", "video_link", "capacity", "instructions", "notes")
+CONVOCATION_FIELDS = {"place", "video_link", "instructions"}  # what a convocation prints of its session
 
 
 def _check_place(place: str, video_link: str) -> None:
@@ -91,10 +96,15 @@ def update_session(session: JurySession, actor: User, **values: Any) -> JurySess
         raise JuryError(
             _("%(n)s candidat(s) sont convoqués : la capacité ne peut pas descendre en dessous.") % {"n": live}
         )
+    changed = {name for name, value in values.items() if getattr(session, name) != value}
     for name, value in values.items():
         setattr(session, name, value)
     _check_place(session.place, session.video_link)
     session.save(update_fields=[*values, "updated_at"])
+    if changed & CONVOCATION_FIELDS:
+        # What the convocations print changed: their PDFs are rendered again.
+        for pk in session.convocations.live().values_list("pk", flat=True):
+            transaction.on_commit(partial(convocation_issued.send, sender=Convocation, convocation_id=pk))
     return session
 
 

@@ -1,10 +1,16 @@
 from django import template
 from django.db.models import Prefetch
 
+from certifications.models import Certifier
 from documents.models import GeneratedDocument
-from juries.models import BlockDecision, Decision
+from dossiers.enums import DossierStatus as S
+from juries.enums import JuryDocumentKind
+from juries.models import BlockDecision, Convocation, Decision
 
 register = template.Library()
+
+# The states in which a dossier may have convocations (live, cancelled or past).
+JURY_STAGE = {S.READY_FOR_JURY, S.SCHEDULED, S.DECIDED, S.WITHDRAWN}
 
 
 @register.inclusion_tag("juries/_candidate_result.html")
@@ -21,7 +27,12 @@ def candidate_result(dossier):
                     "competencies_to_prove"
                 ),
             ),
-            Prefetch("convocation__documents", queryset=GeneratedDocument.objects.order_by("pk")),
+            Prefetch(
+                "convocation__documents",
+                queryset=GeneratedDocument.objects.filter(
+                    kind__in=[JuryDocumentKind.DECISION_LETTER, JuryDocumentKind.ATTESTATION]
+                ).order_by("pk"),
+            ),
         )
         .order_by("-decided_at", "-pk")
     )
@@ -31,4 +42,38 @@ def candidate_result(dossier):
         "decision": current if minutes is not None and minutes.is_final else None,
         "pending": current is not None and (minutes is None or not minutes.is_final),
         "revoked": [d for d in decisions if not d.in_force],
+    }
+
+
+@register.inclusion_tag("juries/_candidate_convocations.html")
+def candidate_convocations(dossier):
+    """The candidate's convocations on their dossier page: the live one (date, slot, place or
+    video link, instructions, what to bring, whom to contact, the PDF and the calendar file),
+    and the cancelled ones with their notice. Nothing once the jury has decided (the result
+    section takes over)."""
+    if dossier.status not in JURY_STAGE:  # never convoked yet: no query
+        return {"dossier": dossier, "live": None, "document": None, "cancelled": [], "certifiers": []}
+    convocations = list(
+        Convocation.objects.filter(dossier=dossier)
+        .select_related("session__certification")
+        .prefetch_related(
+            Prefetch(
+                "documents",
+                queryset=GeneratedDocument.objects.filter(kind=JuryDocumentKind.CONVOCATION),
+                to_attr="convocation_documents",
+            )
+        )
+        .order_by("-starts_at", "-pk")
+    )
+    live = next((c for c in convocations if c.is_live), None)
+    if live is not None and live.decisions.exists():
+        live = None
+    return {
+        "dossier": dossier,
+        "live": live,
+        "document": live.convocation_documents[0] if live and live.convocation_documents else None,
+        "cancelled": [c for c in convocations if not c.is_live],
+        "certifiers": list(Certifier.objects.filter(certifications=dossier.certification_id).order_by("legal_name"))
+        if live
+        else [],
     }

@@ -398,7 +398,10 @@ def test_the_minutes_are_final_once_every_present_member_signed_the_same_content
     assert first.content_sha256 == second.content_sha256 == minutes.content_sha256
     assert f"content SHA-256 {minutes.content_sha256}" in caplog.text
     assert [m["present"] for m in minutes.content["members"]] == [True, True, False]
-    assert set(JuryDocument.objects.values_list("kind", flat=True)) == set(JuryDocumentKind.values)
+    # Every PDF of the deliberation (the convocation's own was asked for when it was issued).
+    assert set(JuryDocument.objects.values_list("kind", flat=True)) == set(JuryDocumentKind.values) - {
+        JuryDocumentKind.CONVOCATION
+    }
     with pytest.raises(JuryError, match="définitif"):
         services.sign_minutes(session, president)
 

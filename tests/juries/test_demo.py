@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from documents.enums import DocumentStatus
 from juries.enums import EvaluationStatus, MinutesStatus
@@ -37,7 +38,8 @@ def test_seed_demo_gives_the_jury_a_session_today_and_a_closed_one_once(client):
     past = JurySession.objects.get(notes__contains="procès-verbal signé")
     assert past.minutes.status == MinutesStatus.FINAL
     assert set(JuryDocument.objects.of_session(past).values_list("status", flat=True)) == {DocumentStatus.DONE}
-    assert JuryDocument.objects.of_session(past).count() == 5  # minutes, 2 letters, 2 attestations
+    # minutes, 2 letters, 2 attestations, 2 convocations
+    assert JuryDocument.objects.of_session(past).count() == 7
 
     # jury3 sits only on the APTIM session in three weeks.
     assert list(
@@ -53,3 +55,38 @@ def test_seed_demo_gives_the_jury_a_session_today_and_a_closed_one_once(client):
     body = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
     assert "Validation partielle de la certification visée en totalité" in body
     assert "Attestation de blocs acquis" in body
+
+
+def test_seed_demo_shows_candidat5_their_convocation_with_its_pdf_and_calendar_file(client):
+    import icalendar
+
+    from documents import pdf
+    from dossiers.enums import DossierStatus
+    from dossiers.models import TransitionLog
+    from juries.enums import JuryDocumentKind
+    from juries.formats import when
+    from juries.models import Convocation
+
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+
+    conv = Convocation.objects.get(dossier__candidate__email="candidat5@vae.example")
+    assert conv.dossier.certification.code == "RNCP35203"
+    assert timezone.localdate(conv.starts_at) == timezone.localdate(conv.session.starts_at) > timezone.localdate()
+    document = JuryDocument.objects.get(convocation=conv, kind=JuryDocumentKind.CONVOCATION)
+    assert document.status == DocumentStatus.DONE and document.pages >= 1
+    assert client.login(email="candidat5@vae.example", password=PASSWORD)
+    body = client.get(reverse("dossiers:detail", args=[conv.dossier.pk])).content.decode()
+    assert "Convocation au jury" in body and "École 3A" in body and "certif.aptim@vae.example" in body
+    assert client.get(reverse("juries:convocation_pdf", args=[conv.pk]))["Content-Type"] == "application/pdf"
+    event = icalendar.Calendar.from_ical(client.get(reverse("juries:convocation_ics", args=[conv.pk])).content)
+    assert event.walk("VEVENT")[0].decoded("DTSTART") == conv.starts_at
+
+    # The sessions moved after programming (today's, the past one) say their own dates everywhere.
+    for moved in Convocation.objects.filter(
+        dossier__candidate__email__in=["candidat7@vae.example", "candidat9@vae.example"]
+    ):
+        log = TransitionLog.objects.get(dossier=moved.dossier, to_status=DossierStatus.SCHEDULED)
+        assert when(moved.starts_at) in log.comment
+        html = pdf.kind_html(JuryDocument.objects.get(convocation=moved, kind=JuryDocumentKind.CONVOCATION))
+        assert date_format(timezone.localtime(moved.starts_at), "l j F Y") in html
+        assert f"de {timezone.localtime(moved.starts_at):%-H} h 00" in html

@@ -220,7 +220,7 @@ def test_convoking_schedules_the_dossier_emails_the_candidate_and_fires_the_pdf_
     assert received == [conv.pk]
     convocation_mail = next(m for m in mail.outbox if m.subject.startswith("Convocation au jury VAE"))
     assert convocation_mail.to == [dossier.candidate.email]
-    assert "de 09h30 à 10h30" in convocation_mail.body
+    assert "de 9 h 30 à 10 h 30" in convocation_mail.body
     assert "Salle du conseil" in convocation_mail.body
     assert f"/dossiers/{dossier.pk}/" in convocation_mail.body
     assert "Compétence" not in convocation_mail.body  # links only, no dossier content
@@ -303,7 +303,7 @@ def test_rescheduling_moves_the_slot_and_sends_a_new_convocation(
     assert conv.notice == "Retard du président."
     assert mail.outbox[0].subject.startswith("Nouvelle convocation")
     assert "Motif : Retard du président." in mail.outbox[0].body
-    assert "de 11h00 à 12h00" in mail.outbox[0].body
+    assert "de 11 h 00 à 12 h 00" in mail.outbox[0].body
     assert conv.dossier.status == S.SCHEDULED
 
 
@@ -398,12 +398,14 @@ def test_the_invitation_link_never_resets_another_accounts_password(client):
 def test_the_candidates_convocation_fragment_shows_the_slot_place_and_instructions(cert, actor):
     from django.template.loader import render_to_string
 
+    from juries.templatetags.juries_tags import candidate_convocations
+
     session = make_session(cert, days=10, instructions="Apportez une pièce d'identité.")
     dossier = ready(cert)
     services.convoke(session, dossier, actor, **slot(session, "14:00", "15:00"))
 
-    html = render_to_string("juries/_candidate_convocations.html", {"dossier": dossier})
+    html = render_to_string("juries/_candidate_convocations.html", candidate_convocations(dossier))
 
-    assert "de 14h00 à 15h00" in html
+    assert "de 14 h 00 à 15 h 00" in html
     assert "Salle du conseil" in html
     assert "Apportez une pièce d&#x27;identité." in html

@@ -343,6 +343,10 @@ ACCESS: dict[str, Rule] = {
         post=READ_ONLY,
         kwargs=lambda w: {"pk": w.objects["minutes_document"].pk},
     ),
+    # The candidate's own convocation, from their dossier page: the PDF and the calendar file are
+    # theirs alone (the certifier reads the PDF through jury:document).
+    "juries:convocation_pdf": Rule(get=OWNER, post=READ_ONLY, kwargs=JURY_CANDIDATE),
+    "juries:convocation_ics": Rule(get=OWNER, post=READ_ONLY, kwargs=JURY_CANDIDATE),
     "backoffice:decision_revoke": Rule(get=CERTIFIER_OF_OBJECT, kwargs=lambda w: {"pk": w.objects["decision"].pk}),
     # Generated PDFs: the owner, the certifiers of the certification, the jury member who
     # declared no link, and admins read the submitted dossier's PDF; a preview is the owner's.
