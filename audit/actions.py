@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 LABELS = {
     # the candidate's dossier
     "statement.saved": _("Déclaration de compétence enregistrée"),
+    "transversal.saved": _("Récit transversal enregistré"),
     "experience.added": _("Expérience ajoutée"),
     "experience.updated": _("Expérience modifiée"),
     "experience.deleted": _("Expérience supprimée"),

@@ -275,7 +275,9 @@ class AssessmentMethod(models.Model):
     vae_requirement = models.TextField(
         _("ce que demande la voie de la VAE à la place"),
         blank=True,
-        help_text=_("Pour une épreuve de la voie de la formation seulement : ce que le texte demande au candidat à la VAE."),
+        help_text=_(
+            "Pour une épreuve de la voie de la formation seulement : ce que le texte demande au candidat à la VAE."
+        ),
         **limits.bounded(limits.LONG_TEXT),
     )
     order = models.PositiveIntegerField(_("ordre"), default=1)

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from certifications.enums import AccessRoute
 from certifications.models import AssessmentMethod, Block, Certification, Competency
 from core import limits
 from dossiers.enums import DossierStatus, ExperienceKind, ProofKind, ScanStatus, SelfAssessment, SnapshotKind
@@ -158,6 +159,17 @@ class Dossier(models.Model):
 
     def targeted_competencies(self):
         return Competency.objects.filter(block__in=self.targeted_blocks()).order_by("block__order", "order")
+
+    def transversal_assessments(self):
+        """The transversal assessments this dossier is assessed on: those of the VAE route (not
+        the training route's only) when it targets the whole certification."""
+        if not self.targets_all_blocks:
+            return AssessmentMethod.objects.none()
+        return (
+            AssessmentMethod.objects.filter(certification_id=self.certification_id, block__isnull=True)
+            .exclude(access_routes=AccessRoute.TRAINING)
+            .order_by("order", "pk")
+        )
 
 
 class TransitionLog(models.Model):

@@ -97,7 +97,8 @@ class Agreement:
     def alpha_display(self) -> str:
         if self.alpha is None:
             return "—"
-        return str(Decimal(repr(self.alpha)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+        # French decimal comma: the procès-verbal stores the figures as they are read.
+        return str(Decimal(repr(self.alpha)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)).replace(".", ",")
 
 
 def agreement(units: Sequence[Ratings], scale_size: int | None = None) -> Agreement:

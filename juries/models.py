@@ -323,7 +323,9 @@ class DivergenceSettlement(models.Model):
 
     convocation = models.ForeignKey(Convocation, on_delete=models.CASCADE, related_name="settlements")
     rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="+", verbose_name=_("grille"))
-    criterion = models.ForeignKey(RubricCriterion, on_delete=models.PROTECT, related_name="+", verbose_name=_("critère"))
+    criterion = models.ForeignKey(
+        RubricCriterion, on_delete=models.PROTECT, related_name="+", verbose_name=_("critère")
+    )
     level = models.ForeignKey(RubricLevel, on_delete=models.PROTECT, related_name="+", verbose_name=_("niveau retenu"))
     justification = models.TextField(_("justification"), **limits.bounded(limits.LONG_TEXT))
     settled_by = models.ForeignKey(

@@ -18,9 +18,7 @@ OBSERVERS = {
 
 
 def krippendorff_units():
-    return [
-        {name: values[i] - 1 for name, values in OBSERVERS.items() if values[i] is not None} for i in range(12)
-    ]
+    return [{name: values[i] - 1 for name, values in OBSERVERS.items() if values[i] is not None} for i in range(12)]
 
 
 def test_alpha_reproduces_krippendorffs_published_ordinal_example():

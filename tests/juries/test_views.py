@@ -269,9 +269,10 @@ def test_only_the_president_reopens_a_scoring(jury, login):
     declare_none([jury.pro, jury.president], jury.convocation)
     evaluation = choose(jury.pro, jury.convocation, jury.rubric(), [3, 3])
     url = reverse("jury:reopen", args=[evaluation.pk])
-    assert login(jury.pro).post(url).status_code == 403
-    assert login(jury.stranger).post(url).status_code == 404
-    assert login(jury.president).post(url).status_code == 302
+    reason = {"reason": "Le critère 2 mérite une relecture du bloc."}
+    assert login(jury.pro).post(url, reason).status_code == 403
+    assert login(jury.stranger).post(url, reason).status_code == 404
+    assert login(jury.president).post(url, reason).status_code == 302
     evaluation.refresh_from_db()
     assert evaluation.status == EvaluationStatus.DRAFT
 
