@@ -98,19 +98,19 @@ def deliberation_problems(convocation: Convocation, president: JuryMember) -> li
 def divergent_criteria(convocation: Convocation) -> dict[int, tuple[Item, set[int]]]:
     """The criteria (by id) on which the validated scorings that count diverge, with their item
     and the ids of the criteria's rubric levels."""
-    items = [i for i in assessed_items(convocation.dossier) if i.rubric is not None]
+    graded = {i.rubric.pk: i for i in assessed_items(convocation.dossier) if i.rubric is not None}
     members = scoring_members(convocation, members_with_declarations(convocation.session))
     evaluations = list(
         Evaluation.objects.filter(
             convocation=convocation,
             status=EvaluationStatus.VALIDATED,
             member__in=[m.pk for m in members],
-            rubric_id__in=[i.rubric.pk for i in items],
+            rubric_id__in=list(graded),
         ).prefetch_related("scores")
     )
     found: dict[int, tuple[Item, set[int]]] = {}
-    for item in items:
-        rubric = Rubric.objects.prefetch_related("criteria", "levels").get(pk=item.rubric.pk)
+    for rubric in Rubric.objects.filter(pk__in=list(graded)).prefetch_related("criteria", "levels"):
+        item = graded[rubric.pk]
         grille = scoring.Grille.from_rubric(rubric)
         choices = {
             e.member_id: {sc.criterion_id: sc.level_id for sc in e.scores.all()}

@@ -240,7 +240,7 @@ def test_the_president_decides_once_attendance_is_recorded_and_every_scoring_is_
     choose(pro, conv, rubric_of(conv, 0), [3, 3])
     name = pro.user.get_full_name() or pro.user.email
     assert services.deliberation_problems(conv, president) == [f"{name} n'a pas encore validé sa notation."]
-    choose(pro, conv, rubric_of(conv, 1), [0, 0])
+    choose(pro, conv, rubric_of(conv, 1), [2, 2])  # one level from the président's: no divergence
     assert services.deliberation_problems(conv, president) == []
     with pytest.raises(JuryError, match="Seul le président"):
         services.record_decision(conv, pro, decisions(conv))
@@ -501,7 +501,8 @@ def test_the_transversal_assessment_is_scored_and_decided_and_the_full_title_nee
     decision = decided(session, members, conv, validated={i.key: i.is_block for i in items})
     assert decision.result == JuryResult.PARTIAL_SUCCESS_OF_FULL_CERTIFICATION
     transversal = decision.items.get(block__isnull=True)
-    assert transversal.assessment_method == cert.transversal_assessments.get() and not transversal.validated
+    vae = cert.transversal_assessments.get(access_routes="vae")
+    assert transversal.assessment_method == vae and not transversal.validated
     assert transversal.recommendations  # no compétences to choose from: préconisations in words
 
 
