@@ -3,6 +3,8 @@ member reads, the member scores with the candidate's narrative beside each crite
 side on a wide screen, one under the other on a phone) and confirms the validation, then the
 président settles the divergence with a justification and decides."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -47,9 +49,10 @@ def test_the_president_reopens_with_a_reason_then_settles_the_divergence(page):
     # The président reads the grid and gives the professional's scoring back, saying why.
     log_in(page, president)
     page.goto(reverse("jury:grid", args=[conv.pk]))
-    page.get_by_text("Rouvrir sa notation").click()
-    page.get_by_label("Ce que le membre doit revoir (il le lira)").fill("Relisez le premier critère après l'oral.")
-    page.get_by_role("button", name="Rouvrir", exact=True).click()
+    column = page.get_by_role("columnheader", name=re.compile("Bruno Petit"))
+    column.get_by_text("Rouvrir sa notation").click()
+    column.get_by_label("Ce que le membre doit revoir (il le lira)").fill("Relisez le premier critère après l'oral.")
+    column.get_by_role("button", name="Rouvrir", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("est rouverte")
 
     # The professional reads the reason; the narrative sits beside each criterion on a wide screen…
@@ -85,7 +88,7 @@ def test_the_president_reopens_with_a_reason_then_settles_the_divergence(page):
     settle.get_by_role("button", name="Retenir ce niveau").click()
     # The browser asks for the justification before sending (required), the service too.
     assert not DivergenceSettlement.objects.exists()
-    settle.get_by_label("Justification (au procès-verbal)").fill("L'oral confirme une pratique encore fragile.")
+    settle.get_by_label("Pourquoi ce niveau (motif au procès-verbal)").fill("L'oral confirme une pratique encore fragile.")
     settle.get_by_role("button", name="Retenir ce niveau").click()
     expect(page.get_by_role("alert")).to_contain_text("Niveau retenu pour")
     expect(page.locator("tr[data-divergent] .settlement")).to_contain_text(
