@@ -166,9 +166,10 @@ class AgreementReport:
         return self.session.units == 0
 
 
-def agreement_report(session: JurySession) -> AgreementReport:
+def agreement_report(session: JurySession, members: Iterable[JuryMember] | None = None) -> AgreementReport:
     """From the validated scorings of the candidates the jury has decided on (never before the
-    decision: the figures would show a member the others' levels)."""
+    decision: the figures would show a member the others' levels). ``members``: the session's
+    with their users, when already read."""
     decided = Decision.objects.in_force().filter(convocation__session=session).values("convocation_id")
     scores = CriterionScore.objects.filter(
         evaluation__convocation_id__in=decided,
@@ -201,10 +202,10 @@ def agreement_report(session: JurySession) -> AgreementReport:
         label_scale[label] = max(label_scale.get(label, 0), scale[unit_rubric[key]])
     all_units = list(units.values())
     overall = agreement.agreement(all_units, max(scale.values(), default=0))
-    members = {m.pk: m for m in session.members.select_related("user")}
+    by_pk = {m.pk: m for m in (members if members is not None else session.members.select_related("user"))}
     severity = [
-        SeverityRow(members[pk], value)
-        for pk, value in sorted(overall.severity.items(), key=lambda kv: (members[kv[0]].role, kv[0]))
+        SeverityRow(by_pk[pk], value)
+        for pk, value in sorted(overall.severity.items(), key=lambda kv: (by_pk[kv[0]].role, kv[0]))
     ]
     return AgreementReport(
         session=overall,

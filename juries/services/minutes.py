@@ -63,10 +63,11 @@ def minutes_problems(session: JurySession) -> list[str]:
     return problems
 
 
-def composition_problem(session: JurySession) -> str:
+def composition_problem(session: JurySession, members: list[JuryMember] | None = None) -> str:
     """Why the present members break the certification's jury rule (empty when they meet it,
-    or when the certification states no rule)."""
-    result = composition(session, [m for m in session.members.all() if m.present])
+    or when the certification states no rule). ``members``: the session's, when already read."""
+    members = members if members is not None else list(session.members.all())
+    result = composition(session, [m for m in members if m.present])
     if not result.rule_defined or result.ok:
         return ""
     return _(

@@ -97,7 +97,9 @@ def test_two_members_score_the_president_decides_both_sign_and_the_candidate_rea
     expect(page.locator("#deliberation-problems")).to_contain_text("Les membres divergent sur")
     settle = page.locator("tr[data-divergent] form.settle-form")
     settle.get_by_label("Niveau retenu").select_option(label="Satisfaisant")
-    settle.get_by_label("Pourquoi ce niveau (motif au procès-verbal)").fill("À l'oral, la candidate a décrit sa médiation.")
+    settle.get_by_label("Pourquoi ce niveau (motif au procès-verbal)").fill(
+        "À l'oral, la candidate a décrit sa médiation."
+    )
     settle.get_by_role("button", name="Retenir ce niveau").click()
     expect(page.get_by_role("alert")).to_contain_text("Niveau retenu pour")
     expect(page.locator("tr[data-divergent] .settlement")).to_contain_text("Niveau retenu : Satisfaisant")

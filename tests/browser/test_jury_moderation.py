@@ -88,7 +88,9 @@ def test_the_president_reopens_with_a_reason_then_settles_the_divergence(page):
     settle.get_by_role("button", name="Retenir ce niveau").click()
     # The browser asks for the justification before sending (required), the service too.
     assert not DivergenceSettlement.objects.exists()
-    settle.get_by_label("Pourquoi ce niveau (motif au procès-verbal)").fill("L'oral confirme une pratique encore fragile.")
+    settle.get_by_label("Pourquoi ce niveau (motif au procès-verbal)").fill(
+        "L'oral confirme une pratique encore fragile."
+    )
     settle.get_by_role("button", name="Retenir ce niveau").click()
     expect(page.get_by_role("alert")).to_contain_text("Niveau retenu pour")
     expect(page.locator("tr[data-divergent] .settlement")).to_contain_text(
