@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 LABELS = {
     # the candidate's dossier
     "statement.saved": _("Déclaration de compétence enregistrée"),
+    "transversal.saved": _("Récit transversal enregistré"),
     "experience.added": _("Expérience ajoutée"),
     "experience.updated": _("Expérience modifiée"),
     "experience.deleted": _("Expérience supprimée"),
@@ -70,6 +71,8 @@ LABELS = {
     "jury.decision": _("Décision du jury"),
     "jury.decision_revoked": _("Décision du jury révoquée"),
     "jury.minutes_signed": _("Procès-verbal signé"),
+    "jury.composition_override": _("Dérogation à la règle de composition du jury"),
+    "jury.divergence_settled": _("Divergence entre membres du jury tranchée par le président"),
     # the interop API (api/)
     "api.token_created": _("Jeton d'API créé"),
     "api.token_revoked": _("Jeton d'API révoqué"),

@@ -189,7 +189,11 @@ class AssessmentMethodForm(forms.ModelForm):
     class Meta:
         model = AssessmentMethod
         fields = editor.METHOD.fields
-        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "assessors": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "assessors": forms.Textarea(attrs={"rows": 2}),
+            "vae_requirement": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 class RubricForm(forms.ModelForm):

@@ -40,6 +40,7 @@ urlpatterns = [
     path("sessions/<int:pk>/annuler/", sessions.session_cancel, name="session_cancel"),
     path("sessions/<int:pk>/membres/ajouter/", sessions.member_add, name="member_add"),
     path("sessions/<int:pk>/convoquer/", sessions.convoke, name="convoke"),
+    path("sessions/<int:pk>/derogation-composition/", sessions.composition_override, name="composition_override"),
     path("membres/<int:pk>/retirer/", sessions.member_remove, name="member_remove"),
     path("membres/<int:pk>/renvoyer-invitation/", sessions.member_resend, name="member_resend"),
     path("convocations/<int:pk>/reporter/", sessions.convocation_reschedule, name="convocation_reschedule"),

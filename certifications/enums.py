@@ -22,6 +22,15 @@ class AssessmentKind(models.TextChoices):
     OTHER = "other", _("autre")
 
 
+class AccessRoute(models.TextChoices):
+    """Which access routes to the certification an assessment applies to. The portal serves
+    the VAE route: an assessment of the training route only is never assessed here."""
+
+    ALL = "all", _("toutes les voies d'accès")
+    TRAINING = "training", _("voie de la formation seulement")
+    VAE = "vae", _("voie de la VAE seulement")
+
+
 class RncpStatus(models.TextChoices):
     """Whether the register lists the fiche as active; empty when not imported from the RNCP."""
 

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from certifications.enums import AssessmentKind, CertificationStatus, RncpStatus, RncpUploadStatus
+from certifications.enums import AccessRoute, AssessmentKind, CertificationStatus, RncpStatus, RncpUploadStatus
 from certifications.jury_rule import JuryRule, JuryRuleError
 from core import limits
 
@@ -269,6 +269,21 @@ class AssessmentMethod(models.Model):
     duration = models.CharField(_("durée"), max_length=200, blank=True)
     length = models.CharField(_("longueur attendue"), max_length=200, blank=True)
     assessors = models.TextField(_("évaluateurs"), blank=True, **limits.bounded(limits.SHORT_TEXT))
+    access_routes = models.CharField(
+        _("voies d'accès concernées"),
+        max_length=16,
+        choices=AccessRoute.choices,
+        default=AccessRoute.ALL,
+        help_text=_("Une épreuve de la voie de la formation seulement n'est pas évaluée par le jury de VAE."),
+    )
+    vae_requirement = models.TextField(
+        _("ce que demande la voie de la VAE à la place"),
+        blank=True,
+        help_text=_(
+            "Pour une épreuve de la voie de la formation seulement : ce que le texte demande au candidat à la VAE."
+        ),
+        **limits.bounded(limits.LONG_TEXT),
+    )
     order = models.PositiveIntegerField(_("ordre"), default=1)
 
     class Meta:
@@ -291,6 +306,11 @@ class AssessmentMethod(models.Model):
     @property
     def is_transversal(self) -> bool:
         return self.block_id is None
+
+    @property
+    def applies_to_vae(self) -> bool:
+        """The VAE route (the portal's) takes this assessment."""
+        return self.access_routes != AccessRoute.TRAINING
 
 
 class Rubric(models.Model):

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from certifications.enums import AssessmentKind, CertificationStatus
+from certifications.enums import AccessRoute, AssessmentKind, CertificationStatus
 from certifications.jury_rule import JuryRule, JuryRuleError
 from certifications.models import (
     AssessmentMethod,
@@ -46,7 +46,7 @@ TEXT_FIELDS = [
 ]
 BOOL_FIELDS = ["requires_all_blocks", "requires_transversal", "partial_validation"]
 LIST_FIELDS = ["nsf_codes", "formacodes", "rome_codes"]
-METHOD_FIELDS = ["title", "description", "duration", "length", "assessors"]
+METHOD_FIELDS = ["title", "description", "duration", "length", "assessors", "vae_requirement"]
 
 
 class ReferentialFormatError(DomainError):
@@ -88,6 +88,7 @@ def _export_rubric(rubric: Rubric | None, block_orders: dict[int, int]) -> dict[
 def _export_method(method: AssessmentMethod) -> dict[str, Any]:
     data = {"kind": method.kind}
     data.update({name: getattr(method, name) for name in METHOD_FIELDS})
+    data["access_routes"] = method.access_routes
     return data
 
 
@@ -273,6 +274,12 @@ def _read_method(data: Any, path: str) -> dict[str, Any]:
     method = {"kind": kind}
     for name in METHOD_FIELDS:
         method[name] = r.text(name, max_length=_limit(AssessmentMethod, name))
+    routes = r.text("access_routes") or AccessRoute.ALL
+    if routes not in AccessRoute.values:
+        raise ReferentialFormatError(
+            f"{path}.access_routes : voie inconnue {routes!r} (attendu : {', '.join(AccessRoute.values)})."
+        )
+    method["access_routes"] = routes
     return method
 
 

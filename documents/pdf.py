@@ -206,6 +206,14 @@ def render_html(
         }
         for block in content["blocks"]
     ]
+    transversal = [
+        {
+            **t,
+            "anchor": f"transversal-{t['assessment_method']}",
+            "proof_list": [proofs_by_id[i] for i in t["proofs"] if i in proofs_by_id],
+        }
+        for t in content.get("transversal", [])
+    ]
     certification = content["certification"]
     kind_label = DocumentKind(kind).label if kind != DocumentKind.PREVIEW else DocumentKind.VALIDATION.label
     title = f"{kind_label.capitalize()} — {content['candidate']['name']} — {certification['title']}"
@@ -227,6 +235,7 @@ def render_html(
         "certifiers": ", ".join(certification["certifiers"]),
         "running_certification": _shorten(" ".join(filter(None, [certification["code"], certification["title"]])), 90),
         "blocks": blocks,
+        "transversal": transversal,
         "experiences": experiences,
         "total_duration": duration_label(months),
         "total_hours": sum(e["total_hours"] or 0 for e in experiences),

@@ -3,7 +3,15 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.models import CompetencyStatement, Dossier, Experience, Proof, Snapshot, TransitionLog
+from dossiers.models import (
+    CompetencyStatement,
+    Dossier,
+    Experience,
+    Proof,
+    Snapshot,
+    TransitionLog,
+    TransversalStatement,
+)
 
 
 class TransitionInline(admin.TabularInline):
@@ -79,6 +87,18 @@ class TransitionLogAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(TransversalStatement)
+class TransversalStatementAdmin(admin.ModelAdmin):
+    """A candidate's narrative for a transversal assessment of the VAE route (004)."""
+
+    list_display = ["dossier", "assessment_method", "version", "updated_at"]
+    list_select_related = ["dossier__candidate", "assessment_method"]
+    list_filter = ["dossier__certification", "dossier__status", "updated_at"]
+    search_fields = ["dossier__candidate__email", "narrative"]
+    date_hierarchy = "updated_at"
+    raw_id_fields = ["dossier", "proofs"]
 
 
 @admin.register(Experience)

@@ -14,7 +14,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from certifications.models import Block, Certification, Competency
+from certifications.enums import AccessRoute
+from certifications.models import AssessmentMethod, Block, Certification, Competency
 from core import limits
 from dossiers.enums import DossierStatus, ExperienceKind, ProofKind, ScanStatus, SelfAssessment, SnapshotKind
 
@@ -159,6 +160,17 @@ class Dossier(models.Model):
     def targeted_competencies(self):
         return Competency.objects.filter(block__in=self.targeted_blocks()).order_by("block__order", "order")
 
+    def transversal_assessments(self):
+        """The transversal assessments this dossier is assessed on: those of the VAE route (not
+        the training route's only) when it targets the whole certification."""
+        if not self.targets_all_blocks:
+            return AssessmentMethod.objects.none()
+        return (
+            AssessmentMethod.objects.filter(certification_id=self.certification_id, block__isnull=True)
+            .exclude(access_routes=AccessRoute.TRAINING)
+            .order_by("order", "pk")
+        )
+
 
 class TransitionLog(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="transitions")
@@ -280,6 +292,35 @@ class CompetencyStatement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} / {self.competency}"
+
+
+class TransversalStatement(models.Model):
+    """What the candidate writes for a transversal assessment of the VAE route (004: "la preuve
+    de la capacité du candidat à mobiliser de manière coordonnée les compétences"): a narrative
+    and the proofs it draws on, frozen in the dossier de validation like the compétences'.
+    ``version`` works as ``CompetencyStatement.version``."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="transversal_statements")
+    assessment_method = models.ForeignKey(
+        AssessmentMethod, on_delete=models.PROTECT, related_name="+", verbose_name=_("épreuve transversale")
+    )
+    narrative = models.TextField(_("récit"), blank=True, **limits.bounded(limits.NARRATIVE))
+    proofs = models.ManyToManyField(Proof, blank=True, related_name="transversal_statements")
+    version = models.PositiveIntegerField(_("version"), default=0)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("récit transversal")
+        verbose_name_plural = _("récits transversaux")
+        ordering = ["dossier", "assessment_method__order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "assessment_method"], name="one_transversal_statement_per_assessment"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} / {self.assessment_method}"
 
 
 class Snapshot(models.Model):

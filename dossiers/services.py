@@ -32,8 +32,8 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
 from audit import services as audit
-from certifications.enums import CertificationStatus
-from certifications.models import Block, Certification
+from certifications.enums import AccessRoute, CertificationStatus
+from certifications.models import AssessmentMethod, Block, Certification
 from core import limits
 from core.errors import DomainError
 from dossiers import hooks, notifications, scanning, uploads
@@ -47,6 +47,7 @@ from dossiers.models import (
     Proof,
     Snapshot,
     TransitionLog,
+    TransversalStatement,
 )
 from dossiers.permissions import proof_was_submitted
 from dossiers.progress import statement_state  # noqa: F401 -- a read-only rule, also read here by the views
@@ -305,6 +306,19 @@ def validation_missing(dossier: Dossier) -> list[Missing]:
             )
         if not s.n_proofs and not s.n_experiences:
             missing.append(Missing(_("« %(c)s » : reliez au moins une preuve ou une expérience.") % {"c": label}, url))
+    # A transversal assessment of the VAE route only (004's proof of a coordinated mobilisation of
+    # the compétences) asks for its own narrative.
+    narratives = {t.assessment_method_id: t.narrative for t in dossier.transversal_statements.all()}
+    for method in dossier.transversal_assessments().filter(access_routes=AccessRoute.VAE):
+        length = len(narratives.get(method.pk, "").strip())
+        if length < min_length:
+            missing.append(
+                Missing(
+                    _("« %(t)s » : le récit compte %(n)s caractères, %(min)s au moins sont attendus.")
+                    % {"t": str(method)[:70], "n": length, "min": min_length},
+                    reverse("dossiers:transversal", args=[dossier.pk, method.pk]),
+                )
+            )
     pages = dossier_proof_pages(dossier)
     if pages > settings.DOSSIER_MAX_PROOF_PAGES:
         missing.append(
@@ -526,6 +540,44 @@ def save_statement(
             coalesce=dt.timedelta(minutes=settings.AUDIT_COALESCE_MINUTES),
         )
     return current
+
+
+@transaction.atomic
+def save_transversal_statement(
+    dossier: Dossier, method: AssessmentMethod, narrative: str, proofs, actor=None
+) -> TransversalStatement:
+    """The candidate's narrative for a transversal assessment of their route, and the proofs it
+    draws on (stage 2, while the dossier de validation is editable; the last save wins)."""
+    dossier = _locked(dossier)
+    if not dossier.validation_editable:
+        raise DossierError(_("Le dossier de validation n'est pas modifiable en ce moment."))
+    if not dossier.transversal_assessments().filter(pk=method.pk).exists():
+        raise DossierError(_("Cette épreuve transversale n'est pas demandée à votre dossier."))
+    limits.check(narrative, limits.NARRATIVE, _("Le récit"), DossierError)
+    proofs = list(proofs)
+    if any(p.dossier_id != dossier.pk for p in proofs):
+        raise DossierError(_("Une preuve choisie n'appartient pas à ce dossier."))
+    statement, _created = TransversalStatement.objects.select_for_update().get_or_create(
+        dossier=dossier, assessment_method=method
+    )
+    # The trail keeps the narrative's length and SHA-256, never its text.
+    before = {"narrative": audit.summarize(statement.narrative, text=True), "proofs": audit.ids(statement.proofs.all())}
+    statement.narrative = narrative
+    statement.version += 1
+    statement.save(update_fields=["narrative", "version", "updated_at"])
+    statement.proofs.set(proofs)
+    trail = audit.diff(before, {"narrative": audit.summarize(narrative, text=True), "proofs": audit.ids(proofs)})
+    if trail:
+        audit.record(
+            "transversal.saved",
+            actor=_actor(dossier, actor),
+            target=statement,
+            target_repr=str(method),
+            dossier=dossier,
+            changes=trail,
+            coalesce=dt.timedelta(minutes=settings.AUDIT_COALESCE_MINUTES),
+        )
+    return statement
 
 
 # Experiences: open in both stages (the dossier de validation draws on them).

@@ -65,7 +65,7 @@ def build_content(dossier: Dossier) -> dict[str, Any]:
                 "competencies": competencies,
             }
         )
-    return {
+    content: dict[str, Any] = {
         "dossier": dossier.pk,
         "candidate": {"name": dossier.candidate.get_full_name(), "email": dossier.candidate.email},
         "certification": {
@@ -118,6 +118,22 @@ def build_content(dossier: Dossier) -> dict[str, Any]:
         ],
         "blocks": blocks,
     }
+    # What the VAE route asks beside the blocs (004: the proof of a coordinated mobilisation of
+    # the compétences); the key is left out when the route asks nothing.
+    methods = list(dossier.transversal_assessments())
+    if methods:
+        written = {t.assessment_method_id: t for t in dossier.transversal_statements.prefetch_related("proofs")}
+        content["transversal"] = [
+            {
+                "assessment_method": m.pk,
+                "title": str(m),
+                "asks": m.description,
+                "narrative": written[m.pk].narrative if m.pk in written else "",
+                "proofs": sorted(p.pk for p in written[m.pk].proofs.all()) if m.pk in written else [],
+            }
+            for m in methods
+        ]
+    return content
 
 
 def readable_content(snapshot, proofs: dict) -> dict[str, Any]:
@@ -150,10 +166,15 @@ def readable_content(snapshot, proofs: dict) -> dict[str, Any]:
                 }
             )
         blocks.append({**block, "competencies": comps})
+    transversal = [
+        {**t, "proof_list": [snap_proofs[i] for i in t.get("proofs", []) if i in snap_proofs]}
+        for t in content.get("transversal", [])
+    ]
     sworn = content.get("sworn_statement_at")
     return {
         **content,
         "blocks": blocks,
+        "transversal": transversal,
         "proofs": list(snap_proofs.values()),
         "sworn_at": datetime.datetime.fromisoformat(sworn) if sworn else None,
     }

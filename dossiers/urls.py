@@ -32,6 +32,7 @@ urlpatterns = [
     path("<int:pk>/blocs/<int:block_pk>/", validation.block, name="block"),
     path("<int:pk>/competences/<int:competency_pk>/", validation.competency, name="competency"),
     path("<int:pk>/deposer/", validation.submit, name="submit_validation"),
+    path("<int:pk>/transversal/<int:method_pk>/", validation.transversal, name="transversal"),
     path("<int:pk>/preuves/", files.proofs, name="proofs"),
     path("<int:pk>/preuves/<int:proof_pk>/", files.proof_edit, name="proof_edit"),
     path("<int:pk>/preuves/<int:proof_pk>/supprimer/", files.proof_delete, name="proof_delete"),

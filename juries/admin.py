@@ -9,6 +9,7 @@ from juries.models import (
     Convocation,
     CriterionScore,
     Decision,
+    DivergenceSettlement,
     Evaluation,
     JuryDocument,
     JuryMember,
@@ -168,9 +169,26 @@ class MinutesAdmin(ReadOnlyAdmin):
     list_display = ["session", "status", "finalised_at", "content_sha256"]
     list_filter = ["status"]
     list_select_related = ["session__certification"]
-    search_fields = ["session__certification__code", "content_sha256"]
+    search_fields = ["session__certification__code", "content_sha256", "composition_override_reason"]
     exclude = ["content"]
     inlines = [SignatureInline]
+
+
+@admin.register(DivergenceSettlement)
+class DivergenceSettlementAdmin(ReadOnlyAdmin):
+    """The levels the présidents retained where members diverged (set through the deliberation)."""
+
+    list_display = ["convocation", "criterion", "level", "settled_by", "settled_at"]
+    list_filter = ["convocation__session__certification", "settled_at"]
+    list_select_related = [
+        "convocation__dossier__candidate",
+        "convocation__session",
+        "criterion",
+        "level",
+        "settled_by",
+    ]
+    search_fields = ["convocation__dossier__candidate__email", "criterion__text", "justification"]
+    date_hierarchy = "settled_at"
 
 
 @admin.register(Signature)

@@ -1,13 +1,17 @@
 """Demo data for the jury members (``seed_demo`` calls ``seed()``; idempotent).
 
-On the CPSL certification (Askoria, two blocs, short grilles), jury1 (président) and jury2
-(professionnel du secteur) sit on:
+On the CPSL certification (Askoria, two blocs, short grilles), whose jury rule asks for a
+professionnel du secteur, a formateur and a personne ressource, jury1 (président), jury2
+(professionnel du secteur), jury4 (formatrice) and jury5 (personne ressource, who advises and
+does not score) sit on:
 - a session held today, with candidat7 and candidat8 convoked: jury2 has declared no link with
   candidat7 and validated their scoring of both blocs; the rest is to do (jury1 declares, scores —
   one criterion ends two levels away from jury2's —, records the attendance, decides, both sign);
 - a session held two weeks ago, whose procès-verbal is final: candidat9 validated one bloc of
-  two (préconisations for the other), candidat10 validated both; letters, attestations and the
-  procès-verbal are rendered.
+  two (préconisations for the other), candidat10 validated both; on candidat9, jury4 scored a
+  criterion two levels below the others and jury1 settled the divergence with a justification
+  (in the procès-verbal, with the agreement figures in its annex); letters, attestations and
+  the procès-verbal are rendered.
 jury3 sits only on the APTIM session in three weeks (``backoffice.demo``), where candidat5 is
 convoked: their dossier page shows the convocation, its PDF and the calendar file.
 Every demo convocation has its PDF, rendered here from the dates it ends up with (the sessions
@@ -39,12 +43,15 @@ from juries import services as jury_services
 from juries.enums import Attendance, JuryDocumentKind, JuryRole, LinkKind
 from juries.formats import when
 from juries.models import Convocation, Decision, Evaluation, JuryDocument, JurySession, Minutes, Signature
+from juries.services.decisions import unsettled_divergences
 
 logger = logging.getLogger(__name__)
 
 SLUG = "charge-projets-solidaires-locaux-cpsl"
 CERTIFIER = "certif.askoria@vae.example"
 PRESIDENT, PROFESSIONAL = "jury1@vae.example", "jury2@vae.example"
+TRAINER, RESOURCE = "jury4@vae.example", "jury5@vae.example"
+MEMBERS = {TRAINER: ("Hélène", "Faure"), RESOURCE: ("Iris", "Morel")}
 TODAY_NOTE = "Session de démonstration — jury du jour"
 PAST_NOTE = "Session de démonstration — procès-verbal signé"
 CANDIDATES = {
@@ -85,6 +92,8 @@ def _session(certification, actor, note: str, emails: list[str], days_from_today
     members = [
         jury_services.add_member(session, actor, email=PRESIDENT, role=JuryRole.PRESIDENT),
         jury_services.add_member(session, actor, email=PROFESSIONAL, role=JuryRole.PROFESSIONAL),
+        jury_services.add_member(session, actor, email=TRAINER, role=JuryRole.TRAINER),
+        jury_services.add_member(session, actor, email=RESOURCE, role=JuryRole.RESOURCE_PERSON),
     ]
     convocations = []
     for i, email in enumerate(emails):
@@ -120,16 +129,20 @@ def _score(member, convocation, levels_by_bloc: list[list[int]], comment: str) -
 def _today(certification, actor) -> list[tuple[str, str]]:
     if JurySession.objects.filter(notes=TODAY_NOTE).exists():
         return []
-    session, (president, professional), (first, _second) = _session(
+    session, (president, professional, trainer, _resource), (first, _second) = _session(
         certification, actor, TODAY_NOTE, ["candidat7@vae.example", "candidat8@vae.example"], 0
     )
     jury_services.declare_link(professional, first, LinkKind.NONE)
     _score(
         professional, first, JURY2_LEVELS, "Dossier solide ; le diagnostic partagé mérite d'être approfondi à l'oral."
     )
+    jury_services.declare_link(trainer, first, LinkKind.NONE)
+    _score(trainer, first, JURY2_LEVELS, "")
     return [
-        (PRESIDENT, f"président du jury du jour ({certification.title[:30]}…) : déclarer, noter, délibérer"),
+        (PRESIDENT, f"président du jury du jour ({certification.title[:30]}…) : déclarer, noter, trancher, délibérer"),
         (PROFESSIONAL, "membre du jury du jour : notation de candidat7 validée ; candidat8 à noter"),
+        (TRAINER, "formatrice du jury du jour : notation de candidat7 validée ; candidat8 à noter"),
+        (RESOURCE, "personne ressource du jury du jour : lit les dossiers, ne note pas, signe le procès-verbal"),
     ]
 
 
@@ -139,15 +152,27 @@ def _past(certification, actor) -> list[tuple[str, str]]:
     session, members, (partial, full) = _session(
         certification, actor, PAST_NOTE, ["candidat9@vae.example", "candidat10@vae.example"], -14
     )
-    president, professional = members
+    president, professional, trainer, _resource = members
+    # jury4 scores the first criterion of candidat9's first bloc two levels below the others.
+    trainer_levels = {partial.pk: [[0, 3], [0, 1, 1, 0]], full.pk: [[3, 3], [2, 3, 2, 2]]}
     for conv, levels in ((partial, [[2, 3], [0, 1, 1, 0]]), (full, [[3, 3], [2, 3, 2, 2]])):
-        jury_services.declare_link(president, conv, LinkKind.NONE)
-        jury_services.declare_link(professional, conv, LinkKind.NONE)
+        for member in (president, professional, trainer):
+            jury_services.declare_link(member, conv, LinkKind.NONE)
         jury_services.record_attendance(conv, president, Attendance.PRESENT)
         conv.refresh_from_db()
         _score(president, conv, levels, "Présentation claire.")
         _score(professional, conv, levels, "")
+        _score(trainer, conv, trainer_levels[conv.pk], "")
         items = queries.assessed_items(conv.dossier)
+        for item, criterion in unsettled_divergences(conv):
+            jury_services.settle_divergence(
+                conv,
+                president,
+                criterion,
+                item.rubric.levels.order_by("order")[2],
+                "Le jury retient le niveau de la majorité : le diagnostic décrit à l'oral montre le travail "
+                "d'enquête que le dossier écrit résumait trop brièvement.",
+            )
         validated = {items[0].key: True, items[1].key: conv is full}
         decisions = [
             jury_services.ItemDecision(
@@ -172,7 +197,11 @@ def _past(certification, actor) -> list[tuple[str, str]]:
     Signature.objects.filter(minutes__session=session).update(signed_at=later)
     Minutes.objects.filter(session=session).update(finalised_at=later)
     return [
-        ("candidat9@vae.example", "candidat : jury passé, validation partielle (lettre et attestation)"),
+        (
+            "candidat9@vae.example",
+            "candidat : jury passé, validation partielle (lettre et attestation) ; "
+            "une divergence entre membres tranchée au procès-verbal",
+        ),
         ("candidat10@vae.example", "candidat : jury passé, validation totale des blocs"),
     ]
 
@@ -201,6 +230,8 @@ def seed() -> list[tuple[str, str]]:
     jurors = User.objects.filter(email__in=[PRESIDENT, PROFESSIONAL]).count()
     if certification is None or actor is None or jurors != 2:
         return []
+    for email, (first, last) in MEMBERS.items():
+        _account(email, first, last)
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         with transaction.atomic():
             rows = _today(certification, actor) + _past(certification, actor)

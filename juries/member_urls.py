@@ -23,6 +23,7 @@ urlpatterns = [
     path("candidats/<int:pk>/grille/<int:rubric_pk>/", scoring.grid_fragment, name="grid_fragment"),
     path("candidats/<int:pk>/grille.csv", scoring.grid_export, name="grid_export"),
     path("candidats/<int:pk>/deliberation/", deliberation.deliberate, name="deliberate"),
+    path("candidats/<int:pk>/criteres/<int:criterion_pk>/trancher/", deliberation.settle, name="settle"),
     path("notations/<int:pk>/rouvrir/", scoring.reopen, name="reopen"),
     path("documents/<int:pk>/", minutes.document, name="document"),
 ]

@@ -280,6 +280,12 @@ class Evaluation(models.Model):
     reopened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    reopen_reason = models.TextField(
+        _("motif de la réouverture"),
+        blank=True,
+        help_text=_("Ce que le président demande de revoir, montré au membre."),
+        **limits.bounded(limits.COMMENT),
+    )
     created_at = models.DateTimeField(_("commencée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
@@ -319,6 +325,36 @@ class CriterionScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion_id}: {self.level_id or '—'}"
+
+
+class DivergenceSettlement(models.Model):
+    """The level the président retains for a criterion on which the members diverge (two levels
+    or more apart), with the justification the procès-verbal shows. One per criterion and
+    candidate; set again while the jury has not decided."""
+
+    convocation = models.ForeignKey(Convocation, on_delete=models.CASCADE, related_name="settlements")
+    rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="+", verbose_name=_("grille"))
+    criterion = models.ForeignKey(
+        RubricCriterion, on_delete=models.PROTECT, related_name="+", verbose_name=_("critère")
+    )
+    level = models.ForeignKey(RubricLevel, on_delete=models.PROTECT, related_name="+", verbose_name=_("niveau retenu"))
+    justification = models.TextField(_("justification"), **limits.bounded(limits.LONG_TEXT))
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("par")
+    )
+    settled_at = models.DateTimeField(_("tranchée le"))
+
+    class Meta:
+        verbose_name = _("divergence tranchée")
+        verbose_name_plural = _("divergences tranchées")
+        ordering = ["convocation", "rubric", "criterion__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["convocation", "criterion"], name="one_settlement_per_criterion"),
+            models.CheckConstraint(condition=~Q(justification=""), name="settlement_has_a_justification"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.convocation_id} / {self.criterion_id}: {self.level_id}"
 
 
 class DecisionQuerySet(models.QuerySet):
@@ -428,6 +464,21 @@ class Minutes(models.Model):
     content = models.JSONField(_("contenu"), null=True, blank=True, editable=False)
     content_sha256 = models.CharField(_("empreinte SHA-256 du contenu"), max_length=64, blank=True)
     finalised_at = models.DateTimeField(_("définitif le"), null=True, blank=True)
+    composition_override_reason = models.TextField(
+        _("motif de la dérogation à la règle de composition"),
+        blank=True,
+        help_text=_("Écrit par un administrateur : le procès-verbal est signé malgré la règle de composition."),
+        **limits.bounded(limits.LONG_TEXT),
+    )
+    composition_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("dérogation accordée par"),
+    )
+    composition_override_at = models.DateTimeField(_("dérogation accordée le"), null=True, blank=True)
     created_at = models.DateTimeField(_("ouvert le"), auto_now_add=True)
 
     class Meta:

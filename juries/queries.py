@@ -22,14 +22,17 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certifications.models import AssessmentMethod, Block, Competency, Rubric
+from certifications.models import AssessmentMethod, Block, Competency, Rubric, RubricLevel
+from juries import agreement
 from juries.composition import CompositionCheck, JuryRule, Seat, check
-from juries.enums import ConvocationStatus, LinkKind
+from juries.enums import ConvocationStatus, EvaluationStatus, LinkKind
 from juries.formats import display_name, when
 from juries.models import (
     BlockDecision,
     ConflictDeclaration,
+    CriterionScore,
     Decision,
+    DivergenceSettlement,
     Evaluation,
     JuryMember,
     JurySession,
@@ -74,14 +77,14 @@ class Item:
 
 def assessed_items(dossier: Dossier) -> list[Item]:
     """The blocs the dossier targets (acquired ones aside), then the transversal assessments
-    with a grille when it targets the whole certification."""
+    of the VAE route with a grille when it targets the whole certification (an assessment of
+    the training route only is not the VAE candidate's: it is neither scored nor decided)."""
     blocks = dossier.targeted_blocks().select_related("rubric").prefetch_related("competencies")
     items = [Item(block=b, rubric=getattr(b, "rubric", None)) for b in blocks]
     if dossier.targets_all_blocks:
         methods = (
-            AssessmentMethod.objects.filter(
-                certification_id=dossier.certification_id, block__isnull=True, rubric__isnull=False
-            )
+            dossier.transversal_assessments()
+            .filter(rubric__isnull=False)
             .select_related("rubric")
             .order_by("order", "pk")
         )
@@ -123,6 +126,116 @@ def evaluation_values(evaluation: Evaluation | None, criteria: Iterable[RubricCr
     return values
 
 
+# --- moderation: the président's settled divergences, the agreement figures ----------------
+
+
+def settlements_of(convocation_ids: Iterable[int]) -> dict[int, list[DivergenceSettlement]]:
+    """The settled divergences of these candidates, by convocation, in the grilles' order."""
+    by_conv: dict[int, list[DivergenceSettlement]] = {}
+    rows = DivergenceSettlement.objects.filter(convocation_id__in=list(convocation_ids)).select_related(
+        "rubric__block", "rubric__assessment_method", "criterion", "level"
+    )
+    for s in rows.order_by("convocation_id", "rubric_id", "criterion__order", "pk"):
+        by_conv.setdefault(s.convocation_id, []).append(s)
+    return by_conv
+
+
+def rubric_label(rubric: Rubric) -> str:
+    if rubric.block_id:
+        return f"{rubric.block.label} — {rubric.block.title}"
+    return str(_("Épreuve transversale : %(title)s") % {"title": rubric.assessment_method})
+
+
+@dataclass(frozen=True)
+class SeverityRow:
+    member: JuryMember
+    value: Any  # Decimal: the member's mean level difference to the others
+
+
+@dataclass(frozen=True)
+class AgreementReport:
+    """Agreement on a session's deliberated candidates: for the session, per bloc, and each
+    member's severity (``juries.agreement``)."""
+
+    session: agreement.Agreement
+    blocks: list[tuple[str, agreement.Agreement]]
+    severity: list[SeverityRow]
+
+    @property
+    def empty(self) -> bool:
+        return self.session.units == 0
+
+
+def agreement_report(session: JurySession, members: Iterable[JuryMember] | None = None) -> AgreementReport:
+    """From the validated scorings of the candidates the jury has decided on (never before the
+    decision: the figures would show a member the others' levels). ``members``: the session's
+    with their users, when already read."""
+    decided = Decision.objects.in_force().filter(convocation__session=session).values("convocation_id")
+    scores = CriterionScore.objects.filter(
+        evaluation__convocation_id__in=decided,
+        evaluation__status=EvaluationStatus.VALIDATED,
+        evaluation__member__present=True,
+        level__isnull=False,
+    ).values_list(
+        "evaluation__convocation_id", "evaluation__rubric_id", "criterion_id", "evaluation__member_id", "level_id"
+    )
+    rows = list(scores)
+    rubric_ids_ = {r[1] for r in rows}
+    positions: dict[int, int] = {}
+    scale: dict[int, int] = {}
+    for level in RubricLevel.objects.filter(rubric_id__in=rubric_ids_).order_by("rubric_id", "order", "pk"):
+        positions[level.pk] = scale.get(level.rubric_id, 0)
+        scale[level.rubric_id] = positions[level.pk] + 1
+    units: dict[tuple[int, int], dict[int, int]] = {}
+    unit_rubric: dict[tuple[int, int], int] = {}
+    for conv_id, rubric_id, criterion_id, member_id, level_id in rows:
+        units.setdefault((conv_id, criterion_id), {})[member_id] = positions[level_id]
+        unit_rubric[(conv_id, criterion_id)] = rubric_id
+    rubrics = {r.pk: r for r in Rubric.objects.filter(pk__in=rubric_ids_).select_related("block", "assessment_method")}
+    by_label: dict[str, list[dict[int, int]]] = {}
+    label_scale: dict[str, int] = {}
+    for key in sorted(
+        units, key=lambda k: (rubrics[unit_rubric[k]].block.order if rubrics[unit_rubric[k]].block_id else 10**6, k)
+    ):
+        label = rubric_label(rubrics[unit_rubric[key]])
+        by_label.setdefault(label, []).append(units[key])
+        label_scale[label] = max(label_scale.get(label, 0), scale[unit_rubric[key]])
+    all_units = list(units.values())
+    overall = agreement.agreement(all_units, max(scale.values(), default=0))
+    by_pk = {m.pk: m for m in (members if members is not None else session.members.select_related("user"))}
+    severity = [
+        SeverityRow(by_pk[pk], value)
+        for pk, value in sorted(overall.severity.items(), key=lambda kv: (by_pk[kv[0]].role, kv[0]))
+    ]
+    return AgreementReport(
+        session=overall,
+        blocks=[
+            (label, agreement.agreement(block_units, label_scale[label])) for label, block_units in by_label.items()
+        ],
+        severity=severity,
+    )
+
+
+def _agreement_content(session: JurySession) -> dict[str, Any]:
+    report = agreement_report(session)
+
+    def figures(a: agreement.Agreement) -> dict[str, Any]:
+        return {"units": a.units, "percent": a.percent_display, "alpha": a.alpha_display}
+
+    return {
+        "session": figures(report.session),
+        "blocks": [{"label": label, **figures(a)} for label, a in report.blocks],
+        "severity": [
+            {
+                "name": display_name(row.member.user),
+                "role_label": str(row.member.get_role_display()),
+                "value": f"{row.value:+.2f}".replace(".", ","),
+            }
+            for row in report.severity
+        ],
+    }
+
+
 # --- the procès-verbal --------------------------------------------------------------------
 
 
@@ -159,6 +272,8 @@ def minutes_content(session: JurySession) -> dict[str, Any]:
         )
         .order_by("starts_at", "pk")
     )
+    convocations = list(convocations)
+    settled = settlements_of(c.pk for c in convocations)
     candidates = []
     for conv in convocations:
         decision = next(iter(conv.decisions.all()), None)
@@ -189,8 +304,25 @@ def minutes_content(session: JurySession) -> dict[str, Any]:
                     }
                     for item in (decision.items.all() if decision else [])
                 ],
+                "settlements": [
+                    {
+                        "item": rubric_label(st.rubric),
+                        "criterion": st.criterion.text,
+                        "level": st.level.label,
+                        "justification": st.justification,
+                    }
+                    for st in settled.get(conv.pk, [])
+                ],
             }
         )
+    record = Minutes.objects.filter(session=session).select_related("composition_override_by").first()
+    override = None
+    if record is not None and record.composition_override_reason:
+        override = {
+            "reason": record.composition_override_reason,
+            "by": display_name(record.composition_override_by) if record.composition_override_by else "",
+            "at": when(record.composition_override_at) if record.composition_override_at else "",
+        }
     return {
         "session": {
             "id": session.pk,
@@ -227,6 +359,8 @@ def minutes_content(session: JurySession) -> dict[str, Any]:
             for d in m.conflicts
         ],
         "candidates": candidates,
+        "composition_override": override,
+        "agreement": _agreement_content(session),
     }
 
 

@@ -192,6 +192,14 @@ def fill_validation(dossier):
         statement.save()
         statement.proofs.add(proof)
         statement.experiences.add(*dossier.experiences.all())
+    # What the VAE route asks beside the blocs (004's transversal proof), when it asks something.
+    from dossiers.models import TransversalStatement
+
+    for method in dossier.transversal_assessments():
+        written, _created = TransversalStatement.objects.get_or_create(dossier=dossier, assessment_method=method)
+        written.narrative = NARRATIVE
+        written.save()
+        written.proofs.add(proof)
     return proof
 
 

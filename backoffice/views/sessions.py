@@ -24,6 +24,7 @@ from backoffice.permissions import (
     sessions_for,
 )
 from backoffice.views.common import button_action, form_action
+from core import limits
 from dossiers.enums import DossierStatus
 from juries import queries, services
 from juries.enums import ConvocationStatus, EvaluationStatus, SessionStatus
@@ -38,6 +39,7 @@ from juries.models import (
     Signature,
 )
 from juries.services.locking import has_started
+from juries.services.minutes import composition_problem, override_composition
 
 SLOT_MINUTES = 60
 
@@ -140,6 +142,8 @@ def session_detail(request, pk: int):
         "session": session,
         "members": members,
         "composition": queries.composition(session, members),
+        "composition_problem": composition_problem(session, members) if session.status == SessionStatus.PLANNED else "",
+        "agreement": queries.agreement_report(session, members),
         "convocations": convocations,
         "live_count": sum(1 for c in convocations if c.is_live),
         "member_form": forms.MemberForm(),
@@ -364,4 +368,19 @@ def decision_revoke(request, pk: int):
         context={"decision": decision, "session": decision.convocation.session},
         success_url=session_url(decision.convocation.session_id, f"convocation-{decision.convocation_id}"),
         success_message=_("Décision révoquée : elle reste dans l'historique ; le candidat en est averti."),
+    )
+
+
+@require_POST
+@certifier_required
+def composition_override(request, pk: int):
+    """An administrator lets the procès-verbal be signed although the jury's composition breaks
+    the certification's rule, with a written reason (``juries.services.minutes``)."""
+    session = _session(request, pk)
+    reason = request.POST.get("reason", "")[: limits.LONG_TEXT]
+    return button_action(
+        request,
+        lambda: override_composition(session, request.user, reason),
+        _("Dérogation enregistrée : le procès-verbal peut être signé ; le motif y figure."),
+        session_url(session.pk, "minutes"),
     )

@@ -1,11 +1,14 @@
-"""Stage 2, the dossier de validation: a page per bloc, a page per compétence, and the
-submission with its checklist."""
+"""Stage 2, the dossier de validation: a page per bloc, a page per compétence, a page per
+transversal assessment of the VAE route (its narrative and proofs), and the submission with
+its checklist."""
 
+from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core import limits
 from core.actions import attempt
 from dossiers import permissions, progress, services
 
@@ -107,5 +110,48 @@ def submit(request, pk: int):
             "overall": overall,
             "missing": missing,
             "proof_count": dossier.proofs.count(),
+            "transversal": list(dossier.transversal_assessments()),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def transversal(request, pk: int, method_pk: int):
+    """What the candidate's route asks for a transversal assessment (004's VAE route: the proof
+    of a coordinated mobilisation of the compétences): a narrative and the proofs it draws on."""
+    dossier = _stage2_dossier(request, pk)
+    method = get_object_or_404(dossier.transversal_assessments(), pk=method_pk)
+    statement = dossier.transversal_statements.filter(assessment_method=method).first()
+    proofs = list(dossier.proofs.order_by("uploaded_at", "pk"))
+    if request.method == "POST":
+        permissions.require_stage2_writable(dossier)
+        wanted = {int(v) for v in request.POST.getlist("proofs") if v.isdigit()}
+        narrative = request.POST.get("narrative", "")
+        if len(narrative) > limits.NARRATIVE:
+            messages.error(request, _("Le récit dépasse %(max)s caractères.") % {"max": limits.NARRATIVE})
+        else:
+            done, _saved = attempt(
+                request,
+                lambda: services.save_transversal_statement(
+                    dossier, method, narrative, [p for p in proofs if p.pk in wanted], request.user
+                ),
+                _("Récit enregistré."),
+            )
+            if done:
+                return redirect("dossiers:transversal", pk=dossier.pk, method_pk=method.pk)
+    linked = set(statement.proofs.values_list("pk", flat=True)) if statement else set()
+    for p in proofs:
+        p.linked = p.pk in linked
+    return render(
+        request,
+        "dossiers/transversal.html",
+        {
+            "dossier": dossier,
+            "method": method,
+            "statement": statement,
+            "narrative": statement.narrative if statement else "",
+            "proofs": proofs,
+            "min_length": dossier.certification.min_narrative_length,
+            "writable": dossier.validation_editable,
         },
     )

@@ -7,7 +7,8 @@ committed. One module per aggregate, each listing its rules:
 - ``convocations``: convoke ready dossiers on time slots, reschedule, cancel, record attendance;
 - ``declarations``: the members' declarations of links (conflicts of interest);
 - ``scorings``: a member's scoring against a grille, validated, reopened by the président;
-- ``decisions``: the président's decision on each candidate, revoked by a certifier;
+- ``decisions``: the président's settled divergences and decision on each candidate, revoked by a
+  certifier;
 - ``minutes``: the procès-verbal, its signatures, the session closed;
 
 with the rows locked and the guards they share in ``locking`` and the errors in ``errors``.
@@ -25,11 +26,12 @@ from juries.services.decisions import (
     deliberation_problems,
     record_decision,
     revoke_decision,
+    settle_divergence,
 )
 from juries.services.declarations import declare_link
 from juries.services.errors import EvaluationConflict, IncompleteEvaluation, JuryError
 from juries.services.members import add_member, remove_member, resend_invitation, set_presence
-from juries.services.minutes import minutes_problems, sign_minutes
+from juries.services.minutes import minutes_problems, override_composition, sign_minutes
 from juries.services.scorings import reopen_evaluation, save_evaluation, scoring_problem, validate_evaluation
 from juries.services.sessions import cancel_session, create_session, update_session
 
@@ -47,6 +49,7 @@ __all__ = [
     "declare_link",
     "deliberation_problems",
     "minutes_problems",
+    "override_composition",
     "record_attendance",
     "record_decision",
     "remove_member",
@@ -58,6 +61,7 @@ __all__ = [
     "scoring_problem",
     "send_reminders",
     "set_presence",
+    "settle_divergence",
     "sign_minutes",
     "update_session",
     "validate_evaluation",

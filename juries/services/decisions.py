@@ -13,8 +13,11 @@ Rules:
   dossier on the certification; the row stays (history) and a new decision is a new row: in the
   same session while its procès-verbal is not final, else at another jury (the convocation is
   closed);
-- decisions and revocations are written to the audit trail (``audit.services.record``), in the
-  dossier's history.
+- where the members diverge (two levels or more apart on a criterion, ``scoring.divergences``,
+  among the validated scorings that count), the président records the level the jury retains,
+  with a justification, before deciding (``settle_divergence``); the procès-verbal shows it;
+- decisions, revocations and settled divergences are written to the audit trail
+  (``audit.services.record``), in the dossier's history (never the levels: certifiers read it).
 """
 
 from __future__ import annotations
@@ -28,11 +31,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
-from certifications.models import Competency
+from certifications.models import Competency, Rubric, RubricCriterion, RubricLevel
 from dossiers import services as dossier_services
-from juries.enums import Attendance, ConvocationStatus, SessionStatus
+from juries import scoring
+from juries.enums import Attendance, ConvocationStatus, EvaluationStatus, SessionStatus
 from juries.formats import display_name, when
-from juries.models import BlockDecision, Convocation, Decision, JuryMember, Minutes
+from juries.models import BlockDecision, Convocation, Decision, DivergenceSettlement, Evaluation, JuryMember, Minutes
 from juries.permissions import declaration_of, has_validated_all, members_with_declarations, scoring_members
 from juries.queries import Item, assessed_items, rubric_ids
 from juries.scoring import Outcome, jury_result
@@ -76,10 +80,105 @@ def deliberation_problems(convocation: Convocation, president: JuryMember) -> li
         members = scoring_members(convocation, members_with_declarations(session))
         if not members:
             problems.append(_("Aucun membre présent ne peut noter ce candidat."))
-        for member in members:
-            if not has_validated_all(member, convocation, ids):
-                problems.append(_("%(name)s n'a pas encore validé sa notation.") % {"name": display_name(member.user)})
+        pending = [m for m in members if not has_validated_all(m, convocation, ids)]
+        for member in pending:
+            problems.append(_("%(name)s n'a pas encore validé sa notation.") % {"name": display_name(member.user)})
+        if members and not pending:
+            for item, criterion in unsettled_divergences(convocation):
+                problems.append(
+                    _(
+                        "Les membres divergent sur « %(criterion)s » (%(item)s) : "
+                        "retenez un niveau, justifié, avant de décider."
+                    )
+                    % {"criterion": criterion.text[:80], "item": item.label}
+                )
     return problems
+
+
+def divergent_criteria(convocation: Convocation) -> dict[int, tuple[Item, set[int]]]:
+    """The criteria (by id) on which the validated scorings that count diverge, with their item
+    and the ids of the criteria's rubric levels."""
+    graded = {i.rubric.pk: i for i in assessed_items(convocation.dossier) if i.rubric is not None}
+    members = scoring_members(convocation, members_with_declarations(convocation.session))
+    evaluations = list(
+        Evaluation.objects.filter(
+            convocation=convocation,
+            status=EvaluationStatus.VALIDATED,
+            member__in=[m.pk for m in members],
+            rubric_id__in=list(graded),
+        ).prefetch_related("scores")
+    )
+    found: dict[int, tuple[Item, set[int]]] = {}
+    for rubric in Rubric.objects.filter(pk__in=list(graded)).prefetch_related("criteria", "levels"):
+        item = graded[rubric.pk]
+        grille = scoring.Grille.from_rubric(rubric)
+        choices = {
+            e.member_id: {sc.criterion_id: sc.level_id for sc in e.scores.all()}
+            for e in evaluations
+            if e.rubric_id == rubric.pk
+        }
+        level_ids = {lv.id for lv in grille.levels}
+        for criterion_id in scoring.divergences(grille, choices):
+            found[criterion_id] = (item, level_ids)
+    return found
+
+
+def unsettled_divergences(convocation: Convocation) -> list[tuple[Item, RubricCriterion]]:
+    found = divergent_criteria(convocation)
+    settled = set(
+        DivergenceSettlement.objects.filter(convocation=convocation, criterion_id__in=found).values_list(
+            "criterion_id", flat=True
+        )
+    )
+    criteria = RubricCriterion.objects.filter(pk__in=set(found) - settled).order_by("rubric_id", "order")
+    return [(found[c.pk][0], c) for c in criteria]
+
+
+@transaction.atomic
+def settle_divergence(
+    convocation: Convocation, president: JuryMember, criterion: RubricCriterion, level: RubricLevel, justification: str
+) -> DivergenceSettlement:
+    """The président records the level the jury retains on a criterion where members diverge."""
+    conv = locked_convocation(convocation.pk)
+    ensure_president(president, conv.session)
+    ensure_started(conv.session)
+    if conv.session.status != SessionStatus.PLANNED:
+        raise JuryError(_("La session est clôturée : plus aucune décision ne peut y être prise."))
+    if conv.decisions.in_force().exists():
+        raise JuryError(_("Le jury a déjà rendu sa décision pour ce candidat."))
+    declaration = declaration_of(president, conv)
+    if declaration is not None and declaration.is_conflict:
+        raise JuryError(_("Vous avez déclaré un lien avec ce candidat : vous ne délibérez pas sur son dossier."))
+    found = divergent_criteria(conv)
+    if criterion.pk not in found:
+        raise JuryError(_("Les membres ne divergent pas sur ce critère : il n'y a rien à trancher."))
+    item, level_ids = found[criterion.pk]
+    if level.pk not in level_ids:
+        raise JuryError(_("Ce niveau n'appartient pas à la grille."))
+    justification = justification.strip()
+    if not justification:
+        raise JuryError(_("Justifiez le niveau retenu : la justification figure au procès-verbal."))
+    settlement, created = DivergenceSettlement.objects.update_or_create(
+        convocation=conv,
+        criterion=criterion,
+        defaults={
+            "rubric_id": criterion.rubric_id,
+            "level": level,
+            "justification": justification,
+            "settled_by": president.user,
+            "settled_at": timezone.now(),
+        },
+    )
+    audit.record(
+        "jury.divergence_settled",
+        actor=president.user,
+        target=settlement,
+        target_repr=f"{item.label} — {criterion.text[:80]}",
+        dossier=conv.dossier,
+        comment=justification,
+    )
+    logger.info("Divergence on criterion %s of convocation %s settled by %s", criterion.pk, conv.pk, president.user_id)
+    return settlement
 
 
 def _checked_items(convocation: Convocation, items: list[ItemDecision]) -> list[tuple[Item, ItemDecision]]:

@@ -10,7 +10,11 @@ Rules:
   bloc is validated), candidates told. Blocs validated then are acquired for life
   (``juries.acquired``);
 - each signature is written to the audit trail (``audit.services.record``), in the history of
-  every dossier of the session.
+  every dossier of the session;
+- the present members must meet the certification's jury rule (``queries.composition``): a
+  composition that breaks it keeps the procès-verbal from being signed, with the reason, unless
+  an administrator overrides the rule with a written reason (``override_composition``), which the
+  audit trail and the procès-verbal keep.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from dossiers.snapshots import canonical_sha256
 from juries import notifications
 from juries.enums import JuryDocumentKind, MinutesStatus, SessionStatus
 from juries.models import Decision, JuryMember, JurySession, Minutes, Signature
-from juries.queries import minutes_content
+from juries.queries import composition, minutes_content
 from juries.services.errors import JuryError
 from juries.services.locking import ensure_open, ensure_started, locked_session, not_started_reason
 
@@ -53,7 +57,56 @@ def minutes_problems(session: JurySession) -> list[str]:
     undecided = sum(1 for c in live if not c.decisions.all())
     if undecided:
         problems.append(_("Le jury n'a pas encore rendu sa décision pour %(n)s candidat(s).") % {"n": undecided})
+    overridden = Minutes.objects.filter(session=session).exclude(composition_override_reason="").exists()
+    if not overridden and (broken := composition_problem(session)):
+        problems.append(broken)
     return problems
+
+
+def composition_problem(session: JurySession, members: list[JuryMember] | None = None) -> str:
+    """Why the present members break the certification's jury rule (empty when they meet it,
+    or when the certification states no rule). ``members``: the session's, when already read."""
+    members = members if members is not None else list(session.members.all())
+    result = composition(session, [m for m in members if m.present])
+    if not result.rule_defined or result.ok:
+        return ""
+    return _(
+        "La composition du jury ne respecte pas la règle de la certification : %(problems)s "
+        "Le procès-verbal ne peut pas être signé, sauf dérogation écrite d'un administrateur."
+    ) % {"problems": " ".join(result.problems)}
+
+
+@transaction.atomic
+def override_composition(session: JurySession, actor, reason: str) -> Minutes:
+    """An administrator lets the procès-verbal be signed although the composition breaks the
+    rule; the reason is in the audit trail and in the procès-verbal."""
+    if not getattr(actor, "is_superuser", False):
+        raise JuryError(_("Seul un administrateur peut déroger à la règle de composition du jury."))
+    reason = reason.strip()
+    if not reason:
+        raise JuryError(_("Écrivez le motif de la dérogation : il figure au procès-verbal."))
+    session = locked_session(session.pk)
+    ensure_open(session)
+    minutes, _created = Minutes.objects.select_for_update().get_or_create(session=session)
+    if minutes.is_final:
+        raise JuryError(_("Le procès-verbal est définitif : tous les membres présents l'ont signé."))
+    if not composition_problem(session):
+        raise JuryError(_("La composition respecte la règle de la certification : aucune dérogation n'est nécessaire."))
+    minutes.composition_override_reason = reason
+    minutes.composition_override_by = actor
+    minutes.composition_override_at = timezone.now()
+    minutes.save(update_fields=["composition_override_reason", "composition_override_by", "composition_override_at"])
+    for dossier_id in session.convocations.live().values_list("dossier_id", flat=True):
+        audit.record(
+            "jury.composition_override",
+            actor=actor,
+            target=minutes,
+            target_repr=str(minutes),
+            dossier=Dossier(pk=dossier_id),
+            comment=reason,
+        )
+    logger.info("Composition rule of session %s overridden by %s", session.pk, actor.pk)
+    return minutes
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ Rules:
   conflict (``EvaluationConflict``), never an overwrite; a level belongs to the grille;
 - "Valider ma notation" needs a level for every criterion (``IncompleteEvaluation``); a
   validated scoring is read-only unless the président reopens it, which they may until the
-  decision;
+  decision, with a reason shown to the member (``reopen_reason``);
 - validated and reopened scorings (never their levels) are written to the audit trail
   (``audit.services.record``), in the dossier's history.
 """
@@ -130,20 +130,24 @@ def save_evaluation(
     return evaluation
 
 
+def check_complete(evaluation: Evaluation | None, rubric: Rubric) -> None:
+    """``IncompleteEvaluation`` unless every criterion of the grille has a level."""
+    chosen = (
+        set(evaluation.scores.filter(level__isnull=False).values_list("criterion_id", flat=True))
+        if evaluation and evaluation.pk
+        else set()
+    )
+    missing = [c for c in rubric.criteria.order_by("order") if c.pk not in chosen]
+    if missing:
+        raise IncompleteEvaluation(missing)
+
+
 @transaction.atomic
 def validate_evaluation(member: JuryMember, convocation: Convocation, rubric: Rubric) -> Evaluation:
     """ "Valider ma notation": a level for every criterion, then read-only."""
     conv = _scorer_checked(member, convocation, rubric)
     evaluation = Evaluation.objects.select_for_update().filter(member=member, convocation=conv, rubric=rubric).first()
-    criteria = list(rubric.criteria.order_by("order"))
-    chosen = (
-        set(evaluation.scores.filter(level__isnull=False).values_list("criterion_id", flat=True))
-        if evaluation
-        else set()
-    )
-    missing = [c for c in criteria if c.pk not in chosen]
-    if missing:
-        raise IncompleteEvaluation(missing)
+    check_complete(evaluation, rubric)
     assert evaluation is not None  # for mypy: a level was chosen for every criterion, so it exists
     if evaluation.is_validated:
         return evaluation
@@ -163,8 +167,9 @@ def validate_evaluation(member: JuryMember, convocation: Convocation, rubric: Ru
 
 
 @transaction.atomic
-def reopen_evaluation(evaluation: Evaluation, president: JuryMember) -> Evaluation:
-    """The président gives a validated scoring back to its author, until the decision."""
+def reopen_evaluation(evaluation: Evaluation, president: JuryMember, reason: str) -> Evaluation:
+    """The président gives a validated scoring back to its author, until the decision, saying
+    what to reconsider (shown to the member on their scoring page)."""
     evaluation = Evaluation.objects.select_for_update().select_related("member__user", "rubric").get(pk=evaluation.pk)
     conv = locked_convocation(evaluation.convocation_id)
     ensure_president(president, conv.session)
@@ -173,16 +178,21 @@ def reopen_evaluation(evaluation: Evaluation, president: JuryMember) -> Evaluati
         raise JuryError(_("Le jury a rendu sa décision : les notations ne sont plus modifiables."))
     if not evaluation.is_validated:
         raise JuryError(_("Cette notation n'est pas validée : elle est déjà modifiable."))
+    reason = reason.strip()
+    if not reason:
+        raise JuryError(_("Indiquez au membre ce qu'il doit revoir : le motif de la réouverture lui est montré."))
     evaluation.status = EvaluationStatus.DRAFT
     evaluation.reopened_at = timezone.now()
     evaluation.reopened_by = president.user
-    evaluation.save(update_fields=["status", "reopened_at", "reopened_by", "updated_at"])
+    evaluation.reopen_reason = reason
+    evaluation.save(update_fields=["status", "reopened_at", "reopened_by", "reopen_reason", "updated_at"])
     audit.record(
         "jury.evaluation_reopened",
         actor=president.user,
         target=evaluation,
         target_repr=f"{display_name(evaluation.member.user)} — {_rubric_label(evaluation.rubric)}",
         dossier=conv.dossier,
+        comment=reason,
     )
     logger.info("Evaluation %s reopened by %s", evaluation.pk, president.user_id)
     return evaluation

@@ -56,7 +56,8 @@ def _snapshot(convocation):
     return snapshot
 
 
-def _content(convocation):
+def snapshot_content(convocation):
+    """(snapshot, readable content) of the candidate's dossier de validation; 404 without one."""
     snapshot = _snapshot(convocation)
     proofs = {p.pk: p for p in convocation.dossier.proofs.only("pk", "sha256")}
     return snapshot, readable_content(snapshot, proofs)
@@ -66,7 +67,7 @@ def _content(convocation):
 @reads_candidate
 def candidate_detail(request, member, convocation):
     """The dossier's overview (experiences, proofs, blocs) and the member's scoring to do."""
-    snapshot, content = _content(convocation)
+    snapshot, content = snapshot_content(convocation)
     items = assessed_items(convocation.dossier)
     evaluations = {
         e.rubric_id: e
@@ -93,7 +94,7 @@ def candidate_detail(request, member, convocation):
 @reads_candidate
 def dossier_block(request, member, convocation, block_pk: int):
     """One bloc of the submitted dossier: its compétences, narratives, experiences and proofs."""
-    snapshot, content = _content(convocation)
+    snapshot, content = snapshot_content(convocation)
     blocks = content["blocks"]
     index = next((i for i, b in enumerate(blocks) if b["id"] == block_pk), None)
     if index is None:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from certifications.models import Rubric, RubricCriterion
 from juries import permissions, scoring
 from juries.enums import EvaluationStatus
-from juries.models import Convocation, Evaluation, JuryMember
+from juries.models import Convocation, DivergenceSettlement, Evaluation, JuryMember
 from juries.queries import Item, assessed_items, rubric_ids
 
 
@@ -68,6 +68,7 @@ class Row:
     competencies: list
     cells: list[Cell]
     divergence: scoring.Divergence | None
+    settlement: DivergenceSettlement | None = None
 
 
 @dataclass
@@ -120,6 +121,10 @@ def grid_for(member: JuryMember, convocation: Convocation, only_rubric: int | No
         .prefetch_related("scores")
         .order_by("member__role", "member_id")
     )
+    settled = {
+        st.criterion_id: st
+        for st in DivergenceSettlement.objects.filter(convocation=convocation).select_related("level")
+    }
     grid_items = []
     for item in items:
         rubric = rubrics[item.rubric.pk]
@@ -144,6 +149,7 @@ def grid_for(member: JuryMember, convocation: Convocation, only_rubric: int | No
                     for col in columns
                 ],
                 divergence=divergences.get(c.id),
+                settlement=settled.get(c.id) if c.id in divergences else None,
             )
             for c in grille.criteria
         ]

@@ -3,16 +3,20 @@ result computed and shown, then confirmed (``juries.services.decisions.record_de
 
 from __future__ import annotations
 
-from django.shortcuts import redirect, render
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from core.actions import REFUSALS, attempt
+from certifications.models import RubricCriterion, RubricLevel
+from core import limits
+from core.actions import REFUSALS, attempt, button_action
 from juries import permissions
 from juries.enums import Attendance, JuryResult
 from juries.forms import DecisionForm
-from juries.queries import assessed_items
-from juries.services.decisions import compute_result, deliberation_problems, record_decision
+from juries.queries import assessed_items, rubric_ids
+from juries.services.decisions import compute_result, deliberation_problems, record_decision, settle_divergence
 from juries.views.common import grid_for, reads_candidate
 
 CONFIRM = "confirm"
@@ -63,3 +67,27 @@ def deliberate(request, member, convocation):
         "present": present,
     }
     return render(request, "juries/deliberate.html", context)
+
+
+@require_POST
+@reads_candidate
+def settle(request, member, convocation, criterion_pk: int):
+    """The président retains a level, justified, on a criterion where the members diverge."""
+    permissions.require_president(member)
+    criterion = get_object_or_404(
+        RubricCriterion, pk=criterion_pk, rubric_id__in=rubric_ids(assessed_items(convocation.dossier))
+    )
+    url = reverse("jury:deliberate", args=[convocation.pk]) + f"#grid-{criterion.rubric_id}-criterion-{criterion.pk}"
+    raw = request.POST.get("level", "")
+    level = RubricLevel.objects.filter(pk=raw, rubric_id=criterion.rubric_id).first() if raw.isdigit() else None
+    if level is None:
+        messages.error(request, _("Choisissez le niveau retenu dans la grille."))
+        return redirect(url)
+    justification = request.POST.get("justification", "")[: limits.LONG_TEXT]
+    return button_action(
+        request,
+        lambda: settle_divergence(convocation, member, criterion, level, justification),
+        _("Niveau retenu pour « %(criterion)s » : %(level)s.")
+        % {"criterion": criterion.text[:80], "level": level.label},
+        url,
+    )

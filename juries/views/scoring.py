@@ -4,7 +4,9 @@ The scoring page saves as the member goes: with the header ``X-Autosave: 1`` (st
 autosave.js, with ``data-autosave-fields``) every answer is JSON — saved (new version), conflict
 (409, both versions), session expired (401), refused (403) or invalid (400); without it, a save
 redirects back to the page and a conflict shows both versions on the page. "Valider ma notation"
-posts the same form to ``validate``, which saves then validates.
+posts the same form to ``validate``, which saves it and asks for confirmation (a page, no
+script needed: the levels chosen, the score); the confirmation posts ``confirm`` with the
+version it showed, and only then is the scoring validated.
 
 Independence: the grid, its fragment and its export read the others' scorings only through
 ``views.common.grid_for`` (``permissions.others_evaluations``).
@@ -28,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from certifications.models import Rubric
+from core import limits
 from core.actions import REFUSALS, attempt, button_action, json_refusal
 from core.csv_export import csv_response
 from juries import permissions, scoring
@@ -36,6 +39,7 @@ from juries.models import Evaluation
 from juries.queries import assessed_items, evaluation_values
 from juries.services import scorings
 from juries.services.errors import EvaluationConflict
+from juries.views.candidates import snapshot_content
 from juries.views.common import candidate, grid_for, reads_candidate, rubrics_with_parts
 
 
@@ -80,17 +84,52 @@ def _conflict_rows(rubric, conflict: EvaluationConflict) -> list[dict]:
     return rows
 
 
+def _evidence(convocation, item, criteria) -> dict[int, list[dict]]:
+    """What the candidate wrote beside each criterion, from the submitted dossier: the
+    narratives and proofs of the compétences the criterion assesses (all the bloc's when it
+    names none); for a transversal assessment, the candidate's transversal narrative."""
+    try:
+        _snapshot, content = snapshot_content(convocation)
+    except Http404:
+        return {}
+    if item.block is None:
+        parts = [
+            {"title": t["title"], "narrative": t["narrative"], "proof_list": t["proof_list"]}
+            for t in content.get("transversal", [])
+            if t["assessment_method"] == item.method.pk
+        ]
+        return {c.pk: parts for c in criteria}
+    bloc = next((b for b in content["blocks"] if b["id"] == item.block.pk), None)
+    if bloc is None:
+        return {}
+    evidence = {}
+    for c in criteria:
+        linked = {comp.pk for comp in c.competencies.all()}
+        evidence[c.pk] = [
+            {
+                "title": f"{comp['code']} {comp['text']}".strip(),
+                "narrative": comp["narrative"],
+                "proof_list": comp["proof_list"],
+            }
+            for comp in bloc["competencies"]
+            if not linked or comp["id"] in linked
+        ]
+    return evidence
+
+
 def _render_page(
     request, member, convocation, item, rubric, evaluation, *, values=None, version=None, conflict_rows=None, status=200
 ):
     criteria = list(rubric.criteria.all())
     values = values if values is not None else evaluation_values(evaluation, criteria)
     problem = scorings.scoring_problem(member, convocation, rubric)
+    evidence = _evidence(convocation, item, criteria)
     rows = [
         {
             "criterion": c,
             "level": values.get(f"level-{c.pk}", ""),
             "remark": values.get(f"remark-{c.pk}", ""),
+            "evidence": evidence.get(c.pk, []),
         }
         for c in criteria
     ]
@@ -200,31 +239,64 @@ def _autosave(request, rubric: Rubric, save: Callable[[], Evaluation]) -> JsonRe
 @require_POST
 @reads_candidate
 def validate(request, member, convocation, rubric_pk: int):
-    """Save what the form holds, then validate: every criterion needs a level."""
-    _item(convocation, rubric_pk)
+    """Save what the form holds and ask for confirmation (every criterion needs a level); the
+    confirmation, posted with the version it showed, validates."""
+    item = _item(convocation, rubric_pk)
     rubric = rubrics_with_parts({rubric_pk})[rubric_pk]
     url = _page_url(convocation, rubric_pk)
+    if request.POST.get("confirm") == "1":
+        return _confirmed(request, member, convocation, rubric, url)
     form = ScoringForm(request.POST, criteria=rubric.criteria.all())
     if not form.is_valid():
         messages.error(request, form.refusal(_("Validation impossible")))
         return redirect(url)
 
-    def save_then_validate():
-        # Two steps: what was typed stays saved even when validating is refused.
-        scorings.save_evaluation(member, convocation, rubric, form.cleaned_data["version"], form.changes())
-        return scorings.validate_evaluation(member, convocation, rubric)
+    def save_then_check():
+        # What was typed stays saved even when validating is refused.
+        saved = scorings.save_evaluation(member, convocation, rubric, form.cleaned_data["version"], form.changes())
+        scorings.check_complete(saved, rubric)
+        return saved
 
     try:
-        validated, _evaluation = attempt(
-            request,
-            save_then_validate,
-            _("Notation validée : elle n'est plus modifiable, sauf si le président la rouvre."),
-        )
+        ready, evaluation = attempt(request, save_then_check)
     except EvaluationConflict:
         messages.error(
             request, _("Votre notation a été modifiée depuis un autre onglet : relisez-la avant de valider.")
         )
         return redirect(url)
+    if not ready:
+        return redirect(url)
+    levels = {lv.pk: lv for lv in rubric.levels.all()}
+    chosen = {sc.criterion_id: sc for sc in evaluation.scores.all()}
+    grille = scoring.Grille.from_rubric(rubric)
+    context = {
+        "member": member,
+        "session": convocation.session,
+        "convocation": convocation,
+        "dossier": convocation.dossier,
+        "item": item,
+        "rubric": rubric,
+        "evaluation": evaluation,
+        "rows": [(c, levels.get(chosen[c.pk].level_id), chosen[c.pk].remark) for c in rubric.criteria.all()],
+        "score": scoring.score(grille, {c: sc.level_id for c, sc in chosen.items()}),
+    }
+    return render(request, "juries/validate_confirm.html", context)
+
+
+def _confirmed(request, member, convocation, rubric, url: str):
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    evaluation = _evaluation(member, convocation, rubric)
+    if evaluation is None or evaluation.version != version:
+        messages.error(request, _("Votre notation a changé depuis la confirmation : relisez-la avant de la valider."))
+        return redirect(url)
+    validated, _validated = attempt(
+        request,
+        lambda: scorings.validate_evaluation(member, convocation, rubric),
+        _("Notation validée : elle n'est plus modifiable, sauf si le président la rouvre."),
+    )
     return redirect("jury:candidate", pk=convocation.pk) if validated else redirect(url)
 
 
@@ -242,9 +314,10 @@ def reopen(request, pk: int):
         raise Http404
     permissions.require_president(president)
     name = evaluation.member.user.get_full_name() or evaluation.member.user.email
+    reason = request.POST.get("reason", "")[: limits.COMMENT]
     return button_action(
         request,
-        lambda: scorings.reopen_evaluation(evaluation, president),
+        lambda: scorings.reopen_evaluation(evaluation, president, reason),
         _("La notation de %(name)s est rouverte : elle peut la modifier et la valider à nouveau.") % {"name": name},
         reverse("jury:grid", args=[evaluation.convocation_id]),
     )

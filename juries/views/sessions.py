@@ -14,6 +14,7 @@ from core.actions import button_action
 from juries import permissions
 from juries.enums import Attendance, ConvocationStatus, SessionStatus
 from juries.models import ConflictDeclaration, Decision, JuryMember, Minutes
+from juries.queries import agreement_report
 from juries.services.convocations import record_attendance
 from juries.services.locking import has_started, not_started_reason
 from juries.services.members import set_presence
@@ -94,6 +95,8 @@ def session_detail(request, pk: int):
         "can_record_attendance": member.is_president
         and session.status == SessionStatus.PLANNED
         and has_started(session),
+        # Agreement figures are the président's (the others see them in the procès-verbal).
+        "agreement": agreement_report(session) if member.is_president else None,
     }
     return render(request, "juries/session_detail.html", context)
 

@@ -254,10 +254,11 @@ def test_the_session_page_needs_a_fixed_number_of_queries(certifier_client, cert
             **slot(big, f"{9 + i:02d}:00", f"{10 + i:02d}:00"),
         )
     dossier_in_state(S.READY_FOR_JURY, certification=cert)
-    # (with the links members declared, the jury's decisions, the procès-verbal and its documents)
-    with django_assert_max_num_queries(17) as ctx:
+    # (with the links members declared, the jury's decisions, the procès-verbal and its documents,
+    # the composition check against signing and the agreement figures)
+    with django_assert_max_num_queries(19) as ctx:
         certifier_client.get(reverse("backoffice:session", args=[small.pk]))
     count = len(ctx.captured_queries)
-    with django_assert_max_num_queries(17) as ctx:
+    with django_assert_max_num_queries(19) as ctx:
         certifier_client.get(reverse("backoffice:session", args=[big.pk]))
     assert len(ctx.captured_queries) == count

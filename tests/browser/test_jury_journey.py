@@ -1,6 +1,7 @@
 """A jury's day, in real headless Chromium, on the pages users see: two members declare no link
-and score a candidate's bloc, a divergence is flagged, the président decides, both sign, the
-procès-verbal is generated and the candidate reads the result."""
+and score a candidate's bloc (confirming their validation), a divergence is flagged and the
+président settles it with a justification, decides, both sign, the procès-verbal (with the
+settlement and the agreement annex) is generated and the candidate reads the result."""
 
 import re
 
@@ -51,6 +52,8 @@ def declare_and_score(page, session, candidate_name, levels):
         fieldset.get_by_label(level).check()
         expect(page.locator("[data-autosave-status]")).to_contain_text("Enregistré à")
     page.get_by_role("button", name="Valider ma notation").click()
+    expect(page.locator("#confirm-warning")).to_contain_text("n'est plus modifiable")
+    page.get_by_role("button", name="Confirmer la validation").click()
     expect(page.get_by_role("alert")).to_contain_text("Notation validée")
 
 
@@ -91,6 +94,15 @@ def test_two_members_score_the_president_decides_both_sign_and_the_candidate_rea
     row.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("alert")).to_contain_text("Présence enregistrée")
     page.locator("#convocations tr", has_text="Nina Lopez").get_by_role("link", name="Délibérer").click()
+    expect(page.locator("#deliberation-problems")).to_contain_text("Les membres divergent sur")
+    settle = page.locator("tr[data-divergent] form.settle-form")
+    settle.get_by_label("Niveau retenu").select_option(label="Satisfaisant")
+    settle.get_by_label("Pourquoi ce niveau (motif au procès-verbal)").fill(
+        "À l'oral, la candidate a décrit sa médiation."
+    )
+    settle.get_by_role("button", name="Retenir ce niveau").click()
+    expect(page.get_by_role("alert")).to_contain_text("Niveau retenu pour")
+    expect(page.locator("tr[data-divergent] .settlement")).to_contain_text("Niveau retenu : Satisfaisant")
     page.get_by_label("Validé", exact=True).check()
     page.get_by_label("Justification").fill("Les deux situations décrites démontrent la médiation en autonomie.")
     page.get_by_label("Observations du jury").fill("Le jury salue la clarté de l'exposé.")
@@ -102,6 +114,8 @@ def test_two_members_score_the_president_decides_both_sign_and_the_candidate_rea
     # Both sign the procès-verbal; the second signature makes it final.
     page.get_by_role("link", name="Procès-verbal").click()
     expect(page.locator("#h-content").locator("..")).to_contain_text("Validation totale des blocs de compétences visés")
+    expect(page.locator(".settlements")).to_contain_text("À l'oral, la candidate a décrit sa médiation.")
+    expect(page.locator("#minutes-agreement")).to_contain_text("Alpha de Krippendorff")
     page.get_by_role("button", name="Signer le procès-verbal").click()
     expect(page.get_by_role("alert")).to_contain_text("Vous avez signé le procès-verbal.")
     expect(page.locator("#minutes-status")).to_have_text("en attente des signatures")

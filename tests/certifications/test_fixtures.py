@@ -50,8 +50,11 @@ def test_the_004_referential_keeps_its_domains_groups_and_repeated_codes(referen
     assert len(set(repeated.values_list("group", flat=True))) == 2
     assert all(comps.exclude(group="").values_list("group", flat=True))
     assert cert.requires_transversal
-    transversal = cert.assessment_methods.get(block__isnull=True)
-    assert transversal.rubric.criteria.exists()
+    # The training route's épreuve finale, and what the VAE route asks instead (inferred grille).
+    training = cert.assessment_methods.get(block__isnull=True, access_routes="training")
+    vae = cert.assessment_methods.get(block__isnull=True, access_routes="vae")
+    assert training.rubric.criteria.exists() and vae.rubric.criteria.count() == 4
+    assert "mobiliser de manière coordonnée les compétences" in training.vae_requirement
 
 
 def test_certifications_without_an_official_bloc_structure_say_so_in_their_notes(reference_certifications):

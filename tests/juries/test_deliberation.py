@@ -141,9 +141,10 @@ def test_only_the_president_reopens_a_validated_scoring_and_only_until_the_decis
     declare_none([president, pro], conv)
     evaluation = choose(pro, conv, rubric_of(conv), [3, 3])
     with pytest.raises(JuryError, match="président"):
-        services.reopen_evaluation(evaluation, pro)
-    reopened = services.reopen_evaluation(evaluation, president)
+        services.reopen_evaluation(evaluation, pro, "Revoir le critère 2.")
+    reopened = services.reopen_evaluation(evaluation, president, "Revoir le critère 2.")
     assert reopened.status == EvaluationStatus.DRAFT and reopened.reopened_by == president.user
+    assert reopened.reopen_reason == "Revoir le critère 2."
     services.save_evaluation(pro, conv, rubric_of(conv), reopened.version, {"comment": "Précisé"})
     services.validate_evaluation(pro, conv, rubric_of(conv))
     services.record_attendance(conv, president, Attendance.PRESENT)
@@ -152,7 +153,7 @@ def test_only_the_president_reopens_a_validated_scoring_and_only_until_the_decis
     services.record_decision(conv, president, decisions(conv))
     evaluation.refresh_from_db()
     with pytest.raises(JuryError, match="décision"):
-        services.reopen_evaluation(evaluation, president)
+        services.reopen_evaluation(evaluation, president, "Trop tard.")
 
 
 @pytest.mark.parametrize(
@@ -196,14 +197,20 @@ def test_a_grille_that_does_not_assess_the_dossier_is_refused():
 # --- what the jury assesses ---------------------------------------------------------------
 
 
-def test_the_transversal_assessment_is_assessed_when_the_dossier_targets_the_whole_title(reference_certifications):
+def test_the_vae_routes_transversal_assessment_is_assessed_when_the_dossier_targets_the_whole_title(
+    reference_certifications,
+):
     cert = reference_certifications.get(slug="coordinateur-operationnel-etablissements-educatifs")
     assert cert.requires_transversal
     whole = dossier_in_state(S.DRAFT, certification=cert)
     part = dossier_in_state(S.DRAFT, certification=cert, blocks=[cert.blocks.order_by("order")[2]])
     whole_items = queries.assessed_items(whole)
+    # The training route's written work (50–60 pages) is not the VAE candidate's: not assessed.
     assert [i.is_block for i in whole_items] == [True] * cert.blocks.count() + [False]
-    assert whole_items[-1].rubric == cert.transversal_assessments.get().rubric
+    vae = cert.transversal_assessments.get(access_routes="vae")
+    assert whole_items[-1].method == vae and whole_items[-1].rubric == vae.rubric
+    training = cert.transversal_assessments.get(access_routes="training")
+    assert "mobiliser de manière coordonnée les compétences" in training.vae_requirement
     assert [i.block for i in queries.assessed_items(part)] == [cert.blocks.order_by("order")[2]]
 
 
@@ -233,7 +240,7 @@ def test_the_president_decides_once_attendance_is_recorded_and_every_scoring_is_
     choose(pro, conv, rubric_of(conv, 0), [3, 3])
     name = pro.user.get_full_name() or pro.user.email
     assert services.deliberation_problems(conv, president) == [f"{name} n'a pas encore validé sa notation."]
-    choose(pro, conv, rubric_of(conv, 1), [0, 0])
+    choose(pro, conv, rubric_of(conv, 1), [2, 2])  # one level from the président's: no divergence
     assert services.deliberation_problems(conv, president) == []
     with pytest.raises(JuryError, match="Seul le président"):
         services.record_decision(conv, pro, decisions(conv))
@@ -497,7 +504,8 @@ def test_the_transversal_assessment_is_scored_and_decided_and_the_full_title_nee
     decision = decided(session, members, conv, validated={i.key: i.is_block for i in items})
     assert decision.result == JuryResult.PARTIAL_SUCCESS_OF_FULL_CERTIFICATION
     transversal = decision.items.get(block__isnull=True)
-    assert transversal.assessment_method == cert.transversal_assessments.get() and not transversal.validated
+    vae = cert.transversal_assessments.get(access_routes="vae")
+    assert transversal.assessment_method == vae and not transversal.validated
     assert transversal.recommendations  # no compétences to choose from: préconisations in words
 
 

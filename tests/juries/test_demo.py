@@ -7,8 +7,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from documents.enums import DocumentStatus
+from juries import queries
 from juries.enums import EvaluationStatus, MinutesStatus
-from juries.models import Evaluation, JuryDocument, JuryMember, JurySession
+from juries.models import DivergenceSettlement, Evaluation, JuryDocument, JuryMember, JurySession
 
 pytestmark = pytest.mark.django_db
 
@@ -21,25 +22,36 @@ def test_seed_demo_gives_the_jury_a_session_today_and_a_closed_one_once(client):
 
     today = JurySession.objects.get(notes__contains="jury du jour")
     assert timezone.localdate(today.starts_at) == timezone.localdate()
+    # The Askoria rule: a professional, a trainer and a resource person.
     assert sorted(today.members.values_list("user__email", "role")) == [
         ("jury1@vae.example", "president"),
         ("jury2@vae.example", "professional"),
+        ("jury4@vae.example", "trainer"),
+        ("jury5@vae.example", "resource_person"),
     ]
+    assert queries.composition(today).ok
     assert sorted(today.convocations.values_list("dossier__candidate__email", flat=True)) == [
         "candidat7@vae.example",
         "candidat8@vae.example",
     ]
     scored = Evaluation.objects.filter(convocation__session=today)
     assert set(scored.values_list("member__user__email", "convocation__dossier__candidate__email", "status")) == {
-        ("jury2@vae.example", "candidat7@vae.example", EvaluationStatus.VALIDATED)
+        ("jury2@vae.example", "candidat7@vae.example", EvaluationStatus.VALIDATED),
+        ("jury4@vae.example", "candidat7@vae.example", EvaluationStatus.VALIDATED),
     }
-    assert scored.count() == 2  # both blocs
+    assert scored.count() == 4  # both blocs, two members
 
     past = JurySession.objects.get(notes__contains="procès-verbal signé")
     assert past.minutes.status == MinutesStatus.FINAL
     assert set(JuryDocument.objects.of_session(past).values_list("status", flat=True)) == {DocumentStatus.DONE}
     # minutes, 2 letters, 2 attestations, 2 convocations
     assert JuryDocument.objects.of_session(past).count() == 7
+    # A divergence settled by the président, in the procès-verbal with the agreement annex.
+    (settled,) = DivergenceSettlement.objects.filter(convocation__session=past)
+    assert settled.convocation.dossier.candidate.email == "candidat9@vae.example"
+    (candidate9,) = [c for c in past.minutes.content["candidates"] if c["convocation"] == settled.convocation_id]
+    assert candidate9["settlements"][0]["justification"] == settled.justification
+    assert past.minutes.content["agreement"]["session"]["units"] == 12  # 2 candidates × 6 criteria
 
     # jury3 sits only on the APTIM session in three weeks.
     assert list(

@@ -118,6 +118,20 @@ SESSION_MEMBERS = only({"jury_member", "conflicted_jury_member"})
 JURY_READER = only({"jury_member"})
 JURY_CANDIDATE = lambda w: {"pk": w.objects["jury_convocation"].pk}  # noqa: E731
 JURY_RUBRIC = lambda w: {"pk": w.objects["jury_convocation"].pk, "rubric_pk": w.objects["rubric"].pk}  # noqa: E731
+JURY_CRITERION = lambda w: {  # noqa: E731
+    "pk": w.objects["jury_convocation"].pk,
+    "criterion_pk": w.objects["rubric"].criteria.order_by("order").first().pk,
+}
+
+
+def TRANSVERSAL(w: World) -> dict:  # noqa: N802 - named like the other kwargs helpers
+    from certifications.models import AssessmentMethod
+
+    method, _created = AssessmentMethod.objects.get_or_create(
+        certification=w.dossier.certification, block=None, kind="portfolio", defaults={"access_routes": "vae"}
+    )
+    return {"pk": w.dossier.pk, "method_pk": method.pk}
+
 
 BACK_OFFICE_LISTS = [
     "dashboard",
@@ -176,6 +190,9 @@ BACK_OFFICE_ACTIONS = {
     "member_remove": "member",
     "member_resend": "member",
     "convocation_attendance": "convocation",
+    # An administrator's override of the jury composition rule (a certifier is refused by the
+    # service, with a message).
+    "composition_override": "session",
 }
 
 ACCESS: dict[str, Rule] = {
@@ -279,6 +296,9 @@ ACCESS: dict[str, Rule] = {
     ),
     "dossiers:competency": Rule(get=OWNER, post=READ_ONLY, kwargs=COMPETENCY),
     "dossiers:submit_validation": Rule(get=OWNER, post=FROZEN, kwargs=DOSSIER),
+    # The narrative for a transversal assessment of the VAE route (one added to the world's
+    # certification here).
+    "dossiers:transversal": Rule(get=OWNER, post=FROZEN, kwargs=TRANSVERSAL),
     "dossiers:proofs": Rule(get=OWNER, post=FROZEN, kwargs=DOSSIER),
     "dossiers:proof_edit": Rule(get=FROZEN, kwargs=PROOF),
     "dossiers:proof_delete": Rule(get=FROZEN, kwargs=PROOF),
@@ -338,6 +358,8 @@ ACCESS: dict[str, Rule] = {
     "jury:reopen": Rule(
         get=everyone_logged_in_405(), post=JURY_READER, kwargs=lambda w: {"pk": w.objects["evaluation"].pk}
     ),
+    # The président settles a divergence (a post without a level is refused with a message).
+    "jury:settle": Rule(get=everyone_logged_in_405(), post=JURY_READER, kwargs=JURY_CRITERION),
     "jury:document": Rule(
         get=only({"jury_member", "conflicted_jury_member", "certifier", "admin"}),
         post=READ_ONLY,
@@ -449,6 +471,7 @@ AFTER_JURY_ACCESS: dict[str, Rule] = {
     "jury:grid_export": Rule(get=NOBODY, post=READ_ONLY, kwargs=JURY_CANDIDATE),
     "jury:deliberate": Rule(get=NOBODY, kwargs=JURY_CANDIDATE),
     "jury:reopen": Rule(get=everyone_logged_in_405(), post=NOBODY, kwargs=lambda w: {"pk": w.objects["evaluation"].pk}),
+    "jury:settle": Rule(get=everyone_logged_in_405(), post=NOBODY, kwargs=JURY_CRITERION),
     "jury:document": Rule(
         get=only({"certifier", "admin"}), post=READ_ONLY, kwargs=lambda w: {"pk": w.objects["minutes_document"].pk}
     ),
