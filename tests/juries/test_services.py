@@ -220,7 +220,7 @@ def test_convoking_schedules_the_dossier_emails_the_candidate_and_fires_the_pdf_
     assert received == [conv.pk]
     convocation_mail = next(m for m in mail.outbox if m.subject.startswith("Convocation au jury VAE"))
     assert convocation_mail.to == [dossier.candidate.email]
-    assert "de 09h30 à 10h30" in convocation_mail.body
+    assert "de 9 h 30 à 10 h 30" in convocation_mail.body
     assert "Salle du conseil" in convocation_mail.body
     assert f"/dossiers/{dossier.pk}/" in convocation_mail.body
     assert "Compétence" not in convocation_mail.body  # links only, no dossier content
@@ -302,7 +302,7 @@ def test_rescheduling_moves_the_slot_and_sends_a_new_convocation(
     assert timezone.localtime(conv.starts_at).hour == 11
     assert conv.notice == "Retard du président."
     assert mail.outbox[0].subject.startswith("Nouvelle convocation")
-    assert "Motif : Retard du président." in mail.outbox[0].body
+    assert "Motif\u00a0: Retard du président." in mail.outbox[0].body
     assert "de 11h00 à 12h00" in mail.outbox[0].body
     assert conv.dossier.status == S.SCHEDULED
 
