@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "certifications",
     "dossiers",
     "juries",
+    "notifications",  # in-portal notifications, e-mail preferences, daily digests (above juries)
     "backoffice",
     "audit",
     "documents",
@@ -380,6 +381,9 @@ JURY_ACCESS_DAYS_AFTER_MINUTES = env_int("JURY_ACCESS_DAYS_AFTER_MINUTES", 30, m
 # minus this many minutes (juries.services.locking.ensure_started). 0: a jury records nothing
 # before it sits; a certifier whose juries settle in a quarter of an hour early may allow 15.
 JURY_EARLY_MARGIN_MINUTES = env_int("JURY_EARLY_MARGIN_MINUTES", 0, minimum=0)
+# Jury members who still have links to declare or candidates to score are reminded by e-mail
+# this many days before their session (notifications.tasks.send_jury_reminders, daily).
+JURY_REMINDER_DAYS = env_int("JURY_REMINDER_DAYS", 3, minimum=1)
 
 # Personal data (README, "Données personnelles"): drafts and withdrawn dossiers without a
 # decision, inactive for DRAFT_RETENTION_DAYS, are deleted by `purge_drafts` (daily, Celery
@@ -583,6 +587,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Queue again the webhook messages whose task was lost (broker down at commit), every 5 minutes.
     "webhooks-sweep": {"task": "api.tasks.sweep_webhooks", "schedule": 300, "options": {"expires": 300}},
+    # The daily digest of notifications, to those who chose it (the default for the certifiers'
+    # staff) and have something waiting: at 8:00, Paris time (CELERY_TIMEZONE).
+    "notifications-digest": {"task": "notifications.tasks.send_daily_digests", "schedule": crontab(hour=8, minute=0)},
+    # Remind jury members of a session within JURY_REMINDER_DAYS days (once per session): daily.
+    "jury-reminders": {"task": "notifications.tasks.send_jury_reminders", "schedule": crontab(hour=7, minute=30)},
     # Send the decisions waiting in the France VAE outbox, every minute.
     "francevae-outbox": {"task": "francevae.tasks.flush_outbox", "schedule": 60, "options": {"expires": 60}},
 }

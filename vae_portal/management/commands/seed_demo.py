@@ -15,6 +15,7 @@ from documents import demo as documents_demo
 from dossiers import demo as dossiers_demo
 from francevae import demo as francevae_demo
 from juries import demo as juries_demo
+from notifications import demo as notifications_demo
 
 
 class Command(BaseCommand):
@@ -47,3 +48,5 @@ class Command(BaseCommand):
         connection = francevae_demo.seed()
         if connection is not None:
             self.stdout.write(f"  France VAE (faux serveur) relié pour : {connection.organisation}")
+        for line in notifications_demo.seed():
+            self.stdout.write(f"  notifications — {line}")
