@@ -74,7 +74,7 @@ def _text(event: events.Event, dossier, context: dict[str, Any]) -> str:
         "cert": getattr(certification, "title", ""),
         "state": events.state_phrase(dossier) if dossier is not None else "",
     }
-    text = str(event.title) % values
+    text = emails.french_typography(str(event.title) % values)
     return text if len(text) <= 300 else text[:299] + "…"
 
 
