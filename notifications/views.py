@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from certifications.models import Certifier
 from notifications import events, services
@@ -28,6 +28,7 @@ def notification_list(request):
     )
 
 
+@require_GET
 def notification_open(request, pk: int):
     """Mark the notification read and go to the page concerned."""
     try:
