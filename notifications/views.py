@@ -18,6 +18,7 @@ from notifications.models import Notification
 PAGE_SIZE = 30
 
 
+@require_GET
 def notification_list(request):
     notifications = Notification.objects.of(request.user).select_related("dossier__candidate", "dossier__certification")
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
