@@ -107,7 +107,8 @@ def greeting_name(context: dict[str, Any], to: str | None) -> str:
         return ""
     for value in context.values():
         for person in (value, getattr(value, "user", None)):
-            if isinstance(getattr(person, "email", None), str) and person.email.lower() == to.lower():
+            address = getattr(person, "email", None)
+            if isinstance(address, str) and address.lower() == to.lower():
                 return _full_name(person)
     return ""
 

@@ -6,7 +6,7 @@ the candidates and the certifiers' staff (``notifications.receivers``); here:
 - the APTIM certifier (certif.aptim) chose "immédiatement" for new recevabilité requests and
   "jamais" for candidates' messages (the dossiers de validation stay in the daily summary), so
   that the preferences page shows each choice;
-- the oldest notification of each demo candidate is read, so that their list shows both;
+- the oldest notification of each demo candidate (candidat…@vae.example) is read, so that their list shows both;
 - a dossier awaiting the staff that has no notification yet (data seeded before this app)
   gets its staff's notification, without e-mail.
 """
@@ -17,7 +17,6 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from accounts.demo import CANDIDATE_ACCOUNTS
 from accounts.models import User
 from dossiers.enums import DossierStatus as S
 from dossiers.models import Dossier
@@ -53,9 +52,11 @@ def seed() -> list[str]:
         if certifier is not None:
             services.set_preferences(certifier, dict(CERTIFIER_CHOICES))
             rows.append(f"{CERTIFIER}: préférences d'e-mails choisies, {services.unread_count(certifier)} non lues")
-        for email, _first, _last in CANDIDATE_ACCOUNTS:
-            oldest = Notification.objects.filter(recipient__email=email).order_by("created_at", "pk").first()
-            if oldest is not None and oldest.read_at is None:
+        candidates = User.objects.filter(email__startswith="candidat", email__endswith="@vae.example")
+        for email in candidates.order_by("email").values_list("email", flat=True):
+            mine = Notification.objects.filter(recipient__email=email)
+            oldest = mine.order_by("created_at", "pk").first()
+            if oldest is not None and not mine.filter(read_at__isnull=False).exists():
                 oldest.read_at = timezone.now()
                 oldest.save(update_fields=["read_at"])
                 rows.append(f"{email}: une notification lue, {services.unread_count(oldest.recipient)} non lues")

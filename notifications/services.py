@@ -250,7 +250,7 @@ def _remind_session(session: JurySession) -> int:
     rubrics = {conv.pk: rubric_ids(assessed_items(conv.dossier)) for conv in convocations}
     told = 0
     for member in members_with_declarations(session).order_by("pk"):
-        declarations = {d.convocation_id: d for d in member.declaration_list}
+        declarations = {d.convocation_id: d for d in member.declaration_list}  # type: ignore[attr-defined]
         to_declare = sum(1 for conv in convocations if conv.pk not in declarations)
         to_score = 0
         if member.scores:

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from certifications.models import Certifier
+from core.http import is_local_path
 from notifications import events, services
 from notifications.forms import PreferencesForm
 from notifications.models import Notification
@@ -36,7 +37,8 @@ def notification_open(request, pk: int):
         notification = services.mark_read(request.user, pk)
     except Notification.DoesNotExist:
         raise Http404 from None
-    return redirect(notification.url or "notifications:list")
+    # A path on this site only (notify() is given paths; a stored address elsewhere is not followed).
+    return redirect(notification.url if is_local_path(notification.url) else "notifications:list")
 
 
 @require_POST

@@ -158,3 +158,14 @@ def test_an_unknown_frequency_is_refused_with_the_forms_french_message(client, w
 def test_the_profile_page_links_to_the_preferences(client, world):
     client.force_login(world["candidate"])
     assert reverse("notifications:preferences") in client.get(reverse("accounts:profile")).content.decode()
+
+
+def test_a_notification_whose_link_leaves_the_site_opens_the_list_instead(client, world):
+    (notification,) = services.notify(
+        [world["candidate"]], "message_reply", dossier=world["dossier"], url="https://evil.example/"
+    )
+    client.force_login(world["candidate"])
+
+    response = client.get(reverse("notifications:open", args=[notification.pk]))
+
+    assert response["Location"] == reverse("notifications:list")
