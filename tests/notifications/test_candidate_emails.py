@@ -157,3 +157,45 @@ def test_the_convocation_email_says_the_time_the_french_way_and_signs_with_the_c
     assert "(e)" not in message.body
     assert message.body.endswith(f"{session.certification.certifiers.get()}, via le Portail VAE\n{HOST}\n")
     assert_french_typography(message.body)
+
+
+def test_a_quarantined_file_email_names_the_certification_and_where_the_dossier_stands(
+    django_capture_on_commit_callbacks,
+):
+    from dossiers import notifications as dossier_notifications
+
+    dossier = dossier_in_state(S.DRAFT)
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier_notifications.file_quarantined("identity", dossier.pk)
+
+    (message,) = mail.outbox
+    assert dossier.certification.title in message.subject
+    assert f"certification «\u00a0{dossier.certification.title}\u00a0»" in message.body
+    assert "État de votre dossier\u00a0: brouillon." in message.body
+    assert f"{HOST}/dossiers/{dossier.pk}/\n" in message.body
+    assert_french_typography(message.body)
+    assert_html_says_the_same(message)
+
+
+def test_a_new_jury_member_is_told_the_certification_their_role_the_date_and_what_to_do(
+    django_capture_on_commit_callbacks,
+):
+    from certifications.enums import JuryRole
+    from juries import services as jury_services
+    from tests.factories import make_session
+
+    session = make_session(days=10, hour=14)
+    member_user = UserFactory(first_name="Élise", last_name="Bernard")
+    with django_capture_on_commit_callbacks(execute=True):
+        jury_services.add_member(session, UserFactory(admin=True), email=member_user.email, role=JuryRole.PROFESSIONAL)
+
+    (message,) = [m for m in mail.outbox if m.to == [member_user.email]]
+    body = message.body
+    assert body.startswith("Bonjour Élise Bernard,\n")
+    assert f"au jury de VAE de la certification «\u00a0{session.certification.title}\u00a0»" in body
+    assert "à 14 h 00." in body
+    assert "déclarez sur le portail vos liens éventuels avec chaque candidat, puis notez leurs dossiers" in body
+    assert f"{HOST}/jury/\n" in body
+    assert "(e)" not in body
+    assert body.endswith(f"{session.certification.certifiers.get()}, via le Portail VAE\n{HOST}\n")
+    assert_french_typography(body)
