@@ -303,7 +303,7 @@ def test_rescheduling_moves_the_slot_and_sends_a_new_convocation(
     assert conv.notice == "Retard du président."
     assert mail.outbox[0].subject.startswith("Nouvelle convocation")
     assert "Motif\u00a0: Retard du président." in mail.outbox[0].body
-    assert "de 11h00 à 12h00" in mail.outbox[0].body
+    assert "de 11 h 00 à 12 h 00" in mail.outbox[0].body
     assert conv.dossier.status == S.SCHEDULED
 
 
