@@ -42,7 +42,12 @@ def test_make_run_gives_the_port_to_the_server_and_to_the_worker(tmp_path):
     log = tmp_path / "log"
     for name in ("python", "celery"):
         stub = tmp_path / name
-        stub.write_text(f'#!/bin/sh\necho "{name} PORT=$PORT SITE_URL=${{SITE_URL:-}} $*" >> {log}\n')
+        # Each writes its line, then waits (10 s at most) for the other's: neither is stopped
+        # by run.sh (which stops all once one ends) before it has written.
+        stub.write_text(
+            f'#!/bin/sh\necho "{name} PORT=$PORT SITE_URL=${{SITE_URL:-}} $*" >> {log}\n'
+            f"for i in $(seq 100); do [ $(wc -l < {log}) -ge 2 ] && exit 0; sleep 0.1; done\n"
+        )
         stub.chmod(stub.stat().st_mode | stat.S_IEXEC)
     environ = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
     environ.update(PORT="8080", PY=str(tmp_path / "python"), DATA_DIR=str(tmp_path))
