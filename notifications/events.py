@@ -5,7 +5,8 @@ certification's title, and ``state``, the dossier's state), its e-mail's templat
 (``emails/notify_<key>_subject.txt`` and ``_body.txt``), who may choose how often they are
 e-mailed about it (``audience``: ``"staff"`` for the certifiers' staff, ``"all"`` for everyone;
 empty: nobody, ``default`` applies) and that default. ``email=False``: in-portal only, because
-another app sends the e-mail that says it (the candidate's dossier transitions: ``dossiers``).
+another app sends the e-mail that says it (the candidate's dossier transitions: ``dossiers``;
+the convocation and the result: ``juries``).
 """
 
 from __future__ import annotations
@@ -90,6 +91,22 @@ DOSSIER_TRANSITION = register(
         "dossier_transition",
         _("Changement d'état de votre dossier"),
         _("Votre dossier « %(cert)s » est maintenant « %(state)s »"),
+        email=False,
+    )
+)
+CONVOCATION = register(
+    Event(
+        "convocation",
+        _("Convocation au jury"),
+        _("Convocation au jury — %(cert)s : la date, le lieu et la convocation à imprimer"),
+        email=False,
+    )
+)
+JURY_RESULT = register(
+    Event(
+        "jury_result",
+        _("Résultat du jury"),
+        _("Le résultat de votre jury est disponible — %(cert)s"),
         email=False,
     )
 )

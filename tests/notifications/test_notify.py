@@ -213,3 +213,25 @@ def test_choosing_the_default_again_removes_the_stored_choice():
 
     assert services.preferences_of(user)["feasibility_submitted"] == Frequency.DAILY
     assert not user.notification_preferences.exists()
+
+
+def test_the_candidate_sees_their_convocation_and_then_their_result_in_the_portal(django_capture_on_commit_callbacks):
+    from tests.juries.helpers import decided, jury_session, sign_all
+
+    with django_capture_on_commit_callbacks(execute=True):
+        session, members, (conv,) = jury_session()
+    candidate = conv.dossier.candidate
+    (convocation,) = Notification.objects.filter(recipient=candidate, event="convocation")
+    assert convocation.text.startswith(f"Convocation au jury — {session.certification.title}")
+    assert convocation.url == f"/dossiers/{conv.dossier.pk}/"
+    assert convocation.email_status == EmailStatus.NONE  # the juries app's convocation e-mail says it
+    assert not Notification.objects.filter(recipient=candidate, event="jury_result").exists()
+
+    decided(session, members, conv)
+    assert not Notification.objects.filter(recipient=candidate, event="jury_result").exists()  # not yet released
+    sign_all(session, members)
+
+    (result,) = Notification.objects.filter(recipient=candidate, event="jury_result")
+    assert result.text == f"Le résultat de votre jury est disponible — {session.certification.title}"
+    assert result.url == f"/dossiers/{conv.dossier.pk}/#resultat"
+    assert not Notification.objects.filter(recipient=candidate, event="dossier_transition", text__contains="décision")
