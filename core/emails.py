@@ -21,6 +21,14 @@ Business rules:
   SMTP or connection error, with exponential backoff, and logs the e-mail it finally gave up on.
   A broker that cannot be reached is logged, never raised: what the request did is saved, and the
   person can ask again (a new link) or read the same news on the portal.
+- **Written the same way.** :func:`render` gives every template ``greeting_name`` (the full name
+  of the person the e-mail goes to, found in the context: ``recipient``, or any object of the
+  context, or its ``user``, whose address is the one written to; empty when none: the include
+  ``emails/_greeting.txt`` then says "Madame, Monsieur,") and ``signature_certifier`` (the
+  certifier of the certification the e-mail is about: ``certification``, ``dossier``,
+  ``session`` or ``convocation`` of the context; ``emails/_signature.txt`` signs with it). Subject
+  and text then get French typography (:func:`french_typography`: a no-break space before
+  ; : ! ? and inside « »), whatever the template or a translation wrote.
 - The task runs on the ``emails`` queue (``settings.CELERY_TASK_ROUTES``), which every worker
   consumes besides the default one: an e-mail does not wait behind a burst of PDF renders.
 """
@@ -70,19 +78,75 @@ def text_to_html(text: str) -> SafeString:
     return mark_safe(linebreaks(_WebLinks()(text.strip(), autoescape=True)))  # escaped by the urlizer
 
 
-def render(name: str, context: dict[str, Any]) -> Email:
-    """Render the e-mail ``name`` from ``templates/emails/<name>_subject.txt`` and ``_body.txt``;
-    its HTML part is the same text laid out by ``emails/base.html``."""
-    context = {"site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
-    text = render_to_string(f"emails/{name}_body.txt", context).strip() + "\n"
+_SPACE_BEFORE = re.compile(r"[ \u202f]+([;:!?])(?=\s|$|[»)])")
+_NO_SPACE_BEFORE = re.compile(r"(?<=[\w»)])([;!?])(?=\s|$)")
+_GUILLEMETS_OPEN = re.compile(r"«[ \u202f]*")
+_GUILLEMETS_CLOSE = re.compile(r"[ \u202f]*»")
+
+
+def french_typography(text: str) -> str:
+    """A no-break space (U+00A0) before ; : ! ? and inside « », in place of a plain space or of
+    none (not in addresses: "https://…?a=1" has no space before its signs)."""
+    text = _SPACE_BEFORE.sub("\u00a0\\1", text)
+    text = _NO_SPACE_BEFORE.sub("\u00a0\\1", text)
+    text = _GUILLEMETS_OPEN.sub("«\u00a0", text)
+    return _GUILLEMETS_CLOSE.sub("\u00a0»", text)
+
+
+def _full_name(person: Any) -> str:
+    get_full_name = getattr(person, "get_full_name", None)
+    return get_full_name().strip() if callable(get_full_name) else ""
+
+
+def greeting_name(context: dict[str, Any], to: str | None) -> str:
+    """The full name of the person written to: ``context["recipient"]``, or the object of the
+    context (or its ``user``) whose e-mail address is ``to``; empty when no name is known."""
+    if "recipient" in context:
+        return _full_name(context["recipient"])
+    if not to:
+        return ""
+    for value in context.values():
+        for person in (value, getattr(value, "user", None)):
+            address = getattr(person, "email", None)
+            if isinstance(address, str) and address.lower() == to.lower():
+                return _full_name(person)
+    return ""
+
+
+def signature_certifier(context: dict[str, Any]) -> str:
+    """The name of the certifier of the certification the e-mail is about (the first of them,
+    by name), found in the context; empty when the e-mail is about none (account e-mails)."""
+    certification = context.get("certification")
+    for key in ("dossier", "session", "convocation"):
+        if certification is None and context.get(key) is not None:
+            certification = getattr(context[key], "certification", None) or getattr(
+                getattr(context[key], "session", None), "certification", None
+            )
+    certifiers = getattr(certification, "certifiers", None)
+    if certifiers is None:
+        return ""
+    names = sorted(str(certifier) for certifier in certifiers.all())
+    return names[0] if names else ""
+
+
+def render(name: str, context: dict[str, Any], to: str | None = None) -> Email:
+    """Render the e-mail ``name`` (for the address ``to``) from ``templates/emails/<name>_subject.txt``
+    and ``_body.txt``; its HTML part is the same text laid out by ``emails/base.html``."""
+    context = {
+        "site_url": settings.SITE_URL,
+        "greeting_name": greeting_name(context, to),
+        "signature_certifier": signature_certifier(context),
+        **context,
+    }
+    subject = french_typography(" ".join(render_to_string(f"emails/{name}_subject.txt", context).split()))
+    text = french_typography(render_to_string(f"emails/{name}_body.txt", context).strip()) + "\n"
     html = render_to_string("emails/base.html", {"subject": subject, "body": text_to_html(text)})
     return Email(subject, text, html)
 
 
 def send(name: str, to: str, context: dict[str, Any]) -> None:
     """Render the e-mail ``name`` for ``to`` now; a worker sends it once the transaction commits."""
-    email = render(name, context)
+    email = render(name, context, to)
     transaction.on_commit(partial(publish, name, to, email))
 
 

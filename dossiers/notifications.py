@@ -12,12 +12,15 @@ from dossiers.models import Dossier, Proof, TransitionLog
 
 
 def transition(log_id: int) -> None:
-    """To the candidate, when their dossier changes state: the new state and a link to it."""
+    """To the candidate, when their dossier changes state: the certification, the new state in
+    plain French, what to do next with a link, and the comment or reason the certifier wrote
+    (never one the candidate wrote themselves, e.g. when withdrawing)."""
     log = TransitionLog.objects.select_related("dossier__candidate", "dossier__certification").get(pk=log_id)
     dossier = log.dossier
     context = {
         "dossier": dossier,
         "log": log,
+        "comment": log.comment.strip() if log.actor_id != dossier.candidate_id else "",
         "url": f"{settings.SITE_URL}{dossier.get_absolute_url()}",
         "candidate": dossier.candidate,
     }

@@ -4,6 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
 PORT=${PORT:-8000}
+# The server and the worker (digests, reminders) build e-mail links on the address served here,
+# unless SITE_URL says otherwise (vae_portal/settings.py).
+export PORT
 CELERY=$(dirname "$PY")/celery
 
 pids=()

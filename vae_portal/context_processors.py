@@ -1,10 +1,12 @@
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.functional import SimpleLazyObject
 
 from accounts.models import User
 from certifications.models import Certifier
 from juries.models import JuryMember
+from notifications.models import Notification
 
 
 def session(request):
@@ -13,23 +15,31 @@ def session(request):
 
 
 def navigation(request):
-    """Which spaces the navigation offers the user (certifier, jury member), in one query, only
-    when a page asks."""
+    """Which spaces the navigation offers the user (certifier, jury member) and how many of their
+    notifications are unread, in one query, only when a page asks."""
 
     def spaces() -> dict:
         user = request.user
         if not user.is_authenticated:
-            return {"certifier": False, "jury": False}
+            return {"certifier": False, "jury": False, "unread": 0}
 
-        certifier, jury = (
+        unread = (
+            Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+            .order_by()
+            .values("recipient")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        certifier, jury, unread_count = (
             User.objects.filter(pk=user.pk)
             .annotate(
                 certifier=Exists(Certifier.staff.through.objects.filter(user_id=OuterRef("pk"))),
                 jury=Exists(JuryMember.objects.filter(user_id=OuterRef("pk"))),
+                unread=Coalesce(Subquery(unread), 0),
             )
-            .values_list("certifier", "jury")
+            .values_list("certifier", "jury", "unread")
             .get()
         )
-        return {"certifier": user.is_superuser or certifier, "jury": jury}
+        return {"certifier": user.is_superuser or certifier, "jury": jury, "unread": unread_count}
 
     return {"nav_spaces": SimpleLazyObject(spaces)}

@@ -34,7 +34,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The address in e-mails' links. Unset, it is the one `make run` serves (scripts/run.sh passes
+# PORT to both the server and the worker, which renders the digests): PORT=8080 gives :8080 links.
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000, minimum=1)}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "certifications",
     "dossiers",
     "juries",
+    "notifications",  # in-portal notifications, e-mail preferences, daily digests (above juries)
     "backoffice",
     "messaging",  # message thread per dossier, staff-only annotations (above notifications, below backoffice)
     "audit",
@@ -382,6 +385,9 @@ JURY_EARLY_MARGIN_MINUTES = env_int("JURY_EARLY_MARGIN_MINUTES", 0, minimum=0)
 # A convoked candidate gets one reminder e-mail this many days before the day of their slot
 # (juries.services.convocations.send_reminders, daily beat at 08:00).
 CONVOCATION_REMINDER_DAYS = env_int("CONVOCATION_REMINDER_DAYS", 7, minimum=1)
+# Jury members who still have links to declare or candidates to score are reminded by e-mail
+# this many days before their session (notifications.tasks.send_jury_reminders, daily).
+JURY_REMINDER_DAYS = env_int("JURY_REMINDER_DAYS", 3, minimum=1)
 
 # Personal data (README, "Données personnelles"): drafts and withdrawn dossiers without a
 # decision, inactive for DRAFT_RETENTION_DAYS, are deleted by `purge_drafts` (daily, Celery
@@ -591,6 +597,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=8, minute=0),
         "options": {"expires": 3600},
     },
+    # The daily digest of notifications, to those who chose it (the default for the certifiers'
+    # staff) and have something waiting: at 8:00, Paris time (CELERY_TIMEZONE).
+    "notifications-digest": {"task": "notifications.tasks.send_daily_digests", "schedule": crontab(hour=8, minute=0)},
+    # Remind jury members of a session within JURY_REMINDER_DAYS days (once per session): daily.
+    "jury-reminders": {"task": "notifications.tasks.send_jury_reminders", "schedule": crontab(hour=7, minute=30)},
     # Send the decisions waiting in the France VAE outbox, every minute.
     "francevae-outbox": {"task": "francevae.tasks.flush_outbox", "schedule": 60, "options": {"expires": 60}},
 }

@@ -20,6 +20,7 @@ urlpatterns = [
     path("jury/", include("juries.urls")),
     path("jury/", include("juries.member_urls")),
     path("documents/", include("documents.urls")),
+    path("notifications/", include("notifications.urls")),
     path("badges/", include("credentials.urls")),
     path("cdc/", include("accrochage.urls")),
     path("admin/", admin.site.urls),

@@ -49,7 +49,7 @@ def test_password_reset_full_flow(client, mailoutbox, ask_reset):
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == ["nina@example.org"]
-    assert message.subject == "Portail VAE : choisissez un nouveau mot de passe"
+    assert message.subject == "Portail VAE\u00a0: choisissez un nouveau mot de passe"
     assert "Bonjour Nina," in message.body
     assert "http://127.0.0.1:8000/accounts/mot-de-passe/nouveau/" in message.body
     assert "valable 3 jours, une seule fois" in message.body

@@ -45,7 +45,7 @@ def test_sign_up_creates_an_inactive_account_and_sends_one_email_with_a_confirma
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == ["nina@example.org"]
-    assert message.subject == "Portail VAE : confirmez votre adresse e-mail"
+    assert message.subject == "Portail VAE\u00a0: confirmez votre adresse e-mail"
     assert "Bonjour Nina," in message.body
     assert "valable 3 jours" in message.body
     assert link_path(message).startswith("/accounts/confirmation/")
@@ -131,7 +131,7 @@ def test_an_account_whose_address_is_used_to_sign_up_again_gets_an_email_with_lo
     assert (user.first_name, user.last_name) == ("Nina", user.last_name)
     (message,) = mailoutbox
     assert message.to == ["nina@example.org"]
-    assert message.subject == "Portail VAE : tentative d'inscription avec votre adresse"
+    assert message.subject == "Portail VAE\u00a0: tentative d'inscription avec votre adresse"
     assert "Bonjour Nina," in message.body
     assert "Quelqu'un vient d'essayer de créer un compte" in message.body
     assert "http://127.0.0.1:8000/accounts/login/" in message.body
@@ -148,7 +148,7 @@ def test_an_account_awaiting_confirmation_is_told_a_new_password_confirms_it(
     sign_up(client, signup_data, django_capture_on_commit_callbacks)
 
     (message,) = mailoutbox
-    assert "Votre adresse n'est pas encore confirmée : choisir un nouveau mot de passe la confirmera aussi." in (
+    assert "Votre adresse n'est pas encore confirmée\u00a0: choisir un nouveau mot de passe la confirmera aussi." in (
         message.body
     )
 

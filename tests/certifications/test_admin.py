@@ -17,7 +17,7 @@ def admin_client(client):
 def test_every_model_of_the_project_is_registered_in_the_admin():
     from django.apps import apps
 
-    ours = {"accounts", "certifications", "dossiers", "juries", "audit", "documents"}
+    ours = {"accounts", "certifications", "dossiers", "juries", "audit", "documents", "notifications"}
     missing = [m.__name__ for m in apps.get_models() if m._meta.app_label in ours and m not in admin.site._registry]
     assert missing == []
 

@@ -42,7 +42,7 @@ def published(monkeypatch):
 def test_an_email_is_rendered_from_its_template_set_with_the_same_words_and_links_in_html():
     email = emails.render("password_reset", RESET)
 
-    assert email.subject == "Portail VAE : choisissez un nouveau mot de passe"
+    assert email.subject == "Portail VAE\u00a0: choisissez un nouveau mot de passe"
     assert "https://vae.example/accounts/reset/MQ/abc-123/" in email.text
     assert email.text.endswith(f"{settings.SITE_URL}\n")  # site_url is in every template's context
     assert '<a href="https://vae.example/accounts/reset/MQ/abc-123/">' in email.html

@@ -95,7 +95,7 @@ def test_requesting_feasibility_freezes_a_snapshot_logs_and_emails_links_only(
     assert TransitionLog.objects.filter(dossier=dossier, to_status=S.FEASIBILITY_SUBMITTED).count() == 1
     (message,) = mail.outbox
     assert message.to == [dossier.candidate.email]
-    assert "recevabilité demandée" in message.subject
+    assert "Demande de recevabilité transmise" in message.subject
     assert f"/dossiers/{dossier.pk}/" in message.body
     assert "Association Les Ateliers" not in message.body
     assert "Association Les Ateliers" not in assert_html_says_the_same(message)

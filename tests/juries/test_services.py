@@ -302,7 +302,7 @@ def test_rescheduling_moves_the_slot_and_sends_a_new_convocation(
     assert timezone.localtime(conv.starts_at).hour == 11
     assert conv.notice == "Retard du président."
     assert mail.outbox[0].subject.startswith("Nouvelle convocation")
-    assert "Motif : Retard du président." in mail.outbox[0].body
+    assert "Motif\u00a0: Retard du président." in mail.outbox[0].body
     assert "de 11 h 00 à 12 h 00" in mail.outbox[0].body
     assert conv.dossier.status == S.SCHEDULED
 

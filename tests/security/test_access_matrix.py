@@ -267,6 +267,11 @@ ACCESS: dict[str, Rule] = {
         post={**logged_in("403"), "other_candidate": "ok"},
     ),
     "accounts:account_deleted": Rule(get=everyone(), post=everyone("405")),
+    # Notifications: each person their own; another's is a 404 (opening one marks it read).
+    "notifications:list": Rule(get=logged_in(), post=READ_ONLY),
+    "notifications:open": Rule(get=OWNER, post=READ_ONLY, kwargs=lambda w: {"pk": w.objects["notification"].pk}),
+    "notifications:mark_all_read": Rule(get=logged_in("405"), post=logged_in()),
+    "notifications:preferences": Rule(get=logged_in()),
     # The candidate's dossier. The world's dossier is submitted (validation_submitted): the
     # owner reads every page, and every write is refused (403); read-only pages answer POST 405.
     "dossiers:list": Rule(get=logged_in(), post=logged_in("405")),

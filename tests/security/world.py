@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from certifications.rncp import uploads as rncp_uploads
 from dossiers.enums import DossierStatus as S
+from notifications.models import Notification
 from tests.certifications import rncp_samples
 from tests.factories import CertifierFactory, UserFactory, dossier_in_state, make_certification
 
@@ -66,6 +67,8 @@ def build_world() -> World:
     world.objects["competency"] = dossier.targeted_competencies().first()
     world.objects["proof"] = dossier.proofs.first()
     world.objects["block"] = dossier.targeted_blocks().first()
+    # The owner's notification of their dossier's last change (notifications.receivers).
+    world.objects["notification"] = Notification.objects.filter(recipient=users["owner"]).first()
     # An RNCP flux uploaded by the certifier (it belongs to their organisation), holding one fiche
     # of that organisation, read as the worker reads it.
     fiche = rncp_samples.fiche("RNCP90001", certifiers=[{"name": org.legal_name, "siret": org.siret}])

@@ -16,6 +16,7 @@ from dossiers import demo as dossiers_demo
 from francevae import demo as francevae_demo
 from juries import demo as juries_demo
 from messaging import demo as messaging_demo
+from notifications import demo as notifications_demo
 
 
 class Command(BaseCommand):
@@ -50,3 +51,5 @@ class Command(BaseCommand):
         connection = francevae_demo.seed()
         if connection is not None:
             self.stdout.write(f"  France VAE (faux serveur) relié pour : {connection.organisation}")
+        for line in notifications_demo.seed():
+            self.stdout.write(f"  notifications — {line}")
