@@ -12,7 +12,8 @@ from accounts.models import User
 from accrochage import flux as flux_builder
 from accrochage import services
 from accrochage.errors import CdcError
-from accrochage.models import CdcAccount, Flux, HolderIdentity
+from accrochage.models import CdcAccount, Flux
+from dossiers.models import CivilIdentity
 from certifications.models import Certifier
 from dossiers.models import Dossier
 
@@ -42,7 +43,7 @@ def seed() -> list[tuple[str, str]]:
     if not CdcAccount.objects.filter(organisation=org).exists():
         services.save_account(org, "03ASK001", "MCFCER000001", actor)
     dossier = Dossier.objects.filter(candidate__email=HOLDER, jury_decisions__isnull=False).first()
-    if dossier is not None and not HolderIdentity.objects.filter(dossier=dossier).exists():
+    if dossier is not None and not CivilIdentity.objects.filter(dossier=dossier).exists():
         services.save_identity(dossier, IDENTITY, dossier.candidate)
     if not Flux.objects.filter(organisation=org).exists():
         today = timezone.localdate()
