@@ -13,9 +13,8 @@ from accrochage import flux as flux_builder
 from accrochage import services
 from accrochage.errors import CdcError
 from accrochage.models import CdcAccount, Flux
-from dossiers.models import CivilIdentity
 from certifications.models import Certifier
-from dossiers.models import Dossier
+from dossiers.models import CivilIdentity, Dossier
 
 CERTIFIER = "certif.askoria@vae.example"
 HOLDER = "candidat10@vae.example"

@@ -21,12 +21,12 @@ from django.views.decorators.http import require_POST, require_safe
 from accrochage import report, services
 from accrochage.forms import AccountForm, FluxForm, IdentityForm, ReportForm
 from accrochage.models import CdcAccount, Flux, FluxStatus, Passage, PassageAction, PassageStatus
-from dossiers.models import CivilIdentity
 from backoffice.permissions import certifier_required, organisations_for
 from core import file_access
 from core.actions import attempt, button_action, form_action
 from core.files import serve_file
 from dossiers.enums import DossierStatus
+from dossiers.models import CivilIdentity
 from dossiers.permissions import candidate_dossiers
 
 # The identity is asked once the dossier de validation is deposited: the jury is next, and a

@@ -139,3 +139,16 @@ class FeasibilityDocumentRole(models.TextChoices):
 class AccompanimentChoice(models.TextChoices):
     AUTONOMOUS = "autonomous", _("je ne souhaite pas être accompagné(e)")
     REQUESTED = "requested", _("je demande à être accompagné(e) pour la suite de mon parcours")
+
+
+class FeasibilitySection(models.TextChoices):
+    """The dossier de faisabilité's sections, in the model's order (docs/recevabilite.md)."""
+
+    NATURE = "nature", _("Nature de la demande")
+    CERTIFICATION = "certification", _("Certification visée")
+    PREREQUISITES = "prerequisites", _("Prérequis")
+    CANDIDATE = "candidate", _("Le candidat")
+    EXPERIENCES = "experiences", _("Expériences en lien avec la certification")
+    BLOCKS = "blocks", _("Activités par bloc de compétences")
+    DOCUMENTS = "documents", _("Pièces jointes")
+    SIGNATURE = "signature", _("Engagement et signature du candidat")

@@ -418,7 +418,6 @@ class Feasibility(models.Model):
     accompaniment = models.CharField(
         _("accompagnement"), max_length=12, choices=AccompanimentChoice.choices, blank=True
     )
-    signed_at = models.DateTimeField(_("signé le"), null=True, blank=True)
     comments = models.TextField(_("commentaires"), blank=True, **limits.bounded(limits.COMMENT))
     # The procedure (Code du travail L6412-2): two months from reception, silence is acceptance.
     received_at = models.DateTimeField(_("reçu par le certificateur le"), null=True, blank=True)

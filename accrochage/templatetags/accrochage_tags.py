@@ -1,9 +1,9 @@
 from django import template
 
 from accrochage.models import PassageStatus
-from dossiers.models import CivilIdentity
 from accrochage.views import ASK_FROM
 from dossiers.enums import DossierStatus
+from dossiers.models import CivilIdentity
 
 register = template.Library()
 JURY_STAGE = {DossierStatus.READY_FOR_JURY, DossierStatus.SCHEDULED, DossierStatus.DECIDED}

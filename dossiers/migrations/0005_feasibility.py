@@ -52,7 +52,6 @@ class Migration(migrations.Migration):
                 ('idcc', models.CharField(blank=True, max_length=4, validators=[django.core.validators.RegexValidator('^\\d{4}$', "L'IDCC compte quatre chiffres, par exemple 1516.")], verbose_name="convention collective de l'employeur (IDCC)")),
                 ('objectives', models.JSONField(blank=True, default=list, verbose_name='objectifs principaux')),
                 ('accompaniment', models.CharField(blank=True, choices=[('autonomous', 'je ne souhaite pas être accompagné(e)'), ('requested', 'je demande à être accompagné(e) pour la suite de mon parcours')], max_length=12, verbose_name='accompagnement')),
-                ('signed_at', models.DateTimeField(blank=True, null=True, verbose_name='signé le')),
                 ('comments', models.TextField(blank=True, max_length=4000, validators=[django.core.validators.MaxLengthValidator(4000)], verbose_name='commentaires')),
                 ('received_at', models.DateTimeField(blank=True, null=True, verbose_name='reçu par le certificateur le')),
                 ('reminder_sent_at', models.DateTimeField(blank=True, null=True, verbose_name="rappel de l'échéance envoyé le")),

@@ -107,7 +107,7 @@ def test_a_fourth_request_in_the_year_is_refused_before_the_form_with_the_law_ex
     response = candidate_client.get(reverse("dossiers:start", args=[cert.slug]))
 
     page = response.content.decode()
-    assert "R335-7" in page and "trois par année civile" in page
+    assert "R6412-3" in page and "trois certifications" in page and "même année civile" in page
     assert "Ouvrir mon dossier" not in page
 
 
