@@ -22,7 +22,7 @@ from certifications.models import (
     RubricLevel,
 )
 from core import limits
-from dossiers.enums import DossierStatus
+from dossiers.enums import DossierStatus, FeasibilitySection
 from juries.enums import Attendance, JuryRole
 
 S = DossierStatus
@@ -335,6 +335,13 @@ class FeasibilityDecisionForm(forms.Form):
         max_length=limits.LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Obligatoire pour « à compléter » et « non recevable » : le candidat le lira."),
+    )
+    sections = forms.MultipleChoiceField(
+        label=_("Rubriques à compléter"),
+        required=False,
+        choices=FeasibilitySection.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Pour « à compléter » : le candidat verra ces rubriques signalées dans son dossier."),
     )
 
     def clean(self):

@@ -22,7 +22,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dossiers.enums import (
     STATUSES_WITH_IDCC,
@@ -36,6 +38,7 @@ from dossiers.enums import (
 from dossiers.models import CivilIdentity, Dossier, Feasibility
 
 SECTIONS = list(FeasibilitySection)
+STATUSES_WITH_IDCC_VALUES = {str(s) for s in STATUSES_WITH_IDCC}
 DEADLINE_MONTHS = 2
 IDENTITY_REQUIRED = ("birth_name", "first_name1", "birth_date", "sex", "nationality")
 CANDIDATE_REQUIRED = ("training_level", "certification_level", "street", "postcode", "city", "country")
@@ -243,3 +246,159 @@ def add_months(moment: dt.datetime, months: int) -> dt.datetime:
 def deadline(received_at: dt.datetime | None) -> dt.datetime | None:
     """When silence becomes recevabilité: two months after reception (Code du travail L6412-2)."""
     return add_months(received_at, DEADLINE_MONTHS) if received_at else None
+
+
+# --- reading a submitted dossier de faisabilité (the PDF, the certifier's review page) -------
+
+
+def _row(label_text, value, mandatory: bool = True) -> dict:
+    value = "" if value is None else str(value)
+    return {"label": str(label_text), "value": value, "missing": mandatory and not value.strip()}
+
+
+def _heading(text) -> dict:
+    return {"heading": str(text)}
+
+
+def _date(value: str | None) -> str:
+    return formats.date_format(dt.date.fromisoformat(value), "j F Y") if value else ""
+
+
+def _address(address: dict) -> str:
+    if not (address.get("street") and address.get("city")):
+        return ""
+    town = " ".join(filter(None, [address.get("postcode"), address.get("city")]))
+    return ", ".join(filter(None, [address.get("street"), address.get("complement"), town]))
+
+
+def readable_sections(content: dict) -> list[dict]:
+    """A snapshot's dossier de faisabilité in the model's sections and order: every field with
+    its value, a mandatory one marked ``missing`` when empty (a snapshot taken before this
+    model existed shows every field missing). Each section: key, number, label, rows."""
+    S = FeasibilitySection
+    f = content.get("feasibility") or {}
+    cert = content.get("certification") or {}
+    identity = f.get("identity") or {}
+    address = f.get("address") or {}
+    yes, no = _("oui"), _("non")
+    sections: dict[str, list[dict]] = {s.value: [] for s in SECTIONS}
+    sections[S.NATURE] = [_row(_("Nature de la demande"), f.get("nature_label"))]
+    if f.get("nature") == "renewal":
+        sections[S.NATURE].append(_row(_("Date de la décision antérieure"), _date(f.get("earlier_decision_date"))))
+    rows = [
+        _row(_("Intitulé"), cert.get("title")),
+        _row(_("Code RNCP ou RS"), cert.get("code"), mandatory=False),
+        _row(_("Certificateur"), ", ".join(cert.get("certifiers") or [])),
+    ]
+    for key, text in (
+        ("option", _("Option")),
+        ("foreign_language", _("Langue vivante étrangère")),
+        ("parcours", _("Parcours, mention ou spécialité")),
+    ):
+        if f.get(key):
+            rows.append(_row(text, f.get(key)))
+    targeted = ", ".join(" ".join(filter(None, [b.get("code"), b.get("title")])) for b in content.get("blocks", []))
+    rows.append(
+        _row(
+            _("Demande portant sur"),
+            _("la certification entière")
+            if content.get("targets_all_blocks")
+            else _("les blocs : %(b)s") % {"b": targeted},
+        )
+    )
+    sections[S.CERTIFICATION] = rows
+    prereqs = f.get("prerequisites") or []
+    sections[S.PREREQUISITES] = [
+        _row(p["text"], "" if p.get("held") is None else (yes if p["held"] else no)) for p in prereqs
+    ] or [_row(_("Prérequis réglementaires"), _("aucun pour cette certification"))]
+    sections[S.CANDIDATE] = [
+        _row(_("Nom de naissance"), identity.get("birth_name")),
+        _row(_("Nom d'usage"), identity.get("usage_name"), mandatory=False),
+        _row(_("Prénoms"), ", ".join(identity.get("first_names") or [])),
+        _row(_("Date de naissance"), _date(identity.get("birth_date"))),
+        _row(_("Nationalité"), identity.get("nationality")),
+        _row(_("Sexe (état civil)"), identity.get("sex_label")),
+        _row(_("Niveau de formation le plus élevé"), f.get("training_level_label")),
+        _row(_("Niveau de la certification la plus élevée obtenue"), f.get("certification_level_label")),
+        _row(
+            _("Intitulés des certifications obtenues"),
+            f.get("titles_held"),
+            mandatory=bool(f.get("certification_level")) and f.get("certification_level") != "none",
+        ),
+        _row(
+            _("Adresse"),
+            ", ".join(
+                filter(
+                    None,
+                    [
+                        address.get("street"),
+                        address.get("complement"),
+                        " ".join(filter(None, [address.get("postcode"), address.get("city")])),
+                    ],
+                )
+            )
+            if address.get("street") and address.get("city")
+            else "",
+        ),
+        _row(_("Pays"), address.get("country")),
+        _row(_("Téléphone"), f.get("phone")),
+        _row(_("Adresse e-mail"), f.get("email")),
+        _row(_("Statut"), f.get("status_label")),
+        _row(_("Convention collective (IDCC)"), f.get("idcc"), mandatory=f.get("status") in STATUSES_WITH_IDCC_VALUES),
+        _row(_("Objectifs principaux"), " ; ".join(o["label"] for o in f.get("objectives") or [])),
+    ]
+    rows = []
+    for i, e in enumerate(content.get("experiences") or [], start=1):
+        rows.append(_heading(f"E{i} — {e.get('role', '')}, {e.get('organisation', '')}"))
+        rows += [
+            _row(_("Intitulé du poste"), e.get("role")),
+            _row(_("Date de début"), _date(e.get("start_date"))),
+            _row(
+                _("Durée"),
+                ngettext("%(n)s mois", "%(n)s mois", e.get("months") or 0) % {"n": e.get("months") or 0}
+                + ("" if e.get("end_date") else " " + str(_("(en cours)"))),
+            ),
+            _row(_("Description"), e.get("activities")),
+            _row(_("Contexte d'exercice (recommandé)"), e.get("working_context"), mandatory=False),
+        ]
+    sections[S.EXPERIENCES] = rows or [_row(_("Expériences"), "")]
+    rows = []
+    for b in f.get("blocks") or []:
+        rows.append(_heading(" ".join(filter(None, [b.get("code"), b.get("title")]))))
+        rows.append(_row(_("Activité"), b.get("activity_label")))
+        rows.append(_row(_("Commentaire détaillé"), b.get("comment"), mandatory=b.get("activity") in ("yes", "partly")))
+    sections[S.BLOCKS] = rows or [_row(_("Activités par bloc"), "")]
+    identity_doc = content.get("identity_document") or {}
+    rows = [_row(_("Pièce d'identité"), identity_doc.get("name"))]
+    for p in prereqs:
+        if p.get("held"):
+            proofs = [d for d in f.get("documents") or [] if d.get("prerequisite") == p["text"]]
+            rows.append(
+                _row(
+                    _("Justificatif : %(p)s") % {"p": p["text"]},
+                    ", ".join(d["file_name"] for d in proofs),
+                )
+            )
+    for d in f.get("documents") or []:
+        if d.get("role") != "prerequisite":
+            rows.append(_row(d.get("role_label"), f"{d.get('title')} ({d.get('file_name')})", mandatory=False))
+    sections[S.DOCUMENTS] = rows
+    sworn = content.get("sworn_statement_at")
+    sections[S.SIGNATURE] = [
+        _row(_("Accompagnement"), f.get("accompaniment_label")),
+        _row(
+            _("Déclaration sur l'honneur signée le"),
+            _date(dt.datetime.fromisoformat(sworn).date().isoformat()) if sworn else "",
+        ),
+        _row(_("Commentaires"), f.get("comments"), mandatory=False),
+    ]
+    return [
+        {
+            "key": s.value,
+            "number": i,
+            "label": str(s.label),
+            "rows": sections[s.value],
+            "missing": sum(1 for r in sections[s.value] if r.get("missing")),
+        }
+        for i, s in enumerate(SECTIONS, start=1)
+    ]
