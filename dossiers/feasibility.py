@@ -180,7 +180,13 @@ def gaps(dossier: Dossier) -> list[Gap]:
     # Documents
     docs_url = section_url(dossier, S.DOCUMENTS)
     if not dossier.identity_document:
-        out.append(_gap(dossier, S.DOCUMENTS, _("pièce d'identité")))
+        out.append(
+            Gap(
+                S.DOCUMENTS,
+                _("%(section)s : déposez une pièce d'identité.") % {"section": S.DOCUMENTS.label},
+                docs_url,
+            )
+        )
     proofs = prerequisite_proofs(dossier)
     for text in cert.regulatory_prerequisites:
         if held.get(text) is True and not proofs.get(text):

@@ -277,10 +277,11 @@ def test_requesting_feasibility_lists_what_is_missing_with_links(candidate_clien
     response = candidate_client.post(url)
 
     page = response.content.decode()
-    assert "Ajoutez au moins une expérience." in page
+    assert "Expériences en lien avec la certification : ajoutez au moins une expérience." in page
     assert reverse("dossiers:experiences", args=[dossier.pk]) in page
-    assert f"#competency-{dossier.statements.first().competency_id}" in page
-    assert "#attestation" in page and "#identite" in page
+    assert "Nature de la demande : « nature de la demande » est à renseigner." in page
+    assert reverse("dossiers:feasibility_section", args=[dossier.pk, "signature"]) in page
+    assert reverse("dossiers:feasibility_section", args=[dossier.pk, "documents"]) in page
     dossier.refresh_from_db()
     assert dossier.status == S.DRAFT
 
