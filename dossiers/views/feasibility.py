@@ -344,7 +344,7 @@ def feasibility_section(request, pk: int, section: str):
 @require_POST
 def feasibility_document_delete(request, pk: int, proof_pk: int):
     dossier = permissions.own_dossier_or_404(request.user, pk)
-    proof = get_object_or_404(dossier.proofs.exclude(feasibility_role=""), pk=proof_pk)
     permissions.require_stage1_writable(dossier)
+    proof = get_object_or_404(dossier.proofs.exclude(feasibility_role=""), pk=proof_pk)
     attempt(request, lambda: services.delete_proof(dossier, proof, actor=request.user), _("Pièce supprimée."))
     return redirect("dossiers:feasibility_section", pk=dossier.pk, section=FeasibilitySection.DOCUMENTS)
