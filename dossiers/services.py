@@ -3,8 +3,8 @@
 Rules (Code du travail R6412-3 and L6412-2, ../shared/DOMAIN.md):
 - one active dossier per certification and candidate;
 - in the same calendar year, at most one recevabilité request per certification and three for
-  different certifications; a request that targets blocs is exempt and does not count
-  (R6412-3, alinéas 2 and 3); resubmitting a request returned as incomplete is not a new one;
+  different certifications; earlier requests that targeted blocs do not count (R6412-3,
+  alinéas 2 and 3); resubmitting a request returned as incomplete is not a new one;
 - the certifier decides within two months of reception; silence is worth recevabilité
   (L6412-2): ``record_implicit_admissibility``, run by the beat (``check_feasibility_deadlines``),
   which also reminds the certifier's staff ``FEASIBILITY_REMINDER_DAYS`` before;
@@ -128,14 +128,10 @@ def acquired_blocks_for(candidate, certification: Certification) -> list[Block]:
     return acquired
 
 
-def check_request_limits(
-    candidate, certification: Certification, targets_all_blocks: bool = True, today: dt.date | None = None
-) -> None:
+def check_request_limits(candidate, certification: Certification, today: dt.date | None = None) -> None:
     """Code du travail R6412-3 (al. 2 and 3): in the same calendar year, one recevabilité request
-    per certification and three for different certifications; a request that targets blocs is
-    exempt, and an earlier one that did is not counted."""
-    if not targets_all_blocks:
-        return
+    per certification and three for different certifications; earlier requests that targeted
+    blocs de compétences do not count (al. 3)."""
     today = today or timezone.localdate()
     this_year = Dossier.objects.filter(
         candidate=candidate, feasibility_submitted_at__year=today.year, targets_all_blocks=True
@@ -145,7 +141,7 @@ def check_request_limits(
             _(
                 "Vous avez déjà déposé en %(year)s une demande de recevabilité pour cette certification : le "
                 "Code du travail (article R6412-3) n'en permet qu'une par année civile pour une même "
-                "certification. Une demande qui vise des blocs de compétences n'est pas concernée."
+                "certification. Les demandes qui visaient des blocs de compétences ne sont pas comptées."
             )
             % {"year": today.year}
         )
@@ -155,7 +151,7 @@ def check_request_limits(
             _(
                 "Vous avez déjà déposé en %(year)s des demandes de recevabilité pour trois certifications "
                 "différentes : le Code du travail (article R6412-3) n'en permet pas davantage dans la même "
-                "année civile. Une demande qui vise des blocs de compétences n'est pas concernée."
+                "année civile. Les demandes qui visaient des blocs de compétences ne sont pas comptées."
             )
             % {"year": today.year}
         )
@@ -192,7 +188,7 @@ def start_dossier(candidate, certification: Certification, blocks: list[Block] |
         raise DossierError(_("Vous avez déjà acquis tous les blocs de cette certification."))
     if blocks and set(blocks) <= set(acquired):
         raise DossierError(_("Les blocs choisis sont déjà acquis : choisissez-en au moins un autre."))
-    check_request_limits(candidate, certification, targets_all)
+    check_request_limits(candidate, certification)
     dossier = Dossier.objects.create(candidate=candidate, certification=certification, targets_all_blocks=targets_all)
     _offer_profile(dossier)
     if not targets_all:
@@ -264,7 +260,7 @@ def request_feasibility(dossier: Dossier, actor) -> Dossier:
         raise IncompleteDossier(missing)
     first_request = dossier.feasibility_submitted_at is None
     if first_request:
-        check_request_limits(dossier.candidate, dossier.certification, dossier.targets_all_blocks)
+        check_request_limits(dossier.candidate, dossier.certification)
         dossier.feasibility_submitted_at = timezone.now()
     request = feasibility.feasibility_of(dossier)
     # The two months run from each reception of a complete request (L6412-2).

@@ -285,7 +285,7 @@ def test_the_limit_is_the_calendar_year_not_twelve_months(db):
     assert services.start_dossier(candidate, cert).status == S.DRAFT
 
 
-def test_a_fourth_certification_in_the_calendar_year_is_refused_but_blocs_are_exempt(db):
+def test_a_fourth_certification_in_the_calendar_year_is_refused_even_for_blocs(db):
     candidate, admin = UserFactory(), UserFactory(admin=True)
     for _ in range(3):
         dossier = _requested(candidate, make_certification(published=True))
@@ -295,12 +295,12 @@ def test_a_fourth_certification_in_the_calendar_year_is_refused_but_blocs_are_ex
     with pytest.raises(services.DossierError) as refusal:
         services.start_dossier(candidate, fourth)
     assert "trois certifications différentes" in str(refusal.value)
+    # Al. 3 exempts the earlier requests that targeted blocs, not a new one.
+    with pytest.raises(services.DossierError):
+        services.start_dossier(candidate, fourth, [fourth.blocks.first()])
 
-    bloc_dossier = services.start_dossier(candidate, fourth, [fourth.blocks.first()])
-    assert not bloc_dossier.targets_all_blocks
 
-
-def test_requests_that_targeted_blocs_do_not_count(db):
+def test_earlier_requests_that_targeted_blocs_do_not_count(db):
     candidate, admin = UserFactory(), UserFactory(admin=True)
     cert = make_certification(published=True, blocks=2)
     first = _requested(candidate, cert, blocks=[cert.blocks.first()])
