@@ -270,6 +270,20 @@ def _date(value: str | None) -> str:
     return formats.date_format(dt.date.fromisoformat(value), "j F Y") if value else ""
 
 
+def _duration(months: int) -> str:
+    years, rest = divmod(months, 12)
+    parts = []
+    if years:
+        parts.append(ngettext("%(n)s an", "%(n)s ans", years) % {"n": years})
+    if rest or not years:
+        parts.append(ngettext("%(n)s mois", "%(n)s mois", rest) % {"n": rest})
+    return _(" et ").join(parts)
+
+
+def _hours(value: str) -> str:
+    return value[:-2] if value.endswith(".0") else value.replace(".", ",")
+
+
 def _address(address: dict) -> str:
     if not (address.get("street") and address.get("city")):
         return ""
@@ -359,10 +373,14 @@ def readable_sections(content: dict) -> list[dict]:
         rows += [
             _row(_("Intitulé du poste"), e.get("role")),
             _row(_("Date de début"), _date(e.get("start_date"))),
+            _row(_("Durée"), _duration(e.get("months") or 0) + ("" if e.get("end_date") else " " + _("(en cours)"))),
             _row(
-                _("Durée"),
-                ngettext("%(n)s mois", "%(n)s mois", e.get("months") or 0) % {"n": e.get("months") or 0}
-                + ("" if e.get("end_date") else " " + str(_("(en cours)"))),
+                _("Temps de travail"),
+                _("%(h)s h par semaine") % {"h": _hours(e["hours_per_week"])}
+                if e.get("hours_per_week")
+                else ngettext("%(n)s heure au total", "%(n)s heures au total", e.get("total_hours") or 0)
+                % {"n": e.get("total_hours") or 0},
+                mandatory=False,
             ),
             _row(_("Description"), e.get("activities")),
             _row(_("Contexte d'exercice (recommandé)"), e.get("working_context"), mandatory=False),

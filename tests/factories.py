@@ -161,17 +161,12 @@ def fill_civil_identity(dossier, **fields):
     return identity
 
 
-def fill_feasibility(dossier):
-    """Everything stage 1 asks for: the dossier de faisabilité's every mandatory field (nature,
-    identity, situation, two objectives, each bloc's activity and comment, the choice about
-    accompaniment), an experience, every self-positioning, the statement, the ID."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from dossiers.enums import AccompanimentChoice, BlockActivity, ExperienceKind, SelfAssessment
+def fill_feasibility_sections(dossier):
+    """The dossier de faisabilité's sections (nature, identity, situation, two objectives, each
+    bloc's activity and comment, the choice about accompaniment), written directly."""
+    from dossiers.enums import AccompanimentChoice, BlockActivity
     from dossiers.feasibility import feasibility_of
-    from dossiers.models import BlockStatement, Experience
+    from dossiers.models import BlockStatement
 
     fill_civil_identity(dossier)
     request = feasibility_of(dossier)
@@ -201,6 +196,19 @@ def fill_feasibility(dossier):
             block=block,
             defaults={"activity": BlockActivity.YES, "comment": "Activités exercées chaque semaine depuis 2019."},
         )
+
+
+def fill_feasibility(dossier):
+    """Everything stage 1 asks for: the dossier de faisabilité's sections
+    (``fill_feasibility_sections``), an experience, every self-positioning, the statement, the ID."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from dossiers.enums import ExperienceKind, SelfAssessment
+    from dossiers.models import Experience
+
+    fill_feasibility_sections(dossier)
 
     Experience.objects.create(
         dossier=dossier,
