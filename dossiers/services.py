@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -1033,6 +1034,8 @@ def check_feasibility_deadlines(now: dt.datetime | None = None) -> tuple[int, in
     pending = Feasibility.objects.filter(dossier__status=S.FEASIBILITY_SUBMITTED, received_at__isnull=False)
     for request in pending.select_related("dossier"):
         due = feasibility.deadline(request.received_at)
+        if due is None:
+            continue
         if due <= now:
             decided += record_implicit_admissibility(request.dossier, now)
         elif request.reminder_sent_at is None and due - dt.timedelta(days=settings.FEASIBILITY_REMINDER_DAYS) <= now:
@@ -1041,6 +1044,6 @@ def check_feasibility_deadlines(now: dt.datetime | None = None) -> tuple[int, in
                     reminder_sent_at=now
                 )
                 if updated:
-                    transaction.on_commit(lambda pk=request.dossier_id: notifications.deadline_reminder(pk))
+                    transaction.on_commit(partial(notifications.deadline_reminder, request.dossier_id))
                     reminded += 1
     return reminded, decided
