@@ -18,8 +18,9 @@ def on_audit_event(sender, instance, created, raw=False, **kwargs):
     must still name the holder)."""
     if raw or not created or instance.action != "dossier.erased" or instance.dossier_id is None:
         return
-    from accrochage.models import HolderIdentity, PassageStatus
+    from accrochage.models import PassageStatus
+    from dossiers.models import CivilIdentity
 
-    HolderIdentity.objects.filter(dossier_id=instance.dossier_id).exclude(
+    CivilIdentity.objects.filter(dossier_id=instance.dossier_id).exclude(
         dossier__cdc_passages__status__in=[PassageStatus.SENT, PassageStatus.DECLARED]
     ).delete()

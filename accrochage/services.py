@@ -32,12 +32,12 @@ from accrochage.models import (
     CdcAccount,
     Flux,
     FluxStatus,
-    HolderIdentity,
     Passage,
     PassageAction,
     PassageStatus,
 )
 from audit import services as audit
+from dossiers.models import CivilIdentity
 from juries.enums import JuryResult, MinutesStatus
 from juries.models import Decision
 
@@ -83,13 +83,13 @@ def identity_locked(dossier) -> bool:
 
 
 @transaction.atomic
-def save_identity(dossier, data: dict, actor) -> HolderIdentity:
+def save_identity(dossier, data: dict, actor) -> CivilIdentity:
     dossier = dossier.__class__.objects.select_for_update().get(pk=dossier.pk)
     if identity_locked(dossier):
         raise CdcError(
             _("Votre identité a déjà été transmise à la Caisse des Dépôts : demandez au certificateur de la corriger.")
         )
-    identity = HolderIdentity.objects.filter(dossier=dossier).first() or HolderIdentity(dossier=dossier)
+    identity = CivilIdentity.objects.filter(dossier=dossier).first() or CivilIdentity(dossier=dossier)
     for name in IDENTITY_FIELDS:
         setattr(identity, name, data.get(name, getattr(identity, name)))
     identity.full_clean()
@@ -175,7 +175,7 @@ def eligible(organisation, action: str, start: dt.date, end: dt.date):
         flux__isnull=True,
         awarded_on__gte=start,
         awarded_on__lte=end,
-        dossier__holder_identity__isnull=False,
+        dossier__civil_identity__birth_city__gt="",
     )
 
 

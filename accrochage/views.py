@@ -20,12 +20,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accrochage import report, services
 from accrochage.forms import AccountForm, FluxForm, IdentityForm, ReportForm
-from accrochage.models import CdcAccount, Flux, FluxStatus, HolderIdentity, Passage, PassageAction, PassageStatus
+from accrochage.models import CdcAccount, Flux, FluxStatus, Passage, PassageAction, PassageStatus
 from backoffice.permissions import certifier_required, organisations_for
 from core import file_access
 from core.actions import attempt, button_action, form_action
 from core.files import serve_file
 from dossiers.enums import DossierStatus
+from dossiers.models import CivilIdentity
 from dossiers.permissions import candidate_dossiers
 
 # The identity is asked once the dossier de validation is deposited: the jury is next, and a
@@ -41,11 +42,11 @@ ASK_FROM = {
 
 def identity(request, pk: int):
     dossier = get_object_or_404(candidate_dossiers(request.user), pk=pk)
-    current = HolderIdentity.objects.filter(dossier=dossier).first()
+    current = CivilIdentity.objects.filter(dossier=dossier).first()
     if current is None and dossier.status not in ASK_FROM:
         raise Http404
     locked = services.identity_locked(dossier)
-    form = IdentityForm(request.POST or None, instance=current or HolderIdentity(dossier=dossier))
+    form = IdentityForm(request.POST or None, instance=current or CivilIdentity(dossier=dossier))
     return form_action(
         request,
         form,
@@ -70,7 +71,7 @@ def holders(request):
     passages = (
         Passage.objects.filter(organisation__in=organisations)
         .exclude(status=PassageStatus.CANCELLED)
-        .select_related("certification", "dossier__candidate", "dossier__holder_identity", "flux")
+        .select_related("certification", "dossier__candidate", "dossier__civil_identity", "flux")
         .order_by("status", "-awarded_on", "pk")
     )
     by_status = dict(passages.values_list("status").annotate(n=Count("pk")).order_by())

@@ -14,9 +14,10 @@ Rules:
   attest a certification or a bloc it delivered (acquired for life) and answer an appeal. What
   stays: its certification, states and dates, the decisions with their motifs, the
   convocations, and each submitted version's SHA-256. Everything the candidate wrote or
-  uploaded is erased: experiences, narratives, self-positioning, proofs and identity document
-  (files deleted from disk), the content of the submitted versions, their own comments, the
-  dossier's message thread (attachments deleted from disk) and the staff's annotations.
+  uploaded is erased: experiences, narratives, self-positioning, the dossier de faisabilité's
+  answers, proofs and identity document (files deleted from disk), the content of the submitted
+  versions, their own comments, the dossier's message thread (attachments deleted from disk)
+  and the staff's annotations.
 - Every other dossier is deleted with everything in it, its files and its audit trail included.
 - The account itself stays as an anonymous, deactivated shell (``deleted-<id>@invalid``, no
   name, no phone, no usable password), so that what is kept points to no one; the login
@@ -43,7 +44,7 @@ from accounts import emails
 from accounts.models import User
 from audit import services as audit
 from dossiers.enums import DossierStatus as S
-from dossiers.models import Dossier, TransitionLog
+from dossiers.models import Dossier, Feasibility, TransitionLog
 from messaging.models import Annotation, Message
 
 BLOCKING_STATES = {S.FEASIBILITY_SUBMITTED, S.VALIDATION_SUBMITTED, S.READY_FOR_JURY, S.SCHEDULED}
@@ -188,6 +189,10 @@ def erase_dossier_content(dossier: Dossier, actor=None) -> int:
     Annotation.objects.filter(dossier=dossier).delete()
     dossier.experiences.all().delete()
     dossier.statements.update(narrative="", self_comment="", self_assessment="")
+    # The dossier de faisabilité's answers (address, situation, per-bloc comments); the civil
+    # identity goes with accrochage's rule (kept while a declaration to the CDC needs it).
+    dossier.block_statements.all().delete()
+    Feasibility.objects.filter(dossier=dossier).delete()
     GeneratedDocument = _generated_documents_model()
     if GeneratedDocument is not None:
         # The dossier's PDFs hold its narratives; the jury's decision letters and attestations

@@ -559,6 +559,9 @@ if REDIS_URL and CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= DOCUME
 
 # Periodic tasks, run by `celery worker --beat` (scripts/run.sh). A sweeper's message expires
 # after one period: a backlog of sweeps (worker down) collapses into the next one.
+# Days before the two-month deadline of a recevabilité request when the certifier's staff are
+# reminded (dossiers.services.check_feasibility_deadlines).
+FEASIBILITY_REMINDER_DAYS = env_int("FEASIBILITY_REMINDER_DAYS", 15, minimum=1)
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Re-queue PDF documents left queued or running too long (DOCUMENTS_*_STALE_SECONDS).
@@ -580,6 +583,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dossiers.tasks.sweep_scans",
         "schedule": SCAN_SWEEP_SECONDS,
         "options": {"expires": SCAN_SWEEP_SECONDS},
+    },
+    # Remind certifiers before the two months of a recevabilité request, and record the implicit
+    # recevabilité of those past them (Code du travail L6412-2): hourly.
+    "feasibility-deadlines": {
+        "task": "dossiers.tasks.check_feasibility_deadlines",
+        "schedule": crontab(minute=15),
+        "options": {"expires": 3600},
     },
     # Notify, then delete, inactive drafts (DRAFT_RETENTION_DAYS): daily, at night.
     "purge-drafts": {"task": "accounts.tasks.purge_drafts", "schedule": crontab(hour=3, minute=30)},

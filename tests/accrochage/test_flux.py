@@ -258,13 +258,13 @@ def test_export_cdc_builds_the_flux_from_the_command_line(holder, django_capture
 
 
 def test_erasing_the_dossier_erases_the_identity_unless_it_was_sent(holder, django_capture_on_commit_callbacks):
-    from accrochage.models import HolderIdentity
+    from dossiers.models import CivilIdentity
     from privacy.erasure import erase_dossier_content
 
     dossier = holder.convocation.dossier
     erase_dossier_content(dossier, actor=holder.candidate)
-    assert not HolderIdentity.objects.filter(dossier=dossier).exists()
+    assert not CivilIdentity.objects.filter(dossier=dossier).exists()
     services.save_identity(dossier, IDENTITY, holder.candidate)
     build(holder, django_capture_on_commit_callbacks)
     erase_dossier_content(dossier, actor=holder.candidate)
-    assert HolderIdentity.objects.filter(dossier=dossier).exists()
+    assert CivilIdentity.objects.filter(dossier=dossier).exists()

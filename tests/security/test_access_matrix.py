@@ -293,6 +293,11 @@ ACCESS: dict[str, Rule] = {
     "dossiers:identity_document": Rule(get=logged_in("405"), post=FROZEN, kwargs=DOSSIER),
     "dossiers:identity_download": Rule(get=OWNER, post=READ_ONLY, kwargs=DOSSIER),
     "dossiers:request_feasibility": Rule(get=OWNER, post=FROZEN, kwargs=DOSSIER),
+    "dossiers:feasibility": Rule(get=OWNER, post=READ_ONLY, kwargs=DOSSIER),
+    "dossiers:feasibility_section": Rule(
+        get=OWNER, post=FROZEN, kwargs=lambda w: {"pk": w.dossier.pk, "section": "candidate"}
+    ),
+    "dossiers:feasibility_document_delete": Rule(get=logged_in("405"), post=FROZEN, kwargs=PROOF),
     # The autosave endpoint answers anonymous itself (401 for the script; a plain post without
     # its fields goes to the login page); an empty post from the owner is refused with a message.
     "dossiers:statement_save": Rule(get=everyone("405"), post=OWNER, kwargs=COMPETENCY),
