@@ -27,6 +27,18 @@ LABELS = {
     "proof.read": _("Preuve consultée"),
     "dossier.identity_read": _("Pièce d'identité consultée"),
     "francevae.document_read": _("Document France VAE consulté"),
+    # the accompaniment of a dossier (accompaniment app)
+    "accompaniment.requested": _("Accompagnement demandé à un organisme"),
+    "accompaniment.accepted": _("Accompagnement accepté par l'organisme"),
+    "accompaniment.declined": _("Accompagnement refusé par l'organisme"),
+    "accompaniment.ended": _("Accompagnement terminé par l'organisme"),
+    "accompaniment.left": _("Organisme d'accompagnement quitté par le candidat"),
+    "accompaniment.comment_added": _("Commentaire de l'accompagnateur"),
+    "accompaniment.comment_done": _("Commentaire de l'accompagnateur marqué comme traité"),
+    "accompaniment.comment_reopened": _("Commentaire de l'accompagnateur marqué comme à traiter"),
+    "accompaniment.opinion_given": _("Avis de l'organisme d'accompagnement sur la recevabilité"),
+    "accompaniment.parcours_accepted": _("Parcours d'accompagnement accepté par le candidat"),
+    "accompaniment.meeting_recorded": _("Rendez-vous d'accompagnement enregistré"),
     # accounts
     "account.data_exported": _("Données personnelles téléchargées"),
     "account.deleted": _("Compte supprimé à la demande de son titulaire"),

@@ -8,6 +8,10 @@ and they fill it in their ``AppConfig.ready``:
   roll back with it. The documents app asks for the submitted dossier's PDF here.
 - ``acquired_block_finders``: functions ``(candidate, lineage) -> blocs`` validated for life by
   an earlier decision. The juries app adds its final decisions.
+- ``submission_checks``: functions ``(dossier, kind) -> list[Missing]`` (``kind``: a
+  ``SnapshotKind``) that add what a submission still waits for, beside the dossier's own
+  checklist. The accompaniment app adds the organisation's opinion on an accompanied
+  dossier's recevabilité request.
 
 Who reads a dossier's files is asked of ``core.file_access`` (``dossiers.files``).
 
@@ -24,6 +28,13 @@ from django.dispatch import Signal
 submitted = Signal()
 
 acquired_block_finders: list[Callable[[Any, Any], Iterable[Any]]] = []
+
+submission_checks: list[Callable[[Any, str], list[Any]]] = []
+
+
+def submission_missing(dossier, kind: str) -> list[Any]:
+    """What the registered ``submission_checks`` say a submission of ``kind`` still waits for."""
+    return [missing for check in submission_checks for missing in check(dossier, kind)]
 
 
 def register(registry: list, function: Callable) -> Callable:

@@ -236,6 +236,7 @@ def feasibility_missing(dossier: Dossier) -> list[Missing]:
         missing.append(Missing(_("Signez l'attestation sur l'honneur."), base + "#attestation"))
     if not dossier.identity_document:
         missing.append(Missing(_("Déposez une pièce d'identité."), base + "#identite"))
+    missing.extend(hooks.submission_missing(dossier, SnapshotKind.FEASIBILITY))
     return missing
 
 
