@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from accompaniment import notifications
 from accompaniment.enums import AccompanimentState, MeetingKind, MeetingMode, Verdict
 from accompaniment.models import Accompaniment, Comment, Meeting, Opinion, Organisation, StaffMember
-from accompaniment.permissions import accompanies
+from accompaniment.permissions import readable_accompaniments
 from accounts import invitations
 from audit import services as audit
 from core import limits
@@ -256,7 +256,9 @@ def _require_reason(reason: str) -> None:
 
 
 def _ensure_accompanies(accompaniment: Accompaniment, actor) -> None:
-    if accompaniment.state != A.ACCEPTED or not accompanies(actor, accompaniment.dossier):
+    """This very accompaniment is accepted (in the database, not as the caller last read it) and
+    ``actor`` is active staff of its organisation."""
+    if not readable_accompaniments(actor).filter(pk=accompaniment.pk, state=A.ACCEPTED).exists():
         raise AccompanimentError(_("Vous n'accompagnez pas ce dossier (ou plus)."))
 
 
