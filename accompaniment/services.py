@@ -26,6 +26,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -447,6 +448,11 @@ def record_meeting(
     return meeting
 
 
+def minutes(accompaniment: Accompaniment) -> int:
+    """The minutes of meetings recorded for this accompaniment."""
+    return accompaniment.meetings.aggregate(total=Sum("duration_minutes"))["total"] or 0
+
+
 def hours(accompaniment: Accompaniment) -> float:
     """The hours of meetings recorded for this accompaniment."""
-    return round(sum(m.duration_minutes for m in accompaniment.meetings.all()) / 60, 2)
+    return round(minutes(accompaniment) / 60, 2)

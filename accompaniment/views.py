@@ -286,7 +286,7 @@ def dossier(request, pk: int):
             "writable": permissions.accompanies(request.user, dossier),
             "stage2": dossier.in_stage2,
             "comment_form": CommentForm(),
-            "hours": services.hours(accompaniment),
+            "minutes": services.minutes(accompaniment),
             "opinion": Opinion.objects.filter(accompaniment=accompaniment).first(),
         },
     )
@@ -365,7 +365,7 @@ def meetings(request, pk: int):
             "accompaniment": accompaniment,
             "dossier": accompaniment.dossier,
             "meetings": accompaniment.meetings.all(),
-            "hours": services.hours(accompaniment),
+            "minutes": services.minutes(accompaniment),
             "writable": writable,
         },
         success_url=reverse("accompaniment:meetings", args=[accompaniment.dossier_id]),

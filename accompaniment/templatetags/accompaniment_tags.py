@@ -14,6 +14,16 @@ from accompaniment.models import Accompaniment, Comment, Opinion
 register = template.Library()
 
 
+@register.filter
+def hours_minutes(minutes) -> str:
+    """A duration in minutes as French writes it: « 2 h », « 1 h 30 », « 45 min »."""
+    minutes = int(minutes or 0)
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest}\u00a0min"
+    return f"{hours}\u00a0h\u00a0{rest:02d}" if rest else f"{hours}\u00a0h"
+
+
 @register.inclusion_tag("accompaniment/_comments_list.html", takes_context=True)
 def candidate_comments(context, dossier, competency=None, experience=None):
     """The comments of the dossier's organisations on one compétence or experience, for the
@@ -55,6 +65,6 @@ def certifier_panel(dossier):
     )
     return {
         "accompaniment": accompaniment,
-        "hours": services.hours(accompaniment) if accompaniment else 0,
+        "minutes": services.minutes(accompaniment) if accompaniment else 0,
         "opinion": Opinion.objects.filter(accompaniment=accompaniment).first() if accompaniment else None,
     }

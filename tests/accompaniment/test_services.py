@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -278,11 +279,27 @@ def test_meetings_make_the_hours(world):
 # --- staff ---------------------------------------------------------------------------------
 
 
-def test_a_manager_invites_a_colleague_who_receives_an_activation_link(world, django_capture_on_commit_callbacks):
+def test_a_manager_invites_a_colleague_who_activates_their_account_through_the_link(
+    world, django_capture_on_commit_callbacks, client
+):
     with django_capture_on_commit_callbacks(execute=True):
         member = services.add_staff(world["org"], world["manager"], email="Nouvelle@Example.org", first_name="Léa")
-    assert member.user.email == "nouvelle@example.org" and awaiting_invitation(member.user)
-    assert not permissions.is_accompagnateur(member.user)  # inactive until the password is chosen
+    user = member.user
+    assert user.email == "nouvelle@example.org" and awaiting_invitation(user)
+    assert not permissions.is_accompagnateur(user)  # inactive until the password is chosen
+    message = mail.outbox[-1]
+    assert message.subject == "Invitation à rejoindre un organisme d'accompagnement VAE"
+    link = re.search(r"https?://\S+/accompagnement/invitation/\S+/", message.body).group(0)
+    response = client.get("/" + link.split("://", 1)[1].split("/", 1)[1], follow=True)
+    response = client.post(
+        response.redirect_chain[-1][0],
+        {"new_password1": "Un-mot-de-passe-2026!", "new_password2": "Un-mot-de-passe-2026!"},
+        follow=True,
+    )
+    user.refresh_from_db()
+    assert user.is_active and permissions.is_accompagnateur(user)
+    assert response.request["PATH_INFO"] == "/accompagnement/"
+    assert "Votre compte est activé" in response.content.decode()
 
 
 def test_a_simple_accompagnateur_cannot_add_colleagues(world):
