@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django import template
 
-from accompaniment import permissions, services
+from accompaniment import services
 from accompaniment.enums import AccompanimentState
 from accompaniment.models import Accompaniment, Comment, Opinion
 
@@ -24,18 +24,30 @@ def hours_minutes(minutes) -> str:
     return f"{hours}\u00a0h\u00a0{rest:02d}" if rest else f"{hours}\u00a0h"
 
 
+def _comments_of(dossier) -> dict[tuple[str, int], list[Comment]]:
+    """Every comment on the dossier, by target, in one query per dossier and page: the candidate's
+    pages show them beside each compétence and experience and keep a fixed number of queries."""
+    cached = getattr(dossier, "_accompaniment_comments", None)
+    if cached is None:
+        cached = {}
+        comments = Comment.objects.filter(
+            accompaniment__dossier=dossier, accompaniment__decided_at__isnull=False
+        ).select_related("author", "accompaniment__organisation")
+        for c in comments:
+            key = ("competency", c.competency_id) if c.competency_id else ("experience", c.experience_id)
+            cached.setdefault(key, []).append(c)
+        dossier._accompaniment_comments = cached
+    return cached
+
+
 @register.inclusion_tag("accompaniment/_comments_list.html", takes_context=True)
 def candidate_comments(context, dossier, competency=None, experience=None):
     """The comments of the dossier's organisations on one compétence or experience, for the
     candidate (who marks them as done)."""
-    comments = Comment.objects.filter(accompaniment__dossier=dossier, accompaniment__decided_at__isnull=False)
-    if competency is not None:
-        comments = comments.filter(competency=competency)
-    else:
-        comments = comments.filter(experience=experience)
+    key = ("competency", competency.pk) if competency is not None else ("experience", getattr(experience, "pk", None))
     request = context.get("request")
     return {
-        "comments": comments.select_related("author", "accompaniment__organisation"),
+        "comments": _comments_of(dossier).get(key, []),
         "next": request.get_full_path() if request is not None else "",
         "csrf_token": context.get("csrf_token"),
     }
@@ -43,9 +55,10 @@ def candidate_comments(context, dossier, competency=None, experience=None):
 
 @register.inclusion_tag("accompaniment/_candidate_panel.html")
 def accompaniment_panel(dossier):
-    current = permissions.current_accompaniment(dossier)
+    """ "Autonome" or "accompagné", and the opinion given: one query."""
+    current = Accompaniment.objects.live().select_related("organisation", "opinion").filter(dossier=dossier).first()
     opinion = (
-        Opinion.objects.filter(accompaniment=current).first()
+        getattr(current, "opinion", None)
         if current is not None and current.state == AccompanimentState.ACCEPTED
         else None
     )
