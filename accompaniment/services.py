@@ -152,13 +152,11 @@ def _record(action: str, accompaniment: Accompaniment, actor, comment: str = "",
     )
 
 
-def organisations_for(dossier: Dossier, departement: str = ""):
+def organisations_for(dossier: Dossier, departement: str = "") -> list[Organisation]:
     """The active organisations that support the dossier's certification (any version), in
-    ``departement`` when given (or remote ones)."""
+    ``departement`` when given (or remote ones), by name."""
     found = Organisation.objects.filter(active=True, certifications__lineage=dossier.certification.lineage).distinct()
-    if departement:
-        found = [o for o in found if o.departement == departement.upper() or o.remote]
-    return found
+    return [o for o in found if not departement or o.departement == departement.strip().upper() or o.remote]
 
 
 def _finish(accompaniment: Accompaniment, state: str, actor, reason: str = "") -> Accompaniment:
@@ -179,7 +177,7 @@ def choose(dossier: Dossier, organisation: Organisation, actor) -> Accompaniment
         raise AccompanimentError(_("Seul le candidat choisit son organisme d'accompagnement."))
     if not dossier.is_active:
         raise AccompanimentError(_("Ce dossier est clos : il ne peut plus être accompagné."))
-    if not organisations_for(dossier) or organisation not in list(organisations_for(dossier)):
+    if organisation not in organisations_for(dossier):
         raise AccompanimentError(_("Cet organisme n'accompagne pas cette certification."))
     current = Accompaniment.objects.live().filter(dossier=dossier).select_related("organisation").first()
     if current is not None:

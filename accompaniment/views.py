@@ -411,7 +411,7 @@ def candidate(request, pk: int):
     current = permissions.current_accompaniment(dossier)
     filters = OrganisationFilterForm(request.GET or None)
     departement = filters.cleaned_data["departement"] if filters.is_valid() else ""
-    organisations = list(services.organisations_for(dossier, departement)) if dossier.is_active else []
+    organisations = services.organisations_for(dossier, departement) if dossier.is_active else []
     history = dossier.accompaniments.select_related("organisation").exclude(pk=getattr(current, "pk", None))
     opinion = (
         Opinion.objects.filter(accompaniment=current).first()
