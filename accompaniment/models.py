@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accompaniment.enums import LIVE_STATES, AccompanimentState, MeetingKind, MeetingMode, Verdict
@@ -47,6 +48,11 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        """The organisation's team page, where an admin (or its manager) adds its staff: the
+        Django admin's « Voir sur le site » leads there."""
+        return reverse("accompaniment:team", args=[self.pk])
 
     @property
     def departement(self) -> str:

@@ -9,7 +9,7 @@ from accompaniment import permissions, services
 from accompaniment.enums import AccompanimentState as A
 from accompaniment.models import StaffMember
 from accompaniment.services import AccompanimentError
-from accounts.invitations import awaiting_invitation
+from accounts.invitations import InvitationRefused, awaiting_invitation
 from audit.models import AuditEvent
 from dossiers import services as dossier_services
 from dossiers.enums import DossierStatus as S
@@ -244,7 +244,7 @@ def test_changing_the_parcours_asks_the_candidate_to_accept_it_again(world):
         services.accept_parcours(opinion, dossier.candidate)
     opinion = services.give_opinion(accompaniment, world["aap"], **{**OPINION, "individual_hours": 20})
     assert opinion.candidate_accepted_at is None
-    event = AuditEvent.objects.filter(dossier=dossier, action="accompaniment.opinion_given").last()
+    event = AuditEvent.objects.filter(dossier=dossier, action="accompaniment.opinion_given").order_by("pk").last()
     assert event.changes["individual_hours"] == [12, 20]
 
 
@@ -324,7 +324,7 @@ def test_a_manager_cannot_deactivate_themself_nor_the_last_manager(world):
 
 def test_an_account_an_admin_deactivated_is_not_reactivated_by_an_invitation(world):
     UserFactory(email="parti@example.org", is_active=False)
-    with pytest.raises(AccompanimentError, match="Ce compte est désactivé"):
+    with pytest.raises(InvitationRefused, match="Ce compte est désactivé : un administrateur doit le réactiver"):
         services.add_staff(world["org"], world["manager"], email="parti@example.org")
 
 

@@ -276,6 +276,10 @@ def test_only_the_manager_or_an_admin_opens_the_team(client, w, role):
     assert login(client, w[role]).get(reverse("accompaniment:team", args=[w["org"].pk])).status_code == 404
 
 
-def test_an_admin_opens_any_team(client, w):
+def test_an_admin_opens_any_team_from_the_django_admin(client, w):
     admin = UserFactory(admin=True)
-    assert login(client, admin).get(reverse("accompaniment:team", args=[w["org"].pk])).status_code == 200
+    login(client, admin)
+    change = client.get(reverse("admin:accompaniment_organisation_change", args=[w["org"].pk])).content.decode()
+    assert w["org"].get_absolute_url() == reverse("accompaniment:team", args=[w["org"].pk])
+    assert "/r/" in change  # « Voir sur le site »
+    assert client.get(w["org"].get_absolute_url()).status_code == 200
