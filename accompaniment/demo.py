@@ -73,12 +73,12 @@ def _first_org(admin: User, aap: User, cert_35203) -> list[str]:
     services.add_staff(org, admin, email=aap.email, is_manager=True)
     dossier = _dossier("candidat1@vae.example", code="RNCP35203")
     if dossier is None:
-        return [f"{org.name} (sans candidat : le dossier recevable de candidat1 manque)"]
+        return [f"{org.name} (sans candidat : le dossier recevable de candidat1 manque)"]
     accompaniment = services.choose(dossier, org, dossier.candidate)
     accompaniment = services.accept(accompaniment, aap)
     written = [s.competency for s in dossier.statements.exclude(narrative="").select_related("competency")[:2]]
     texts = [
-        "Précisez votre rôle exact dans cette situation : qu'avez-vous décidé seul, et avec qui ?",
+        "Précisez votre rôle exact dans cette situation : qu'avez-vous décidé seul, et avec qui ?",
         "Bon récit. Ajoutez le résultat obtenu et ce que vous en avez appris.",
     ]
     for competency, text in zip(written, texts, strict=False):
@@ -90,7 +90,7 @@ def _first_org(admin: User, aap: User, cert_35203) -> list[str]:
         )
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     for days, minutes, kind, mode, topic in [
-        (21, 120, "individual", "on_site", "Entretien de démarrage : lecture du référentiel"),
+        (21, 120, "individual", "on_site", "Entretien de démarrage : lecture du référentiel"),
         (7, 90, "collective", "remote", "Atelier d'écriture des récits"),
     ]:
         services.record_meeting(
@@ -123,13 +123,13 @@ def _second_org(admin: User, aap: User, cert_cpsl) -> list[str]:
     services.add_staff(org, admin, email=aap.email, is_manager=True)
     dossier = _dossier("candidat2@vae.example", slug=SLUG_CPSL)
     if dossier is None:
-        return [f"{org.name} (sans candidat : le brouillon de candidat2 manque)"]
+        return [f"{org.name} (sans candidat : le brouillon de candidat2 manque)"]
     accompaniment = services.choose(dossier, org, dossier.candidate)
     accompaniment = services.accept(accompaniment, aap)
     experience = dossier.experiences.first()
     if experience is not None:
         services.add_comment(
-            accompaniment, aap, "Décrivez un atelier précis : public, déroulé, résultat.", experience=experience
+            accompaniment, aap, "Décrivez un atelier précis : public, déroulé, résultat.", experience=experience
         )
     services.give_opinion(
         accompaniment,

@@ -33,7 +33,7 @@ class Organisation(models.Model):
         related_name="accompaniment_organisations",
         blank=True,
         verbose_name=_("certifications accompagnées"),
-        help_text=_("Une version suffit : l'organisme accompagne toutes les versions de la certification."),
+        help_text=_("Une version suffit : l'organisme accompagne toutes les versions de la certification."),
     )
     on_site = models.BooleanField(_("accompagnement sur place"), default=True)
     remote = models.BooleanField(_("accompagnement à distance"), default=False)

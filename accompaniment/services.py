@@ -81,7 +81,7 @@ def add_staff(
         email,
         first_name,
         last_name,
-        refusal=_("Ce compte est désactivé : un administrateur doit le réactiver avant qu'il rejoigne l'organisme."),
+        refusal=_("Ce compte est désactivé : un administrateur doit le réactiver avant qu'il rejoigne l'organisme."),
     )
     member = StaffMember.objects.filter(organisation=organisation, user=user).first()
     if member is not None and member.active:
@@ -100,7 +100,7 @@ def add_staff(
 def resend_invitation(member: StaffMember, actor: User) -> None:
     _ensure_manages(member.organisation, actor)
     if not invitations.awaiting_invitation(member.user):
-        raise AccompanimentError(_("Ce compte n'attend pas d'invitation : il n'y a rien à renvoyer."))
+        raise AccompanimentError(_("Ce compte n'attend pas d'invitation : il n'y a rien à renvoyer."))
     notifications.staff_added(member.pk, True)
 
 
@@ -176,7 +176,7 @@ def choose(dossier: Dossier, organisation: Organisation, actor) -> Accompaniment
     if actor.pk != dossier.candidate_id:
         raise AccompanimentError(_("Seul le candidat choisit son organisme d'accompagnement."))
     if not dossier.is_active:
-        raise AccompanimentError(_("Ce dossier est clos : il ne peut plus être accompagné."))
+        raise AccompanimentError(_("Ce dossier est clos : il ne peut plus être accompagné."))
     if organisation not in organisations_for(dossier):
         raise AccompanimentError(_("Cet organisme n'accompagne pas cette certification."))
     current = Accompaniment.objects.live().filter(dossier=dossier).select_related("organisation").first()
@@ -250,7 +250,7 @@ def _ensure_staff(accompaniment: Accompaniment, actor) -> None:
 
 def _require_reason(reason: str) -> None:
     if not reason.strip():
-        raise AccompanimentError(_("Indiquez le motif : il sera communiqué au candidat."))
+        raise AccompanimentError(_("Indiquez le motif : il sera communiqué au candidat."))
     limits.check(reason, limits.LONG_TEXT, _("Le motif"), AccompanimentError)
 
 
@@ -337,9 +337,9 @@ def give_opinion(accompaniment: Accompaniment, actor, **fields) -> Opinion:
     _ensure_accompanies(accompaniment, actor)
     dossier = _locked_dossier(accompaniment.dossier)
     if dossier.status not in FEASIBILITY_OPEN:
-        raise AccompanimentError(_("La demande de recevabilité est déjà partie : l'avis ne change plus."))
+        raise AccompanimentError(_("La demande de recevabilité est déjà partie : l'avis ne change plus."))
     if fields.get("verdict") not in Verdict.values:
-        raise AccompanimentError(_("Choisissez un avis : favorable, réservé ou défavorable."))
+        raise AccompanimentError(_("Choisissez un avis : favorable, réservé ou défavorable."))
     if not str(fields.get("comment", "")).strip():
         raise AccompanimentError(_("Motivez votre avis par un commentaire."))
     for name in OPINION_TEXTS:

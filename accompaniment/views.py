@@ -62,7 +62,7 @@ def waiting_items(accompaniment: Accompaniment) -> list[str]:
         else:
             items.append(_("Demande de recevabilité à envoyer par le candidat"))
     if dossier.status in (S.FEASIBILITY_INCOMPLETE, S.VALIDATION_INCOMPLETE):
-        items.append(_("Dossier renvoyé « à compléter »"))
+        items.append(_("Dossier renvoyé « à compléter »"))
     if dossier.status in (S.ADMISSIBLE, S.VALIDATION_INCOMPLETE) and accompaniment.narratives_missing:
         n = accompaniment.narratives_missing
         items.append(ngettext("%(n)s récit non commencé", "%(n)s récits non commencés", n) % {"n": n})
@@ -111,7 +111,7 @@ def accept(request, pk: int):
     return button_action(
         request,
         lambda: services.accept(accompaniment, request.user),
-        _("Accompagnement accepté : le dossier vous est ouvert."),
+        _("Accompagnement accepté : le dossier vous est ouvert."),
         reverse("accompaniment:home"),
     )
 
@@ -130,7 +130,7 @@ def decline(request, pk: int):
         template="accompaniment/reason.html",
         context={"accompaniment": accompaniment, "title": _("Refuser la demande d'accompagnement")},
         success_url=reverse("accompaniment:home"),
-        success_message=_("Demande refusée : le candidat en est informé sur son dossier."),
+        success_message=_("Demande refusée : le candidat en est informé sur son dossier."),
     )
 
 
@@ -207,7 +207,7 @@ def deactivate(request, org_pk: int, member_pk: int):
     return button_action(
         request,
         lambda: services.deactivate_staff(member, request.user),
-        _("Membre désactivé : il ne lit plus les dossiers de l'organisme."),
+        _("Membre désactivé : il ne lit plus les dossiers de l'organisme."),
         reverse("accompaniment:team", args=[organisation.pk]),
     )
 
@@ -229,7 +229,7 @@ def resend(request, org_pk: int, member_pk: int):
 
 def _writable_or_403(request, accompaniment: Accompaniment) -> None:
     if not permissions.accompanies(request.user, accompaniment.dossier):
-        raise PermissionDenied(_("L'accompagnement est terminé : le dossier reste lisible, sans modification."))
+        raise PermissionDenied(_("L'accompagnement est terminé : le dossier reste lisible, sans modification."))
 
 
 def _date(value):
@@ -313,7 +313,7 @@ def comment(request, pk: int, target: str, target_pk: int):
         attempt(
             request,
             lambda: services.add_comment(accompaniment, request.user, form.cleaned_data["text"], **kwargs),
-            _("Commentaire ajouté : le candidat le voit à côté de son texte."),
+            _("Commentaire ajouté : le candidat le voit à côté de son texte."),
         )
     else:
         messages.error(request, _("Le commentaire est vide ou trop long."))
@@ -345,7 +345,7 @@ def opinion(request, pk: int):
             "editable": editable,
         },
         success_url=reverse("accompaniment:dossier", args=[accompaniment.dossier_id]),
-        success_message=_("Avis enregistré : le candidat le lit sur son dossier et pourra envoyer sa demande."),
+        success_message=_("Avis enregistré : le candidat le lit sur son dossier et pourra envoyer sa demande."),
     )
 
 
@@ -354,7 +354,7 @@ def meetings(request, pk: int):
     accompaniment = permissions.accompaniment_for_reader_or_404(request.user, pk)
     writable = permissions.accompanies(request.user, accompaniment.dossier)
     if request.method == "POST" and not writable:
-        raise PermissionDenied(_("L'accompagnement est terminé : le dossier reste lisible, sans modification."))
+        raise PermissionDenied(_("L'accompagnement est terminé : le dossier reste lisible, sans modification."))
     form = MeetingForm(request.POST or None)
     return form_action(
         request,
@@ -385,7 +385,7 @@ def end(request, pk: int):
         template="accompaniment/reason.html",
         context={"accompaniment": accompaniment, "title": _("Mettre fin à l'accompagnement")},
         success_url=reverse("accompaniment:home"),
-        success_message=_("Accompagnement terminé : le dossier reste lisible, sans modification, quelques jours."),
+        success_message=_("Accompagnement terminé : le dossier reste lisible, sans modification, quelques jours."),
     )
 
 
@@ -440,7 +440,7 @@ def choose(request, pk: int, org_pk: int):
     return button_action(
         request,
         lambda: services.choose(dossier, organisation, request.user),
-        _("Demande envoyée à %(org)s : l'organisme vous répondra ici.") % {"org": organisation.name},
+        _("Demande envoyée à %(org)s : l'organisme vous répondra ici.") % {"org": organisation.name},
         reverse("accompaniment:candidate", args=[dossier.pk]),
     )
 
@@ -454,7 +454,7 @@ def leave(request, pk: int):
     return button_action(
         request,
         lambda: services.leave(current, request.user, request.POST.get("reason", "")),
-        _("Vous n'êtes plus accompagné par %(org)s : votre dossier est désormais autonome.")
+        _("Vous n'êtes plus accompagné par %(org)s : votre dossier est désormais autonome.")
         % {"org": current.organisation.name},
         reverse("accompaniment:candidate", args=[dossier.pk]),
     )

@@ -87,7 +87,7 @@ def test_choosing_the_same_organisation_twice_is_refused(world):
 
 def test_a_closed_dossier_cannot_be_accompanied(world):
     dossier = dossier_in_state(S.WITHDRAWN, certification=world["dossier"].certification)
-    with pytest.raises(AccompanimentError, match="Ce dossier est clos : il ne peut plus être accompagné."):
+    with pytest.raises(AccompanimentError, match="Ce dossier est clos : il ne peut plus être accompagné."):
         services.choose(dossier, world["org"], dossier.candidate)
 
 
@@ -100,7 +100,7 @@ def test_staff_of_another_organisation_cannot_accept_a_request(world):
 def test_declining_needs_a_reason_and_gives_no_access(world):
     dossier = world["dossier"]
     accompaniment = services.choose(dossier, world["org"], dossier.candidate)
-    with pytest.raises(AccompanimentError, match="Indiquez le motif : il sera communiqué au candidat."):
+    with pytest.raises(AccompanimentError, match="Indiquez le motif : il sera communiqué au candidat."):
         services.decline(accompaniment, world["aap"], "  ")
     services.decline(accompaniment, world["aap"], "Nous n'avons plus de place ce trimestre.")
     accompaniment.refresh_from_db()
@@ -223,13 +223,13 @@ def test_the_opinion_no_longer_changes_once_the_request_left(world):
     fill_feasibility(dossier)
     services.give_opinion(accompaniment, world["aap"], **OPINION)
     dossier_services.request_feasibility(dossier, dossier.candidate)
-    with pytest.raises(AccompanimentError, match="La demande de recevabilité est déjà partie : l'avis ne change plus."):
+    with pytest.raises(AccompanimentError, match="La demande de recevabilité est déjà partie : l'avis ne change plus."):
         services.give_opinion(accompaniment, world["aap"], **{**OPINION, "verdict": "reserved"})
 
 
 def test_an_opinion_needs_a_verdict_and_a_comment(world):
     accompaniment = accompany(world["dossier"], world["org"], world["aap"])
-    with pytest.raises(AccompanimentError, match="Choisissez un avis : favorable, réservé ou défavorable."):
+    with pytest.raises(AccompanimentError, match="Choisissez un avis : favorable, réservé ou défavorable."):
         services.give_opinion(accompaniment, world["aap"], **{**OPINION, "verdict": "maybe"})
     with pytest.raises(AccompanimentError, match="Motivez votre avis par un commentaire."):
         services.give_opinion(accompaniment, world["aap"], **{**OPINION, "comment": ""})
@@ -324,7 +324,7 @@ def test_a_manager_cannot_deactivate_themself_nor_the_last_manager(world):
 
 def test_an_account_an_admin_deactivated_is_not_reactivated_by_an_invitation(world):
     UserFactory(email="parti@example.org", is_active=False)
-    with pytest.raises(InvitationRefused, match="Ce compte est désactivé : un administrateur doit le réactiver"):
+    with pytest.raises(InvitationRefused, match="Ce compte est désactivé : un administrateur doit le réactiver"):
         services.add_staff(world["org"], world["manager"], email="parti@example.org")
 
 

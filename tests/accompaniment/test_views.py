@@ -24,7 +24,7 @@ def w():
     dossier = dossier_in_state(S.ADMISSIBLE, certification=certification)
     statement = dossier.statements.select_related("competency").first()
     dossier_services.save_statement(
-        statement, statement.version, {"narrative": "Brouillon du récit : j'ai animé l'équipe."}
+        statement, statement.version, {"narrative": "Brouillon du récit : j'ai animé l'équipe."}
     )
     org = make_organisation(certification, name="Cap Avenir")
     other = make_organisation(certification, name="Autre Organisme", postcode="69003")
@@ -77,7 +77,7 @@ def test_anonymous_visitors_go_to_the_login_page(client, w):
 
 def test_the_accompagnateur_reads_the_draft_narrative_which_the_certifier_never_sees(client, w):
     page = login(client, w["aap"]).get(reverse("accompaniment:dossier", args=[w["dossier"].pk])).content.decode()
-    assert "Brouillon du récit : j&#x27;ai animé l&#x27;équipe." in page
+    assert "Brouillon du récit : j&#x27;ai animé l&#x27;équipe." in page
 
 
 @pytest.mark.parametrize("role", ["other_aap", "candidate", "other_candidate", "certifier"])
@@ -188,7 +188,7 @@ def test_the_certifier_sees_the_organisation_and_the_hours_but_not_the_comments(
         topic="Relecture",
     )
     review = login(client, w["certifier"]).get(reverse("backoffice:dossier", args=[w["dossier"].pk])).content.decode()
-    assert "Cap Avenir" in review and "réalisées : 2\u00a0h" in review
+    assert "Cap Avenir" in review and "réalisées : 2\u00a0h" in review
     assert "Commentaire privé de travail." not in review
 
 
