@@ -29,6 +29,7 @@ from core.files import serve_file
 from core.http import next_path
 from dossiers import permissions as dossier_permissions
 from dossiers.enums import DossierStatus
+from dossiers.files import released_proof
 from dossiers.models import Experience, Proof
 from dossiers.snapshots import build_content
 
@@ -257,7 +258,9 @@ def dossier(request, pk: int):
         e["comments"] = by_experience.get(e["id"], [])
         experiences.append(e)
     proofs = {p["id"]: p for p in content["proofs"]}
-    released = {p.pk for p in dossier.proofs.all() if file_access.find(request.user, "proof", p, as_="accompaniment")}
+    # The reader may read the dossier (above): a proof is offered once the antivirus released it,
+    # the rule of ``accompaniment.files`` without a query per proof.
+    released = {p.pk for p in dossier.proofs.all() if released_proof(p)}
     for p in proofs.values():
         p["downloadable"] = p["id"] in released
     experience_by_id = {e["id"]: e for e in experiences}

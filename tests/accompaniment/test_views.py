@@ -283,3 +283,32 @@ def test_an_admin_opens_any_team_from_the_django_admin(client, w):
     assert w["org"].get_absolute_url() == reverse("accompaniment:team", args=[w["org"].pk])
     assert "/r/" in change  # « Voir sur le site »
     assert client.get(w["org"].get_absolute_url()).status_code == 200
+
+
+# --- fixed costs ---------------------------------------------------------------------------
+
+
+def test_the_navigation_offers_the_accompagnateurs_space_to_staff_only(client, w):
+    assert "Mes accompagnements" in login(client, w["aap"]).get(reverse("dossiers:list")).content.decode()
+    assert "Mes accompagnements" not in login(client, w["candidate"]).get(reverse("dossiers:list")).content.decode()
+
+
+def _queries(client, django_assert_max_num_queries, url) -> int:
+    with django_assert_max_num_queries(30) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_home_and_dossier_pages_do_not_grow_with_candidates_comments_or_proofs(
+    client, w, django_assert_max_num_queries
+):
+    login(client, w["aap"])
+    home = reverse("accompaniment:home")
+    page = reverse("accompaniment:dossier", args=[w["dossier"].pk])
+    before = [_queries(client, django_assert_max_num_queries, url) for url in (home, page)]
+    for _ in range(3):
+        accompany(dossier_in_state(S.DRAFT, certification=w["dossier"].certification), w["org"], w["aap"])
+        services.add_comment(w["accompaniment"], w["aap"], "Encore.", competency=w["competency"])
+        dossier_services.add_proof(w["dossier"], pdf_upload("p.pdf"), title="Preuve", kind="other")
+    after = [_queries(client, django_assert_max_num_queries, url) for url in (home, page)]
+    assert after == before
