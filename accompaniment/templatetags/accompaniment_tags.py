@@ -6,10 +6,10 @@ page (the organisation, the hours, the opinion; never the comments)."""
 from __future__ import annotations
 
 from django import template
+from django.db.models import Sum
 
-from accompaniment import services
 from accompaniment.enums import AccompanimentState
-from accompaniment.models import Accompaniment, Comment, Opinion
+from accompaniment.models import Accompaniment, Comment
 
 register = template.Library()
 
@@ -68,16 +68,17 @@ def accompaniment_panel(dossier):
 @register.inclusion_tag("accompaniment/_certifier_panel.html")
 def certifier_panel(dossier):
     """The latest accompaniment accepted on the dossier (current or ended), its hours and the
-    opinion given on the recevabilité request."""
+    opinion given on the recevabilité request, in one query."""
     accompaniment = (
         Accompaniment.objects.filter(dossier=dossier, decided_at__isnull=False)
         .exclude(state=AccompanimentState.DECLINED)
-        .select_related("organisation")
+        .select_related("organisation", "opinion")
+        .annotate(total_minutes=Sum("meetings__duration_minutes"))
         .order_by("-decided_at")
         .first()
     )
     return {
         "accompaniment": accompaniment,
-        "minutes": services.minutes(accompaniment) if accompaniment else 0,
-        "opinion": Opinion.objects.filter(accompaniment=accompaniment).first() if accompaniment else None,
+        "minutes": (accompaniment.total_minutes or 0) if accompaniment else 0,
+        "opinion": getattr(accompaniment, "opinion", None),
     }

@@ -144,11 +144,12 @@ def test_the_dossier_page_needs_a_fixed_number_of_queries(certifier_client, cert
     big_cert = make_certification(published=True, blocks=4, competencies=6)
     big_cert.certifiers.set(cert.certifiers.all())
     big = dossier_in_state(S.VALIDATION_SUBMITTED, certification=big_cert)
-    # 12, and the PDF status: the document, who may read it; and whether it came from France VAE
-    with django_assert_max_num_queries(15) as ctx:
+    # 12, and the PDF status: the document, who may read it; whether it came from France VAE; and
+    # its accompaniment (organisation, hours, opinion)
+    with django_assert_max_num_queries(16) as ctx:
         certifier_client.get(reverse("backoffice:dossier", args=[small.pk]))
     count = len(ctx.captured_queries)
-    with django_assert_max_num_queries(15) as ctx:
+    with django_assert_max_num_queries(16) as ctx:
         certifier_client.get(reverse("backoffice:dossier", args=[big.pk]))
     assert len(ctx.captured_queries) == count
 
