@@ -38,6 +38,18 @@ LABELS = {
     "message_attachment.quarantined": _("Pièce jointe infectée, mise en quarantaine par l'antivirus"),
     "annotation.added": _("Annotation interne ajoutée"),
     "annotation.resolved": _("Annotation interne traitée"),
+    # the accompaniment of a dossier (accompaniment app)
+    "accompaniment.requested": _("Accompagnement demandé à un organisme"),
+    "accompaniment.accepted": _("Accompagnement accepté par l'organisme"),
+    "accompaniment.declined": _("Accompagnement refusé par l'organisme"),
+    "accompaniment.ended": _("Accompagnement terminé par l'organisme"),
+    "accompaniment.left": _("Organisme d'accompagnement quitté par le candidat"),
+    "accompaniment.comment_added": _("Commentaire de l'accompagnateur"),
+    "accompaniment.comment_done": _("Commentaire de l'accompagnateur marqué comme traité"),
+    "accompaniment.comment_reopened": _("Commentaire de l'accompagnateur marqué comme à traiter"),
+    "accompaniment.opinion_given": _("Avis de l'organisme d'accompagnement sur la recevabilité"),
+    "accompaniment.parcours_accepted": _("Parcours d'accompagnement accepté par le candidat"),
+    "accompaniment.meeting_recorded": _("Rendez-vous d'accompagnement enregistré"),
     # accounts
     "account.data_exported": _("Données personnelles téléchargées"),
     "account.deleted": _("Compte supprimé à la demande de son titulaire"),

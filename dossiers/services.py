@@ -249,7 +249,9 @@ def _snapshot(dossier: Dossier, kind: str, actor) -> Snapshot:
 def feasibility_missing(dossier: Dossier) -> list[Missing]:
     """What the dossier de faisabilité still lacks, section by section, each with a link to
     where it is filled in (``dossiers.feasibility.gaps``)."""
-    return [Missing(g.message, g.url, g.section) for g in feasibility.gaps(dossier)]
+    missing = [Missing(g.message, g.url, g.section) for g in feasibility.gaps(dossier)]
+    missing.extend(hooks.submission_missing(dossier, SnapshotKind.FEASIBILITY))
+    return missing
 
 
 @transaction.atomic

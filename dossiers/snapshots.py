@@ -121,6 +121,22 @@ def build_content(dossier: Dossier) -> dict[str, Any]:
         "blocks": blocks,
         "feasibility": feasibility_content(dossier),
     }
+    # What the VAE route asks beside the blocs (004: the proof of a coordinated mobilisation of
+    # the compétences); the key is left out when the route asks nothing.
+    methods = list(dossier.transversal_assessments())
+    if methods:
+        written = {t.assessment_method_id: t for t in dossier.transversal_statements.prefetch_related("proofs")}
+        content["transversal"] = [
+            {
+                "assessment_method": m.pk,
+                "title": str(m),
+                "asks": m.description,
+                "narrative": written[m.pk].narrative if m.pk in written else "",
+                "proofs": sorted(p.pk for p in written[m.pk].proofs.all()) if m.pk in written else [],
+            }
+            for m in methods
+        ]
+    return content
 
 
 def feasibility_content(dossier: Dossier) -> dict[str, Any]:
@@ -199,22 +215,6 @@ def feasibility_content(dossier: Dossier) -> dict[str, Any]:
         "accompaniment_label": str(f.get_accompaniment_display()) if f.accompaniment else "",
         "comments": f.comments,
     }
-    # What the VAE route asks beside the blocs (004: the proof of a coordinated mobilisation of
-    # the compétences); the key is left out when the route asks nothing.
-    methods = list(dossier.transversal_assessments())
-    if methods:
-        written = {t.assessment_method_id: t for t in dossier.transversal_statements.prefetch_related("proofs")}
-        content["transversal"] = [
-            {
-                "assessment_method": m.pk,
-                "title": str(m),
-                "asks": m.description,
-                "narrative": written[m.pk].narrative if m.pk in written else "",
-                "proofs": sorted(p.pk for p in written[m.pk].proofs.all()) if m.pk in written else [],
-            }
-            for m in methods
-        ]
-    return content
 
 
 def readable_content(snapshot, proofs: dict) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from accompaniment import privacy as accompaniment_privacy
 from audit.models import AuditEvent
 from dossiers.models import CompetencyStatement, Dossier, TransitionLog
 from juries.enums import MinutesStatus
@@ -248,6 +249,7 @@ def _dossier(dossier: Dossier, user, files: _Files) -> dict[str, Any]:
             }
             for a in dossier.annotations.all()
         ],
+        "accompaniments": accompaniment_privacy.export(dossier),
     }
 
 

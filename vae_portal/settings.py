@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "messaging",  # message thread per dossier, staff-only annotations (above notifications, below backoffice)
     "audit",
     "documents",
+    "accompaniment",  # accompaniment organisations ("AAP") and their staff (above dossiers, below documents)
     # django-ninja: its templates and static files serve the API docs page without any CDN.
     "ninja",
     "api",
@@ -378,6 +379,10 @@ AUDIT_COALESCE_MINUTES = env_int("AUDIT_COALESCE_MINUTES", 30, minimum=0)
 # certifier; after that, the certifier (who keeps every dossier) answers. 0: access ends as soon
 # as the procès-verbal is final.
 JURY_ACCESS_DAYS_AFTER_MINUTES = env_int("JURY_ACCESS_DAYS_AFTER_MINUTES", 30, minimum=0)
+# Once an accompaniment ends (ended by the organisation, left by the candidate), its staff still
+# read the dossier, without writing, for this many days (to close their records, answer a
+# funder); then nothing. 0: access ends with the accompaniment.
+ACCOMPANIMENT_READ_DAYS_AFTER_END = env_int("ACCOMPANIMENT_READ_DAYS_AFTER_END", 30, minimum=0)
 # Attendance, decisions and signatures of the procès-verbal are recorded from the session's start
 # minus this many minutes (juries.services.locking.ensure_started). 0: a jury records nothing
 # before it sits; a certifier whose juries settle in a quarter of an hour early may allow 15.

@@ -13,6 +13,7 @@ urlpatterns = [
     path("certifier/rncp/", include("certifications.rncp.urls")),
     path("dossiers/", include("dossiers.urls")),
     path("messages/", include("messaging.urls")),
+    path("accompagnement/", include("accompaniment.urls")),
     path("certificateur/api/", include("api.page_urls")),
     path("certificateur/france-vae/", include("francevae.urls")),
     path("certificateur/", include("backoffice.urls")),

@@ -145,11 +145,12 @@ def test_the_dossier_page_needs_a_fixed_number_of_queries(certifier_client, cert
     big_cert.certifiers.set(cert.certifiers.all())
     big = dossier_in_state(S.VALIDATION_SUBMITTED, certification=big_cert)
     # 12, and the PDF status: the document, who may read it; whether it came from France VAE; the
-    # thread and annotations (messages unread, the messages, the annotations: tests/messaging)
-    with django_assert_max_num_queries(18) as ctx:
+    # thread and annotations (messages unread, the messages, the annotations: tests/messaging);
+    # its accompaniment (organisation, hours, opinion)
+    with django_assert_max_num_queries(19) as ctx:
         certifier_client.get(reverse("backoffice:dossier", args=[small.pk]))
     count = len(ctx.captured_queries)
-    with django_assert_max_num_queries(18) as ctx:
+    with django_assert_max_num_queries(19) as ctx:
         certifier_client.get(reverse("backoffice:dossier", args=[big.pk]))
     assert len(ctx.captured_queries) == count
 

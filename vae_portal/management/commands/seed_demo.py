@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from accompaniment import demo as accompaniment_demo
 from accounts import demo
 from accrochage import demo as accrochage_demo
 from api import demo as api_demo
@@ -41,6 +42,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {email:32} {role}")
         for line in dossiers_demo.seed():
             self.stdout.write(f"  dossier créé — {line}")
+        for email, what in accompaniment_demo.seed():
+            self.stdout.write(f"  {email:32} {what}" if email else f"  accompagnement — {what}")
         for line in documents_demo.seed():
             self.stdout.write(f"  PDF demandé — {line}")
         for line in messaging_demo.seed():
