@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from accrochage import report, services
@@ -64,9 +65,9 @@ def _organisation(request, pk: int):
 @require_safe
 @certifier_required
 def holders(request):
+    """Read only: passages are created when a procès-verbal becomes final, before a flux, or by
+    ``sync`` (a POST); displaying the list never writes."""
     organisations = list(organisations_for(request.user).select_related("cdc_account").order_by("legal_name"))
-    for org in organisations:
-        services.sync_passages(org)
     passages = (
         Passage.objects.filter(organisation__in=organisations)
         .exclude(status=PassageStatus.CANCELLED)
@@ -89,6 +90,22 @@ def holders(request):
         "accrochage/holders.html",
         {"blocks": blocks, "page": page, "counts": counts, "flux_form": FluxForm(), "Status": PassageStatus},
     )
+
+
+@require_POST
+@certifier_required
+def sync(request, pk: int):
+    org = _organisation(request, pk)
+    attempt(
+        request,
+        lambda: services.sync_passages(org),
+        lambda n: ngettext(
+            "%(n)s nouveau titulaire à déclarer.", "%(n)s nouveaux titulaires à déclarer.", n
+        ) % {"n": n}
+        if n
+        else _("Aucun nouveau titulaire : la liste était à jour."),
+    )
+    return redirect("accrochage:holders")
 
 
 @require_POST

@@ -25,8 +25,7 @@ def xml(flux):
         return etree.parse(handle)
 
 
-def test_a_final_whole_certification_is_a_holder_to_declare(holder):
-    assert services.sync_passages(holder.organisation) == 1
+def test_a_final_whole_certification_is_a_holder_to_declare_as_soon_as_the_minutes_are_final(holder):
     passage = Passage.objects.get()
     assert passage.action == PassageAction.CREATION and passage.status == PassageStatus.TO_DECLARE
     assert passage.awarded_on == jury_day(holder)
