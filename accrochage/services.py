@@ -271,17 +271,34 @@ def put_back(passage: Passage, actor) -> Passage:
 
 
 @transaction.atomic
-def apply_report(organisation, results, actor) -> dict[str, int]:
-    """``results``: (idTechnique, ok, reason) triples read from the CDC's processing report."""
+def apply_report(organisation, results, actor, flux: Flux | None = None) -> dict[str, int]:
+    """``results``: (idTechnique or None, ok, reason) triples read from the CDC's processing
+    report (``accrochage.report``). Uploaded on a flux's page (``flux``), a report that names
+    another flux (its ``idFlux``) is refused; the flux is marked as having its report."""
+    id_flux = getattr(results, "id_flux", "")
+    if flux is not None and id_flux and id_flux.lower() != str(flux.id_flux):
+        raise CdcError(
+            _(
+                "Ce compte rendu porte sur le flux %(other)s, pas sur celui-ci (%(this)s) : "
+                "importez-le sur la page de son flux."
+            )
+            % {"other": id_flux, "this": flux.id_flux}
+        )
     counts = {"ok": 0, "ko": 0, "unknown": 0}
     now = timezone.now()
     for id_technique, ok, reason in results:
-        passages = Passage.objects.select_for_update().filter(
-            Q(status=PassageStatus.SENT) | Q(status=PassageStatus.REJECTED),
-            organisation=organisation,
-            id_technique=id_technique,
-        )
-        passage = passages.order_by("-pk").first()
+        passage = None
+        if id_technique is not None:
+            passage = (
+                Passage.objects.select_for_update()
+                .filter(
+                    Q(status=PassageStatus.SENT) | Q(status=PassageStatus.REJECTED),
+                    organisation=organisation,
+                    id_technique=id_technique,
+                )
+                .order_by("-pk")
+                .first()
+            )
         if passage is None:
             counts["unknown"] += 1
             continue
@@ -292,5 +309,7 @@ def apply_report(organisation, results, actor) -> dict[str, int]:
             passage.status, passage.cdc_reason = PassageStatus.REJECTED, reason or _("(motif non précisé)")
             counts["ko"] += 1
         passage.save(update_fields=["status", "declared_at", "cdc_reason", "updated_at"])
-    audit.record("cdc.report_applied", actor=actor, target=organisation, changes={"count": [None, counts]})
+    if flux is not None and flux.report_received_at is None:
+        Flux.objects.filter(pk=flux.pk, report_received_at__isnull=True).update(report_received_at=now)
+    audit.record("cdc.report_applied", actor=actor, target=flux or organisation, changes={"count": [None, counts]})
     return counts

@@ -1,5 +1,7 @@
 """The certifier's list of holders only reads; new holders are looked for on a POST."""
 
+import uuid
+
 from django.urls import reverse
 
 from accrochage.models import Flux, Passage, PassageStatus
@@ -43,3 +45,25 @@ def test_only_the_organisations_certifier_may_look_for_its_holders(holder, clien
     client.force_login(holder.certifier)
     assert client.get(url).status_code == 405
     assert Passage.objects.count() == 0
+
+
+def test_the_certifier_imports_the_cdcs_report_on_the_fluxs_page(holder, client, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.accrochage.conftest import build
+    from tests.accrochage.test_flux import cdc_report
+
+    flux = build(holder, django_capture_on_commit_callbacks)
+    passage = Passage.objects.get()
+    client.force_login(holder.certifier)
+    url = reverse("accrochage:flux_report", args=[flux.pk])
+    refused = cdc_report(flux.id_flux, ok=[uuid.uuid4(), uuid.uuid4()], ko=[(passage.id_technique, ["Nom inconnu"])])
+    body = client.post(url, {"report": SimpleUploadedFile("accuse.xml", refused.getvalue())}, follow=True)
+    assert "Compte rendu lu : 1 passage refusé, 2 passages inconnus." in body.content.decode()
+    passage.refresh_from_db()
+    assert (passage.status, passage.cdc_reason) == (PassageStatus.REJECTED, "Nom inconnu")
+    accepted = cdc_report(flux.id_flux, ok=[passage.id_technique])
+    body = client.post(url, {"report": SimpleUploadedFile("accuse.xml", accepted.getvalue())}, follow=True)
+    assert "Compte rendu lu : 1 passage déclaré." in body.content.decode()
+    passage.refresh_from_db()
+    assert passage.status == PassageStatus.DECLARED
