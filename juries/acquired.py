@@ -60,8 +60,9 @@ def whole_certification_held(candidate, certification) -> WholeCertification | N
       with the blocs validated for life by the earlier ones, leaves no bloc of ``certification``
       unvalidated (a dossier that targeted only the blocs still missing).
     Later decisions never move the date; None when not held (a certification without blocs is
-    held only by a whole-certification result). Revoking the completing decision, or one whose
-    blocs it relied on, makes the answer change accordingly."""
+    held only by a whole-certification result). Revoking the completing decision makes the answer
+    change (an earlier one whose blocs it relied on can no longer be revoked once a new dossier
+    is opened: ``juries.services.decisions.revoke_decision``)."""
     needed = {_block_key(block) for block in certification.blocks.all()}
     decisions = (
         Decision.objects.filter(
