@@ -14,8 +14,8 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from accrochage import report, services
@@ -65,9 +65,9 @@ def _organisation(request, pk: int):
 @require_safe
 @certifier_required
 def holders(request):
+    """Read only: passages are created when a procès-verbal becomes final, before a flux, or by
+    ``sync`` (a POST); displaying the list never writes."""
     organisations = list(organisations_for(request.user).select_related("cdc_account").order_by("legal_name"))
-    for org in organisations:
-        services.sync_passages(org)
     passages = (
         Passage.objects.filter(organisation__in=organisations)
         .exclude(status=PassageStatus.CANCELLED)
@@ -90,6 +90,22 @@ def holders(request):
         "accrochage/holders.html",
         {"blocks": blocks, "page": page, "counts": counts, "flux_form": FluxForm(), "Status": PassageStatus},
     )
+
+
+@require_POST
+@certifier_required
+def sync(request, pk: int):
+    org = _organisation(request, pk)
+    attempt(
+        request,
+        lambda: services.sync_passages(org),
+        lambda n: (
+            ngettext("%(n)s nouveau titulaire à déclarer.", "%(n)s nouveaux titulaires à déclarer.", n) % {"n": n}
+            if n
+            else _("Aucun nouveau titulaire : la liste était à jour.")
+        ),
+    )
+    return redirect("accrochage:holders")
 
 
 @require_POST
@@ -169,14 +185,29 @@ def flux_report(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Choisissez le fichier du compte rendu."))
         return redirect("accrochage:flux", flux.pk)
-    read, _counts = attempt(
+    attempt(
         request,
-        lambda: services.apply_report(flux.organisation, report.read(form.cleaned_data["report"]), request.user),
-        lambda counts: _("Compte rendu lu : %(ok)s déclaré(s), %(ko)s refusé(s), %(unknown)s inconnu(s).") % counts,
+        lambda: services.apply_report(
+            flux.organisation, report.read(form.cleaned_data["report"]), request.user, flux=flux
+        ),
+        report_message,
     )
-    if read:
-        Flux.objects.filter(pk=flux.pk).update(report_received_at=flux.report_received_at or timezone.now())
     return redirect("accrochage:flux", flux.pk)
+
+
+def report_message(counts: dict[str, int]) -> str:
+    """« 2 passages déclarés, 1 refusé » (counts of zero left out: French says « 0 refusé »,
+    which ``ngettext`` without a catalogue would not)."""
+    parts = [
+        text % {"n": counts[key]}
+        for key, text in (
+            ("ok", ngettext("%(n)s passage déclaré", "%(n)s passages déclarés", counts["ok"])),
+            ("ko", ngettext("%(n)s passage refusé", "%(n)s passages refusés", counts["ko"])),
+            ("unknown", ngettext("%(n)s passage inconnu", "%(n)s passages inconnus", counts["unknown"])),
+        )
+        if counts[key]
+    ]
+    return _("Compte rendu lu : %(parts)s.") % {"parts": ", ".join(parts)}
 
 
 @require_POST

@@ -459,6 +459,7 @@ ACCESS: dict[str, Rule] = {
     "accrochage:identity": Rule(get=OWNER, kwargs=DOSSIER),
     "accrochage:holders": Rule(get=CERTIFIER_PAGE, post=READ_ONLY),
     "accrochage:account": Rule(get=everyone_logged_in_405(), post=CERTIFIER_OF_OBJECT, kwargs=CDC_ORGANISATION),
+    "accrochage:sync": Rule(get=everyone_logged_in_405(), post=CERTIFIER_OF_OBJECT, kwargs=CDC_ORGANISATION),
     "accrochage:flux_create": Rule(get=everyone_logged_in_405(), post=CERTIFIER_OF_OBJECT, kwargs=CDC_ORGANISATION),
     "accrochage:flux": Rule(get=CERTIFIER_OF_OBJECT, post=READ_ONLY, kwargs=_object_kwargs("cdc_flux")),
     "accrochage:flux_download": Rule(get=CERTIFIER_OF_OBJECT, post=READ_ONLY, kwargs=_object_kwargs("cdc_flux")),
