@@ -15,6 +15,7 @@ from documents import demo as documents_demo
 from dossiers import demo as dossiers_demo
 from francevae import demo as francevae_demo
 from juries import demo as juries_demo
+from vae_portal import bulk_demo
 
 
 class Command(BaseCommand):
@@ -22,8 +23,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="autoriser l'exécution quand DEBUG est désactivé")
+        parser.add_argument(
+            "--candidates",
+            type=int,
+            default=0,
+            help="ajouter N candidats générés (un dossier chacun, tous états, jurys) : voir vae_portal/bulk_demo.py",
+        )
+        parser.add_argument("--seed", type=int, default=1, help="graine des candidats générés (idempotent par graine)")
 
-    def handle(self, *args, force, **options):
+    def handle(self, *args, force, candidates=0, seed=1, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG est désactivé : les comptes de démonstration ont un mot de passe public. "
@@ -47,3 +55,11 @@ class Command(BaseCommand):
         connection = francevae_demo.seed()
         if connection is not None:
             self.stdout.write(f"  France VAE (faux serveur) relié pour : {connection.organisation}")
+        if candidates:
+            result = bulk_demo.seed(candidates, seed, log=self.stdout.write)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Candidats générés (graine {seed}) : {result.created} créés, {result.existing} déjà présents, "
+                    f"{result.seconds:.0f} s"
+                )
+            )
