@@ -393,37 +393,37 @@ def build_dossier(
         for comp in block.competencies:
             written = in_stage2 and (submitted2 or rng.random() < 0.6)
             positioned = written or rng.random() < 0.3
-            statement = None
+            statement = {"self_assessment": "", "narrative": "", "experiences": [], "proofs": []}
             if positioned:
                 statement = {
                     "self_assessment": rng.choices(ASSESSMENTS, weights=[6, 3, 1])[0],
-                    "self_comment": "",
                     "narrative": narrative(rng) if written else "",
                     "experiences": sorted(rng.sample(experience_ids, 1)) if written else [],
                     "proofs": sorted(p["id"] for p in rng.sample(proofs, min(len(proofs), rng.randint(0, 2))))
                     if written
                     else [],
                 }
-                statement_id = tables.statement.add(
-                    dossier_id=dossier_id,
-                    competency_id=comp["id"],
-                    self_assessment=statement["self_assessment"],
-                    narrative=statement["narrative"],
-                    version=rng.randint(1, 40) if written else 1,
-                    updated_at=at,
-                )
-                for e in statement["experiences"]:
-                    tables.statement_experiences.add(competencystatement_id=statement_id, experience_id=e)
-                for p in statement["proofs"]:
-                    tables.statement_proofs.add(competencystatement_id=statement_id, proof_id=p)
+            # Every targeted compétence has its statement from the start (dossiers.services.start_dossier).
+            statement_id = tables.statement.add(
+                dossier_id=dossier_id,
+                competency_id=comp["id"],
+                self_assessment=statement["self_assessment"],
+                narrative=statement["narrative"],
+                version=(rng.randint(2, 40) if written else 1) if positioned else 0,
+                updated_at=at if positioned else started_at,
+            )
+            for e in statement["experiences"]:
+                tables.statement_experiences.add(competencystatement_id=statement_id, experience_id=e)
+            for p in statement["proofs"]:
+                tables.statement_proofs.add(competencystatement_id=statement_id, proof_id=p)
             competencies.append(
                 {
                     **comp,
-                    "self_assessment": statement["self_assessment"] if statement else "",
+                    "self_assessment": statement["self_assessment"],
                     "self_comment": "",
-                    "narrative": statement["narrative"] if statement else "",
-                    "experiences": statement["experiences"] if statement else [],
-                    "proofs": statement["proofs"] if statement else [],
+                    "narrative": statement["narrative"],
+                    "experiences": statement["experiences"],
+                    "proofs": statement["proofs"],
                 }
             )
         content_blocks.append(

@@ -84,10 +84,8 @@ class JuryTables:
         self.signature = Table(Signature, now)
         self.closed_sessions: list[tuple[int, int, list[int]]] = []  # (session, minutes, members)
 
-    def take(self) -> tuple[list[Rows], list[tuple[int, int, list[int]]]]:
-        """The rows built so far and the sessions whose procès-verbal ``sign_minutes`` freezes."""
-        closed, self.closed_sessions = self.closed_sessions, []
-        tables = [
+    def all_tables(self) -> list[Table]:
+        return [
             self.session,
             self.member,
             self.convocation,
@@ -97,8 +95,13 @@ class JuryTables:
             self.decision,
             self.block_decision,
             self.minutes,
+            self.signature,
         ]
-        return [table.take() for table in tables], closed
+
+    def take(self) -> tuple[list[Rows], list[tuple[int, int, list[int]]]]:
+        """The rows built so far and the sessions whose procès-verbal ``sign_minutes`` freezes."""
+        closed, self.closed_sessions = self.closed_sessions, []
+        return [table.take() for table in self.all_tables() if table is not self.signature], closed
 
     def sign_minutes(self, closed: list[tuple[int, int, list[int]]], now: dt.datetime) -> None:
         """Freeze the content of the closed sessions' procès-verbaux and sign it (once written)."""

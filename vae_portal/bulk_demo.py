@@ -148,6 +148,11 @@ def seed(candidates: int, seed: int = 1, log: Callable[[str], None] = lambda lin
             made += batch_end - batch_start
     finally:
         writer.close()
+    if connection.vendor == "postgresql":
+        # Fresh statistics for the planner (and the visibility map for index-only scans).
+        with connection.cursor() as cursor:
+            for table in [users, *tables.tables(), *jury.all_tables()]:
+                cursor.execute(f'VACUUM ANALYZE "{table.table}"')
     return Result(made, existing, made, time.monotonic() - started)
 
 
