@@ -256,6 +256,7 @@ class BuiltDossier:
     blocks: list[BlockPlan]
     targets_all_blocks: bool
     last_at: dt.datetime
+    snapshots: dict[str, tuple[int, dt.datetime]] = field(default_factory=dict)  # kind → (id, submitted at)
 
 
 def narrative(rng: random.Random) -> str:
@@ -265,7 +266,12 @@ def narrative(rng: random.Random) -> str:
 
 def _proof_file(dossier_id: int, proof_id: int, title: str) -> tuple[str, bytes]:
     """A small one-page PDF naming the proof (written once; the name is unique per proof)."""
-    text = title.encode("latin-1", "replace")
+    return f"proofs/{dossier_id}/bulk-{proof_id}.pdf", small_pdf(title)
+
+
+def small_pdf(title: str) -> bytes:
+    """A valid one-page PDF of a few hundred bytes showing ``title``."""
+    text = title.encode("latin-1", "replace").replace(b"(", b"[").replace(b")", b"]")
     stream = b"BT /F1 14 Tf 72 720 Td (" + text + b") Tj ET"
     body = (
         b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -275,7 +281,7 @@ def _proof_file(dossier_id: int, proof_id: int, title: str) -> tuple[str, bytes]
         b"4 0 obj<</Length " + str(len(stream)).encode() + b">>stream\n" + stream + b"\nendstream endobj\n"
         b"5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
     )
-    return f"proofs/{dossier_id}/bulk-{proof_id}.pdf", body
+    return body
 
 
 def build_dossier(
@@ -431,6 +437,8 @@ def build_dossier(
         )
 
     # The snapshots of what was submitted (content as dossiers.snapshots.build_content makes it).
+    snapshots: dict[str, tuple[int, dt.datetime]] = {}
+
     def snapshot(kind: str, number: int, when: dt.datetime) -> None:
         blocks = content_blocks
         if kind == SnapshotKind.FEASIBILITY:
@@ -479,7 +487,9 @@ def build_dossier(
         }
         # Serialised once, as dossiers.snapshots.canonical_sha256 does, for the hash and the row.
         raw = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        snapshots[kind] = (tables.snapshot.new_id(), when)
         tables.snapshot.add(
+            id=snapshots[kind][0],
             dossier_id=dossier_id,
             kind=kind,
             number=number,
@@ -514,4 +524,5 @@ def build_dossier(
         blocks=blocks,
         targets_all_blocks=targets_all,
         last_at=at,
+        snapshots=snapshots,
     )

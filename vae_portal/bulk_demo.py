@@ -28,6 +28,8 @@ from django.utils import timezone
 from accounts.demo import DEMO_PASSWORD
 from certifications.models import Certifier
 from core.bulk import Rows, Table
+from documents import bulk as documents_bulk
+from documents.models import GeneratedDocument
 from dossiers import bulk as dossiers_bulk
 from dossiers.enums import DossierStatus
 from juries import bulk as juries_bulk
@@ -95,6 +97,7 @@ def seed(candidates: int, seed: int = 1, log: Callable[[str], None] = lambda lin
     jurors = _jurors(users, seed, password, now)
     tables = dossiers_bulk.DossierTables(now)
     jury = juries_bulk.JuryTables(now)
+    documents = Table(GeneratedDocument, now)
     states = list(STATE_WEIGHTS)
     weights = list(STATE_WEIGHTS.values())
     made = 0
@@ -122,7 +125,7 @@ def seed(candidates: int, seed: int = 1, log: Callable[[str], None] = lambda lin
                     last_login=now - dt.timedelta(days=rng.randint(0, 60)),
                 )
                 built.append(
-                    dossiers_bulk.build_dossier(
+                    dossier := dossiers_bulk.build_dossier(
                         tables,
                         rng,
                         candidate_id=user_id,
@@ -134,6 +137,7 @@ def seed(candidates: int, seed: int = 1, log: Callable[[str], None] = lambda lin
                         reviewer_id=reviewers.get(plan.id),
                     )
                 )
+                documents_bulk.build_documents(documents, dossier)
             juries_bulk.build_sessions(
                 jury,
                 random.Random(f"{seed}-{batch_start}"),
@@ -144,14 +148,14 @@ def seed(candidates: int, seed: int = 1, log: Callable[[str], None] = lambda lin
                 now=now,
             )
             jury_rows, closed = jury.take()
-            writer.put([users.take(), *tables.take(), *jury_rows], closed, f"{batch_end} / {candidates} candidats")
+            writer.put([users.take(), *tables.take(), documents.take(), *jury_rows], closed, f"{batch_end} / {candidates} candidats")
             made += batch_end - batch_start
     finally:
         writer.close()
     if connection.vendor == "postgresql":
         # Fresh statistics for the planner (and the visibility map for index-only scans).
         with connection.cursor() as cursor:
-            for table in [users, *tables.tables(), *jury.all_tables()]:
+            for table in [users, *tables.tables(), documents, *jury.all_tables()]:
                 cursor.execute(f'VACUUM ANALYZE "{table.table}"')
     return Result(made, existing, made, time.monotonic() - started)
 
