@@ -292,6 +292,11 @@ class CompetencyStatement(models.Model):
     version = models.PositiveIntegerField(_("version"), default=0)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
+    # Set by services.save_statement: proofs and experiences it draws on, counted with its lock.
+    n_proofs: int
+    n_experiences: int
+    support_count: int | None = None
+
     class Meta:
         verbose_name = _("déclaration de compétence")
         verbose_name_plural = _("déclarations de compétence")

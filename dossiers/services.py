@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -437,6 +438,18 @@ def _locked_for_writing(dossier: Dossier, *, stage1: bool = False, stage2: bool 
     )
 
 
+def _link_count(through) -> Coalesce:
+    """How many rows of a statement's link table (proofs or experiences), as a subquery."""
+    rows = (
+        through.objects.filter(competencystatement_id=OuterRef("pk"))
+        .order_by()
+        .values("competencystatement_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
 @transaction.atomic
 def save_statement(
     statement: CompetencyStatement,
@@ -457,7 +470,16 @@ def save_statement(
     """
     # Dossier first, then statement: the order every write and submission takes.
     dossier = _locked(Dossier(pk=statement.dossier_id))
-    current = CompetencyStatement.objects.select_for_update().select_related("competency").get(pk=statement.pk)
+    # Only the statement's row is locked (not its compétence's, which every candidate shares);
+    # how many proofs and experiences it draws on comes with it (``support_count``, for the answer).
+    current = (
+        CompetencyStatement.objects.select_for_update(of=("self",))
+        .select_related("competency")
+        .annotate(n_proofs=_link_count(CompetencyStatement.proofs.through), n_experiences=_link_count(
+            CompetencyStatement.experiences.through
+        ))
+        .get(pk=statement.pk)
+    )
     if not (dossier.feasibility_editable or dossier.validation_editable):
         raise DossierError(_("Le dossier n'est plus modifiable : il a été transmis."))
     if "narrative" in changes and not dossier.validation_editable:
@@ -500,6 +522,9 @@ def save_statement(
     elif experiences is not None or proofs is not None:
         current.save(update_fields=["updated_at"])
     after.update(audit.values(current, changed, texts=STATEMENT_FREE_TEXTS))
+    current.support_count = (len(proofs) if proofs is not None else current.n_proofs) + (
+        len(experiences) if experiences is not None else current.n_experiences
+    )
     trail = audit.diff(before, after)
     if trail:
         audit.record(
