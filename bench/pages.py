@@ -136,9 +136,7 @@ def run(args) -> None:  # noqa: C901 — one list of pages, read top to bottom
         .first()
     )
     submitted = (
-        Dossier.objects.filter(certification=cert, status=DossierStatus.VALIDATION_SUBMITTED)
-        .order_by("pk")
-        .first()
+        Dossier.objects.filter(certification=cert, status=DossierStatus.VALIDATION_SUBMITTED).order_by("pk").first()
     )
     block = stage2.certification.blocks.order_by("order").first()
     competency = block.competencies.order_by("order").first()
@@ -207,7 +205,10 @@ def run(args) -> None:  # noqa: C901 — one list of pages, read top to bottom
 
     results = {}
     # Static files are not collected: their URLs need no manifest here.
-    storages = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     bench_settings = override_settings(ROOT_URLCONF="bench_pages_urls", STORAGES=storages)
     bench_settings.enable()
     if True:

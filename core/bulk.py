@@ -54,7 +54,7 @@ class Table:
             elif f.empty_strings_allowed:
                 self.defaults[f.attname] = ""
         self.index = {f.attname: i for i, f in enumerate(self.fields)}
-        self.default_row = [self.defaults.get(f.attname) for f in self.fields]
+        self.default_row: list[Any] = [self.defaults.get(f.attname) for f in self.fields]
         self.required = [f.attname for f in self.fields if f.attname not in self.defaults and not f.primary_key]
         self.pk_index = self.index[model._meta.pk.attname]
         self.rows: list[list[Any]] = []
@@ -95,7 +95,7 @@ class Table:
                 raise ValueError(f"{self.table}: no value for {name}")
         self.rows.append(row)
         self.count += 1
-        return row[self.pk_index]
+        return int(row[self.pk_index])
 
     def flush(self) -> None:
         self.take().write()

@@ -13,7 +13,6 @@ from django.conf import settings
 
 from core.bulk import Table
 from documents.enums import DocumentStatus
-from documents.models import GeneratedDocument
 from dossiers.bulk import BuiltDossier, small_pdf
 
 TITLES = {"feasibility": "Demande de recevabilite", "validation": "Dossier de validation"}

@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 
 from certifications.models import Certification
+from core.bulk import RawJSON, Rows, Table
 from dossiers.enums import DossierStatus, ExperienceKind, ProofKind, ScanStatus, SelfAssessment, SnapshotKind
 from dossiers.models import (
     STAGE2_STATES,
@@ -30,7 +31,6 @@ from dossiers.models import (
     Snapshot,
     TransitionLog,
 )
-from core.bulk import RawJSON, Rows, Table
 
 S = DossierStatus
 ASSESSMENTS = list(SelfAssessment.values)
@@ -182,9 +182,7 @@ class CertificationPlan:
 def certification_plans() -> list[CertificationPlan]:
     plans = []
     certifications = (
-        Certification.objects.published()
-        .prefetch_related("certifiers", "blocks__competencies")
-        .order_by("pk")
+        Certification.objects.published().prefetch_related("certifiers", "blocks__competencies").order_by("pk")
     )
     for cert in certifications:
         blocks = [
@@ -433,7 +431,13 @@ def build_dossier(
                 }
             )
         content_blocks.append(
-            {"id": block.id, "code": block.code, "title": block.title, "order": block.order, "competencies": competencies}
+            {
+                "id": block.id,
+                "code": block.code,
+                "title": block.title,
+                "order": block.order,
+                "competencies": competencies,
+            }
         )
 
     # The snapshots of what was submitted (content as dossiers.snapshots.build_content makes it).

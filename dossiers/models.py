@@ -292,9 +292,7 @@ class CompetencyStatement(models.Model):
     version = models.PositiveIntegerField(_("version"), default=0)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
-    # Set by services.save_statement: proofs and experiences it draws on, counted with its lock.
-    n_proofs: int
-    n_experiences: int
+    # Set by services.save_statement: how many proofs and experiences it draws on.
     support_count: int | None = None
 
     class Meta:

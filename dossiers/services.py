@@ -475,9 +475,10 @@ def save_statement(
     current = (
         CompetencyStatement.objects.select_for_update(of=("self",))
         .select_related("competency")
-        .annotate(n_proofs=_link_count(CompetencyStatement.proofs.through), n_experiences=_link_count(
-            CompetencyStatement.experiences.through
-        ))
+        .annotate(
+            n_proofs=_link_count(CompetencyStatement.proofs.through),
+            n_experiences=_link_count(CompetencyStatement.experiences.through),
+        )
         .get(pk=statement.pk)
     )
     if not (dossier.feasibility_editable or dossier.validation_editable):

@@ -207,7 +207,9 @@ def _session(tables, rng, certification_id, past, dossiers, jurors, certifier_id
                         validated_at=slot,
                     )
                     for criterion_id in rubric.criteria:
-                        tables.score.add(evaluation_id=evaluation_id, criterion_id=criterion_id, level_id=rng.choice(levels))
+                        tables.score.add(
+                            evaluation_id=evaluation_id, criterion_id=criterion_id, level_id=rng.choice(levels)
+                        )
             outcomes.append((block.id, validated))
         if all(v for _, v in outcomes):
             result = (

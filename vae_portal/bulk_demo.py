@@ -51,17 +51,103 @@ STATE_WEIGHTS = {
     S.DECIDED: 18,
     S.WITHDRAWN: 5,
 }
-FIRST_NAMES = (
-    "Camille Léa Manon Chloé Inès Sarah Jade Louise Emma Lina Zoé Nadia Aïcha Fatou Hélène Josiane Brigitte "
-    "Nathalie Sandrine Véronique Lucas Hugo Théo Nathan Mathis Karim Mehdi Youssef Mamadou Jérôme Stéphane "
-    "François Benoît Rémi Loïc Gaëtan Noël Amélie Céline Agnès"
-).split()
-LAST_NAMES = (
-    "Martin Bernard Dubois Thomas Robert Richard Petit Durand Leroy Moreau Simon Laurent Lefèbvre Michel "
-    "Garcia David Bertrand Roux Vincent Fournier Morel Girard André Mercier Dupont Lambert Bonnet François "
-    "Martinez Legrand Garnier Faure Rousseau Blanc Guérin Muller Henry Roussel Nicolas Perrin Morin Mathieu "
-    "Clément Gauthier Diallo Traoré N'Diaye Benali Nguyen Kowalski Da Silva Le Gall Hoarau"
-).split()
+FIRST_NAMES = [
+    "Camille",
+    "Léa",
+    "Manon",
+    "Chloé",
+    "Inès",
+    "Sarah",
+    "Jade",
+    "Louise",
+    "Emma",
+    "Lina",
+    "Zoé",
+    "Nadia",
+    "Aïcha",
+    "Fatou",
+    "Hélène",
+    "Josiane",
+    "Brigitte",
+    "Nathalie",
+    "Sandrine",
+    "Véronique",
+    "Lucas",
+    "Hugo",
+    "Théo",
+    "Nathan",
+    "Mathis",
+    "Karim",
+    "Mehdi",
+    "Youssef",
+    "Mamadou",
+    "Jérôme",
+    "Stéphane",
+    "François",
+    "Benoît",
+    "Rémi",
+    "Loïc",
+    "Gaëtan",
+    "Noël",
+    "Amélie",
+    "Céline",
+    "Agnès",
+]
+LAST_NAMES = [
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Richard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefèbvre",
+    "Michel",
+    "Garcia",
+    "David",
+    "Bertrand",
+    "Roux",
+    "Vincent",
+    "Fournier",
+    "Morel",
+    "Girard",
+    "André",
+    "Mercier",
+    "Dupont",
+    "Lambert",
+    "Bonnet",
+    "François",
+    "Martinez",
+    "Legrand",
+    "Garnier",
+    "Faure",
+    "Rousseau",
+    "Blanc",
+    "Guérin",
+    "Muller",
+    "Henry",
+    "Roussel",
+    "Nicolas",
+    "Perrin",
+    "Morin",
+    "Mathieu",
+    "Clément",
+    "Gauthier",
+    "Diallo",
+    "Traoré",
+    "N'Diaye",
+    "Benali",
+    "Nguyen",
+    "Kowalski",
+    "Da Silva",
+    "Le Gall",
+    "Hoarau",
+]
 
 
 @dataclass
@@ -148,7 +234,11 @@ def seed(candidates: int, seed: int = 1, log: Callable[[str], None] = lambda lin
                 now=now,
             )
             jury_rows, closed = jury.take()
-            writer.put([users.take(), *tables.take(), documents.take(), *jury_rows], closed, f"{batch_end} / {candidates} candidats")
+            writer.put(
+                [users.take(), *tables.take(), documents.take(), *jury_rows],
+                closed,
+                f"{batch_end} / {candidates} candidats",
+            )
             made += batch_end - batch_start
     finally:
         writer.close()
