@@ -38,7 +38,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def uptime() -> str:
-    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    return subprocess.run(["uptime"], capture_output=True, text=True, env={**os.environ, "TZ": "UTC"}).stdout.strip()
 
 
 def prepare_database(name: str, candidates: int, fresh: bool, data_dir: Path) -> None:
