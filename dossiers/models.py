@@ -126,6 +126,8 @@ class Dossier(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["status", "certification"]),
+            # A candidate's dossier on a certification (the queue's search joins candidates to it).
+            models.Index(fields=["candidate", "certification"], name="dossier_candidate_cert_idx"),
             # The certifier's queue (backoffice.views.review): its dossiers, per state or not,
             # in order of submission, one page at a time.
             models.Index(

@@ -25,8 +25,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,7 +49,10 @@ from dossiers.models import (
     TransitionLog,
 )
 from dossiers.permissions import proof_was_submitted
-from dossiers.progress import statement_state  # noqa: F401 -- a read-only rule, also read here by the views
+from dossiers.progress import (
+    link_count,
+    statement_state,  # noqa: F401 -- a read-only rule, also read here by the views
+)
 from dossiers.snapshots import build_content, canonical_sha256
 
 S = DossierStatus
@@ -438,18 +440,6 @@ def _locked_for_writing(dossier: Dossier, *, stage1: bool = False, stage2: bool 
     )
 
 
-def _link_count(through) -> Coalesce:
-    """How many rows of a statement's link table (proofs or experiences), as a subquery."""
-    rows = (
-        through.objects.filter(competencystatement_id=OuterRef("pk"))
-        .order_by()
-        .values("competencystatement_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows), 0)
-
-
 @transaction.atomic
 def save_statement(
     statement: CompetencyStatement,
@@ -476,8 +466,8 @@ def save_statement(
         CompetencyStatement.objects.select_for_update(of=("self",))
         .select_related("competency")
         .annotate(
-            n_proofs=_link_count(CompetencyStatement.proofs.through),
-            n_experiences=_link_count(CompetencyStatement.experiences.through),
+            n_proofs=link_count(CompetencyStatement.proofs.through),
+            n_experiences=link_count(CompetencyStatement.experiences.through),
         )
         .get(pk=statement.pk)
     )

@@ -58,5 +58,9 @@ class Migration(migrations.Migration):
                 name="dossier_queue_idx",
             ),
         ),
+        migrations.AddIndex(
+            model_name="dossier",
+            index=models.Index(fields=["candidate", "certification"], name="dossier_candidate_cert_idx"),
+        ),
         migrations.RunPython(create_search, drop_search),
     ]
