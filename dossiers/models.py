@@ -10,7 +10,8 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -138,7 +139,28 @@ class Dossier(models.Model):
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "certification"])]
+        indexes = [
+            models.Index(fields=["status", "certification"]),
+            # A candidate's dossier on a certification (the queue's search joins candidates to it).
+            models.Index(fields=["candidate", "certification"], name="dossier_candidate_cert_idx"),
+            # The certifier's queue (backoffice.views.review): its dossiers, per state or not,
+            # in order of submission, one page at a time.
+            models.Index(
+                F("certification"),
+                F("status"),
+                Coalesce("validation_submitted_at", "feasibility_submitted_at"),
+                F("id"),
+                name="dossier_queue_state_idx",
+                condition=Q(feasibility_submitted_at__isnull=False),
+            ),
+            models.Index(
+                F("certification"),
+                Coalesce("validation_submitted_at", "feasibility_submitted_at"),
+                F("id"),
+                name="dossier_queue_idx",
+                condition=Q(feasibility_submitted_at__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.candidate} — {self.certification.title[:60]}"
@@ -313,6 +335,9 @@ class CompetencyStatement(models.Model):
     proofs = models.ManyToManyField(Proof, blank=True, related_name="statements")
     version = models.PositiveIntegerField(_("version"), default=0)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    # Set by services.save_statement: how many proofs and experiences it draws on.
+    support_count: int | None = None
 
     class Meta:
         verbose_name = _("déclaration de compétence")

@@ -71,7 +71,10 @@ from dossiers.models import (
     TransversalStatement,
 )
 from dossiers.permissions import proof_was_submitted
-from dossiers.progress import statement_state  # noqa: F401 -- a read-only rule, also read here by the views
+from dossiers.progress import (
+    link_count,
+    statement_state,  # noqa: F401 -- a read-only rule, also read here by the views
+)
 from dossiers.snapshots import build_content, canonical_sha256
 
 S = DossierStatus
@@ -515,7 +518,17 @@ def save_statement(
     """
     # Dossier first, then statement: the order every write and submission takes.
     dossier = _locked(Dossier(pk=statement.dossier_id))
-    current = CompetencyStatement.objects.select_for_update().select_related("competency").get(pk=statement.pk)
+    # Only the statement's row is locked (not its compétence's, which every candidate shares);
+    # how many proofs and experiences it draws on comes with it (``support_count``, for the answer).
+    current = (
+        CompetencyStatement.objects.select_for_update(of=("self",))
+        .select_related("competency")
+        .annotate(
+            n_proofs=link_count(CompetencyStatement.proofs.through),
+            n_experiences=link_count(CompetencyStatement.experiences.through),
+        )
+        .get(pk=statement.pk)
+    )
     if not (dossier.feasibility_editable or dossier.validation_editable):
         raise DossierError(_("Le dossier n'est plus modifiable : il a été transmis."))
     if "narrative" in changes and not dossier.validation_editable:
@@ -558,6 +571,9 @@ def save_statement(
     elif experiences is not None or proofs is not None:
         current.save(update_fields=["updated_at"])
     after.update(audit.values(current, changed, texts=STATEMENT_FREE_TEXTS))
+    current.support_count = (len(proofs) if proofs is not None else current.n_proofs) + (
+        len(experiences) if experiences is not None else current.n_experiences
+    )
     trail = audit.diff(before, after)
     if trail:
         audit.record(

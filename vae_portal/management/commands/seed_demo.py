@@ -18,6 +18,7 @@ from francevae import demo as francevae_demo
 from juries import demo as juries_demo
 from messaging import demo as messaging_demo
 from notifications import demo as notifications_demo
+from vae_portal import bulk_demo
 
 
 class Command(BaseCommand):
@@ -25,8 +26,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="autoriser l'exécution quand DEBUG est désactivé")
+        parser.add_argument(
+            "--candidates",
+            type=int,
+            default=0,
+            help="ajouter N candidats générés (un dossier chacun, tous états, jurys) : voir vae_portal/bulk_demo.py",
+        )
+        parser.add_argument("--seed", type=int, default=1, help="graine des candidats générés (idempotent par graine)")
 
-    def handle(self, *args, force, **options):
+    def handle(self, *args, force, candidates=0, seed=1, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG est désactivé : les comptes de démonstration ont un mot de passe public. "
@@ -56,3 +64,11 @@ class Command(BaseCommand):
             self.stdout.write(f"  France VAE (faux serveur) relié pour : {connection.organisation}")
         for line in notifications_demo.seed():
             self.stdout.write(f"  notifications — {line}")
+        if candidates:
+            result = bulk_demo.seed(candidates, seed, log=self.stdout.write)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Candidats générés (graine {seed}) : {result.created} créés, {result.existing} déjà présents, "
+                    f"{result.seconds:.0f} s"
+                )
+            )
