@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certifications.enums import AssessmentKind, CertificationStatus, RncpStatus, RncpUploadStatus
@@ -162,6 +163,11 @@ class Certification(models.Model):
     def __str__(self) -> str:
         prefix = f"{self.code} " if self.code else ""
         return f"{prefix}{self.title} (v{self.version})"
+
+    @property
+    def registration_expired(self) -> bool:
+        """Its RNCP registration has ended: no new candidate may start a dossier on it."""
+        return self.end_of_registration is not None and self.end_of_registration < timezone.localdate()
 
     def get_absolute_url(self) -> str:
         return reverse("certifications:detail", args=[self.slug])

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
@@ -127,6 +128,19 @@ def check_request_limits(candidate, certification: Certification, today: dt.date
                 "Vous avez déjà déposé une demande de recevabilité pour cette certification il y a moins d'un "
                 "an : la loi (article R335-7 du Code du travail) n'en permet qu'une par an et par certification."
             )
+        )
+
+
+def check_open_to_new_candidates(certification: Certification) -> None:
+    """A certification whose RNCP registration has ended takes no new candidate (the catalogue
+    says « enregistrement expiré »). Dossiers already open go on."""
+    if certification.registration_expired:
+        raise DossierError(
+            _(
+                "L'enregistrement de cette certification au RNCP a pris fin le %(date)s : elle n'est plus "
+                "ouverte aux nouvelles candidatures en VAE."
+            )
+            % {"date": date_format(certification.end_of_registration, "j F Y")}
         )
 
 

@@ -61,7 +61,9 @@ def fr_datetime(value) -> str:
 
 
 def _decimal(number: float | Decimal, places: int = 1) -> str:
-    text = f"{number:.{places}f}".rstrip("0").rstrip(".")
+    text = f"{number:.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     return text.replace(".", ",")
 
 
@@ -96,3 +98,19 @@ def iso(value) -> str:
     if isinstance(value, dt.datetime):
         return _local(value).replace(microsecond=0).isoformat()
     return value.isoformat()
+
+
+@register.filter
+def fr_long_date(value) -> str:
+    """« lundi 7 décembre 2026 »."""
+    if not value:
+        return ""
+    return f"{date_filter(_local(value), 'l')} {fr_date(value)}"
+
+
+@register.filter
+def fr_long_datetime(value) -> str:
+    """« lundi 7 décembre 2026 à 14 h 30 »."""
+    if not value:
+        return ""
+    return f"{fr_long_date(value)} à {fr_time(value)}"

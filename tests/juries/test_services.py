@@ -220,7 +220,7 @@ def test_convoking_schedules_the_dossier_emails_the_candidate_and_fires_the_pdf_
     assert received == [conv.pk]
     convocation_mail = next(m for m in mail.outbox if m.subject.startswith("Convocation au jury VAE"))
     assert convocation_mail.to == [dossier.candidate.email]
-    assert "de 09h30 à 10h30" in convocation_mail.body
+    assert "de 9\u00a0h\u00a030 à 10\u00a0h\u00a030" in convocation_mail.body
     assert "Salle du conseil" in convocation_mail.body
     assert f"/dossiers/{dossier.pk}/" in convocation_mail.body
     assert "Compétence" not in convocation_mail.body  # links only, no dossier content
@@ -303,7 +303,7 @@ def test_rescheduling_moves_the_slot_and_sends_a_new_convocation(
     assert conv.notice == "Retard du président."
     assert mail.outbox[0].subject.startswith("Nouvelle convocation")
     assert "Motif : Retard du président." in mail.outbox[0].body
-    assert "de 11h00 à 12h00" in mail.outbox[0].body
+    assert "de 11\u00a0h à 12\u00a0h" in mail.outbox[0].body
     assert conv.dossier.status == S.SCHEDULED
 
 
@@ -404,6 +404,6 @@ def test_the_candidates_convocation_fragment_shows_the_slot_place_and_instructio
 
     html = render_to_string("juries/_candidate_convocations.html", {"dossier": dossier})
 
-    assert "de 14h00 à 15h00" in html
+    assert "de 14\u00a0h à 15\u00a0h" in html
     assert "Salle du conseil" in html
     assert "Apportez une pièce d&#x27;identité." in html

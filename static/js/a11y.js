@@ -10,3 +10,11 @@
   sync();
   wide.addEventListener("change", sync);
 })();
+
+// A form sent back with errors: move the focus to its error summary (templates/bootstrap5/errors.html),
+// so that a screen reader announces it and the keyboard starts from the links to the fields.
+(function () {
+  "use strict";
+  var summary = document.querySelector(".error-summary");
+  if (summary) summary.focus();
+})();
