@@ -222,7 +222,7 @@ if EMAIL_HOST:
     # time limit. 30 s is far more than a healthy server needs to answer.
     EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    EMAIL_BACKEND = "core.mail_console.EmailBackend"  # readable in `make run`'s console
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Portail VAE <noreply@vae.example>")
 # Where a user reports an accessibility problem (the accessibility statement, /accessibilite/).
 ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL", "accessibilite@vae.example")
@@ -359,7 +359,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint logs every page it lays out at INFO.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    # fontTools (WeasyPrint's font subsetting) logs every table it prunes.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # ---------------------------------------------------------------------------------------------
