@@ -164,13 +164,13 @@ class Certification(models.Model):
         prefix = f"{self.code} " if self.code else ""
         return f"{prefix}{self.title} (v{self.version})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("certifications:detail", args=[self.slug])
+
     @property
     def registration_expired(self) -> bool:
         """Its RNCP registration has ended: no new candidate may start a dossier on it."""
         return self.end_of_registration is not None and self.end_of_registration < timezone.localdate()
-
-    def get_absolute_url(self) -> str:
-        return reverse("certifications:detail", args=[self.slug])
 
     @property
     def is_editable(self) -> bool:

@@ -24,18 +24,36 @@ WIDTHS = (1366, 390)
 
 # role: (account, start pages, patterns of the linked pages worth a picture: the first of each)
 ROLES = {
-    "anonyme": (None, ["/", "/certifications/", "/accessibilite/", "/plan-du-site/", "/page-inconnue/"], [
-        r"^/certifications/[\w-]+/$",
-    ]),
-    "candidat": ("candidat1@vae.example", ["/dossiers/"], [
-        r"^/dossiers/\d+/$", r"^/dossiers/\d+/experiences/$", r"^/dossiers/\d+/positionnement/$",
-        r"^/dossiers/\d+/blocs/\d+/$", r"^/dossiers/\d+/competences/\d+/$", r"^/dossiers/\d+/preuves/$",
-    ]),
+    "anonyme": (
+        None,
+        ["/", "/certifications/", "/accessibilite/", "/plan-du-site/", "/page-inconnue/"],
+        [
+            r"^/certifications/[\w-]+/$",
+        ],
+    ),
+    "candidat": (
+        "candidat1@vae.example",
+        ["/dossiers/"],
+        [
+            r"^/dossiers/\d+/$",
+            r"^/dossiers/\d+/experiences/$",
+            r"^/dossiers/\d+/positionnement/$",
+            r"^/dossiers/\d+/blocs/\d+/$",
+            r"^/dossiers/\d+/competences/\d+/$",
+            r"^/dossiers/\d+/preuves/$",
+        ],
+    ),
     "candidat-resultat": ("candidat10@vae.example", ["/dossiers/"], [r"^/dossiers/\d+/$"]),
-    "certificateur": ("certif.aptim@vae.example", ["/certificateur/", "/certificateur/dossiers/"], [
-        r"^/certificateur/dossiers/\d+/$", r"^/certificateur/dossiers/\d+/validation/$",
-        r"^/certificateur/sessions/\d+/$", r"^/certificateur/referentiels/\d+/$",
-    ]),
+    "certificateur": (
+        "certif.aptim@vae.example",
+        ["/certificateur/", "/certificateur/dossiers/"],
+        [
+            r"^/certificateur/dossiers/\d+/$",
+            r"^/certificateur/dossiers/\d+/validation/$",
+            r"^/certificateur/sessions/\d+/$",
+            r"^/certificateur/referentiels/\d+/$",
+        ],
+    ),
     "jury": ("jury1@vae.example", ["/jury/"], [r"^/jury/sessions/\d+/$", r"^/jury/[\w/-]+/\d+/$"]),
 }
 

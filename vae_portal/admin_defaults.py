@@ -31,9 +31,7 @@ STATE_FIELDS = ("status", "state")
 
 
 def _date_fields(model) -> list[str]:
-    return [
-        f.name for f in model._meta.concrete_fields if isinstance(f, models.DateField | models.DateTimeField)
-    ]
+    return [f.name for f in model._meta.concrete_fields if isinstance(f, models.DateField | models.DateTimeField)]
 
 
 def _filter_names(list_filter) -> set[str]:

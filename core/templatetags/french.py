@@ -18,6 +18,7 @@ from decimal import Decimal
 from django import template
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import ngettext
 
 register = template.Library()
@@ -114,3 +115,16 @@ def fr_long_datetime(value) -> str:
     if not value:
         return ""
     return f"{fr_long_date(value)} à {fr_time(value)}"
+
+
+@register.filter
+def shorten(value, length: int = 40) -> str:
+    """A long title cut at a word, never inside one, with « … »; the whole text stays in a tooltip
+    and for screen readers. Short texts are returned as they are (escaped)."""
+    text = str(value or "")
+    if len(text) <= length:
+        return conditional_escape(text)
+    cut = text[: length + 1].rsplit(" ", 1)[0].rstrip(" ,;:.–—-") if " " in text[: length + 1] else text[:length]
+    return format_html(
+        '<span title="{}" aria-hidden="true">{}…</span><span class="visually-hidden">{}</span>', text, cut, text
+    )

@@ -9,7 +9,9 @@ def _date_fields(model):
 
 
 def _filters(model_admin):
-    return {item if isinstance(item, str) else item[0] for item in model_admin.list_filter if isinstance(item, str | tuple)}
+    return {
+        item if isinstance(item, str) else item[0] for item in model_admin.list_filter if isinstance(item, str | tuple)
+    }
 
 
 def test_every_dated_model_has_a_date_hierarchy_and_a_date_filter():

@@ -64,7 +64,12 @@ def test_the_accessibility_statement_follows_the_rgaa_model(client, settings):
 
     page = client.get(reverse("accessibility")).content.decode()
 
-    for section in ("État de conformité", "Contenus non accessibles", "Retour d’information et contact", "Voies de recours"):
+    for section in (
+        "État de conformité",
+        "Contenus non accessibles",
+        "Retour d’information et contact",
+        "Voies de recours",
+    ):
         assert section in page
     assert "mailto:a11y@portail.example" in page
 
