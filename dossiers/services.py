@@ -134,7 +134,7 @@ def check_request_limits(candidate, certification: Certification, today: dt.date
 def check_open_to_new_candidates(certification: Certification) -> None:
     """A certification whose RNCP registration has ended takes no new candidate (the catalogue
     says « enregistrement expiré »). Dossiers already open go on."""
-    if certification.registration_expired:
+    if certification.registration_expired and certification.end_of_registration:
         raise DossierError(
             _(
                 "L'enregistrement de cette certification au RNCP a pris fin le %(date)s : elle n'est plus "

@@ -78,14 +78,15 @@ def fr_hours(value) -> str:
 
 @register.filter
 def fr_filesize(value) -> str:
-    """A size in bytes, in French units (octets, ko, Mo, Go; 1 ko = 1 000 octets)."""
+    """A size in bytes, in French units (octets, ko, Mo, Go), counted as the limits are (1 Mo =
+    1 024 × 1 024 octets): « 20 Mo », « 2,4 Mo »."""
     if value in (None, ""):
         return ""
     size = int(value)
-    if size < 1000:
+    if size < 1024:
         return ngettext("%(n)d octet", "%(n)d octets", size) % {"n": size}
-    for unit, factor in (("ko", 1000), ("Mo", 1000**2), ("Go", 1000**3)):
-        if size < factor * 1000 or unit == "Go":
+    for unit, factor in (("ko", 1024), ("Mo", 1024**2), ("Go", 1024**3)):
+        if size < factor * 1024 or unit == "Go":
             number = size / factor
             return f"{_decimal(number, 0 if number >= 100 else 1)}{NBSP}{unit}"
     raise AssertionError("unreachable")

@@ -31,8 +31,9 @@ def test_an_aware_datetime_is_shown_in_paris_time():
 def test_durations_and_sizes_use_french_units_and_decimal_commas():
     assert fr_hours(35) == f"35{NB}h"
     assert fr_hours(1.5) == f"1,5{NB}h"
-    assert fr_filesize(2_400_000) == f"2,4{NB}Mo"
-    assert fr_filesize(830_000) == f"830{NB}ko"
+    assert fr_filesize(int(2.4 * 1024 * 1024)) == f"2,4{NB}Mo"
+    assert fr_filesize(20 * 1024 * 1024) == f"20{NB}Mo"
+    assert fr_filesize(830 * 1024) == f"830{NB}ko"
     assert fr_filesize(1) == "1 octet"
     assert fr_filesize(12) == "12 octets"
 
