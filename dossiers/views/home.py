@@ -44,8 +44,8 @@ def start(request, slug: str):
         _allowed, refusal = attempt(
             request,
             lambda: (
-                services.check_open_to_new_candidates(certification),
-                services.check_request_limits(request.user, certification),
+                services.check_open_to_new_candidates(certification)
+                or services.check_request_limits(request.user, certification)
             ),
             show=False,
             on_refusal=error_text,
