@@ -81,4 +81,4 @@ def test_a_convoked_candidate_receives_one_email(django_capture_on_commit_callba
     with django_capture_on_commit_callbacks(execute=True):
         services.convoke(session, dossier, UserFactory(admin=True), **slot(session, "09:00", "10:00"))
     assert [m.to for m in mail.outbox] == [[dossier.candidate.email]]
-    assert "convoqué" in mail.outbox[0].body
+    assert "Voici votre convocation devant le jury de VAE." in mail.outbox[0].body
