@@ -97,14 +97,19 @@ def main() -> int:
                     page.fill("#id_password", PASSWORD)
                     page.click("main button[type=submit]")
                     page.wait_for_load_state()
-                paths = list(starts)
-                for start in starts:
-                    page.goto(start)
-                    links = page.eval_on_selector_all("main a[href]", "links => links.map(a => a.href)")
-                    for pattern in patterns:
-                        found = next((urlsplit(h).path for h in links if re.search(pattern, urlsplit(h).path)), None)
+                paths, wanted = list(starts), list(patterns)
+                for path in paths:  # grows as pages of the wanted kinds are found (a dossier, then its pages)
+                    if not wanted:
+                        break
+                    page.goto(path)
+                    links = [
+                        urlsplit(h).path for h in page.eval_on_selector_all("main a[href]", "a => a.map(x => x.href)")
+                    ]
+                    for pattern in list(wanted):
+                        found = next((link for link in links if re.search(pattern, link)), None)
                         if found and found not in paths:
                             paths.append(found)
+                            wanted.remove(pattern)
                 folder = OUT / role
                 folder.mkdir(parents=True, exist_ok=True)
                 for number, path in enumerate(paths, start=1):

@@ -18,3 +18,37 @@
   var summary = document.querySelector(".error-summary");
   if (summary) summary.focus();
 })();
+
+// Phone width: a table wider than the screen scrolls inside its own box (not the whole page);
+// a box that scrolls can be reached with the keyboard and is named for screen readers.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+  function wrap(root) {
+    root.querySelectorAll("main table").forEach(function (table) {
+      if (table.closest(".table-responsive")) return;
+      var box = document.createElement("div");
+      box.className = "table-responsive";
+      table.parentNode.insertBefore(box, table);
+      box.appendChild(table);
+    });
+    sync();
+  }
+  function sync() {
+    document.querySelectorAll("main .table-responsive").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        var caption = box.querySelector("caption");
+        box.setAttribute("aria-label", (caption ? caption.textContent.trim() + " — " : "") + "tableau à faire défiler horizontalement");
+      } else if (box.getAttribute("role") === "region") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  }
+  wrap(document);
+  window.addEventListener("resize", sync);
+  document.addEventListener("htmx:afterSwap", function (event) { wrap(event.target); });
+})();
