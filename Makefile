@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-fast quality install install-test chromium migrate seed clean
+.PHONY: run test test-fast quality install install-test chromium migrate seed clean screenshots
 
 $(VENV)/bin/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 est requis ($(PYTHON) introuvable)."; exit 1; }
@@ -22,7 +22,15 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	touch $@
 
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test chromium
+install-test: $(VENV)/.installed-test chromium node_modules/.installed
+
+# axe-core and the Nu HTML Checker (vnu, run by Java) for the accessibility test
+# (tests/browser/test_accessibility.py), pinned by package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm est requis pour le test d'accessibilité (paquet Debian npm)."; exit 1; }
+	@command -v java >/dev/null || { echo "Java est requis pour le validateur HTML (paquet Debian default-jre-headless)."; exit 1; }
+	npm ci --no-audit --no-fund --silent
+	touch $@
 
 # Debian's Chromium drives the browser journeys (Playwright cannot download its own here).
 chromium:
@@ -66,5 +74,9 @@ quality: install-test
 	DEBUG=0 SECRET_KEY=quality-check-secret-key-that-is-long-enough-0123456789abcdef \
 		ALLOWED_HOSTS=vae.example $(PY) manage.py check --deploy --fail-level WARNING
 
+# PNG captures of each demo role's main pages at 1366 and 390 px, in screenshots/ (not committed).
+screenshots: seed install-test
+	$(PY) scripts/screenshots.py
+
 clean:
-	rm -rf $(VENV) data
+	rm -rf $(VENV) data node_modules screenshots

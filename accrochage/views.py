@@ -80,7 +80,12 @@ def holders(request):
     blocks = [
         {
             "organisation": org,
-            "account_form": AccountForm(instance=getattr(org, "cdc_account", None) or CdcAccount(organisation=org)),
+            # One pair of forms per organisation: ids of their fields must differ (valid HTML).
+            "account_form": AccountForm(
+                instance=getattr(org, "cdc_account", None) or CdcAccount(organisation=org),
+                auto_id=f"id_org{org.pk}_%s",
+            ),
+            "flux_form": FluxForm(auto_id=f"id_flux{org.pk}_%s"),
             "fluxes": list(org.cdc_fluxes.all()[:10]),
         }
         for org in organisations
@@ -88,7 +93,7 @@ def holders(request):
     return render(
         request,
         "accrochage/holders.html",
-        {"blocks": blocks, "page": page, "counts": counts, "flux_form": FluxForm(), "Status": PassageStatus},
+        {"blocks": blocks, "page": page, "counts": counts, "Status": PassageStatus},
     )
 
 

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certifications.enums import AccessRoute, AssessmentKind, CertificationStatus, RncpStatus, RncpUploadStatus
@@ -180,6 +181,11 @@ class Certification(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("certifications:detail", args=[self.slug])
+
+    @property
+    def registration_expired(self) -> bool:
+        """Its RNCP registration has ended: no new candidate may start a dossier on it."""
+        return self.end_of_registration is not None and self.end_of_registration < timezone.localdate()
 
     @property
     def is_editable(self) -> bool:

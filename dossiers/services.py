@@ -35,6 +35,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
@@ -159,6 +160,19 @@ def check_request_limits(candidate, certification: Certification, today: dt.date
                 "année civile. Les demandes qui visaient des blocs de compétences ne sont pas comptées."
             )
             % {"year": today.year}
+        )
+
+
+def check_open_to_new_candidates(certification: Certification) -> None:
+    """A certification whose RNCP registration has ended takes no new candidate (the catalogue
+    says « enregistrement expiré »). Dossiers already open go on."""
+    if certification.registration_expired and certification.end_of_registration:
+        raise DossierError(
+            _(
+                "L'enregistrement de cette certification au RNCP a pris fin le %(date)s : elle n'est plus "
+                "ouverte aux nouvelles candidatures en VAE."
+            )
+            % {"date": date_format(certification.end_of_registration, "j F Y")}
         )
 
 

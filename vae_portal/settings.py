@@ -34,6 +34,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "vae_portal.views.csrf_failure"  # in French, with a way back
 # The address in e-mails' links. Unset, it is the one `make run` serves (scripts/run.sh passes
 # PORT to both the server and the worker, which renders the digests): PORT=8080 gives :8080 links.
 SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000, minimum=1)}").rstrip("/")
@@ -231,8 +232,10 @@ if EMAIL_HOST:
     # time limit. 30 s is far more than a healthy server needs to answer.
     EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    EMAIL_BACKEND = "core.mail_console.EmailBackend"  # readable in `make run`'s console
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Portail VAE <noreply@vae.example>")
+# Where a user reports an accessibility problem (the accessibility statement, /accessibilite/).
+ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL", "accessibilite@vae.example")
 
 # ---------------------------------------------------------------------------------------------
 # Cache and rate limits
@@ -366,7 +369,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint logs every page it lays out at INFO.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    # fontTools (WeasyPrint's font subsetting) logs every table it prunes.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # ---------------------------------------------------------------------------------------------

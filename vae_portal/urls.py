@@ -7,6 +7,9 @@ from vae_portal import health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
+    path("plan-du-site/", views.sitemap, name="sitemap"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include((account_pages + privacy_pages, "accounts"))),
     path("certifications/", include("certifications.urls")),

@@ -43,7 +43,10 @@ def start(request, slug: str):
     if active is None:  # the refusal is said before the form, not as a message
         _allowed, refusal = attempt(
             request,
-            lambda: services.check_request_limits(request.user, certification),
+            lambda: (
+                services.check_open_to_new_candidates(certification)
+                or services.check_request_limits(request.user, certification)
+            ),
             show=False,
             on_refusal=error_text,
         )

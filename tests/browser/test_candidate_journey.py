@@ -39,6 +39,9 @@ def _saved(scope):
 
 
 def test_a_new_candidate_goes_from_sign_up_to_a_submitted_dossier(page, mailoutbox, reference_certifications):
+    # RNCP35203's registration ended on 20 January 2026 (its fiche): this journey is not about
+    # expiry (tests/dossiers/test_expired_certification.py is), so it is taken as still open.
+    reference_certifications.filter(code="RNCP35203").update(end_of_registration=None)
     _sign_up(page, mailoutbox)
 
     # Start a VAE on RNCP35203, bloc BC01 only.

@@ -92,7 +92,7 @@ def test_a_certifier_takes_a_dossier_from_recevabilite_to_a_convocation(page):
     expect(page.locator("#id_start")).to_have_value("09:00")
     page.get_by_role("button", name="Convoquer", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("Nina Lopez est convoqué(e)")
-    expect(page.locator("#convocations")).to_contain_text("09h00 – 10h00")
+    expect(page.locator("#convocations")).to_contain_text("9\u00a0h – 10\u00a0h")
 
     dossier.refresh_from_db()
     assert dossier.status == S.SCHEDULED

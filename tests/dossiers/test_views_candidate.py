@@ -331,7 +331,7 @@ def test_the_bloc_page_shows_each_competence_with_its_state(client, admissible):
     assert states == ["complete", "in_progress", "empty"]
     page = response.content.decode()
     assert "complète" in page and "en cours" in page and "vide" in page
-    assert "1 compétence(s) complète(s) sur 3" in page
+    assert "1 compétence complète sur 3" in page
 
 
 def test_the_competence_page_shows_text_group_guidance_experiences_and_proofs(client, reference_certifications):

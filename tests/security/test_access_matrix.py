@@ -294,6 +294,9 @@ ACCESS: dict[str, Rule] = {
     ),
     # Public pages.
     "home": Rule(get=everyone()),
+    "accessibility": Rule(get=everyone()),
+    "sitemap": Rule(get=everyone()),
+    "favicon": Rule(get=everyone()),
     "certifications:catalogue": Rule(get=everyone()),
     "certifications:detail": Rule(get=everyone(), kwargs=lambda w: {"slug": w.certification.slug}),
     # Accounts: public forms; logout is POST only.
