@@ -27,8 +27,13 @@ install-test: $(VENV)/.installed-test chromium node_modules/.installed
 # axe-core and the Nu HTML Checker (vnu, run by Java) for the accessibility test
 # (tests/browser/test_accessibility.py), pinned by package-lock.json.
 node_modules/.installed: package.json package-lock.json
-	@command -v npm >/dev/null || { echo "npm est requis pour le test d'accessibilité (paquet Debian npm)."; exit 1; }
-	@command -v java >/dev/null || { echo "Java est requis pour le validateur HTML (paquet Debian default-jre-headless)."; exit 1; }
+	@missing=""; command -v npm >/dev/null || missing="npm"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installation de $$missing (paquets Debian, pour le test d'accessibilité)…"; \
+		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
