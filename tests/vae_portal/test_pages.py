@@ -54,7 +54,7 @@ def test_the_server_error_page_is_static_french_html():
 def test_every_page_links_to_the_accessibility_statement_and_the_site_map(client):
     page = client.get(reverse("home")).content.decode()
 
-    assert "Accessibilité : partiellement conforme" in page
+    assert "Accessibilité : non conforme" in page
     assert f'href="{reverse("accessibility")}"' in page
     assert f'href="{reverse("sitemap")}"' in page
 
