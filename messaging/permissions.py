@@ -9,8 +9,9 @@ Rules (default deny):
   (``accompaniment.permissions.accompanies``), on the accompagnateur's side (their space,
   ``/messages/accompagnement/…``); once the accompaniment has ended, they read the thread for the
   read-only period (``reads``) without writing (``may_write``), then nothing;
-- nobody else: another candidate, an accompagnateur of another organisation, a certifier of another organisation, a jury member (a juror
-  reads the dossier, never its thread), an anonymous visitor. Outside one's scope: 404; a
+- nobody else: another candidate, an accompagnateur of another organisation, a certifier of
+  another organisation, a jury member (a juror reads the dossier, never its thread), an
+  anonymous visitor. Outside one's scope: 404; a
   person who is no certifier at all on the certifier's pages: 403 (as the back office);
 - annotations are the certifier side's alone (``may_annotate``): never the candidate's, never the
   accompagnateur's.

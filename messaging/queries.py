@@ -32,8 +32,10 @@ def _count_and_oldest(rows: QuerySet) -> dict:
 def waiting_for_staff(dossiers: QuerySet, user) -> dict:
     """Over ``dossiers`` (the certifier's): candidates' and accompagnateurs' messages ``user`` has not read and the
     annotations still to handle before a decision, each with its oldest date and dossier."""
-    unread = Message.objects.filter(dossier__in=dossiers).exclude(side=Side.CERTIFIER).exclude(
-        pk__in=MessageRead.objects.filter(reader=user).values("message")
+    unread = (
+        Message.objects.filter(dossier__in=dossiers)
+        .exclude(side=Side.CERTIFIER)
+        .exclude(pk__in=MessageRead.objects.filter(reader=user).values("message"))
     )
     return {
         "messages": _count_and_oldest(unread),

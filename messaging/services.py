@@ -181,7 +181,9 @@ def _reopen(dossier: Dossier, author, side: str, text: str) -> None:
 
 def _certifier_staff(dossier: Dossier):
     return (
-        get_user_model().objects.filter(certifiers__in=dossier.certification.certifiers.all(), is_active=True).distinct()
+        get_user_model()
+        .objects.filter(certifiers__in=dossier.certification.certifiers.all(), is_active=True)
+        .distinct()
     )
 
 
@@ -208,7 +210,9 @@ def _tell_the_other_side(message: Message) -> None:
         notify.notify([dossier.candidate], "message_reply", dossier=dossier, url=candidate_url, context={})
     else:
         context = {"organisation": message.organisation.name if message.organisation else ""}
-        notify.notify([dossier.candidate], "message_accompagnateur", dossier=dossier, url=candidate_url, context=context)
+        notify.notify(
+            [dossier.candidate], "message_accompagnateur", dossier=dossier, url=candidate_url, context=context
+        )
         if dossier.feasibility_submitted_at is not None:  # the thread is open to the certifier
             notify.notify(
                 _certifier_staff(dossier), "message_accompagnateur", dossier=dossier, url=staff_url, context=context

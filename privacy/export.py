@@ -98,7 +98,8 @@ def _dossiers(user):
                 queryset=Message.objects.select_related("organisation")
                 .prefetch_related(
                     "attachments", Prefetch("reads", queryset=MessageRead.objects.order_by("read_at", "pk"))
-                ).order_by("created_at", "pk"),
+                )
+                .order_by("created_at", "pk"),
             ),
             Prefetch("annotations", queryset=Annotation.objects.order_by("created_at", "pk")),
         )

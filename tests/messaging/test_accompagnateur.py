@@ -102,7 +102,9 @@ def test_the_accompagnateur_reads_and_writes_from_their_page_with_an_attachment(
     page = client.get(thread_url(dossier)).content.decode()
     assert "Question du candidat" in page and "<textarea" in page
     assert MessageRead.objects.filter(reader=aap).count() == 1
-    response = client.post(thread_url(dossier), {"text": "Réponse de l'organisme", "attachments": [pdf_upload("a.pdf")]})
+    response = client.post(
+        thread_url(dossier), {"text": "Réponse de l'organisme", "attachments": [pdf_upload("a.pdf")]}
+    )
     assert response.status_code == 302 and response.url.endswith("#messages")
     message = Message.objects.get(side=Side.ACCOMPAGNATEUR)
     assert (message.author, message.attachments.get().original_name) == (aap, "a.pdf")
@@ -245,7 +247,9 @@ def test_an_attachment_of_another_side_the_antivirus_has_not_released_is_not_ser
     assert response.status_code == code and not getattr(response, "streaming", False)
 
 
-def test_another_organisations_staff_never_reads_an_attachment(client, certification, dossier, accompaniment, candidate):
+def test_another_organisations_staff_never_reads_an_attachment(
+    client, certification, dossier, accompaniment, candidate
+):
     attachment = services.post_message(dossier, candidate, "Ma pièce", files=[pdf_upload("p.pdf")]).attachments.get()
     client.force_login(staff_of(make_organisation(certification)))
     response = client.get(reverse("messaging:accompaniment_attachment", args=[dossier.pk, attachment.pk]))
@@ -296,3 +300,54 @@ def test_an_unaccompanied_dossiers_messages_notify_no_accompagnateur(
     services.post_message(dossier, candidate, "Bonjour")
     services.post_message(dossier, other_certifier, "Réponse")
     assert not _recipients("message_accompanied")
+
+
+def test_the_candidate_is_emailed_that_the_organisation_wrote_without_its_text(
+    dossier, aap, accompaniment, candidate, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from tests.notifications.helpers import assert_french_typography
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_message(dossier, aap, "Texte confidentiel de l'organisme")
+    (message,) = [m for m in mail.outbox if m.to == [candidate.email]]
+    assert "Nouveau message de l'accompagnateur" in message.subject
+    assert "Organisme accompagnateur\u00a0: Cap VAE Test" in message.body
+    assert reverse("messaging:thread", args=[dossier.pk]) in message.body
+    assert "Texte confidentiel" not in message.body
+    assert_french_typography(message.body)
+    assert_french_typography(message.subject)
+
+
+def test_the_accompagnateur_is_emailed_that_the_candidate_wrote_without_its_text(
+    dossier, aap, accompaniment, candidate, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from tests.notifications.helpers import assert_french_typography
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_message(dossier, candidate, "Texte confidentiel du candidat")
+    (message,) = [m for m in mail.outbox if m.to == [aap.email]]
+    assert "Nouveau message sur un dossier que vous accompagnez" in message.subject
+    assert "Le candidat que vous accompagnez a écrit" in message.body
+    assert thread_url(dossier) in message.body and "Texte confidentiel" not in message.body
+    assert_french_typography(message.body)
+    assert_french_typography(message.subject)
+
+
+def test_the_accompagnateurs_unread_message_counts_for_the_candidate_and_the_certifier(
+    dossier, aap, accompaniment, candidate, certifier
+):
+    from dossiers.models import Dossier
+    from messaging import queries
+
+    services.post_message(dossier, aap, "Bonjour")
+    unread = Dossier.objects.filter(pk=dossier.pk).annotate(n=queries.unread_for_candidate(candidate)).get().n
+    assert unread == 1
+    assert queries.waiting_for_staff(Dossier.objects.filter(pk=dossier.pk), certifier)["messages"]["n"] == 1
+    services.mark_read(dossier, candidate)
+    services.mark_read(dossier, certifier)
+    assert Dossier.objects.filter(pk=dossier.pk).annotate(n=queries.unread_for_candidate(candidate)).get().n == 0
+    assert queries.waiting_for_staff(Dossier.objects.filter(pk=dossier.pk), certifier)["messages"]["n"] == 0
