@@ -95,9 +95,11 @@ def _dossiers(user):
             Prefetch("convocations", queryset=_convocations()),
             Prefetch(
                 "messages",
-                queryset=Message.objects.prefetch_related(
+                queryset=Message.objects.select_related("organisation")
+                .prefetch_related(
                     "attachments", Prefetch("reads", queryset=MessageRead.objects.order_by("read_at", "pk"))
-                ).order_by("created_at", "pk"),
+                )
+                .order_by("created_at", "pk"),
             ),
             Prefetch("annotations", queryset=Annotation.objects.order_by("created_at", "pk")),
         )
@@ -253,12 +255,21 @@ def _dossier(dossier: Dossier, user, files: _Files) -> dict[str, Any]:
     }
 
 
+def _message_side(message: Message) -> str:
+    """Who wrote a message, as a role (staff never by name)."""
+    if message.side == Side.CANDIDATE:
+        return "vous"
+    if message.side == Side.ACCOMPAGNATEUR:
+        return f"accompagnateur ({message.organisation.name})" if message.organisation else "accompagnateur"
+    return "certificateur"
+
+
 def _messages(dossier: Dossier, user, files: _Files, folder: str) -> list[dict]:
     """The thread: each message, its attachments (files in the archive) and when it was read."""
     return [
         {
             "sent_at": _iso(m.created_at),
-            "by": "vous" if m.side == Side.CANDIDATE else "certificateur",
+            "by": _message_side(m),
             "text": m.text,
             "requests_correction": m.requests_correction,
             "attachments": [

@@ -261,6 +261,10 @@ ACCESS: dict[str, Rule] = {
         post=CERTIFIER_OF_OBJECT,
         kwargs=lambda w: {"pk": w.dossier.pk, "annotation_pk": w.objects["annotation"].pk},
     ),
+    # The accompagnateur's organisation (staff of the one that accompanies the dossier) reads and
+    # writes in the thread from its space; nobody else, admins included (404).
+    "messaging:accompaniment_thread": Rule(get=AAP, kwargs=DOSSIER),
+    "messaging:accompaniment_attachment": Rule(get=AAP, post=READ_ONLY, kwargs=ATTACHMENT),
     **ACCOMPANIMENT_ACCESS,
     # API tokens: certifiers create and list their organisation's; revoking another's is a 404.
     "api_tokens:list": Rule(get=CERTIFIER_PAGE),
@@ -582,6 +586,8 @@ AFTER_ACCOMPANIMENT: dict[str, Rule] = {
     ),
     "accompaniment:meetings": Rule(get=AAP, post=only({"accompagnateur"}, outcome="403"), kwargs=DOSSIER),
     "accompaniment:end": Rule(get=only({"accompagnateur"}, outcome="403"), kwargs=DOSSIER),
+    "messaging:accompaniment_thread": Rule(get=AAP, post=only({"accompagnateur"}, outcome="403"), kwargs=DOSSIER),
+    "messaging:accompaniment_attachment": Rule(get=AAP, post=READ_ONLY, kwargs=ATTACHMENT),
 }
 AFTER_READ_PERIOD: dict[str, Rule] = {
     "accompaniment:dossier": Rule(get=NOBODY, post=READ_ONLY, kwargs=DOSSIER),
@@ -590,7 +596,10 @@ AFTER_READ_PERIOD: dict[str, Rule] = {
     "accompaniment:meetings": Rule(get=NOBODY, kwargs=DOSSIER),
     "accompaniment:opinion": Rule(get=NOBODY, kwargs=DOSSIER),
     "accompaniment:export": Rule(get=ACCOMPAGNATEURS, post=READ_ONLY),
+    "messaging:accompaniment_thread": Rule(get=NOBODY, kwargs=DOSSIER),
+    "messaging:accompaniment_attachment": Rule(get=NOBODY, post=READ_ONLY, kwargs=ATTACHMENT),
 }
+AAP_ATTACHMENT = lambda w: {"pk": w.dossier.pk, "attachment_pk": w.objects["aap_attachment"].pk}  # noqa: E731
 
 CASES: dict[str, Case] = {
     **{
@@ -601,6 +610,16 @@ CASES: dict[str, Case] = {
         f"{name}, read-only period over": Case(name, rule, setup=_read_period_over, blind=AAP_ROLES)
         for name, rule in AFTER_READ_PERIOD.items()
     },
+    # The accompagnateur's attachment: the candidate, the certifier's staff and its organisation.
+    "messaging:attachment, the accompagnateur's": Case(
+        "messaging:attachment", Rule(get=OWNER, post=READ_ONLY, kwargs=AAP_ATTACHMENT)
+    ),
+    "messaging:staff_attachment, the accompagnateur's": Case(
+        "messaging:staff_attachment", Rule(get=CERTIFIER_OF_OBJECT, post=READ_ONLY, kwargs=AAP_ATTACHMENT)
+    ),
+    "messaging:accompaniment_attachment, the accompagnateur's": Case(
+        "messaging:accompaniment_attachment", Rule(get=AAP, post=READ_ONLY, kwargs=AAP_ATTACHMENT)
+    ),
     # A request not accepted yet opens nothing of the dossier.
     "accompaniment:dossier, request not accepted": Case(
         "accompaniment:dossier",

@@ -12,7 +12,8 @@ a second certification of the organisation (recevable, not submitted yet), with 
 library: ``unsubmitted_dossier`` and ``unsubmitted_proof``.
 
 ``accompagnateur`` manages the organisation that accompanies the owner's dossier (accepted, with
-a comment, an opinion and a meeting) and has a request to answer on ``unsubmitted_dossier``;
+a comment, an opinion, a meeting and a message with a PDF attached in the dossier's thread:
+``aap_attachment``) and has a request to answer on ``unsubmitted_dossier``;
 ``other_accompagnateur`` manages another organisation of the same certification, which
 accompanies nobody of the world.
 """
@@ -161,8 +162,15 @@ def _add_accompaniment(world: World) -> None:
     Opinion.objects.create(
         accompaniment=accompaniment, verdict="favorable", comment="Favorable.", given_at=timezone.now()
     )
+    from messaging import services as messaging
+    from tests.factories import pdf_upload
+
+    aap_message = messaging.post_message(
+        world.dossier, users["accompagnateur"], "Bonjour", files=[pdf_upload("aap.pdf")]
+    )
     request = accompaniment_services.choose(world.objects["unsubmitted_dossier"], org, users["owner"])
     world.objects.update(
+        aap_attachment=aap_message.attachments.get(),
         aap_organisation=org,
         other_aap_organisation=organisations[1],
         accompaniment=accompaniment,
