@@ -249,7 +249,7 @@ class WithdrawForm(forms.Form):
 
 # --- the dossier de faisabilité, section by section (dossiers.feasibility) ------------------
 
-RADIO = forms.RadioSelect(attrs={"class": "form-check-input"})
+RADIO = forms.RadioSelect()  # crispy-bootstrap5 adds the form-check classes itself
 
 
 class NatureForm(forms.ModelForm):
@@ -397,7 +397,7 @@ class CandidateForm(forms.Form):
     objectives = forms.MultipleChoiceField(
         label=_("Vos deux objectifs principaux"),
         choices=Objective.choices,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxSelectMultiple(),
     )
 
     def __init__(self, *args, identity: CivilIdentity | None, feasibility: Feasibility, **kwargs):

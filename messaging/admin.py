@@ -47,7 +47,7 @@ class MessageAdmin(admin.ModelAdmin):
 @admin.register(MessageAttachment)
 class MessageAttachmentAdmin(admin.ModelAdmin):
     list_display = ["pk", "original_name", "message", "size", "scan_status"]
-    list_filter = ["scan_status", "message__dossier__certification", "message__created_at"]
+    list_filter = ["scan_status", "message__dossier__certification", "message__created_at", "scan_updated_at"]
     list_select_related = ["message"]
     search_fields = ["original_name", "sha256", "message__dossier__candidate__email"]
     date_hierarchy = "message__created_at"

@@ -63,6 +63,10 @@ ROLES = {
     ),
     "candidat (dossiers en cours)": ("candidat1@vae.example", ["/", "/dossiers/"]),
     "candidat (résultat du jury)": ("candidat10@vae.example", ["/", "/dossiers/"]),
+    # A thread with the certifier, and a convocation on the dossier page.
+    "candidat (messages)": ("candidat3@vae.example", ["/", "/dossiers/", "/notifications/"]),
+    "candidat (convoqué)": ("candidat5@vae.example", ["/", "/dossiers/"]),
+    "accompagnateur": ("aap1@vae.example", ["/", "/accompagnement/", "/notifications/"]),
     "certificateur APTIM": ("certif.aptim@vae.example", ["/", "/certificateur/"]),
     "certificateur Askoria": ("certif.askoria@vae.example", ["/", "/certificateur/"]),
     "membre de jury": ("jury1@vae.example", ["/", "/jury/"]),

@@ -72,7 +72,7 @@ def test_a_certifier_takes_a_dossier_from_recevabilite_to_a_convocation(page):
     page.fill("#id_place", "Maison des associations, salle 2")
     page.fill("#id_capacity", "3")
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_role("alert")).to_contain_text("Session programmée")
+    expect(page.locator(".alert-success")).to_contain_text("Session programmée")
     expect(page.locator("#composition")).to_contain_text("Il manque 1 président")
 
     # Three members: the composition then meets the certification's rule.

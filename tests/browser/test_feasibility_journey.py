@@ -30,6 +30,9 @@ def _section(page, dossier, name):
 def test_an_autonomous_candidate_fills_the_whole_dossier_de_faisabilite(page, reference_certifications):
     candidate = UserFactory(first_name="Inès", last_name="Moreau", email="ines.moreau@example.org", phone="0611223344")
     _log_in(page, candidate.email)
+    # RNCP35203's registration ended on 20 January 2026 (its fiche): this journey is not about
+    # expiry (tests/dossiers/test_expired_certification.py is), so it is taken as still open.
+    reference_certifications.filter(code="RNCP35203").update(end_of_registration=None)
 
     # The whole certification.
     page.goto(reverse("certifications:detail", args=[CERTIFICATION_SLUG]))
