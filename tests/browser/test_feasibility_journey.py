@@ -46,7 +46,7 @@ def test_an_autonomous_candidate_fills_the_whole_dossier_de_faisabilite(page, re
     _section(page, dossier, "nature")
     page.locator("input[name=nature][value=renewal]").check()
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text("« Date de la décision de recevabilité antérieure » est obligatoire.")).to_be_visible()
+    expect(page.get_by_text("« Date de la décision de recevabilité antérieure » est obligatoire.", exact=True)).to_be_visible()
     page.locator("input[name=nature][value=first]").check()
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("Rubrique « Nature de la demande » enregistrée.")).to_be_visible()
@@ -79,7 +79,7 @@ def test_an_autonomous_candidate_fills_the_whole_dossier_de_faisabilite(page, re
     page.locator("input[name=objectives][value=progress]").check()
     page.locator("input[name=objectives][value=recognition]").check()
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text("« Nom de naissance » est obligatoire.")).to_be_visible()
+    expect(page.get_by_text("« Nom de naissance » est obligatoire.", exact=True)).to_be_visible()
     expect(page.locator("input[name=street]")).to_have_value("9 rue de la Paix")
     page.locator("input[name=birth_name]").fill("Moreau")
     page.get_by_role("button", name="Enregistrer").click()
@@ -106,7 +106,7 @@ def test_an_autonomous_candidate_fills_the_whole_dossier_de_faisabilite(page, re
     page.locator(f"input[name=block-{blocks[1].pk}-activity][value=partly]").check()
     page.locator(f"input[name=block-{blocks[2].pk}-activity][value=no]").check()
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text("Le commentaire détaillé est obligatoire pour « PARTIELLEMENT ».")).to_be_visible()
+    expect(page.get_by_text("Le commentaire détaillé est obligatoire pour « PARTIELLEMENT ».").first).to_be_visible()
     expect(page.locator(f"textarea[name=block-{blocks[0].pk}-comment]")).to_have_value(
         "Je conduis les diagnostics depuis 2018."
     )
