@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-fast quality install install-test chromium migrate seed clean
+.PHONY: run test test-fast quality install install-test chromium migrate seed clean screenshots
 
 $(VENV)/bin/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 est requis ($(PYTHON) introuvable)."; exit 1; }
@@ -22,7 +22,20 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	touch $@
 
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test chromium
+install-test: $(VENV)/.installed-test chromium node_modules/.installed
+
+# axe-core and the Nu HTML Checker (vnu, run by Java) for the accessibility test
+# (tests/browser/test_accessibility.py), pinned by package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	@missing=""; command -v npm >/dev/null || missing="npm"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installation de $$missing (paquets Debian, pour le test d'accessibilité)…"; \
+		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	npm ci --no-audit --no-fund --silent
+	touch $@
 
 # Debian's Chromium drives the browser journeys (Playwright cannot download its own here).
 chromium:
@@ -66,5 +79,9 @@ quality: install-test
 	DEBUG=0 SECRET_KEY=quality-check-secret-key-that-is-long-enough-0123456789abcdef \
 		ALLOWED_HOSTS=vae.example $(PY) manage.py check --deploy --fail-level WARNING
 
+# PNG captures of each demo role's main pages at 1366 and 390 px, in screenshots/ (not committed).
+screenshots: seed install-test
+	$(PY) scripts/screenshots.py
+
 clean:
-	rm -rf $(VENV) data
+	rm -rf $(VENV) data node_modules screenshots

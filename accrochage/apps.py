@@ -11,8 +11,9 @@ class AccrochageConfig(AppConfig):
 
         from accrochage import files, receivers
         from audit.models import AuditEvent
-        from juries.models import Decision
+        from juries.models import Decision, Minutes
 
         files.register()
+        post_save.connect(receivers.on_minutes, sender=Minutes, dispatch_uid="accrochage.minutes_final")
         post_save.connect(receivers.on_decision, sender=Decision, dispatch_uid="accrochage.decision_revoked")
         post_save.connect(receivers.on_audit_event, sender=AuditEvent, dispatch_uid="accrochage.dossier_erased")

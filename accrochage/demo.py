@@ -12,9 +12,9 @@ from accounts.models import User
 from accrochage import flux as flux_builder
 from accrochage import services
 from accrochage.errors import CdcError
-from accrochage.models import CdcAccount, Flux, HolderIdentity
+from accrochage.models import CdcAccount, Flux
 from certifications.models import Certifier
-from dossiers.models import Dossier
+from dossiers.models import CivilIdentity, Dossier
 
 CERTIFIER = "certif.askoria@vae.example"
 HOLDER = "candidat10@vae.example"
@@ -34,6 +34,9 @@ IDENTITY = {
 }
 
 
+BIRTH_PLACE = ("born_in_france", "birth_insee_code", "birth_postcode", "birth_city", "birth_country_code")
+
+
 def seed() -> list[tuple[str, str]]:
     org = Certifier.objects.filter(legal_name__icontains="Askoria").first()
     actor = User.objects.filter(email=CERTIFIER).first()
@@ -42,8 +45,12 @@ def seed() -> list[tuple[str, str]]:
     if not CdcAccount.objects.filter(organisation=org).exists():
         services.save_account(org, "03ASK001", "MCFCER000001", actor)
     dossier = Dossier.objects.filter(candidate__email=HOLDER, jury_decisions__isnull=False).first()
-    if dossier is not None and not HolderIdentity.objects.filter(dossier=dossier).exists():
+    identity = CivilIdentity.objects.filter(dossier=dossier).first() if dossier is not None else None
+    if dossier is not None and identity is None:
         services.save_identity(dossier, IDENTITY, dossier.candidate)
+    elif dossier is not None and identity is not None and not identity.birth_city:
+        # The dossier de faisabilité gave the rest of the identity: the place of birth completes it.
+        services.save_identity(dossier, {k: IDENTITY[k] for k in BIRTH_PLACE}, dossier.candidate)
     if not Flux.objects.filter(organisation=org).exists():
         today = timezone.localdate()
         try:

@@ -54,7 +54,7 @@ def certification_type(code: str) -> str:
 
 
 def write_passage(w: Writer, passage: Passage) -> None:
-    identity = passage.dossier.holder_identity
+    identity = passage.dossier.civil_identity
     w.open("passageCertification")
     w.text("idTechnique", passage.id_technique)
     w.text("obtentionCertification", "PAR_ADMISSION")
@@ -120,7 +120,7 @@ def write(flux: Flux, out) -> int:
     w.open("certifications")
     passages = (
         Passage.objects.filter(flux=flux)
-        .select_related("certification", "dossier__holder_identity")
+        .select_related("certification", "dossier__civil_identity")
         .order_by("certification__code", "certification_id", "pk")
     )
     current, written = None, 0

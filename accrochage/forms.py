@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accrochage import services
-from accrochage.models import CdcAccount, HolderIdentity
+from accrochage.models import CdcAccount
+from dossiers.models import CivilIdentity
 
 NAME_RE = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿ' \-]+$")
 INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
@@ -28,7 +29,7 @@ class AccountForm(forms.ModelForm):
 
 class IdentityForm(forms.ModelForm):
     class Meta:
-        model = HolderIdentity
+        model = CivilIdentity
         fields = services.IDENTITY_FIELDS
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         help_texts = {
@@ -36,6 +37,11 @@ class IdentityForm(forms.ModelForm):
             "birth_postcode": _("À défaut du code INSEE."),
             "birth_country_code": _("Code ISO à trois lettres : FRA pour la France."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Optional in the dossier de faisabilité, needed by the CDC's flux.
+        self.fields["birth_city"].required = True
 
     def clean(self):
         data = super().clean()

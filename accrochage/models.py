@@ -1,8 +1,9 @@
 """Declaring certified holders to the Caisse des Dépôts (SI CPF « accrochage »).
 
 - ``CdcAccount``: a certifier's identifiers at the CDC (client id, contract id).
-- ``HolderIdentity``: the civil identity the flux needs and the portal did not hold, asked of the
-  candidate on their dossier before the jury; never shown to jurors (no jury page reads it).
+- the civil identity the flux needs is ``dossiers.CivilIdentity`` (the one the dossier de
+  faisabilité asks); what the flux needs beyond it (place of birth) is asked of the candidate on
+  their dossier before the jury; never shown to jurors (no jury page reads it).
 - ``Passage``: one declaration (or withdrawal) of one holder's certification, keyed at the CDC by
   its stable ``id_technique``; its status follows the flux and the CDC's processing report.
 - ``Flux``: one XML file built for a period by a worker, with its progress and XSD check.
@@ -43,35 +44,6 @@ class CdcAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} — {self.client_id}"
-
-
-class Sex(models.TextChoices):
-    F = "F", _("féminin")
-    M = "M", _("masculin")
-
-
-class HolderIdentity(models.Model):
-    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="holder_identity")
-    birth_name = models.CharField(_("nom de naissance"), max_length=60)
-    usage_name = models.CharField(_("nom d'usage"), max_length=60, blank=True)
-    first_name1 = models.CharField(_("premier prénom"), max_length=60)
-    first_name2 = models.CharField(_("deuxième prénom"), max_length=60, blank=True)
-    first_name3 = models.CharField(_("troisième prénom"), max_length=60, blank=True)
-    sex = models.CharField(_("sexe (état civil)"), max_length=1, choices=Sex.choices)
-    birth_date = models.DateField(_("date de naissance"))
-    born_in_france = models.BooleanField(_("né(e) en France"), default=True)
-    birth_insee_code = models.CharField(_("code INSEE de la commune de naissance"), max_length=5, blank=True)
-    birth_postcode = models.CharField(_("code postal de la commune de naissance"), max_length=5, blank=True)
-    birth_city = models.CharField(_("commune de naissance"), max_length=40)
-    birth_country_code = models.CharField(_("code du pays de naissance"), max_length=3, default="FRA")
-    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("identité du titulaire")
-        verbose_name_plural = _("identités des titulaires")
-
-    def __str__(self) -> str:
-        return f"{self.birth_name} {self.first_name1}"
 
 
 class PassageAction(models.TextChoices):

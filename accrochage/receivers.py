@@ -1,5 +1,37 @@
-"""A revoked jury decision withdraws its holder's declaration (``post_save`` of ``Decision``,
-connected in ``AccrochageConfig.ready``), in the revocation's transaction."""
+"""Where the declaration hears of the jury (``post_save`` receivers connected in
+``AccrochageConfig.ready``):
+
+- a procès-verbal saved as final: its session's new holders get their passage once the
+  transaction commits (a failure is logged; the next flux, or the certifier's « Rechercher les
+  nouveaux titulaires », catches up);
+- a revoked jury decision withdraws its holder's declaration, in the revocation's transaction.
+"""
+
+import logging
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def record_session(session_id: int) -> None:
+    from accrochage import services
+
+    try:
+        services.record_session(session_id)
+    except Exception:
+        logger.exception("Could not record the CDC passages of session %s", session_id)
+
+
+def on_minutes(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    from juries.enums import MinutesStatus
+
+    if raw or instance.status != MinutesStatus.FINAL:
+        return
+    if update_fields is not None and "status" not in update_fields:
+        return
+    session_id = instance.session_id
+    transaction.on_commit(lambda: record_session(session_id))
 
 
 def on_decision(sender, instance, created, raw=False, update_fields=None, **kwargs):
@@ -18,8 +50,9 @@ def on_audit_event(sender, instance, created, raw=False, **kwargs):
     must still name the holder)."""
     if raw or not created or instance.action != "dossier.erased" or instance.dossier_id is None:
         return
-    from accrochage.models import HolderIdentity, PassageStatus
+    from accrochage.models import PassageStatus
+    from dossiers.models import CivilIdentity
 
-    HolderIdentity.objects.filter(dossier_id=instance.dossier_id).exclude(
+    CivilIdentity.objects.filter(dossier_id=instance.dossier_id).exclude(
         dossier__cdc_passages__status__in=[PassageStatus.SENT, PassageStatus.DECLARED]
     ).delete()

@@ -1,10 +1,14 @@
 """Every change of the declaration to the Caisse des Dépôts. See docs/accrochage.md.
 
 Rules:
-- a holder to declare is a decision in force, validating the whole certification
-  (``FULL_SUCCESS_OF_FULL_CERTIFICATION``), whose procès-verbal is final: one CREATION passage per
-  decision, declared by the certification's certifier (the first by name when there are several),
-  dated (``dateDebutValidite``) on the day of the jury; blocs are not declared (docs/accrochage.md);
+- a holder to declare is a candidate who now holds the whole certification
+  (``juries.acquired.whole_certification_held``: a final decision validating the whole
+  certification, or validating the last blocs missing when the others were acquired for life
+  earlier): one CREATION passage for the decision that completed it, declared by the
+  certification's certifier (the first by name when there are several), dated
+  (``dateDebutValidite``) on the day of that jury; blocs are not declared (docs/accrochage.md);
+  passages are created when the procès-verbal becomes final, before a flux, or on the certifier's
+  request, never when a page is displayed;
 - a revoked decision: a passage never sent is cancelled; one sent or declared gets a SUPPRESSION
   passage with the same ``idTechnique``;
 - a flux takes the passages to declare of one organisation and action whose jury falls in the
@@ -32,13 +36,14 @@ from accrochage.models import (
     CdcAccount,
     Flux,
     FluxStatus,
-    HolderIdentity,
     Passage,
     PassageAction,
     PassageStatus,
 )
 from audit import services as audit
-from juries.enums import JuryResult, MinutesStatus
+from dossiers.models import CivilIdentity
+from juries.acquired import FULL_SUCCESSES, whole_certification_held
+from juries.enums import MinutesStatus
 from juries.models import Decision
 
 logger = logging.getLogger(__name__)
@@ -83,13 +88,13 @@ def identity_locked(dossier) -> bool:
 
 
 @transaction.atomic
-def save_identity(dossier, data: dict, actor) -> HolderIdentity:
+def save_identity(dossier, data: dict, actor) -> CivilIdentity:
     dossier = dossier.__class__.objects.select_for_update().get(pk=dossier.pk)
     if identity_locked(dossier):
         raise CdcError(
             _("Votre identité a déjà été transmise à la Caisse des Dépôts : demandez au certificateur de la corriger.")
         )
-    identity = HolderIdentity.objects.filter(dossier=dossier).first() or HolderIdentity(dossier=dossier)
+    identity = CivilIdentity.objects.filter(dossier=dossier).first() or CivilIdentity(dossier=dossier)
     for name in IDENTITY_FIELDS:
         setattr(identity, name, data.get(name, getattr(identity, name)))
     identity.full_clean()
@@ -106,38 +111,67 @@ def save_identity(dossier, data: dict, actor) -> HolderIdentity:
     return identity
 
 
-def _final_successes():
+def _candidate_decisions():
+    """Final decisions that may complete a whole certification: a full success (of the whole
+    certification, or of the blocs targeted when blocs acquired earlier make up the rest)."""
     return Decision.objects.in_force().filter(
-        result=JuryResult.FULL_SUCCESS_OF_FULL_CERTIFICATION,
-        convocation__session__minutes__status=MinutesStatus.FINAL,
+        result__in=FULL_SUCCESSES, convocation__session__minutes__status=MinutesStatus.FINAL
     )
+
+
+def _record(decision: Decision, organisation) -> bool:
+    """The CREATION passage of ``decision`` if it completed its holder's whole certification
+    (``juries.acquired.whole_certification_held``), dated on the day it did."""
+    certification = decision.dossier.certification
+    held = whole_certification_held(decision.dossier.candidate, certification)
+    if held is None or held.decision.pk != decision.pk:
+        return False
+    _passage, made = Passage.objects.get_or_create(
+        decision=decision,
+        action=PassageAction.CREATION,
+        defaults={
+            "organisation": organisation,
+            "certification": certification,
+            "dossier": decision.dossier,
+            "awarded_on": held.since,
+        },
+    )
+    return made
 
 
 @transaction.atomic
 def sync_passages(organisation) -> int:
-    """Create the passages of the organisation's new holders; returns how many."""
+    """Create the passages of the organisation's new holders; returns how many. Run when a
+    procès-verbal becomes final (``record_session``), before a flux is built, and by the
+    certifier's « Rechercher les nouveaux titulaires » (never on a page's display)."""
     decisions = (
-        _final_successes()
+        _candidate_decisions()
         .filter(dossier__certification__certifiers=organisation)
         .exclude(cdc_passages__action=PassageAction.CREATION)
-        .select_related("dossier__certification", "convocation__session")
+        .select_related("dossier__certification", "dossier__candidate")
+        .distinct()
     )
     created = 0
     for decision in decisions.iterator(chunk_size=500):
-        certification = decision.dossier.certification
-        if issuer_of(certification) != organisation:
-            continue
-        _passage, made = Passage.objects.get_or_create(
-            decision=decision,
-            action=PassageAction.CREATION,
-            defaults={
-                "organisation": organisation,
-                "certification": certification,
-                "dossier": decision.dossier,
-                "awarded_on": timezone.localdate(decision.convocation.session.starts_at),
-            },
-        )
-        created += made
+        if issuer_of(decision.dossier.certification) == organisation:
+            created += _record(decision, organisation)
+    return created
+
+
+@transaction.atomic
+def record_session(session_id: int) -> int:
+    """A procès-verbal became final: the passages of the session's new holders."""
+    decisions = (
+        _candidate_decisions()
+        .filter(convocation__session_id=session_id)
+        .exclude(cdc_passages__action=PassageAction.CREATION)
+        .select_related("dossier__certification", "dossier__candidate")
+    )
+    created = 0
+    for decision in decisions:
+        organisation = issuer_of(decision.dossier.certification)
+        if organisation is not None:
+            created += _record(decision, organisation)
     return created
 
 
@@ -175,7 +209,7 @@ def eligible(organisation, action: str, start: dt.date, end: dt.date):
         flux__isnull=True,
         awarded_on__gte=start,
         awarded_on__lte=end,
-        dossier__holder_identity__isnull=False,
+        dossier__civil_identity__birth_city__gt="",
     )
 
 
@@ -237,17 +271,34 @@ def put_back(passage: Passage, actor) -> Passage:
 
 
 @transaction.atomic
-def apply_report(organisation, results, actor) -> dict[str, int]:
-    """``results``: (idTechnique, ok, reason) triples read from the CDC's processing report."""
+def apply_report(organisation, results, actor, flux: Flux | None = None) -> dict[str, int]:
+    """``results``: (idTechnique or None, ok, reason) triples read from the CDC's processing
+    report (``accrochage.report``). Uploaded on a flux's page (``flux``), a report that names
+    another flux (its ``idFlux``) is refused; the flux is marked as having its report."""
+    id_flux = getattr(results, "id_flux", "")
+    if flux is not None and id_flux and id_flux.lower() != str(flux.id_flux):
+        raise CdcError(
+            _(
+                "Ce compte rendu porte sur le flux %(other)s, pas sur celui-ci (%(this)s) : "
+                "importez-le sur la page de son flux."
+            )
+            % {"other": id_flux, "this": flux.id_flux}
+        )
     counts = {"ok": 0, "ko": 0, "unknown": 0}
     now = timezone.now()
     for id_technique, ok, reason in results:
-        passages = Passage.objects.select_for_update().filter(
-            Q(status=PassageStatus.SENT) | Q(status=PassageStatus.REJECTED),
-            organisation=organisation,
-            id_technique=id_technique,
-        )
-        passage = passages.order_by("-pk").first()
+        passage = None
+        if id_technique is not None:
+            passage = (
+                Passage.objects.select_for_update()
+                .filter(
+                    Q(status=PassageStatus.SENT) | Q(status=PassageStatus.REJECTED),
+                    organisation=organisation,
+                    id_technique=id_technique,
+                )
+                .order_by("-pk")
+                .first()
+            )
         if passage is None:
             counts["unknown"] += 1
             continue
@@ -258,5 +309,7 @@ def apply_report(organisation, results, actor) -> dict[str, int]:
             passage.status, passage.cdc_reason = PassageStatus.REJECTED, reason or _("(motif non précisé)")
             counts["ko"] += 1
         passage.save(update_fields=["status", "declared_at", "cdc_reason", "updated_at"])
-    audit.record("cdc.report_applied", actor=actor, target=organisation, changes={"count": [None, counts]})
+    if flux is not None and flux.report_received_at is None:
+        Flux.objects.filter(pk=flux.pk, report_received_at__isnull=True).update(report_received_at=now)
+    audit.record("cdc.report_applied", actor=actor, target=flux or organisation, changes={"count": [None, counts]})
     return counts

@@ -8,6 +8,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/identite/", views.identity, name="identity"),
     path("certificateur/", views.holders, name="holders"),
     path("certificateur/organismes/<int:pk>/identifiants/", views.account, name="account"),
+    path("certificateur/organismes/<int:pk>/titulaires/", views.sync, name="sync"),
     path("certificateur/organismes/<int:pk>/flux/", views.flux_create, name="flux_create"),
     path("certificateur/flux/<int:pk>/", views.flux_detail, name="flux"),
     path("certificateur/flux/<int:pk>/telecharger/", views.flux_download, name="flux_download"),

@@ -14,18 +14,19 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from accrochage import report, services
 from accrochage.forms import AccountForm, FluxForm, IdentityForm, ReportForm
-from accrochage.models import CdcAccount, Flux, FluxStatus, HolderIdentity, Passage, PassageAction, PassageStatus
+from accrochage.models import CdcAccount, Flux, FluxStatus, Passage, PassageAction, PassageStatus
 from backoffice.permissions import certifier_required, organisations_for
 from core import file_access
 from core.actions import attempt, button_action, form_action
 from core.files import serve_file
 from dossiers.enums import DossierStatus
+from dossiers.models import CivilIdentity
 from dossiers.permissions import candidate_dossiers
 
 # The identity is asked once the dossier de validation is deposited: the jury is next, and a
@@ -41,11 +42,11 @@ ASK_FROM = {
 
 def identity(request, pk: int):
     dossier = get_object_or_404(candidate_dossiers(request.user), pk=pk)
-    current = HolderIdentity.objects.filter(dossier=dossier).first()
+    current = CivilIdentity.objects.filter(dossier=dossier).first()
     if current is None and dossier.status not in ASK_FROM:
         raise Http404
     locked = services.identity_locked(dossier)
-    form = IdentityForm(request.POST or None, instance=current or HolderIdentity(dossier=dossier))
+    form = IdentityForm(request.POST or None, instance=current or CivilIdentity(dossier=dossier))
     return form_action(
         request,
         form,
@@ -64,13 +65,13 @@ def _organisation(request, pk: int):
 @require_safe
 @certifier_required
 def holders(request):
+    """Read only: passages are created when a procès-verbal becomes final, before a flux, or by
+    ``sync`` (a POST); displaying the list never writes."""
     organisations = list(organisations_for(request.user).select_related("cdc_account").order_by("legal_name"))
-    for org in organisations:
-        services.sync_passages(org)
     passages = (
         Passage.objects.filter(organisation__in=organisations)
         .exclude(status=PassageStatus.CANCELLED)
-        .select_related("certification", "dossier__candidate", "dossier__holder_identity", "flux")
+        .select_related("certification", "dossier__candidate", "dossier__civil_identity", "flux")
         .order_by("status", "-awarded_on", "pk")
     )
     by_status = dict(passages.values_list("status").annotate(n=Count("pk")).order_by())
@@ -79,7 +80,12 @@ def holders(request):
     blocks = [
         {
             "organisation": org,
-            "account_form": AccountForm(instance=getattr(org, "cdc_account", None) or CdcAccount(organisation=org)),
+            # One pair of forms per organisation: ids of their fields must differ (valid HTML).
+            "account_form": AccountForm(
+                instance=getattr(org, "cdc_account", None) or CdcAccount(organisation=org),
+                auto_id=f"id_org{org.pk}_%s",
+            ),
+            "flux_form": FluxForm(auto_id=f"id_flux{org.pk}_%s"),
             "fluxes": list(org.cdc_fluxes.all()[:10]),
         }
         for org in organisations
@@ -87,8 +93,24 @@ def holders(request):
     return render(
         request,
         "accrochage/holders.html",
-        {"blocks": blocks, "page": page, "counts": counts, "flux_form": FluxForm(), "Status": PassageStatus},
+        {"blocks": blocks, "page": page, "counts": counts, "Status": PassageStatus},
     )
+
+
+@require_POST
+@certifier_required
+def sync(request, pk: int):
+    org = _organisation(request, pk)
+    attempt(
+        request,
+        lambda: services.sync_passages(org),
+        lambda n: (
+            ngettext("%(n)s nouveau titulaire à déclarer.", "%(n)s nouveaux titulaires à déclarer.", n) % {"n": n}
+            if n
+            else _("Aucun nouveau titulaire : la liste était à jour.")
+        ),
+    )
+    return redirect("accrochage:holders")
 
 
 @require_POST
@@ -168,14 +190,29 @@ def flux_report(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Choisissez le fichier du compte rendu."))
         return redirect("accrochage:flux", flux.pk)
-    read, _counts = attempt(
+    attempt(
         request,
-        lambda: services.apply_report(flux.organisation, report.read(form.cleaned_data["report"]), request.user),
-        lambda counts: _("Compte rendu lu : %(ok)s déclaré(s), %(ko)s refusé(s), %(unknown)s inconnu(s).") % counts,
+        lambda: services.apply_report(
+            flux.organisation, report.read(form.cleaned_data["report"]), request.user, flux=flux
+        ),
+        report_message,
     )
-    if read:
-        Flux.objects.filter(pk=flux.pk).update(report_received_at=flux.report_received_at or timezone.now())
     return redirect("accrochage:flux", flux.pk)
+
+
+def report_message(counts: dict[str, int]) -> str:
+    """« 2 passages déclarés, 1 refusé » (counts of zero left out: French says « 0 refusé »,
+    which ``ngettext`` without a catalogue would not)."""
+    parts = [
+        text % {"n": counts[key]}
+        for key, text in (
+            ("ok", ngettext("%(n)s passage déclaré", "%(n)s passages déclarés", counts["ok"])),
+            ("ko", ngettext("%(n)s passage refusé", "%(n)s passages refusés", counts["ko"])),
+            ("unknown", ngettext("%(n)s passage inconnu", "%(n)s passages inconnus", counts["unknown"])),
+        )
+        if counts[key]
+    ]
+    return _("Compte rendu lu : %(parts)s.") % {"parts": ", ".join(parts)}
 
 
 @require_POST

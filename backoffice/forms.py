@@ -22,7 +22,7 @@ from certifications.models import (
     RubricLevel,
 )
 from core import limits
-from dossiers.enums import DossierStatus
+from dossiers.enums import DossierStatus, FeasibilitySection
 from juries.enums import Attendance, JuryRole
 
 S = DossierStatus
@@ -68,6 +68,13 @@ class CertificationCreateForm(forms.Form):
         return code
 
 
+LINE_LISTS = ("regulatory_prerequisites", "options", "foreign_languages", "parcours")
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
 class IdentityForm(forms.ModelForm):
     """Identity, codes, dates and rules of a draft, with its jury composition rule."""
 
@@ -76,6 +83,28 @@ class IdentityForm(forms.ModelForm):
     )
     codes_formacode = forms.CharField(label=_("Formacodes"), required=False)
     codes_rome = forms.CharField(label=_("Codes ROME"), required=False)
+    # The dossier de faisabilité's lists (rubriques 1 and 2): one item a line.
+    list_regulatory_prerequisites = forms.CharField(
+        label=_("Prérequis réglementaires"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Un par ligne. Le candidat dira s'il détient chacun et en joindra la preuve."),
+    )
+    list_options = forms.CharField(
+        label=_("Options"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("Une par ligne.")
+    )
+    list_foreign_languages = forms.CharField(
+        label=_("Langues vivantes étrangères"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Une par ligne."),
+    )
+    list_parcours = forms.CharField(
+        label=_("Parcours, mentions ou spécialités"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Un par ligne."),
+    )
     rule_min_members = forms.IntegerField(
         label=_("Membres délibérants au moins"), min_value=0, max_value=20, required=False
     )
@@ -117,6 +146,8 @@ class IdentityForm(forms.ModelForm):
         self.fields["codes_nsf"].initial = ", ".join(cert.nsf_codes)
         self.fields["codes_formacode"].initial = ", ".join(cert.formacodes)
         self.fields["codes_rome"].initial = ", ".join(cert.rome_codes)
+        for name in LINE_LISTS:
+            self.fields[f"list_{name}"].initial = "\n".join(getattr(cert, name))
         try:
             rule = JuryRule.from_data(cert.jury_rule)
         except JuryRuleError:
@@ -146,6 +177,8 @@ class IdentityForm(forms.ModelForm):
         values["nsf_codes"] = _codes(data["codes_nsf"])
         values["formacodes"] = _codes(data["codes_formacode"])
         values["rome_codes"] = _codes(data["codes_rome"])
+        for name in LINE_LISTS:
+            values[name] = _lines(data[f"list_{name}"])
         values["jury_rule"] = JuryRule(
             min_members=data["rule_min_members"] or 0,
             roles={r.value: data[f"rule_role_{r.value}"] for r in JuryRole if data.get(f"rule_role_{r.value}")},
@@ -306,6 +339,13 @@ class FeasibilityDecisionForm(forms.Form):
         max_length=limits.LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Obligatoire pour « à compléter » et « non recevable » : le candidat le lira."),
+    )
+    sections = forms.MultipleChoiceField(
+        label=_("Rubriques à compléter"),
+        required=False,
+        choices=FeasibilitySection.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Pour « à compléter » : le candidat verra ces rubriques signalées dans son dossier."),
     )
 
     def clean(self):

@@ -20,7 +20,11 @@ what the server acknowledged; at the end the database must hold exactly that (``
 Clients are threads using http.client: no dependency, and 50 clients idle most of the time.
 
 Printed: requests, requests per second, p50/p95/p99 latency, errors (any answer but the expected
-one, or none), lost writes; ``--json`` ends with those figures as one JSON line. Goal (issue 8):
+one, or none), lost writes, and gunicorn's own processor time (user + system of its processes)
+per request: over the whole run, then per kind of request from two short phases of pages only and
+of autosaves only (``--kind-seconds``); with the machine's load (``uptime``) at the start and the
+end. ``--json`` ends with those figures as one JSON line (``server_cpu_ms_per_request``:
+``{"all": …, "page": …, "autosave": …}``, ``load``). Goal (issue 8):
 zero errors, zero lost writes, p95 ≤ 300 ms.
 """
 
@@ -45,6 +49,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.servers import Gunicorn, free_port, wait_for  # noqa: E402
+
+
+def uptime() -> str:
+    """The machine's load, time in UTC (the figures say what else was running)."""
+    return subprocess.run(["uptime"], capture_output=True, text=True, env={**os.environ, "TZ": "UTC"}).stdout.strip()
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -161,33 +170,46 @@ def warm_up(base_url: str, people: list[dict], workers: int) -> None:
             browser.get(page)
 
 
-def run_candidates(base_url: str, people: list[dict], seconds: float, think: float):
-    from tests.candidates import Browser, Ledger, Writer
+def make_writers(base_url: str, people: list[dict]) -> list[tuple]:
+    """Each candidate's browser and writers, kept across the phases (their versions follow)."""
+    from tests.candidates import Browser, Writer
 
-    ledger = Ledger()
+    made = []
+    for n, person in enumerate(people, 1):
+        browser = Browser(base_url, person["session"])
+        writers = [
+            Writer(f"candidat {n} / {pk}", browser, person["dossier"], competency, pk, version)
+            for pk, competency, version in person["statements"]
+        ]
+        made.append((browser, writers))
+    return made
+
+
+def run_candidates(
+    people: list[dict], clients: list[tuple], ledger, seconds: float, think: float, only: str | None = None
+):
+    """Every candidate reads pages and autosaves (``only``: "page" or "autosave", one kind)."""
     timings: dict[str, list[float]] = {"page": [], "autosave": []}
     errors: list[str] = []
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
     start = threading.Barrier(len(people))
 
-    def candidate(n: int, person: dict):
+    def candidate(n: int, person: dict, browser, writers):
         rng = random.Random(n)
-        browser = Browser(base_url, person["session"])
-        writers = [
-            Writer(f"candidat {n} / {pk}", browser, person["dossier"], competency, pk, version)
-            for pk, competency, version in person["statements"]
-        ]
         mine: dict[str, list[float]] = {"page": [], "autosave": []}
         start.wait()
         time.sleep(rng.uniform(0, think))  # candidates do not all arrive in the same millisecond
         while time.monotonic() < deadline:
-            page = browser.get(rng.choice(person["pages"]))
-            mine["page"].append(page.ms)
-            if page.status != 200:
-                with lock:
-                    errors.append(f"GET HTTP {page.status}")
-            time.sleep(rng.uniform(0.5, 1.5) * think)
+            if only != "autosave":
+                page = browser.get(rng.choice(person["pages"]))
+                mine["page"].append(page.ms)
+                if page.status != 200:
+                    with lock:
+                        errors.append(f"GET HTTP {page.status}")
+                time.sleep(rng.uniform(0.5, 1.5) * think)
+            if only == "page":
+                continue
             writer = rng.choice(writers)
             for _ in range(rng.randint(2, 6)):
                 if time.monotonic() >= deadline:
@@ -199,16 +221,23 @@ def run_candidates(base_url: str, people: list[dict], seconds: float, think: flo
             for kind, values in mine.items():
                 timings[kind].extend(values)
 
-    threads = [threading.Thread(target=candidate, args=(n, p), daemon=True) for n, p in enumerate(people, 1)]
+    threads = [
+        threading.Thread(target=candidate, args=(n, p, *c), daemon=True)
+        for n, (p, c) in enumerate(zip(people, clients, strict=True), 1)
+    ]
     started = time.monotonic()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(seconds + 120)
     elapsed = time.monotonic() - started
+    return timings, errors, elapsed
+
+
+def ledger_errors(ledger) -> list[str]:
     # One writer per statement here: a conflict would be a bug, so it counts as an error too.
     conflicts = [f"conflict on statement {pk}" for pk, items in ledger.conflicts.items() for _ in items]
-    return ledger, timings, errors + ledger.errors + conflicts, elapsed
+    return ledger.errors + conflicts
 
 
 def run_contention(base_url: str, person: dict, seconds: float):
@@ -247,6 +276,12 @@ def main() -> int:
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--contention", action="store_true", help="two tabs and twenty clients on one dossier")
     parser.add_argument("--json", action="store_true", help="end with one line of JSON figures")
+    parser.add_argument(
+        "--kind-seconds",
+        type=float,
+        default=15,
+        help="then, seconds of pages only and of autosaves only: gunicorn's processor time per kind of request",
+    )
     options = parser.parse_args()
     if not shutil.which("redis-server"):
         raise SystemExit("redis-server est requis (paquet Debian redis-server).")
@@ -292,6 +327,8 @@ def main() -> int:
 
         warm_up(server.base_url, world["people"], options.workers)
         load_before = os.getloadavg()[0]
+        uptime_before = uptime()
+        cpu_per_kind: dict[str, tuple[float, int]] = {}
         cpu_before = resource.getrusage(resource.RUSAGE_SELF)
         server_cpu_before = server.cpu_seconds()
         if options.contention:
@@ -299,10 +336,22 @@ def main() -> int:
             timings = {"autosave": []}
             errors = list(ledger.errors)
         else:
-            ledger, timings, errors, elapsed = run_candidates(
-                server.base_url, world["people"], options.seconds, options.think
-            )
+            from tests.candidates import Ledger
+
+            ledger = Ledger()
+            clients = make_writers(server.base_url, world["people"])
+            timings, errors, elapsed = run_candidates(world["people"], clients, ledger, options.seconds, options.think)
         server_cpu = server.cpu_seconds() - server_cpu_before
+        if not options.contention:
+            # Then each kind of request alone, to divide gunicorn's processor time among them.
+            for kind in ("page", "autosave"):
+                before = server.cpu_seconds()
+                alone, kind_errors, _ = run_candidates(
+                    world["people"], clients, ledger, options.kind_seconds, options.think, only=kind
+                )
+                cpu_per_kind[kind] = (server.cpu_seconds() - before, len(alone[kind]))
+                errors += kind_errors
+            errors += ledger_errors(ledger)
         cpu_after = resource.getrusage(resource.RUSAGE_SELF)
         client_cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
         from tests.candidates import lost_writes
@@ -344,6 +393,12 @@ def main() -> int:
             "p99_ms": round(percentile(every, 99), 1),
             "errors": len(errors),
             "lost_writes": len(problems),
+            # gunicorn's own processor time (its processes' user + system time) per request.
+            "server_cpu_ms_per_request": {
+                "all": round(server_cpu * 1000 / max(1, len(every)), 1),
+                **{kind: round(cpu * 1000 / max(1, n), 1) for kind, (cpu, n) in cpu_per_kind.items()},
+            },
+            "load": uptime_before.split("load average:")[-1].strip(),
         }
         print(f"\n{options.clients} candidats pendant {options.seconds:.0f} s :")
         print(f"  requêtes           {figures['requests']} ({figures['rps']} par seconde)")
@@ -358,6 +413,10 @@ def main() -> int:
         print(
             f"  latence (tout)     p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, p99 {figures['p99_ms']} ms"
         )
+        cpu_figures = figures["server_cpu_ms_per_request"]
+        print(
+            "  processeur gunicorn par requête : " + ", ".join(f"{kind} {ms} ms" for kind, ms in cpu_figures.items())  # type: ignore[union-attr]
+        )
         print(f"  erreurs            {figures['errors']}")
         print(f"  écritures perdues  {figures['lost_writes']}")
     # The machine is shared by the clients, gunicorn, PostgreSQL and whatever else runs: say so.
@@ -365,6 +424,8 @@ def main() -> int:
         f"  ({os.cpu_count()} processeurs ; charge moyenne au départ {load_before:.1f} ; "
         f"processeur consommé : gunicorn {server_cpu:.0f} s, clients du banc {client_cpu:.1f} s)"
     )
+    print(f"  uptime au départ : {uptime_before}")
+    print(f"  uptime à la fin  : {uptime()}")
     for line in (errors + problems)[:10]:
         print(f"  ! {line}")
     if options.json:

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certifications.enums import AccessRoute, AssessmentKind, CertificationStatus, RncpStatus, RncpUploadStatus
@@ -113,6 +114,17 @@ class Certification(models.Model):
         help_text=_("Rôles et nombres de membres exigés ; voir juries.composition."),
     )
     prerequisites = models.TextField(_("prérequis"), blank=True, **limits.bounded(limits.LONG_TEXT))
+    # The dossier de faisabilité (arrêté du 3 juillet 2025, rubriques 1 and 2) asks the candidate
+    # about each regulatory prerequisite and the option, languages and parcours they choose.
+    regulatory_prerequisites = models.JSONField(
+        _("prérequis réglementaires"),
+        default=list,
+        blank=True,
+        help_text=_("Un par ligne : le candidat dit s'il détient chacun et en joint la preuve."),
+    )
+    options = models.JSONField(_("options"), default=list, blank=True)
+    foreign_languages = models.JSONField(_("langues vivantes étrangères"), default=list, blank=True)
+    parcours = models.JSONField(_("parcours, mentions ou spécialités"), default=list, blank=True)
     fees = models.TextField(_("tarifs"), blank=True, **limits.bounded(limits.LONG_TEXT))
     jury_place = models.TextField(_("lieu du jury"), blank=True, **limits.bounded(limits.SHORT_TEXT))
     notes = models.TextField(
@@ -169,6 +181,11 @@ class Certification(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("certifications:detail", args=[self.slug])
+
+    @property
+    def registration_expired(self) -> bool:
+        """Its RNCP registration has ended: no new candidate may start a dossier on it."""
+        return self.end_of_registration is not None and self.end_of_registration < timezone.localdate()
 
     @property
     def is_editable(self) -> bool:

@@ -45,7 +45,16 @@ TEXT_FIELDS = [
     "replaces_code",
 ]
 BOOL_FIELDS = ["requires_all_blocks", "requires_transversal", "partial_validation"]
-LIST_FIELDS = ["nsf_codes", "formacodes", "rome_codes"]
+LIST_FIELDS = [
+    "nsf_codes",
+    "formacodes",
+    "rome_codes",
+    # The dossier de faisabilité's rubriques 1 and 2 (docs/recevabilite.md).
+    "regulatory_prerequisites",
+    "options",
+    "foreign_languages",
+    "parcours",
+]
 METHOD_FIELDS = ["title", "description", "duration", "length", "assessors", "vae_requirement"]
 
 

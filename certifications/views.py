@@ -37,7 +37,9 @@ def detail(request, slug: str):
             "certifiers",
             Prefetch(
                 "blocks",
-                queryset=Block.objects.prefetch_related(
+                queryset=Block.objects.select_related("rubric").prefetch_related(
+                    "rubric__levels",
+                    "rubric__criteria",
                     Prefetch("competencies", queryset=Competency.objects.order_by("order")),
                     Prefetch("assessment_methods", queryset=AssessmentMethod.objects.order_by("order")),
                 ),
@@ -50,5 +52,11 @@ def detail(request, slug: str):
     return render(
         request,
         "certifications/detail.html",
-        {"certification": certification, "transversal": transversal},
+        {
+            "certification": certification,
+            "transversal": transversal,
+            # The notes say how the data was transcribed: for its certifiers and admins only.
+            "show_notes": request.user.is_superuser
+            or (request.user.is_authenticated and certification.certifiers.filter(staff=request.user).exists()),
+        },
     )

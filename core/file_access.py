@@ -13,12 +13,15 @@ certifier's pages, never on the candidate's (404 there). The audiences:
 - ``"jury"``: what a jury member reads of a dossier convoked to their session (the proof
   download shared with the candidate's pages asks ``as_=("candidate", "jury")``);
 - ``"certifier"``: the back office and the France VAE pages, for staff of a certifier;
-- ``"api"``: the certifiers' API, behind its token and scope.
+- ``"api"``: the certifiers' API, behind its token and scope;
+- ``"accompaniment"``: the pages of the organisation accompanying the candidate
+  (``/accompagnement/…``), which read the dossier as the candidate sees it.
 
 The kinds, and who registers them (their rules are written in those modules' docstrings):
 
 - ``"proof"`` and ``"identity_document"`` (a ``Proof``; a ``Dossier``): ``dossiers`` for the
-  candidate, ``juries`` for the jury, ``backoffice`` for the certifier, ``api`` for the API;
+  candidate, ``juries`` for the jury, ``backoffice`` for the certifier, ``api`` for the API,
+  ``accompaniment`` for the accompanying organisation;
 - ``"document"`` (a dossier's generated PDF) and ``"jury_document"`` (the jury's PDFs):
   ``documents``, whose registry gives each kind of document its reader rule, on every page;
 - ``"francevae_document"``: ``francevae``, for the certifier;
@@ -50,7 +53,7 @@ from typing import Any
 
 from django.http import Http404
 
-AUDIENCES = ("candidate", "jury", "certifier", "api")
+AUDIENCES = ("candidate", "jury", "certifier", "api", "accompaniment")
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,10 @@
 Rules:
 - badges are issued for a session once its procès-verbal is final (``issue_for_session``, run by
   a worker after the commit that made it final): for each decision in force, one badge per
-  validated bloc and, when the jury validated the whole certification
-  (``FULL_SUCCESS_OF_FULL_CERTIFICATION``), one for the certification; an épreuve transversale
-  gives none of its own;
+  validated bloc and, when this decision completed the candidate's whole certification
+  (``juries.acquired.whole_certification_held``: the jury validated it whole, or validated the
+  last blocs missing when the others were acquired for life earlier), one for the
+  certification; an épreuve transversale gives none of its own;
 - the issuer is the certification's certifier (the first by name when there are several); a
   certification without a certifier gives no badge (logged);
 - issuing again changes nothing (one badge per decision and bloc);
@@ -26,7 +27,8 @@ from django.utils import timezone
 from audit import services as audit
 from credentials import openbadges
 from credentials.models import Badge
-from juries.enums import JuryResult, MinutesStatus
+from juries.acquired import whole_certification_held
+from juries.enums import MinutesStatus
 from juries.models import Decision, JurySession
 
 logger = logging.getLogger(__name__)
@@ -105,7 +107,8 @@ def issue_for_decision(decision_id: int) -> list[Badge]:
         badge = _issue(decision, block, organisation, block.title)
         if badge:
             issued.append(badge)
-    if decision.result == JuryResult.FULL_SUCCESS_OF_FULL_CERTIFICATION:
+    held = whole_certification_held(decision.dossier.candidate, certification)
+    if held is not None and held.decision.pk == decision.pk:
         badge = _issue(decision, None, organisation, certification.title)
         if badge:
             issued.append(badge)

@@ -53,6 +53,7 @@ from documents import registry
 from documents.enums import DocumentKind
 from documents.fetcher import PdfFetcher
 from dossiers.enums import SelfAssessment, SnapshotKind
+from dossiers.feasibility import readable_sections
 
 logger = logging.getLogger(__name__)
 PDF_VARIANT = "pdf/a-3b"
@@ -245,6 +246,8 @@ def render_html(
         "submitted_at": submitted_at,
         "generated_at": timezone.now(),
         "sworn_statement_at": _parse_datetime(content.get("sworn_statement_at")),
+        # The dossier de faisabilité's sections, in the model's order (dossiers.feasibility).
+        "feasibility_sections": readable_sections(content) if kind == DocumentKind.FEASIBILITY else [],
         "created_iso": (submitted_at or timezone.now()).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
     return render_to_string(TEMPLATES[kind], context)

@@ -4,9 +4,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import (
+    BlockStatement,
+    CivilIdentity,
     CompetencyStatement,
     Dossier,
     Experience,
+    Feasibility,
     Proof,
     Snapshot,
     TransitionLog,
@@ -137,3 +140,37 @@ class SnapshotAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Feasibility)
+class FeasibilityAdmin(admin.ModelAdmin):
+    """The dossier de faisabilité's answers (docs/recevabilite.md)."""
+
+    list_display = ["dossier", "nature", "status", "accompaniment", "received_at", "updated_at"]
+    list_filter = ["nature", "status", "accompaniment", "dossier__status", "dossier__certification", "received_at"]
+    list_select_related = ["dossier__candidate", "dossier__certification"]
+    search_fields = ["dossier__candidate__email", "dossier__candidate__last_name", "city", "email"]
+    date_hierarchy = "received_at"
+    raw_id_fields = ["dossier"]
+
+
+@admin.register(BlockStatement)
+class BlockStatementAdmin(admin.ModelAdmin):
+    list_display = ["dossier", "block", "activity", "updated_at"]
+    list_filter = ["activity", "dossier__status", "dossier__certification", "updated_at"]
+    list_select_related = ["dossier__candidate", "dossier__certification", "block"]
+    search_fields = ["dossier__candidate__email", "block__code", "block__title"]
+    date_hierarchy = "updated_at"
+    raw_id_fields = ["dossier", "block"]
+
+
+@admin.register(CivilIdentity)
+class CivilIdentityAdmin(admin.ModelAdmin):
+    """The one civil identity of a candidate on a dossier (dossier de faisabilité, CDC declaration)."""
+
+    list_display = ["dossier", "birth_name", "first_name1", "birth_date", "updated_at"]
+    list_filter = ["sex", "born_in_france", "dossier__status", "dossier__certification", "updated_at"]
+    list_select_related = ["dossier__candidate", "dossier__certification"]
+    search_fields = ["birth_name", "usage_name", "first_name1", "dossier__candidate__email"]
+    date_hierarchy = "updated_at"
+    raw_id_fields = ["dossier"]

@@ -116,11 +116,89 @@ def _stage1(dossier: Dossier, candidate: User, experiences: list[dict]) -> None:
         services.save_statement(
             statement, statement.version, {"self_assessment": choices[i % 3], "self_comment": comment}
         )
+    _feasibility(dossier, candidate)
     services.sign_sworn_statement(dossier, True)
     services.set_identity_document(
         dossier,
         _upload("carte-identite.pdf", "Carte nationale d'identité (démonstration)", [candidate.get_full_name()]),
     )
+
+
+# The dossier de faisabilité's other sections, plausible for a coordinator of solidarity projects.
+ADDRESSES = [
+    ("14 rue des Tanneurs", "35000", "Rennes"),
+    ("3 allée des Tilleuls", "33600", "Pessac"),
+    ("27 avenue Jean-Jaurès", "69007", "Lyon"),
+    ("8 place du Marché", "59000", "Lille"),
+    ("51 boulevard de la Liberté", "13001", "Marseille"),
+    ("2 impasse des Vignes", "44000", "Nantes"),
+]
+BLOCK_COMMENTS = [
+    "Depuis 2018, je conduis les diagnostics de territoire de l'association : entretiens avec les habitants, "
+    "les élus et les partenaires, synthèse écrite présentée au conseil d'administration, puis plan d'action "
+    "chiffré. Trois projets en sont issus, dont une ressourcerie financée pour trois ans.",
+    "J'encadre une équipe de six salariés et d'une quinzaine de bénévoles : plannings, entretiens annuels, "
+    "réunions d'équipe chaque semaine, accueil des nouveaux arrivants. Je n'ai pas encore recruté seule : "
+    "les entretiens d'embauche sont conduits avec la direction.",
+    "Je monte les dossiers de financement (région, fondations, fonds européens), suis le budget des projets "
+    "et rends compte aux financeurs par des bilans intermédiaires et finaux.",
+]
+
+
+def _feasibility(dossier: Dossier, candidate: User) -> None:
+    """Every section of the dossier de faisabilité, through the services, as the candidate would."""
+    n = candidate.pk or 0
+    street, postcode, city = ADDRESSES[n % len(ADDRESSES)]
+    services.save_feasibility(dossier, "nature", {"nature": "first", "earlier_decision_date": None})
+    cert = dossier.certification
+    choices = {
+        "option": cert.options[0] if cert.options else "",
+        "foreign_language": cert.foreign_languages[0] if cert.foreign_languages else "",
+        "parcours": cert.parcours[0] if cert.parcours else "",
+    }
+    services.save_feasibility(dossier, "certification", choices)
+    if cert.regulatory_prerequisites:
+        held = {text: False for text in cert.regulatory_prerequisites}
+        services.save_feasibility(dossier, "prerequisites", {"prerequisites_held": held})
+    services.save_feasibility(
+        dossier,
+        "candidate",
+        {
+            "training_level": "5",
+            "certification_level": "5",
+            "titles_held": "BTS Économie sociale et familiale (2012)",
+            "street": street,
+            "address_complement": "",
+            "postcode": postcode,
+            "city": city,
+            "country": "France",
+            "phone": f"06 {10 + n % 89:02d} 45 67 89",
+            "email": candidate.email,
+            "status": "private_employee",
+            "idcc": "2941",
+            "objectives": ["progress", "recognition"],
+        },
+        identity={
+            "birth_name": candidate.last_name or "Martin",
+            "usage_name": "",
+            "first_name1": candidate.first_name or "Camille",
+            "first_name2": "Marie" if n % 2 else "",
+            "first_name3": "",
+            "sex": "F" if n % 2 else "M",
+            "birth_date": dt.date(1980 + n % 15, 1 + n % 12, 1 + n % 28),
+            "nationality": "française",
+        },
+    )
+    activities = ["yes", "partly", "yes"]
+    for i, block in enumerate(dossier.targeted_blocks()):
+        services.save_block_statement(dossier, block, activities[i % 3], BLOCK_COMMENTS[i % len(BLOCK_COMMENTS)])
+    services.add_feasibility_document(
+        dossier,
+        _upload("cv.pdf", "Curriculum vitae", [candidate.get_full_name(), "Coordinatrice de projets depuis 2018"]),
+        role="other",
+        title="Curriculum vitae",
+    )
+    services.save_feasibility(dossier, "signature", {"accompaniment": "autonomous", "comments": ""})
 
 
 def _certification(**lookup) -> Certification | None:
@@ -284,6 +362,8 @@ EXPERIENCES = [
         "activities": "Conduite de projets d'insertion par l'activité économique : diagnostic de territoire, "
         "montage des dossiers de financement, animation des partenariats, encadrement d'une équipe de six "
         "salariés.",
+        "working_context": "Association d'insertion de 40 salariés en parcours, dans un quartier prioritaire ; "
+        "je rends compte à la directrice et au conseil d'administration.",
     },
     {
         "kind": ExperienceKind.VOLUNTEER,

@@ -13,6 +13,10 @@ and they fill it in their ``AppConfig.ready``:
   decisions (recevable or non recevable, dossier de validation complete), never by a request
   "à compléter": asking the candidate is how a question gets settled. The messaging app adds
   its staff annotations flagged "à traiter avant décision".
+- ``submission_checks``: functions ``(dossier, kind) -> list[Missing]`` (``kind``: a
+  ``SnapshotKind``) that add what a submission still waits for, beside the dossier's own
+  checklist. The accompaniment app adds the organisation's opinion on an accompanied
+  dossier's recevabilité request.
 
 Who reads a dossier's files is asked of ``core.file_access`` (``dossiers.files``).
 
@@ -31,6 +35,13 @@ submitted = Signal()
 acquired_block_finders: list[Callable[[Any, Any], Iterable[Any]]] = []
 
 decision_blockers: list[Callable[[Any], str]] = []
+
+submission_checks: list[Callable[[Any, str], list[Any]]] = []
+
+
+def submission_missing(dossier, kind: str) -> list[Any]:
+    """What the registered ``submission_checks`` say a submission of ``kind`` still waits for."""
+    return [missing for check in submission_checks for missing in check(dossier, kind)]
 
 
 def register(registry: list, function: Callable) -> Callable:

@@ -8,16 +8,31 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from certifications.enums import AccessRoute
 from certifications.models import AssessmentMethod, Block, Certification, Competency
 from core import limits
-from dossiers.enums import DossierStatus, ExperienceKind, ProofKind, ScanStatus, SelfAssessment, SnapshotKind
+from dossiers.enums import (
+    AccompanimentChoice,
+    BlockActivity,
+    CandidateStatus,
+    DossierStatus,
+    ExperienceKind,
+    FeasibilityDocumentRole,
+    Gender,
+    ProofKind,
+    QualificationLevel,
+    RequestNature,
+    ScanStatus,
+    SelfAssessment,
+    SnapshotKind,
+)
 
 S = DossierStatus
 TRANSITIONS: dict[str, set[str]] = {
@@ -124,7 +139,28 @@ class Dossier(models.Model):
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "certification"])]
+        indexes = [
+            models.Index(fields=["status", "certification"]),
+            # A candidate's dossier on a certification (the queue's search joins candidates to it).
+            models.Index(fields=["candidate", "certification"], name="dossier_candidate_cert_idx"),
+            # The certifier's queue (backoffice.views.review): its dossiers, per state or not,
+            # in order of submission, one page at a time.
+            models.Index(
+                F("certification"),
+                F("status"),
+                Coalesce("validation_submitted_at", "feasibility_submitted_at"),
+                F("id"),
+                name="dossier_queue_state_idx",
+                condition=Q(feasibility_submitted_at__isnull=False),
+            ),
+            models.Index(
+                F("certification"),
+                Coalesce("validation_submitted_at", "feasibility_submitted_at"),
+                F("id"),
+                name="dossier_queue_idx",
+                condition=Q(feasibility_submitted_at__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.candidate} — {self.certification.title[:60]}"
@@ -208,6 +244,12 @@ class Experience(models.Model):
     )
     total_hours = models.PositiveIntegerField(_("nombre total d'heures"), null=True, blank=True)
     activities = models.TextField(_("activités exercées"), **limits.bounded(limits.LONG_TEXT))
+    working_context = models.TextField(
+        _("contexte d'exercice"),
+        blank=True,
+        help_text=_("Recommandé : la structure, son public, l'équipe, votre autonomie."),
+        **limits.bounded(limits.LONG_TEXT),
+    )
     order = models.PositiveIntegerField(_("ordre"), default=0)
 
     class Meta:
@@ -247,6 +289,16 @@ class Proof(models.Model):
             "pour un document bureautique. Vide : pas encore comptées (déposée avant ce décompte)."
         ),
     )
+    feasibility_role = models.CharField(
+        _("pièce de la demande de recevabilité"),
+        max_length=20,
+        choices=FeasibilityDocumentRole.choices,
+        blank=True,
+        help_text=_("Vide : une preuve du dossier de validation."),
+    )
+    prerequisite = models.CharField(
+        _("prérequis justifié"), max_length=500, blank=True, help_text=_("Pour un justificatif de prérequis.")
+    )
     uploaded_at = models.DateTimeField(_("déposée le"), auto_now_add=True)
     scan_status = models.CharField(
         _("analyse antivirus"), max_length=12, choices=ScanStatus.choices, default=ScanStatus.NOT_SCANNED
@@ -283,6 +335,9 @@ class CompetencyStatement(models.Model):
     proofs = models.ManyToManyField(Proof, blank=True, related_name="statements")
     version = models.PositiveIntegerField(_("version"), default=0)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    # Set by services.save_statement: how many proofs and experiences it draws on.
+    support_count: int | None = None
 
     class Meta:
         verbose_name = _("déclaration de compétence")
@@ -342,3 +397,123 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} n°{self.number} ({self.dossier_id})"
+
+
+class CivilIdentity(models.Model):
+    """The candidate's civil identity on a dossier: the one place the portal keeps it.
+
+    The dossier de faisabilité asks it (rubrique « le candidat ») and freezes it in its snapshot;
+    the declaration of holders to the Caisse des Dépôts (``accrochage``) reads the same row and
+    asks what it lacks there (place of birth). A new dossier starts from the candidate's latest
+    identity (offered, never retyped: ``services.start_dossier``).
+    """
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="civil_identity")
+    birth_name = models.CharField(_("nom de naissance"), max_length=60)
+    usage_name = models.CharField(_("nom d'usage"), max_length=60, blank=True)
+    first_name1 = models.CharField(_("premier prénom"), max_length=60)
+    first_name2 = models.CharField(_("deuxième prénom"), max_length=60, blank=True)
+    first_name3 = models.CharField(_("troisième prénom"), max_length=60, blank=True)
+    sex = models.CharField(_("sexe (état civil)"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("date de naissance"))
+    nationality = models.CharField(_("nationalité"), max_length=60, blank=True)
+    born_in_france = models.BooleanField(_("né(e) en France"), default=True)
+    birth_insee_code = models.CharField(_("code INSEE de la commune de naissance"), max_length=5, blank=True)
+    birth_postcode = models.CharField(_("code postal de la commune de naissance"), max_length=5, blank=True)
+    birth_city = models.CharField(_("commune de naissance"), max_length=40, blank=True)
+    birth_country_code = models.CharField(_("code du pays de naissance"), max_length=3, default="FRA")
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("identité civile")
+        verbose_name_plural = _("identités civiles")
+
+    def __str__(self) -> str:
+        return f"{self.birth_name} {self.first_name1}"
+
+    @property
+    def first_names(self) -> str:
+        return ", ".join(n for n in (self.first_name1, self.first_name2, self.first_name3) if n)
+
+
+class Feasibility(models.Model):
+    """The rest of the dossier de faisabilité (arrêté du 3 juillet 2025, modèle sans
+    accompagnement): what the candidate says of their request, their situation and their choice.
+    The identity is ``CivilIdentity``, the experiences ``Experience``, each bloc's activity
+    ``BlockStatement``, the documents ``Proof`` rows with a ``feasibility_role``."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="feasibility")
+    # Nature of the request
+    nature = models.CharField(_("nature de la demande"), max_length=10, choices=RequestNature.choices, blank=True)
+    earlier_decision_date = models.DateField(_("date de la décision de recevabilité antérieure"), null=True, blank=True)
+    # Certification
+    option = models.CharField(_("option"), max_length=255, blank=True)
+    foreign_language = models.CharField(_("langue vivante étrangère"), max_length=255, blank=True)
+    parcours = models.CharField(_("parcours, mention ou spécialité"), max_length=255, blank=True)
+    # Prerequisites: {prerequisite text: true | false}
+    prerequisites_held = models.JSONField(_("prérequis détenus"), default=dict, blank=True)
+    # The candidate
+    training_level = models.CharField(
+        _("niveau de formation le plus élevé"), max_length=4, choices=QualificationLevel.choices, blank=True
+    )
+    certification_level = models.CharField(
+        _("niveau de la certification la plus élevée obtenue"),
+        max_length=4,
+        choices=QualificationLevel.choices,
+        blank=True,
+    )
+    titles_held = models.TextField(
+        _("intitulés des certifications obtenues"), blank=True, **limits.bounded(limits.SHORT_TEXT)
+    )
+    street = models.CharField(_("adresse (numéro et voie)"), max_length=255, blank=True)
+    address_complement = models.CharField(_("complément d'adresse"), max_length=255, blank=True)
+    postcode = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("commune"), max_length=100, blank=True)
+    country = models.CharField(_("pays"), max_length=60, blank=True, default="France")
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    email = models.EmailField(_("adresse e-mail"), blank=True)
+    status = models.CharField(_("statut"), max_length=30, choices=CandidateStatus.choices, blank=True)
+    idcc = models.CharField(
+        _("convention collective de l'employeur (IDCC)"),
+        max_length=4,
+        blank=True,
+        validators=[RegexValidator(r"^\d{4}$", _("L'IDCC compte quatre chiffres, par exemple 1516."))],
+    )
+    objectives = models.JSONField(_("objectifs principaux"), default=list, blank=True)
+    # The signed block
+    accompaniment = models.CharField(
+        _("accompagnement"), max_length=12, choices=AccompanimentChoice.choices, blank=True
+    )
+    comments = models.TextField(_("commentaires"), blank=True, **limits.bounded(limits.COMMENT))
+    # The procedure (Code du travail L6412-2): two months from reception, silence is acceptance.
+    received_at = models.DateTimeField(_("reçu par le certificateur le"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("rappel de l'échéance envoyé le"), null=True, blank=True)
+    sections_to_complete = models.JSONField(_("rubriques à compléter"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("dossier de faisabilité")
+        verbose_name_plural = _("dossiers de faisabilité")
+
+    def __str__(self) -> str:
+        return str(self.dossier)
+
+
+class BlockStatement(models.Model):
+    """Per bloc: « Activité » OUI / NON / PARTIELLEMENT and a detailed comment (mandatory for OUI
+    and PARTIELLEMENT)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="block_statements")
+    block = models.ForeignKey(Block, on_delete=models.PROTECT, related_name="+")
+    activity = models.CharField(_("activité"), max_length=10, choices=BlockActivity.choices, blank=True)
+    comment = models.TextField(_("commentaire détaillé"), blank=True, **limits.bounded(limits.LONG_TEXT))
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("activité par bloc")
+        verbose_name_plural = _("activités par bloc")
+        ordering = ["dossier", "block__order"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "block"], name="one_block_statement_per_block")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} / {self.block}"

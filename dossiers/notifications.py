@@ -6,6 +6,7 @@ declares who receives the e-mail and the context of its templates (``templates/e
 from __future__ import annotations
 
 from django.conf import settings
+from django.urls import reverse
 
 from core import emails
 from dossiers.models import Dossier, Proof, TransitionLog
@@ -44,3 +45,39 @@ def file_quarantined(kind: str, pk: int) -> None:
         "url": f"{settings.SITE_URL}{dossier.get_absolute_url()}",
     }
     emails.send("file_quarantined", dossier.candidate.email, context)
+
+
+def implicit_admissibility(dossier_id: int) -> None:
+    """To the candidate, when the certifier's silence for two months made their request
+    recevable (Code du travail L6412-2)."""
+    dossier = Dossier.objects.select_related("candidate", "certification").get(pk=dossier_id)
+    context = {
+        "dossier": dossier,
+        "candidate": dossier.candidate,
+        "url": f"{settings.SITE_URL}{dossier.get_absolute_url()}",
+    }
+    emails.send("feasibility_implicit", dossier.candidate.email, context)
+
+
+def deadline_reminder(dossier_id: int) -> None:
+    """To each staff member of the certification's certifiers, before the two months after
+    which silence is worth recevabilité: which request, when, and a link (no personal data
+    beyond the candidate's name, which their page shows them)."""
+    from dossiers.feasibility import deadline, feasibility_of
+
+    dossier = Dossier.objects.select_related("candidate", "certification").get(pk=dossier_id)
+    due = deadline(feasibility_of(dossier).received_at)
+    context = {
+        "dossier": dossier,
+        "deadline": due,
+        # The certifier's page (the back office, above this app: its URL by name).
+        "url": f"{settings.SITE_URL}{reverse('backoffice:dossier', args=[dossier.pk])}",
+    }
+    staff = {
+        user.email
+        for certifier in dossier.certification.certifiers.prefetch_related("staff")
+        for user in certifier.staff.all()
+        if user.is_active
+    }
+    for email in sorted(staff):
+        emails.send("feasibility_deadline_reminder", email, context)

@@ -10,7 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -80,11 +81,26 @@ def statement_state(narrative: str, has_support: bool, min_length: int) -> str:
     return StatementState.IN_PROGRESS
 
 
+def link_count(through) -> Coalesce:
+    """How many rows of a statement's link table (its proofs or its experiences), as a subquery."""
+    rows = (
+        through.objects.filter(competencystatement_id=OuterRef("pk"))
+        .order_by()
+        .values("competencystatement_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
 def statements_with_state(dossier: Dossier, block=None) -> list[CompetencyStatement]:
     """The dossier's statements (of one bloc if given), in referential order, each with
     ``state`` (vide / en cours / complète), ``n_proofs`` and ``n_experiences``. One query."""
+    # Counted per statement by subqueries (index lookups), not by joining and grouping the link
+    # tables: the join made PostgreSQL hash millions of link rows at scale.
     statements = dossier.statements.select_related("competency__block").annotate(
-        n_proofs=Count("proofs", distinct=True), n_experiences=Count("experiences", distinct=True)
+        n_proofs=link_count(CompetencyStatement.proofs.through),
+        n_experiences=link_count(CompetencyStatement.experiences.through),
     )
     if block is not None:
         statements = statements.filter(competency__block=block)

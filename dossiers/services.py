@@ -1,9 +1,15 @@
 """Every state change of a dossier, and every write a candidate makes, goes through here.
 
-Rules (Code du travail R335-7 and ../shared/DOMAIN.md):
+Rules (Code du travail R6412-3 and L6412-2, ../shared/DOMAIN.md):
 - one active dossier per certification and candidate;
-- at most three recevabilité requests per calendar year in all, and one per certification
-  within a year (resubmitting a request returned as incomplete is not a new request);
+- in the same calendar year, at most one recevabilité request per certification and three for
+  different certifications; earlier requests that targeted blocs do not count (R6412-3,
+  alinéas 2 and 3); resubmitting a request returned as incomplete is not a new one;
+- the certifier decides within two months of reception; silence is worth recevabilité
+  (L6412-2): ``record_implicit_admissibility``, run by the beat (``check_feasibility_deadlines``),
+  which also reminds the certifier's staff ``FEASIBILITY_REMINDER_DAYS`` before;
+- the recevabilité request is the dossier de faisabilité (``dossiers.feasibility``): every
+  mandatory field is checked at submission, each missing one named;
 - a transition follows ``TRANSITIONS``; negative decisions need a reason; each one is logged
   and the candidate is e-mailed (links only) once the transaction commits;
 - submissions freeze the dossier into a ``Snapshot``, and ask for its PDF in the same
@@ -21,13 +27,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
@@ -36,21 +44,38 @@ from certifications.enums import AccessRoute, CertificationStatus
 from certifications.models import AssessmentMethod, Block, Certification
 from core import limits
 from core.errors import DomainError
-from dossiers import hooks, notifications, scanning, uploads
-from dossiers.enums import DossierStatus, ScanStatus, SnapshotKind
+from dossiers import feasibility, hooks, notifications, scanning, uploads
+from dossiers.enums import (
+    STATUSES_WITH_IDCC,
+    BlockActivity,
+    DossierStatus,
+    FeasibilityDocumentRole,
+    FeasibilitySection,
+    Objective,
+    ProofKind,
+    RequestNature,
+    ScanStatus,
+    SnapshotKind,
+)
 from dossiers.models import (
     TRANSITIONS,
     WITHDRAWABLE,
+    BlockStatement,
+    CivilIdentity,
     CompetencyStatement,
     Dossier,
     Experience,
+    Feasibility,
     Proof,
     Snapshot,
     TransitionLog,
     TransversalStatement,
 )
 from dossiers.permissions import proof_was_submitted
-from dossiers.progress import statement_state  # noqa: F401 -- a read-only rule, also read here by the views
+from dossiers.progress import (
+    link_count,
+    statement_state,  # noqa: F401 -- a read-only rule, also read here by the views
+)
 from dossiers.snapshots import build_content, canonical_sha256
 
 S = DossierStatus
@@ -77,6 +102,7 @@ def missing_of(refusal: Exception) -> list | None:
 class Missing:
     message: str
     url: str
+    section: str = ""
 
 
 @dataclass
@@ -109,25 +135,44 @@ def acquired_blocks_for(candidate, certification: Certification) -> list[Block]:
 
 
 def check_request_limits(candidate, certification: Certification, today: dt.date | None = None) -> None:
-    """R335-7: three recevabilité requests a calendar year, one a year per certification."""
+    """Code du travail R6412-3 (al. 2 and 3): in the same calendar year, one recevabilité request
+    per certification and three for different certifications; earlier requests that targeted
+    blocs de compétences do not count (al. 3)."""
     today = today or timezone.localdate()
-    requested = Dossier.objects.filter(candidate=candidate, feasibility_submitted_at__isnull=False)
-    this_year = requested.filter(feasibility_submitted_at__year=today.year).count()
-    if this_year >= MAX_REQUESTS_PER_YEAR:
+    this_year = Dossier.objects.filter(
+        candidate=candidate, feasibility_submitted_at__year=today.year, targets_all_blocks=True
+    )
+    if this_year.filter(certification__lineage=certification.lineage).exists():
         raise DossierError(
             _(
-                "Vous avez déjà déposé %(n)s demandes de recevabilité en %(year)s : la loi (article R335-7 du "
-                "Code du travail) en limite le nombre à trois par année civile."
+                "Vous avez déjà déposé en %(year)s une demande de recevabilité pour cette certification : le "
+                "Code du travail (article R6412-3) n'en permet qu'une par année civile pour une même "
+                "certification. Les demandes qui visaient des blocs de compétences ne sont pas comptées."
             )
-            % {"n": this_year, "year": today.year}
+            % {"year": today.year}
         )
-    year_ago = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=365), dt.time.min))
-    if requested.filter(certification__lineage=certification.lineage, feasibility_submitted_at__gt=year_ago).exists():
+    lineages = set(this_year.values_list("certification__lineage", flat=True))
+    if len(lineages) >= MAX_REQUESTS_PER_YEAR:
         raise DossierError(
             _(
-                "Vous avez déjà déposé une demande de recevabilité pour cette certification il y a moins d'un "
-                "an : la loi (article R335-7 du Code du travail) n'en permet qu'une par an et par certification."
+                "Vous avez déjà déposé en %(year)s des demandes de recevabilité pour trois certifications "
+                "différentes : le Code du travail (article R6412-3) n'en permet pas davantage dans la même "
+                "année civile. Les demandes qui visaient des blocs de compétences ne sont pas comptées."
             )
+            % {"year": today.year}
+        )
+
+
+def check_open_to_new_candidates(certification: Certification) -> None:
+    """A certification whose RNCP registration has ended takes no new candidate (the catalogue
+    says « enregistrement expiré »). Dossiers already open go on."""
+    if certification.registration_expired and certification.end_of_registration:
+        raise DossierError(
+            _(
+                "L'enregistrement de cette certification au RNCP a pris fin le %(date)s : elle n'est plus "
+                "ouverte aux nouvelles candidatures en VAE."
+            )
+            % {"date": date_format(certification.end_of_registration, "j F Y")}
         )
 
 
@@ -152,7 +197,6 @@ def start_dossier(candidate, certification: Certification, blocks: list[Block] |
     # Lock the candidate's row so that two tabs cannot open two dossiers at once.
     get_user_model().objects.select_for_update().get(pk=candidate.pk)
     _check_no_active_dossier(candidate, certification)
-    check_request_limits(candidate, certification)
     blocks = list(blocks or [])
     if any(b.certification_id != certification.pk for b in blocks):
         raise DossierError(_("Un bloc choisi n'appartient pas à cette certification."))
@@ -163,7 +207,9 @@ def start_dossier(candidate, certification: Certification, blocks: list[Block] |
         raise DossierError(_("Vous avez déjà acquis tous les blocs de cette certification."))
     if blocks and set(blocks) <= set(acquired):
         raise DossierError(_("Les blocs choisis sont déjà acquis : choisissez-en au moins un autre."))
+    check_request_limits(candidate, certification)
     dossier = Dossier.objects.create(candidate=candidate, certification=certification, targets_all_blocks=targets_all)
+    _offer_profile(dossier)
     if not targets_all:
         dossier.target_blocks.set(blocks)
     dossier.acquired_blocks.set(acquired)
@@ -218,25 +264,10 @@ def _snapshot(dossier: Dossier, kind: str, actor) -> Snapshot:
 
 
 def feasibility_missing(dossier: Dossier) -> list[Missing]:
-    """What stage 1 still lacks, each with a link to where it is filled in."""
-    missing = []
-    base = reverse("dossiers:detail", args=[dossier.pk])
-    if not dossier.experiences.exists():
-        missing.append(
-            Missing(_("Ajoutez au moins une expérience."), reverse("dossiers:experiences", args=[dossier.pk]))
-        )
-    unpositioned = dossier.statements.filter(self_assessment="").select_related("competency")
-    for s in unpositioned:
-        missing.append(
-            Missing(
-                _("Positionnez-vous sur la compétence « %(c)s ».") % {"c": s.competency.text[:80]},
-                reverse("dossiers:positioning", args=[dossier.pk]) + f"#competency-{s.competency_id}",
-            )
-        )
-    if not dossier.sworn_statement_at:
-        missing.append(Missing(_("Signez l'attestation sur l'honneur."), base + "#attestation"))
-    if not dossier.identity_document:
-        missing.append(Missing(_("Déposez une pièce d'identité."), base + "#identite"))
+    """What the dossier de faisabilité still lacks, section by section, each with a link to
+    where it is filled in (``dossiers.feasibility.gaps``)."""
+    missing = [Missing(g.message, g.url, g.section) for g in feasibility.gaps(dossier)]
+    missing.extend(hooks.submission_missing(dossier, SnapshotKind.FEASIBILITY))
     return missing
 
 
@@ -252,6 +283,10 @@ def request_feasibility(dossier: Dossier, actor) -> Dossier:
     if first_request:
         check_request_limits(dossier.candidate, dossier.certification)
         dossier.feasibility_submitted_at = timezone.now()
+    request = feasibility.feasibility_of(dossier)
+    # The two months run from each reception of a complete request (L6412-2).
+    request.received_at, request.reminder_sent_at, request.sections_to_complete = timezone.now(), None, []
+    request.save(update_fields=["received_at", "reminder_sent_at", "sections_to_complete", "updated_at"])
     snapshot = _snapshot(dossier, SnapshotKind.FEASIBILITY, actor)
     hooks.submitted.send(SnapshotKind.FEASIBILITY, dossier=dossier, snapshot=snapshot, actor=actor)
     return _transition(dossier, S.FEASIBILITY_SUBMITTED, actor, fields=("feasibility_submitted_at",))
@@ -266,17 +301,27 @@ def check_decision_blockers(dossier: Dossier) -> None:
 
 
 @transaction.atomic
-def decide_feasibility(dossier: Dossier, actor, decision: str, comment: str = "") -> Dossier:
-    """Certifier's decision: admissible, feasibility_incomplete (what is missing) or inadmissible (reason)."""
+def decide_feasibility(
+    dossier: Dossier, actor, decision: str, comment: str = "", sections: list[str] | tuple = ()
+) -> Dossier:
+    """Certifier's decision: admissible, feasibility_incomplete (what is missing, and which
+    sections of the dossier de faisabilité: ``sections``) or inadmissible (reason)."""
     if decision not in (S.ADMISSIBLE, S.FEASIBILITY_INCOMPLETE, S.INADMISSIBLE):
         raise DossierError(_("Décision inconnue."))
     if decision != S.ADMISSIBLE and not comment.strip():
         raise DossierError(_("Indiquez le motif : il sera communiqué au candidat."))
+    sections = (
+        [s for s in FeasibilitySection.values if s in set(sections)] if decision == S.FEASIBILITY_INCOMPLETE else []
+    )
     dossier = _locked(dossier)
     if dossier.status != S.FEASIBILITY_SUBMITTED:
         raise DossierError(_("Aucune demande de recevabilité n'est en attente sur ce dossier."))
     if decision != S.FEASIBILITY_INCOMPLETE:
         check_decision_blockers(dossier)
+    if sections:
+        request = feasibility.feasibility_of(dossier)
+        request.sections_to_complete = sections
+        request.save(update_fields=["sections_to_complete", "updated_at"])
     return _transition(dossier, decision, actor, comment)
 
 
@@ -433,7 +478,9 @@ EXPERIENCE_FIELDS = (
     "hours_per_week",
     "total_hours",
     "activities",
+    "working_context",
 )
+EXPERIENCE_TEXTS = ("activities", "working_context")
 PROOF_FIELDS = ("title", "kind", "date", "description")
 
 
@@ -485,7 +532,17 @@ def save_statement(
     """
     # Dossier first, then statement: the order every write and submission takes.
     dossier = _locked(Dossier(pk=statement.dossier_id))
-    current = CompetencyStatement.objects.select_for_update().select_related("competency").get(pk=statement.pk)
+    # Only the statement's row is locked (not its compétence's, which every candidate shares);
+    # how many proofs and experiences it draws on comes with it (``support_count``, for the answer).
+    current = (
+        CompetencyStatement.objects.select_for_update(of=("self",))
+        .select_related("competency")
+        .annotate(
+            n_proofs=link_count(CompetencyStatement.proofs.through),
+            n_experiences=link_count(CompetencyStatement.experiences.through),
+        )
+        .get(pk=statement.pk)
+    )
     if not (dossier.feasibility_editable or dossier.validation_editable):
         raise DossierError(_("Le dossier n'est plus modifiable : il a été transmis."))
     if "narrative" in changes and not dossier.validation_editable:
@@ -528,6 +585,9 @@ def save_statement(
     elif experiences is not None or proofs is not None:
         current.save(update_fields=["updated_at"])
     after.update(audit.values(current, changed, texts=STATEMENT_FREE_TEXTS))
+    current.support_count = (len(proofs) if proofs is not None else current.n_proofs) + (
+        len(experiences) if experiences is not None else current.n_experiences
+    )
     trail = audit.diff(before, after)
     if trail:
         audit.record(
@@ -592,14 +652,14 @@ def save_experience(dossier: Dossier, experience: Experience, actor=None) -> Exp
     new = experience.pk is None
     # The form has already changed the instance: what was stored is read again.
     stored = None if new else Experience.objects.filter(pk=experience.pk).first()
-    before = audit.values(stored, EXPERIENCE_FIELDS, texts=("activities",)) if stored else {}
+    before = audit.values(stored, EXPERIENCE_FIELDS, texts=EXPERIENCE_TEXTS) if stored else {}
     experience.dossier = dossier
     if new:
         last = dossier.experiences.aggregate(m=Max("order"))["m"]
         experience.order = 0 if last is None else last + 1
     experience.full_clean(exclude=["dossier"])
     experience.save()
-    after = audit.values(experience, EXPERIENCE_FIELDS, texts=("activities",))
+    after = audit.values(experience, EXPERIENCE_FIELDS, texts=EXPERIENCE_TEXTS)
     changes = audit.created(after) if new else audit.diff(before, after)
     if new or changes:
         audit.record(
@@ -622,7 +682,7 @@ def delete_experience(dossier: Dossier, experience: Experience, actor=None) -> N
         actor=_actor(dossier, actor),
         target=experience,
         dossier=dossier,
-        changes=audit.deleted(audit.values(experience, EXPERIENCE_FIELDS, texts=("activities",))),
+        changes=audit.deleted(audit.values(experience, EXPERIENCE_FIELDS, texts=EXPERIENCE_TEXTS)),
     )
     experience.delete()
 
@@ -713,8 +773,11 @@ def _statements_for(dossier: Dossier, competencies) -> list[CompetencyStatement]
 @transaction.atomic
 def add_proof(dossier: Dossier, uploaded, *, competencies=(), actor=None, **fields) -> Proof:
     """Check the file (type by content, size, the dossier's quota) and add it to the library,
-    linked to ``competencies``. ``fields``: title, kind, date, description."""
-    dossier = _locked_for_writing(dossier, stage2=True)
+    linked to ``competencies``. ``fields``: title, kind, date, description; a document of the
+    recevabilité request (``feasibility_role``, and ``prerequisite`` for a prerequisite's
+    proof) is added while stage 1 is open: ``add_feasibility_document``."""
+    stage1 = bool(fields.get("feasibility_role"))
+    dossier = _locked_for_writing(dossier, stage1=stage1, stage2=not stage1)
     limits.check(fields.get("description"), limits.SHORT_TEXT, _("La description"), DossierError)
     checked = uploads.check_upload(
         uploaded, used_bytes=dossier_used_bytes(dossier), used_pages=dossier_proof_pages(dossier)
@@ -782,7 +845,8 @@ def update_proof(dossier: Dossier, proof: Proof, *, competencies=None, actor=Non
 @transaction.atomic
 def delete_proof(dossier: Dossier, proof: Proof, actor=None) -> None:
     """Delete a proof not part of any submitted dossier (a submitted file stays as evidence)."""
-    dossier = _locked_for_writing(dossier, stage2=True)
+    stage1 = bool(proof.feasibility_role)
+    dossier = _locked_for_writing(dossier, stage1=stage1, stage2=not stage1)
     if proof.dossier_id != dossier.pk:
         raise DossierError(_("Cette preuve n'appartient pas à ce dossier."))
     if proof_was_submitted(proof):
@@ -828,3 +892,256 @@ def _count_pages(proof: Proof) -> int:
             return len(PdfReader(handle, strict=False).pages)
     except Exception:  # unreadable or missing: the PDF says so instead of reproducing it
         return 0
+
+
+# --- the dossier de faisabilité (dossiers.feasibility; docs/recevabilite.md) ---------------
+
+IDENTITY_FIELDS = (
+    "birth_name",
+    "usage_name",
+    "first_name1",
+    "first_name2",
+    "first_name3",
+    "sex",
+    "birth_date",
+    "nationality",
+)
+SECTION_FIELDS: dict[str, tuple[str, ...]] = {
+    FeasibilitySection.NATURE: ("nature", "earlier_decision_date"),
+    FeasibilitySection.CERTIFICATION: ("option", "foreign_language", "parcours"),
+    FeasibilitySection.PREREQUISITES: ("prerequisites_held",),
+    FeasibilitySection.CANDIDATE: (
+        "training_level",
+        "certification_level",
+        "titles_held",
+        "street",
+        "address_complement",
+        "postcode",
+        "city",
+        "country",
+        "phone",
+        "email",
+        "status",
+        "idcc",
+        "objectives",
+    ),
+    FeasibilitySection.SIGNATURE: ("accompaniment", "comments"),
+}
+FEASIBILITY_TEXTS = ("titles_held", "comments")
+# What a new dossier offers from the candidate's latest one (never retyped).
+PROFILE_FIELDS = (
+    "training_level",
+    "certification_level",
+    "titles_held",
+    "street",
+    "address_complement",
+    "postcode",
+    "city",
+    "country",
+    "phone",
+    "email",
+    "status",
+    "idcc",
+)
+
+
+def _offer_profile(dossier: Dossier) -> None:
+    """A new dossier's feasibility starts from what the candidate already gave: their latest
+    civil identity and situation, else their account's name, e-mail and telephone."""
+    candidate = dossier.candidate
+    earlier = Dossier.objects.filter(candidate=candidate).exclude(pk=dossier.pk).order_by("-created_at")
+    identity = CivilIdentity.objects.filter(dossier__in=earlier).order_by("-updated_at").first()
+    if identity is not None:
+        identity.pk, identity.id, identity.dossier = None, None, dossier
+        identity._state.adding = True
+        identity.save()
+    previous = Feasibility.objects.filter(dossier__in=earlier).order_by("-updated_at").first()
+    values = {name: getattr(previous, name) for name in PROFILE_FIELDS} if previous else {}
+    values.setdefault("email", candidate.email)
+    values.setdefault("phone", candidate.phone)
+    Feasibility.objects.create(dossier=dossier, **values)
+
+
+def _check_section(dossier: Dossier, section: str, values: dict) -> None:
+    """Values outside the certification's lists or the model's are refused."""
+    cert = dossier.certification
+    if section == FeasibilitySection.CERTIFICATION:
+        for name, choices in (
+            ("option", cert.options),
+            ("foreign_language", cert.foreign_languages),
+            ("parcours", cert.parcours),
+        ):
+            if values.get(name) and values[name] not in choices:
+                raise DossierError(_("« %(v)s » n'est pas proposé par cette certification.") % {"v": values[name]})
+    if section == FeasibilitySection.PREREQUISITES:
+        held = values.get("prerequisites_held") or {}
+        unknown = set(held) - set(cert.regulatory_prerequisites)
+        if unknown or not all(isinstance(v, bool) for v in held.values()):
+            raise DossierError(_("Un prérequis indiqué n'est pas un prérequis de cette certification."))
+    if section == FeasibilitySection.CANDIDATE:
+        objectives = values.get("objectives") or []
+        if len(objectives) > 2 or any(o not in Objective.values for o in objectives):
+            raise DossierError(_("Choisissez deux objectifs principaux, pas davantage."))
+        if values.get("status") not in STATUSES_WITH_IDCC:
+            values["idcc"] = ""
+    if section == FeasibilitySection.NATURE and values.get("nature") != RequestNature.RENEWAL:
+        values["earlier_decision_date"] = None
+    limits.check(values.get("titles_held"), limits.SHORT_TEXT, _("Les intitulés"), DossierError)
+    limits.check(values.get("comments"), limits.COMMENT, _("Les commentaires"), DossierError)
+
+
+@transaction.atomic
+def save_feasibility(dossier: Dossier, section: str, values: dict, identity: dict | None = None, actor=None):
+    """Save one section of the dossier de faisabilité (its fields: ``SECTION_FIELDS``; the
+    candidate's section also takes the civil identity: ``identity``). The form has refused a
+    missing mandatory field already; the submission checks them all again
+    (``feasibility_missing``). Recorded in the audit trail (free texts as length and hash)."""
+    dossier = _locked_for_writing(dossier, stage1=True)
+    fields = SECTION_FIELDS.get(section)
+    if fields is None:
+        raise ValueError(f"Not a feasibility section with fields: {section}")
+    unknown = set(values) - set(fields)
+    if unknown:
+        raise ValueError(f"Not a field of {section}: {sorted(unknown)}")
+    values = dict(values)
+    _check_section(dossier, section, values)
+    request = feasibility.feasibility_of(dossier)
+    before = audit.values(request, list(values), texts=FEASIBILITY_TEXTS)
+    for name, value in values.items():
+        setattr(request, name, value)
+    request.full_clean(exclude=["dossier"])
+    request.save()
+    changes = audit.diff(before, audit.values(request, list(values), texts=FEASIBILITY_TEXTS))
+    if identity is not None:
+        unknown = set(identity) - set(IDENTITY_FIELDS)
+        if unknown:
+            raise ValueError(f"Not an identity field: {sorted(unknown)}")
+        current = CivilIdentity.objects.filter(dossier=dossier).first() or CivilIdentity(dossier=dossier)
+        before_id = audit.values(current, list(identity)) if current.pk else {}
+        for name, value in identity.items():
+            setattr(current, name, value)
+        current.full_clean(exclude=["dossier"])
+        current.save()
+        changes.update(audit.diff(before_id, audit.values(current, list(identity))))
+    if changes:
+        audit.record(
+            "feasibility.saved",
+            actor=_actor(dossier, actor),
+            target=request,
+            target_repr=str(FeasibilitySection(section).label),
+            dossier=dossier,
+            changes=changes,
+            coalesce=dt.timedelta(minutes=settings.AUDIT_COALESCE_MINUTES),
+        )
+    return request
+
+
+@transaction.atomic
+def save_block_statement(dossier: Dossier, block: Block, activity: str, comment: str, actor=None) -> BlockStatement:
+    """Per bloc, « Activité » OUI / NON / PARTIELLEMENT and a detailed comment, mandatory for OUI
+    and PARTIELLEMENT (the model's rule)."""
+    dossier = _locked_for_writing(dossier, stage1=True)
+    if not dossier.targeted_blocks().filter(pk=block.pk).exists():
+        raise DossierError(_("Ce bloc n'est pas visé par ce dossier."))
+    if activity not in BlockActivity.values:
+        raise DossierError(
+            _("Bloc « %(b)s » : indiquez l'activité (OUI, NON ou PARTIELLEMENT).") % {"b": block.title[:70]}
+        )
+    comment = (comment or "").strip()
+    limits.check(comment, limits.LONG_TEXT, _("Le commentaire"), DossierError)
+    if activity in (BlockActivity.YES, BlockActivity.PARTLY) and not comment:
+        raise DossierError(
+            _("Bloc « %(b)s » : le commentaire détaillé est obligatoire pour « %(a)s ».")
+            % {"b": block.title[:70], "a": BlockActivity(activity).label}
+        )
+    statement, _created = BlockStatement.objects.get_or_create(dossier=dossier, block=block)
+    before = audit.values(statement, ["activity", "comment"], texts=["comment"])
+    statement.activity, statement.comment = activity, comment
+    statement.save()
+    changes = audit.diff(before, audit.values(statement, ["activity", "comment"], texts=["comment"]))
+    if changes:
+        audit.record(
+            "feasibility.block_saved",
+            actor=_actor(dossier, actor),
+            target=statement,
+            target_repr=f"{block.code} {block.title}".strip()[:255],
+            dossier=dossier,
+            changes=changes,
+        )
+    return statement
+
+
+def add_feasibility_document(
+    dossier: Dossier, uploaded, *, role: str, title: str, prerequisite: str = "", actor=None
+) -> Proof:
+    """A document of the recevabilité request (a prerequisite's proof, an exemption's, another),
+    checked, scanned and served as every proof is (``add_proof``)."""
+    if role not in FeasibilityDocumentRole.values:
+        raise DossierError(_("Indiquez ce que prouve la pièce."))
+    if role == FeasibilityDocumentRole.PREREQUISITE:
+        if prerequisite not in dossier.certification.regulatory_prerequisites:
+            raise DossierError(_("Choisissez le prérequis que cette pièce justifie."))
+    else:
+        prerequisite = ""
+    return add_proof(
+        dossier,
+        uploaded,
+        actor=actor,
+        title=title,
+        kind=ProofKind.ATTESTATION if role != FeasibilityDocumentRole.OTHER else ProofKind.OTHER,
+        feasibility_role=role,
+        prerequisite=prerequisite,
+    )
+
+
+# --- the certifier's two months (L6412-2) --------------------------------------------------
+
+
+@transaction.atomic
+def record_implicit_admissibility(dossier: Dossier, now: dt.datetime | None = None) -> bool:
+    """Two months after reception without a decision, the request is recevable (Code du travail
+    L6412-2): the transition, with its reason in the timeline and the audit trail, and an
+    e-mail to the candidate. False when a decision came first or the deadline is not reached."""
+    now = now or timezone.now()
+    dossier = _locked(dossier)
+    request = feasibility.feasibility_of(dossier)
+    due = feasibility.deadline(request.received_at)
+    if dossier.status != S.FEASIBILITY_SUBMITTED or due is None or due > now:
+        return False
+    reason = _(
+        "Recevable (décision implicite) : le certificateur ne s'est pas prononcé dans les deux mois "
+        "suivant la réception de la demande, le %(received)s (article L6412-2 du Code du travail)."
+    ) % {"received": formats.date_format(timezone.localtime(request.received_at), "j F Y")}
+    _transition(dossier, S.ADMISSIBLE, None, reason, notify=False)
+    audit.record(
+        "dossier.implicit_admissibility",
+        actor=None,
+        dossier=dossier,
+        changes={"status": [S.FEASIBILITY_SUBMITTED, S.ADMISSIBLE]},
+    )
+    transaction.on_commit(lambda: notifications.implicit_admissibility(dossier.pk))
+    return True
+
+
+def check_feasibility_deadlines(now: dt.datetime | None = None) -> tuple[int, int]:
+    """The beat's pass: remind the certifier's staff ``FEASIBILITY_REMINDER_DAYS`` before a
+    request's deadline (once), and record the implicit decision of those past it. Returns
+    (reminders sent, implicit decisions)."""
+    now = now or timezone.now()
+    reminded = decided = 0
+    pending = Feasibility.objects.filter(dossier__status=S.FEASIBILITY_SUBMITTED, received_at__isnull=False)
+    for request in pending.select_related("dossier"):
+        due = feasibility.deadline(request.received_at)
+        if due is None:
+            continue
+        if due <= now:
+            decided += record_implicit_admissibility(request.dossier, now)
+        elif request.reminder_sent_at is None and due - dt.timedelta(days=settings.FEASIBILITY_REMINDER_DAYS) <= now:
+            with transaction.atomic():
+                updated = Feasibility.objects.filter(pk=request.pk, reminder_sent_at__isnull=True).update(
+                    reminder_sent_at=now
+                )
+                if updated:
+                    transaction.on_commit(partial(notifications.deadline_reminder, request.dossier_id))
+                    reminded += 1
+    return reminded, decided

@@ -14,7 +14,8 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from dossiers.enums import SelfAssessment
+from dossiers.enums import CandidateStatus, Objective, QualificationLevel, SelfAssessment
+from dossiers.feasibility import feasibility_of, identity_of
 from dossiers.models import CompetencyStatement, Dossier
 from dossiers.permissions import file_released, is_submitted_file
 
@@ -98,6 +99,7 @@ def build_content(dossier: Dossier) -> dict[str, Any]:
                 "hours_per_week": str(e.hours_per_week) if e.hours_per_week is not None else None,
                 "total_hours": e.total_hours,
                 "activities": e.activities,
+                "working_context": e.working_context,
             }
             for e in dossier.experiences.all()
         ],
@@ -117,6 +119,7 @@ def build_content(dossier: Dossier) -> dict[str, Any]:
             for p in dossier.proofs.all()
         ],
         "blocks": blocks,
+        "feasibility": feasibility_content(dossier),
     }
     # What the VAE route asks beside the blocs (004: the proof of a coordinated mobilisation of
     # the compétences); the key is left out when the route asks nothing.
@@ -134,6 +137,84 @@ def build_content(dossier: Dossier) -> dict[str, Any]:
             for m in methods
         ]
     return content
+
+
+def feasibility_content(dossier: Dossier) -> dict[str, Any]:
+    """The dossier de faisabilité as submitted, section by section (``dossiers.feasibility``):
+    values and their French labels, frozen with the rest."""
+    f = feasibility_of(dossier)
+    identity = identity_of(dossier)
+    levels = dict(QualificationLevel.choices)
+    statements = {b.block_id: b for b in dossier.block_statements.all()}
+    return {
+        "nature": f.nature,
+        "nature_label": str(f.get_nature_display()) if f.nature else "",
+        "earlier_decision_date": f.earlier_decision_date.isoformat() if f.earlier_decision_date else None,
+        "option": f.option,
+        "foreign_language": f.foreign_language,
+        "parcours": f.parcours,
+        "prerequisites": [
+            {"text": text, "held": (f.prerequisites_held or {}).get(text)}
+            for text in dossier.certification.regulatory_prerequisites
+        ],
+        "identity": {
+            "birth_name": identity.birth_name,
+            "usage_name": identity.usage_name,
+            "first_names": [n for n in (identity.first_name1, identity.first_name2, identity.first_name3) if n],
+            "birth_date": identity.birth_date.isoformat() if identity.birth_date else None,
+            "sex": identity.sex,
+            "sex_label": str(identity.get_sex_display()) if identity.sex else "",
+            "nationality": identity.nationality,
+        }
+        if identity
+        else None,
+        "training_level": f.training_level,
+        "training_level_label": str(levels.get(f.training_level, "")),
+        "certification_level": f.certification_level,
+        "certification_level_label": str(levels.get(f.certification_level, "")),
+        "titles_held": f.titles_held,
+        "address": {
+            "street": f.street,
+            "complement": f.address_complement,
+            "postcode": f.postcode,
+            "city": f.city,
+            "country": f.country,
+        },
+        "phone": f.phone,
+        "email": f.email,
+        "status": f.status,
+        "status_label": str(dict(CandidateStatus.choices).get(f.status, "")),
+        "idcc": f.idcc,
+        "objectives": [{"value": o, "label": str(dict(Objective.choices).get(o, o))} for o in (f.objectives or [])],
+        "blocks": [
+            {
+                "id": block.pk,
+                "code": block.code,
+                "title": block.title,
+                "activity": statements[block.pk].activity if block.pk in statements else "",
+                "activity_label": str(statements[block.pk].get_activity_display())
+                if block.pk in statements and statements[block.pk].activity
+                else "",
+                "comment": statements[block.pk].comment if block.pk in statements else "",
+            }
+            for block in dossier.targeted_blocks()
+        ],
+        "documents": [
+            {
+                "id": p.pk,
+                "role": p.feasibility_role,
+                "role_label": str(p.get_feasibility_role_display()),
+                "prerequisite": p.prerequisite,
+                "title": p.title,
+                "file_name": p.original_name,
+                "sha256": p.sha256,
+            }
+            for p in dossier.proofs.exclude(feasibility_role="").order_by("pk")
+        ],
+        "accompaniment": f.accompaniment,
+        "accompaniment_label": str(f.get_accompaniment_display()) if f.accompaniment else "",
+        "comments": f.comments,
+    }
 
 
 def readable_content(snapshot, proofs: dict) -> dict[str, Any]:

@@ -26,6 +26,13 @@ urlpatterns = [
     path("<int:pk>/identite/", feasibility.identity_document, name="identity_document"),
     path("<int:pk>/identite/telecharger/", feasibility.identity_download, name="identity_download"),
     path("<int:pk>/recevabilite/", feasibility.request_feasibility, name="request_feasibility"),
+    path("<int:pk>/faisabilite/", feasibility.feasibility_overview, name="feasibility"),
+    path("<int:pk>/faisabilite/<slug:section>/", feasibility.feasibility_section, name="feasibility_section"),
+    path(
+        "<int:pk>/faisabilite/pieces/<int:proof_pk>/supprimer/",
+        feasibility.feasibility_document_delete,
+        name="feasibility_document_delete",
+    ),
     # Both stages: saving a compétence statement (autosave endpoint, also plain posts)
     path("<int:pk>/competences/<int:competency_pk>/enregistrer/", statements.save, name="statement_save"),
     # Stage 2: dossier de validation

@@ -34,7 +34,7 @@ from dossiers import services as dossier_services
 from dossiers import uploads
 from dossiers.enums import DossierStatus as S
 from dossiers.enums import ExperienceKind, SnapshotKind
-from dossiers.models import TRANSITIONS, Dossier, Experience, Snapshot, TransitionLog
+from dossiers.models import TRANSITIONS, Dossier, Experience, Feasibility, Snapshot, TransitionLog
 from dossiers.snapshots import build_content, canonical_sha256
 from francevae import secrets
 from francevae.client import Client, FranceVaeError, Refused, Transient
@@ -291,6 +291,10 @@ def _enter_queue(dossier: Dossier, comment: str) -> Dossier:
     dossier.status = S.FEASIBILITY_SUBMITTED
     dossier.feasibility_submitted_at = dossier.feasibility_submitted_at or timezone.now()
     dossier.save(update_fields=["status", "feasibility_submitted_at", "updated_at"])
+    # The certifier's two months run from this reception too (Code du travail L6412-2).
+    Feasibility.objects.update_or_create(
+        dossier=dossier, defaults={"received_at": timezone.now(), "reminder_sent_at": None, "sections_to_complete": []}
+    )
     TransitionLog.objects.create(
         dossier=dossier, from_status=from_status, to_status=S.FEASIBILITY_SUBMITTED, actor=actor, comment=comment
     )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from accounts.invitations import awaiting_invitation
 from certifications.models import (
     AssessmentMethod,
     Block,
@@ -39,11 +40,6 @@ from juries.enums import (
     MinutesStatus,
     SessionStatus,
 )
-
-
-def awaiting_invitation(user) -> bool:
-    """An account created by a jury invitation whose owner has not chosen a password yet."""
-    return not user.is_active and not user.has_usable_password()
 
 
 class JurySessionQuerySet(models.QuerySet):

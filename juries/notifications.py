@@ -8,20 +8,16 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
+from accounts import invitations
 from core import emails
 from juries.models import Convocation, Decision, JuryMember
 
 
 def invitation_url(user) -> str:
-    """A link to choose a password and activate the account (valid PASSWORD_RESET_TIMEOUT)."""
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    return settings.SITE_URL + reverse("juries:invitation", args=[uid, token])
+    """A link to choose a password and activate the account (``accounts.invitations``)."""
+    return invitations.invitation_url("juries:invitation", user)
 
 
 def _convocation_context(conv: Convocation) -> dict:

@@ -2,8 +2,9 @@
 
 On candidat3's recevabilité request on RNCP35203 (waiting for APTIM's decision): candidat3
 asks a question with a PDF attached, certif.aptim answers, and leaves an internal annotation
-(not blocking: the demo's decision stays one click away). Idempotent: nothing is added to a
-dossier that already has messages. Written through the services; nobody is e-mailed.
+(not blocking: the demo's decision stays one click away). On candidat1's admissible RNCP35203
+dossier, accompanied by Cap VAE Bretagne, aap1 posts one message. Idempotent: nothing is added to
+a dossier that already has messages. Written through the services; nobody is e-mailed.
 """
 
 from __future__ import annotations
@@ -15,10 +16,35 @@ from accounts.models import User
 from dossiers.demo import _upload
 from dossiers.enums import DossierStatus as S
 from dossiers.models import Dossier
-from messaging import services
+from messaging import permissions, services
 
 
 def seed() -> list[str]:
+    return _seed_candidat3() + _seed_accompagnateur()
+
+
+def _seed_accompagnateur() -> list[str]:
+    dossier = (
+        Dossier.objects.filter(candidate__email="candidat1@vae.example", certification__code="RNCP35203")
+        .exclude(feasibility_submitted_at=None)
+        .select_related("candidate", "certification")
+        .first()
+    )
+    aap = User.objects.filter(email="aap1@vae.example").first()
+    if dossier is None or aap is None or dossier.messages.exists() or not permissions.may_write(aap, dossier):
+        return []
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), transaction.atomic():
+        services.post_message(
+            dossier,
+            aap,
+            "Bonjour,\n\nNous avons relu ensemble les expériences du candidat : il déposera son dossier de "
+            "validation d'ici la fin du mois. Nous restons disponibles pour toute question sur son parcours.\n\n"
+            "Bien cordialement,\nJeanne Lefèvre, Cap VAE Bretagne",
+        )
+    return [f"{aap.email}: un message dans le fil de {dossier.candidate.email} sur {dossier.certification.code}"]
+
+
+def _seed_candidat3() -> list[str]:
     dossier = (
         Dossier.objects.filter(
             candidate__email="candidat3@vae.example",

@@ -7,7 +7,11 @@
 - ``as_="certifier"``: the certifier's staff of the dossier (``permissions.certifier_side``)
   read the candidate's attachments once released, each read written to the dossier's audit
   trail (coalesced, as a proof's read), and their own side's as the candidate reads theirs;
-- nobody else (a juror, another candidate or certifier): 404.
+- ``as_="accompaniment"``: the staff of the organisation that accompanies the dossier (or did,
+  within the read-only period: ``permissions.accompagnateur_side``) read the other sides'
+  attachments once released, each read written to the audit trail, and their own side's as the
+  candidate reads theirs;
+- nobody else (a juror, another candidate, certifier or accompagnateur): 404.
 """
 
 from __future__ import annotations
@@ -35,8 +39,20 @@ def _open_for(side: str):
 
 
 def record_read(user, attachment: MessageAttachment) -> None:
+    """A certifier's read of another side's attachment, in the dossier's audit trail."""
     if attachment.message.side == Side.CERTIFIER:
         return
+    _record(user, attachment)
+
+
+def record_accompagnateur_read(user, attachment: MessageAttachment) -> None:
+    """An accompagnateur's read of another side's attachment, in the dossier's audit trail."""
+    if attachment.message.side == Side.ACCOMPAGNATEUR:
+        return
+    _record(user, attachment)
+
+
+def _record(user, attachment: MessageAttachment) -> None:
     audit.record(
         "message_attachment.read",
         actor=user,
@@ -60,4 +76,11 @@ def register() -> None:
         as_="certifier",
         is_open=_open_for(Side.CERTIFIER),
         on_read=record_read,
+    )
+    file_access.register(
+        KIND,
+        lambda user, a: permissions.accompagnateur_side(user, a.message.dossier) is not None,
+        as_="accompaniment",
+        is_open=_open_for(Side.ACCOMPAGNATEUR),
+        on_read=record_accompagnateur_read,
     )

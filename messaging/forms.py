@@ -56,3 +56,9 @@ class AnnotationForm(forms.Form):
         ),
     )
     blocks_decision = forms.BooleanField(label=_("À traiter avant décision"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the back office shows it on the page of the staff's message form, whose
+        # "text" field would otherwise share "id_text".
+        kwargs.setdefault("auto_id", "annotation_%s")
+        super().__init__(*args, **kwargs)

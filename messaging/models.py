@@ -1,4 +1,5 @@
-"""A dossier's message thread (candidate ↔ the certifier's staff) and the staff's annotations.
+"""A dossier's message thread (candidate ↔ the certifier's staff ↔ the accompagnateur's
+organisation, when one accompanies the dossier) and the staff's annotations.
 
 Writes go through ``messaging.services`` only; who reads what is ``messaging.permissions``.
 """
@@ -16,10 +17,11 @@ from dossiers.models import Dossier
 
 
 class Side(models.TextChoices):
-    """Which side of the thread wrote a message (one more later: the accompagnateur)."""
+    """Which side of the thread wrote a message."""
 
     CANDIDATE = "candidate", _("candidat")
     CERTIFIER = "certifier", _("certificateur")
+    ACCOMPAGNATEUR = "accompagnateur", _("accompagnateur")
 
 
 def attachment_upload_to(instance, filename: str) -> str:
@@ -39,6 +41,15 @@ class Message(models.Model):
         verbose_name=_("auteur"),
     )
     side = models.CharField(_("côté"), max_length=16, choices=Side.choices)
+    organisation = models.ForeignKey(
+        "accompaniment.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("organisme accompagnateur"),
+        help_text=_("L'organisme au nom duquel l'accompagnateur a écrit."),
+    )
     text = models.TextField(_("message"), **limits.bounded(limits.LONG_TEXT))
     requests_correction = models.BooleanField(
         _("demande de correction"),

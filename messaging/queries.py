@@ -9,9 +9,11 @@ from messaging.models import Annotation, Message, MessageRead, Side
 
 
 def unread_for_candidate(user):
-    """An expression for a dossier queryset: the certifier's messages ``user`` has not read."""
+    """An expression for a dossier queryset: the certifier's and accompagnateur's messages
+    ``user`` has not read."""
     unread = (
-        Message.objects.filter(dossier=OuterRef("pk"), side=Side.CERTIFIER)
+        Message.objects.filter(dossier=OuterRef("pk"))
+        .exclude(side=Side.CANDIDATE)
         .exclude(pk__in=MessageRead.objects.filter(reader=user).values("message"))
         .values("dossier")
         .annotate(n=Count("pk"))
@@ -28,10 +30,12 @@ def _count_and_oldest(rows: QuerySet) -> dict:
 
 
 def waiting_for_staff(dossiers: QuerySet, user) -> dict:
-    """Over ``dossiers`` (the certifier's): candidates' messages ``user`` has not read and the
+    """Over ``dossiers`` (the certifier's): candidates' and accompagnateurs' messages ``user`` has not read and the
     annotations still to handle before a decision, each with its oldest date and dossier."""
-    unread = Message.objects.filter(dossier__in=dossiers, side=Side.CANDIDATE).exclude(
-        pk__in=MessageRead.objects.filter(reader=user).values("message")
+    unread = (
+        Message.objects.filter(dossier__in=dossiers)
+        .exclude(side=Side.CERTIFIER)
+        .exclude(pk__in=MessageRead.objects.filter(reader=user).values("message"))
     )
     return {
         "messages": _count_and_oldest(unread),

@@ -3,7 +3,12 @@ certifier's request for a correction, staff annotations.
 
 Rules:
 - only a participant of the thread writes in it (``permissions.side_of``), and only once the
-  dossier is visible to the certifier (recevabilité requested at least once);
+  dossier is visible to the certifier (recevabilité requested at least once); an accompagnateur
+  only while their organisation accompanies the dossier (``permissions.may_write``): after the
+  end they read without writing. Their messages carry their organisation;
+- each message tells the other participants (``messaging.notify``, never its text): a
+  candidate's the certifier's staff and the accompagnateur's organisation, the certifier's the
+  candidate and that organisation, the accompagnateur's the candidate and the certifier's staff;
 - a message is a text (``core.limits.LONG_TEXT`` at most) and up to ``MAX_ATTACHMENTS`` files,
   each checked exactly as a proof is (``dossiers.uploads.check_upload``: type by content, size,
   the dossier's quota counting its proofs and attachments) and scanned by the antivirus
@@ -34,6 +39,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accompaniment import permissions as accompaniment_permissions
+from accompaniment.models import StaffMember
 from audit import services as audit
 from core import limits
 from core.errors import DomainError
@@ -80,6 +87,10 @@ def post_message(
     certifier's side only) reopen the dossier "à compléter" in the same transaction."""
     dossier = _locked(dossier)
     side = _side_or_refuse(author, dossier)
+    if not permissions.may_write(author, dossier, side):
+        raise MessagingError(
+            _("L'accompagnement de ce dossier est terminé : vous lisez encore ses échanges, sans y écrire.")
+        )
     if dossier.feasibility_submitted_at is None:
         raise MessagingError(
             _(
@@ -105,8 +116,17 @@ def post_message(
         used += result.size
     if request_correction:
         _reopen(dossier, author, side, text)
+    organisation = None
+    if side == Side.ACCOMPAGNATEUR:
+        accompanying = accompaniment_permissions.accompanying(dossier)
+        organisation = accompanying.organisation if accompanying else None
     message = Message.objects.create(
-        dossier=dossier, author=author, side=side, text=text, requests_correction=request_correction
+        dossier=dossier,
+        author=author,
+        side=side,
+        organisation=organisation,
+        text=text,
+        requests_correction=request_correction,
     )
     stored: list[MessageAttachment] = []
     try:
@@ -159,19 +179,52 @@ def _reopen(dossier: Dossier, author, side: str, text: str) -> None:
     dossier.refresh_from_db(fields=["status", "updated_at"])
 
 
+def _certifier_staff(dossier: Dossier):
+    return (
+        get_user_model()
+        .objects.filter(certifiers__in=dossier.certification.certifiers.all(), is_active=True)
+        .distinct()
+    )
+
+
+def _accompagnateurs(dossier: Dossier):
+    """The active staff of the organisation that accompanies ``dossier`` now (none if nobody)."""
+    accompanying = accompaniment_permissions.accompanying(dossier)
+    if accompanying is None:
+        return get_user_model().objects.none()
+    return get_user_model().objects.filter(
+        pk__in=StaffMember.objects.filter(organisation=accompanying.organisation, active=True).values("user_id"),
+        is_active=True,
+    )
+
+
 def _tell_the_other_side(message: Message) -> None:
     dossier = message.dossier
+    staff_url = reverse("backoffice:dossier", args=[dossier.pk]) + "#messages"
+    candidate_url = reverse("messaging:thread", args=[dossier.pk])
     if message.side == Side.CANDIDATE:
-        staff = (
-            get_user_model()
-            .objects.filter(certifiers__in=dossier.certification.certifiers.all(), is_active=True)
-            .distinct()
+        notify.notify(
+            _certifier_staff(dossier), "message", dossier=dossier, url=staff_url, context={"author": message.author}
         )
-        url = reverse("backoffice:dossier", args=[dossier.pk]) + "#messages"
-        notify.notify(staff, "message", dossier=dossier, url=url, context={"author": message.author})
+    elif message.side == Side.CERTIFIER:
+        notify.notify([dossier.candidate], "message_reply", dossier=dossier, url=candidate_url, context={})
     else:
-        url = reverse("messaging:thread", args=[dossier.pk])
-        notify.notify([dossier.candidate], "message_reply", dossier=dossier, url=url, context={})
+        context = {"organisation": message.organisation.name if message.organisation else ""}
+        notify.notify(
+            [dossier.candidate], "message_accompagnateur", dossier=dossier, url=candidate_url, context=context
+        )
+        if dossier.feasibility_submitted_at is not None:  # the thread is open to the certifier
+            notify.notify(
+                _certifier_staff(dossier), "message_accompagnateur", dossier=dossier, url=staff_url, context=context
+            )
+        return
+    notify.notify(
+        _accompagnateurs(dossier),
+        "message_accompanied",
+        dossier=dossier,
+        url=reverse("messaging:accompaniment_thread", args=[dossier.pk]),
+        context={"from_candidate": message.side == Side.CANDIDATE},
+    )
 
 
 def mark_read(dossier: Dossier, reader, side: str | None = None) -> int:

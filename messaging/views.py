@@ -5,12 +5,14 @@ attachments' downloads. Views are thin: a permission, a form, one service call."
 from __future__ import annotations
 
 from django.contrib import messages as flash
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accompaniment import permissions as accompaniment_permissions
 from core import file_access
 from core.actions import attempt
 from core.files import serve_file
@@ -26,7 +28,7 @@ def thread_messages(dossier: Dossier) -> list[Message]:
     """The thread, oldest first, with attachments and read receipts (three queries)."""
     return list(
         Message.objects.filter(dossier=dossier)
-        .select_related("author")
+        .select_related("author", "organisation")
         .prefetch_related(
             "attachments", Prefetch("reads", queryset=MessageRead.objects.select_related("reader").order_by("read_at"))
         )
@@ -57,8 +59,45 @@ def thread(request, pk: int):
         "form": form,
         "open": dossier.feasibility_submitted_at is not None,
         "side": "candidate",
+        "accompanying": accompaniment_permissions.accompanying(dossier),
     }
     return render(request, "messaging/thread.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def accompaniment_thread(request, pk: int):
+    """The accompagnateur's thread: read (receipts) while their organisation accompanies the
+    dossier or within the read-only period after it; write only while it accompanies it."""
+    accompaniment = permissions.accompaniment_or_404(request.user, pk)
+    dossier = accompaniment.dossier
+    writable = permissions.may_write(request.user, dossier, Side.ACCOMPAGNATEUR)
+    if request.method == "POST" and not writable:
+        raise PermissionDenied(
+            _("L'accompagnement de ce dossier est terminé : vous lisez encore ses échanges, sans y écrire.")
+        )
+    form = MessageForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        sent, _message = attempt(
+            request,
+            lambda: services.post_message(dossier, request.user, data["text"], files=data["attachments"]),
+            _("Votre message est envoyé au candidat et au certificateur."),
+            form=form,
+            field_for={UploadRejected: "attachments"},
+        )
+        if sent:
+            return redirect(reverse("messaging:accompaniment_thread", args=[dossier.pk]) + "#messages")
+    services.mark_read(dossier, request.user, side=Side.ACCOMPAGNATEUR)
+    context = {
+        "accompaniment": accompaniment,
+        "dossier": dossier,
+        "thread": thread_messages(dossier),
+        "form": form,
+        "open": dossier.feasibility_submitted_at is not None,
+        "writable": writable,
+        "tab": "messages",
+    }
+    return render(request, "messaging/accompaniment_thread.html", context)
 
 
 def staff_context(request, dossier: Dossier) -> dict:
@@ -70,6 +109,7 @@ def staff_context(request, dossier: Dossier) -> dict:
         "message_form": StaffMessageForm(),
         "annotations": list(Annotation.objects.filter(dossier=dossier).select_related("author", "resolved_by")),
         "annotation_form": AnnotationForm(),
+        "accompanying": accompaniment_permissions.accompanying(dossier),
     }
 
 
@@ -160,3 +200,16 @@ def staff_attachment(request, pk: int, attachment_pk: int):
         MessageAttachment.objects.select_related("message__dossier"), pk=attachment_pk, message__dossier=dossier
     )
     return _serve(request, found, "certifier", _back(dossier, "#messages"))
+
+
+@require_http_methods(["GET"])
+def accompaniment_attachment(request, pk: int, attachment_pk: int):
+    accompaniment = permissions.accompaniment_or_404(request.user, pk)
+    found = get_object_or_404(
+        MessageAttachment.objects.select_related("message__dossier"),
+        pk=attachment_pk,
+        message__dossier_id=accompaniment.dossier_id,
+    )
+    return _serve(
+        request, found, "accompaniment", reverse("messaging:accompaniment_thread", args=[accompaniment.dossier_id])
+    )

@@ -86,6 +86,26 @@ MESSAGE_REPLY = register(
         audience="all",
     )
 )
+MESSAGE_ACCOMPAGNATEUR = register(
+    Event(
+        "message_accompagnateur",
+        _("Message de l'accompagnateur d'un dossier"),
+        _("Nouveau message de l'accompagnateur — %(cert)s"),
+        default=Frequency.IMMEDIATE,
+        audience="all",
+    )
+)
+# To the staff of the organisation that accompanies a dossier: a message of its candidate or of
+# the certifier in the dossier's thread (not configurable on the preferences page, which offers
+# the candidates' and certifiers' events: the default applies).
+MESSAGE_ACCOMPANIED = register(
+    Event(
+        "message_accompanied",
+        _("Message sur un dossier que vous accompagnez"),
+        _("Nouveau message sur un dossier que vous accompagnez — %(cert)s"),
+        default=Frequency.IMMEDIATE,
+    )
+)
 DOSSIER_TRANSITION = register(
     Event(
         "dossier_transition",

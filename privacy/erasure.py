@@ -7,16 +7,18 @@ Rules:
   ready for jury, convoked (``validation_submitted``, ``ready_for_jury``, ``scheduled``). A
   decision is due on it: the candidate waits for it (or withdraws first, where that is allowed),
   then deletes.
-- Accounts of admins, certifier staff and jury members are closed by an administrator: the
-  decisions they took must stay attributable.
+- Accounts of admins, certifier staff, jury members and accompagnateurs are closed by an
+  administrator: the decisions they took (and the support they recorded) must stay attributable.
 - A dossier on which a decision was taken (recevable, non recevable, jury decision) or that a
   jury record refers to is **kept, anonymised** (``KEPT_NOTE``): the certifier must be able to
   attest a certification or a bloc it delivered (acquired for life) and answer an appeal. What
   stays: its certification, states and dates, the decisions with their motifs, the
   convocations, and each submitted version's SHA-256. Everything the candidate wrote or
-  uploaded is erased: experiences, narratives, self-positioning, proofs and identity document
-  (files deleted from disk), the content of the submitted versions, their own comments, the
-  dossier's message thread (attachments deleted from disk) and the staff's annotations.
+  uploaded is erased: experiences, narratives, self-positioning, the dossier de faisabilité's
+  answers, proofs and identity document (files deleted from disk), the content of the submitted
+  versions, their own comments, the dossier's message thread (attachments deleted from disk),
+  the staff's annotations, and what their accompaniment organisation wrote about it
+  (``accompaniment.privacy.erase``).
 - Every other dossier is deleted with everything in it, its files and its audit trail included.
 - The account itself stays as an anonymous, deactivated shell (``deleted-<id>@invalid``, no
   name, no phone, no usable password), so that what is kept points to no one; the login
@@ -39,11 +41,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accompaniment import privacy as accompaniment_privacy
 from accounts import emails
 from accounts.models import User
 from audit import services as audit
 from dossiers.enums import DossierStatus as S
-from dossiers.models import Dossier, TransitionLog
+from dossiers.models import Dossier, Feasibility, TransitionLog
 from messaging.models import Annotation, Message
 
 BLOCKING_STATES = {S.FEASIBILITY_SUBMITTED, S.VALIDATION_SUBMITTED, S.READY_FOR_JURY, S.SCHEDULED}
@@ -83,7 +86,13 @@ def _label(dossier: Dossier) -> str:
 
 
 def is_staff_account(user) -> bool:
-    return bool(user.is_superuser or user.is_staff or user.certifiers.exists() or user.jury_seats.exists())
+    return bool(
+        user.is_superuser
+        or user.is_staff
+        or user.certifiers.exists()
+        or user.jury_seats.exists()
+        or user.accompaniment_roles.exists()
+    )
 
 
 def deletion_refusals(user) -> list[str]:
@@ -91,8 +100,9 @@ def deletion_refusals(user) -> list[str]:
     if is_staff_account(user):
         return [
             _(
-                "Ce compte est celui d'un administrateur, d'un certificateur ou d'un membre de jury : les "
-                "décisions prises doivent rester attribuables. Demandez sa fermeture à un administrateur."
+                "Ce compte est celui d'un administrateur, d'un certificateur, d'un membre de jury ou d'un "
+                "accompagnateur : les décisions prises doivent rester attribuables. Demandez sa fermeture à un "
+                "administrateur."
             )
         ]
     reasons = []
@@ -188,6 +198,10 @@ def erase_dossier_content(dossier: Dossier, actor=None) -> int:
     Annotation.objects.filter(dossier=dossier).delete()
     dossier.experiences.all().delete()
     dossier.statements.update(narrative="", self_comment="", self_assessment="")
+    # The dossier de faisabilité's answers (address, situation, per-bloc comments); the civil
+    # identity goes with accrochage's rule (kept while a declaration to the CDC needs it).
+    dossier.block_statements.all().delete()
+    Feasibility.objects.filter(dossier=dossier).delete()
     GeneratedDocument = _generated_documents_model()
     if GeneratedDocument is not None:
         # The dossier's PDFs hold its narratives; the jury's decision letters and attestations
@@ -208,6 +222,7 @@ def erase_dossier_content(dossier: Dossier, actor=None) -> int:
     TransitionLog.objects.filter(dossier=dossier, actor_id=candidate_id).exclude(comment="").update(comment="")
     dossier.audit_events.filter(actor_id=candidate_id).update(changes={}, target_repr="", comment="")
     dossier.purge_notices.all().delete()
+    accompaniment_privacy.erase(dossier)
     audit.record("dossier.erased", actor=actor, dossier=dossier, changes={"files": [files, 0]})
     return files
 

@@ -23,6 +23,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from accompaniment import privacy as accompaniment_privacy
 from audit.models import AuditEvent
 from dossiers.models import CompetencyStatement, Dossier, TransitionLog
 from juries.enums import MinutesStatus
@@ -94,9 +95,11 @@ def _dossiers(user):
             Prefetch("convocations", queryset=_convocations()),
             Prefetch(
                 "messages",
-                queryset=Message.objects.prefetch_related(
+                queryset=Message.objects.select_related("organisation")
+                .prefetch_related(
                     "attachments", Prefetch("reads", queryset=MessageRead.objects.order_by("read_at", "pk"))
-                ).order_by("created_at", "pk"),
+                )
+                .order_by("created_at", "pk"),
             ),
             Prefetch("annotations", queryset=Annotation.objects.order_by("created_at", "pk")),
         )
@@ -248,7 +251,17 @@ def _dossier(dossier: Dossier, user, files: _Files) -> dict[str, Any]:
             }
             for a in dossier.annotations.all()
         ],
+        "accompaniments": accompaniment_privacy.export(dossier),
     }
+
+
+def _message_side(message: Message) -> str:
+    """Who wrote a message, as a role (staff never by name)."""
+    if message.side == Side.CANDIDATE:
+        return "vous"
+    if message.side == Side.ACCOMPAGNATEUR:
+        return f"accompagnateur ({message.organisation.name})" if message.organisation else "accompagnateur"
+    return "certificateur"
 
 
 def _messages(dossier: Dossier, user, files: _Files, folder: str) -> list[dict]:
@@ -256,7 +269,7 @@ def _messages(dossier: Dossier, user, files: _Files, folder: str) -> list[dict]:
     return [
         {
             "sent_at": _iso(m.created_at),
-            "by": "vous" if m.side == Side.CANDIDATE else "certificateur",
+            "by": _message_side(m),
             "text": m.text,
             "requests_correction": m.requests_correction,
             "attachments": [

@@ -14,7 +14,7 @@ Rules:
 - Inactive for ``DRAFT_RETENTION_DAYS`` days and noticed at least ``DRAFT_PURGE_NOTICE_DAYS``
   days ago, the dossier is deleted with its files. A row without personal data records it.
 - A dossier whose recevabilité was requested in the last 365 days or this calendar year is kept:
-  it still counts towards the legal limits on requests (R335-7).
+  it still counts towards the legal limits on requests (Code du travail R6412-3).
 - Each dossier is handled in its own transaction, with its row locked and its state checked
   again, so that a candidate coming back meanwhile is never purged.
 """

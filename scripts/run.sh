@@ -15,6 +15,15 @@ stop() {
   echo
   echo "Arrêt du serveur et du worker…"
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  # The worker finishes its current task first (warm shutdown); after five seconds it stops at
+  # once (cold shutdown): its tasks are acknowledged late, so an interrupted one runs again later.
+  for _ in $(seq 50); do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do kill -QUIT "$pid" 2>/dev/null || true; done
   wait || true
   exit 0
 }
@@ -34,4 +43,5 @@ fi
 "$PY" manage.py runserver "127.0.0.1:${PORT}" &
 pids+=($!)
 echo "Portail VAE : http://127.0.0.1:${PORT}  (Ctrl-C pour arrêter)"
+echo "Les e-mails (confirmation d'adresse, convocations…) s'affichent ici, encadrés de lignes ═══ « E-MAIL à … »."
 wait -n

@@ -142,14 +142,73 @@ def pdf_upload(name: str = "preuve.pdf"):
     return SimpleUploadedFile(name, MINIMAL_PDF, content_type="application/pdf")
 
 
+def fill_civil_identity(dossier, **fields):
+    """The candidate's civil identity on ``dossier`` (``dossiers.CivilIdentity``)."""
+    import datetime as dt
+
+    from dossiers.models import CivilIdentity
+
+    values = {
+        "birth_name": "Girard",
+        "first_name1": "Lucie",
+        "first_name2": "Anne",
+        "sex": "F",
+        "birth_date": dt.date(1985, 3, 14),
+        "nationality": "française",
+        **fields,
+    }
+    identity, _created = CivilIdentity.objects.update_or_create(dossier=dossier, defaults=values)
+    return identity
+
+
+def fill_feasibility_sections(dossier):
+    """The dossier de faisabilité's sections (nature, identity, situation, two objectives, each
+    bloc's activity and comment, the choice about accompaniment), written directly."""
+    from dossiers.enums import AccompanimentChoice, BlockActivity
+    from dossiers.feasibility import feasibility_of
+    from dossiers.models import BlockStatement
+
+    fill_civil_identity(dossier)
+    request = feasibility_of(dossier)
+    cert = dossier.certification
+    for name, values in (
+        ("option", cert.options),
+        ("foreign_language", cert.foreign_languages),
+        ("parcours", cert.parcours),
+    ):
+        if values:
+            setattr(request, name, values[0])
+    request.nature = "first"
+    request.prerequisites_held = {text: False for text in cert.regulatory_prerequisites}
+    request.training_level = "4"
+    request.certification_level = "4"
+    request.titles_held = "Baccalauréat professionnel Services de proximité et vie locale"
+    request.street, request.postcode, request.city, request.country = "12 rue des Lilas", "35000", "Rennes", "France"
+    request.phone = request.phone or "06 12 34 56 78"
+    request.email = request.email or dossier.candidate.email
+    request.status = "volunteer"
+    request.objectives = ["progress", "recognition"]
+    request.accompaniment = AccompanimentChoice.AUTONOMOUS
+    request.save()
+    for block in dossier.targeted_blocks():
+        BlockStatement.objects.update_or_create(
+            dossier=dossier,
+            block=block,
+            defaults={"activity": BlockActivity.YES, "comment": "Activités exercées chaque semaine depuis 2019."},
+        )
+
+
 def fill_feasibility(dossier):
-    """Everything stage 1 asks for: an experience, every self-positioning, the statement, the ID."""
+    """Everything stage 1 asks for: the dossier de faisabilité's sections
+    (``fill_feasibility_sections``), an experience, every self-positioning, the statement, the ID."""
     import datetime as dt
 
     from django.utils import timezone
 
     from dossiers.enums import ExperienceKind, SelfAssessment
     from dossiers.models import Experience
+
+    fill_feasibility_sections(dossier)
 
     Experience.objects.create(
         dossier=dossier,

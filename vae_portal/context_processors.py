@@ -3,6 +3,7 @@ from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.functional import SimpleLazyObject
 
+from accompaniment.models import StaffMember
 from accounts.models import User
 from certifications.models import Certifier
 from juries.models import JuryMember
@@ -15,13 +16,13 @@ def session(request):
 
 
 def navigation(request):
-    """Which spaces the navigation offers the user (certifier, jury member) and how many of their
-    notifications are unread, in one query, only when a page asks."""
+    """Which spaces the navigation offers the user (certifier, jury member, accompagnateur) and
+    how many of their notifications are unread, in one query, only when a page asks."""
 
     def spaces() -> dict:
         user = request.user
         if not user.is_authenticated:
-            return {"certifier": False, "jury": False, "unread": 0}
+            return {"certifier": False, "jury": False, "accompaniment": False, "unread": 0}
 
         unread = (
             Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
@@ -30,16 +31,22 @@ def navigation(request):
             .annotate(count=Count("pk"))
             .values("count")
         )
-        certifier, jury, unread_count = (
+        certifier, jury, accompaniment, unread_count = (
             User.objects.filter(pk=user.pk)
             .annotate(
                 certifier=Exists(Certifier.staff.through.objects.filter(user_id=OuterRef("pk"))),
                 jury=Exists(JuryMember.objects.filter(user_id=OuterRef("pk"))),
+                accompaniment=Exists(StaffMember.objects.filter(user_id=OuterRef("pk"), active=True)),
                 unread=Coalesce(Subquery(unread), 0),
             )
-            .values_list("certifier", "jury", "unread")
+            .values_list("certifier", "jury", "accompaniment", "unread")
             .get()
         )
-        return {"certifier": user.is_superuser or certifier, "jury": jury, "unread": unread_count}
+        return {
+            "certifier": user.is_superuser or certifier,
+            "jury": jury,
+            "accompaniment": accompaniment,
+            "unread": unread_count,
+        }
 
     return {"nav_spaces": SimpleLazyObject(spaces)}

@@ -34,6 +34,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "vae_portal.views.csrf_failure"  # in French, with a way back
 # The address in e-mails' links. Unset, it is the one `make run` serves (scripts/run.sh passes
 # PORT to both the server and the worker, which renders the digests): PORT=8080 gives :8080 links.
 SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000, minimum=1)}").rstrip("/")
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "messaging",  # message thread per dossier, staff-only annotations (above notifications, below backoffice)
     "audit",
     "documents",
+    "accompaniment",  # accompaniment organisations ("AAP") and their staff (above dossiers, below documents)
     # django-ninja: its templates and static files serve the API docs page without any CDN.
     "ninja",
     "api",
@@ -127,6 +129,11 @@ FORMAT_MODULE_PATH = ["vae_portal.formats"]
 _database_url = env_str("DATABASE_URL")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)}
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # No JIT compilation: the portal's queries are short, and a subquery's cost estimate
+        # made PostgreSQL compile a 5 ms query for 500 ms (bench/pages.py at 100,000 dossiers).
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -225,8 +232,10 @@ if EMAIL_HOST:
     # time limit. 30 s is far more than a healthy server needs to answer.
     EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    EMAIL_BACKEND = "core.mail_console.EmailBackend"  # readable in `make run`'s console
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Portail VAE <noreply@vae.example>")
+# Where a user reports an accessibility problem (the accessibility statement, /accessibilite/).
+ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL", "accessibilite@vae.example")
 
 # ---------------------------------------------------------------------------------------------
 # Cache and rate limits
@@ -360,7 +369,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint logs every page it lays out at INFO.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    # fontTools (WeasyPrint's font subsetting) logs every table it prunes.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -378,6 +388,10 @@ AUDIT_COALESCE_MINUTES = env_int("AUDIT_COALESCE_MINUTES", 30, minimum=0)
 # certifier; after that, the certifier (who keeps every dossier) answers. 0: access ends as soon
 # as the procès-verbal is final.
 JURY_ACCESS_DAYS_AFTER_MINUTES = env_int("JURY_ACCESS_DAYS_AFTER_MINUTES", 30, minimum=0)
+# Once an accompaniment ends (ended by the organisation, left by the candidate), its staff still
+# read the dossier, without writing, for this many days (to close their records, answer a
+# funder); then nothing. 0: access ends with the accompaniment.
+ACCOMPANIMENT_READ_DAYS_AFTER_END = env_int("ACCOMPANIMENT_READ_DAYS_AFTER_END", 30, minimum=0)
 # Attendance, decisions and signatures of the procès-verbal are recorded from the session's start
 # minus this many minutes (juries.services.locking.ensure_started). 0: a jury records nothing
 # before it sits; a certifier whose juries settle in a quarter of an hour early may allow 15.
@@ -559,6 +573,9 @@ if REDIS_URL and CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= DOCUME
 
 # Periodic tasks, run by `celery worker --beat` (scripts/run.sh). A sweeper's message expires
 # after one period: a backlog of sweeps (worker down) collapses into the next one.
+# Days before the two-month deadline of a recevabilité request when the certifier's staff are
+# reminded (dossiers.services.check_feasibility_deadlines).
+FEASIBILITY_REMINDER_DAYS = env_int("FEASIBILITY_REMINDER_DAYS", 15, minimum=1)
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Re-queue PDF documents left queued or running too long (DOCUMENTS_*_STALE_SECONDS).
@@ -580,6 +597,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dossiers.tasks.sweep_scans",
         "schedule": SCAN_SWEEP_SECONDS,
         "options": {"expires": SCAN_SWEEP_SECONDS},
+    },
+    # Remind certifiers before the two months of a recevabilité request, and record the implicit
+    # recevabilité of those past them (Code du travail L6412-2): hourly.
+    "feasibility-deadlines": {
+        "task": "dossiers.tasks.check_feasibility_deadlines",
+        "schedule": crontab(minute=15),
+        "options": {"expires": 3600},
     },
     # Notify, then delete, inactive drafts (DRAFT_RETENTION_DAYS): daily, at night.
     "purge-drafts": {"task": "accounts.tasks.purge_drafts", "schedule": crontab(hour=3, minute=30)},

@@ -1,8 +1,9 @@
 from django import template
 
-from accrochage.models import HolderIdentity, PassageStatus
+from accrochage.models import PassageStatus
 from accrochage.views import ASK_FROM
 from dossiers.enums import DossierStatus
+from dossiers.models import CivilIdentity
 
 register = template.Library()
 JURY_STAGE = {DossierStatus.READY_FOR_JURY, DossierStatus.SCHEDULED, DossierStatus.DECIDED}
@@ -14,7 +15,7 @@ def cdc_identity(dossier):
     CDC and their declaration's status (no query before that stage)."""
     if dossier.status not in ASK_FROM:
         return {"show": False}
-    identity = HolderIdentity.objects.filter(dossier=dossier).first()
+    identity = CivilIdentity.objects.filter(dossier=dossier).first()
     passages = list(dossier.cdc_passages.exclude(status=PassageStatus.CANCELLED).order_by("pk"))
     return {
         "show": True,
@@ -33,6 +34,6 @@ def cdc_status(dossier):
         return {"show": False}
     return {
         "show": True,
-        "identity": HolderIdentity.objects.filter(dossier=dossier).exists(),
+        "identity": CivilIdentity.objects.filter(dossier=dossier).exclude(birth_city="").exists(),
         "passages": list(dossier.cdc_passages.exclude(status=PassageStatus.CANCELLED).order_by("pk")),
     }

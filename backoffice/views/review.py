@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backoffice import forms
-from backoffice.permissions import certifications_for, certifier_required, dossiers_for
+from backoffice.permissions import certifications_for, certifier_required, dossiers_for, queue_dossiers_for
 from backoffice.views.common import form_action
 from core import file_access
 from core.csv_export import csv_response
 from core.files import serve_file
-from dossiers import services
-from dossiers.enums import SnapshotKind
+from core.search import PersonSearch, fold
+from dossiers import feasibility, services
+from dossiers.enums import DossierStatus, SnapshotKind
 from dossiers.models import Dossier, Proof
 from dossiers.permissions import file_released
 from dossiers.snapshots import readable_content
@@ -35,27 +36,32 @@ PAGE_SIZE = 25
 def filtered_dossiers(request):
     """The user's dossiers filtered by the queue form (state excluded: the tabs count per state)."""
     form = forms.QueueFilterForm(request.GET or None, certifications=certifications_for(request.user))
-    dossiers = dossiers_for(request.user).annotate(
+    dossiers = queue_dossiers_for(request.user).annotate(
         submitted_at=Coalesce("validation_submitted_at", "feasibility_submitted_at")
     )
     status = ""
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            for word in data["q"].split():
-                dossiers = dossiers.filter(
-                    Q(candidate__first_name__icontains=word)
-                    | Q(candidate__last_name__icontains=word)
-                    | Q(candidate__email__icontains=word)
-                )
+            # Accent- and case-insensitive, in the database (a trigram index on PostgreSQL).
+            dossiers = dossiers.annotate(
+                candidate_text=PersonSearch("candidate__first_name", "candidate__last_name", "candidate__email")
+            )
+            for word in fold(data["q"]).split():
+                dossiers = dossiers.filter(candidate_text__contains=word)
         if data["certification"]:
             dossiers = dossiers.filter(certification=data["certification"])
+        # Bounds in local time on the raw column (no date truncation: the index stays usable).
         if data["submitted_from"]:
-            dossiers = dossiers.filter(submitted_at__date__gte=data["submitted_from"])
+            dossiers = dossiers.filter(submitted_at__gte=_day_start(data["submitted_from"]))
         if data["submitted_to"]:
-            dossiers = dossiers.filter(submitted_at__date__lte=data["submitted_to"])
+            dossiers = dossiers.filter(submitted_at__lt=_day_start(data["submitted_to"] + dt.timedelta(days=1)))
         status = data["status"]
     return form, dossiers, status
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
 
 
 @certifier_required
@@ -66,8 +72,17 @@ def queue(request):
     )
     if status:
         dossiers = dossiers.filter(status=status)
-    dossiers = dossiers.select_related("candidate", "certification").order_by("submitted_at", "pk")
-    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    dossiers = (
+        dossiers.select_related("candidate", "certification")
+        .annotate(received_at=F("feasibility__received_at"))
+        .order_by("submitted_at", "pk")
+    )
+    paginator = Paginator(dossiers, PAGE_SIZE)
+    paginator.count = counts[status] if status else counts["total"]  # counted above: no second COUNT
+    page = paginator.get_page(request.GET.get("page"))
+    for d in page.object_list:
+        # The two months after which silence is worth recevabilité (Code du travail L6412-2).
+        d.deadline = feasibility.deadline(d.received_at) if d.status == DossierStatus.FEASIBILITY_SUBMITTED else None
     params = request.GET.copy()
     params.pop("page", None)
     tab_params = params.copy()
@@ -155,10 +170,22 @@ def dossier_detail(request, pk: int):
         "transitions": dossier.transitions.select_related("actor").order_by("created_at", "pk"),
         "convocations": dossier.convocations.select_related("session").order_by("-created_at"),
         "feasibility_form": forms.FeasibilityDecisionForm(),
+        # The dossier de faisabilité in the model's sections, each field present or marked missing.
+        "feasibility_sections": feasibility.readable_sections(snapshot.content)
+        if snapshot is not None and snapshot.kind == SnapshotKind.FEASIBILITY
+        else [],
+        "deadline": _deadline(dossier),
         "validation_form": forms.ValidationReviewForm(),
         **messaging_views.staff_context(request, dossier),  # the thread and annotations (one include)
     }
     return render(request, "backoffice/review/dossier.html", context)
+
+
+def _deadline(dossier):
+    """When the certifier's silence becomes recevabilité, while a request waits (L6412-2)."""
+    if dossier.status != DossierStatus.FEASIBILITY_SUBMITTED:
+        return None
+    return feasibility.deadline(feasibility.feasibility_of(dossier).received_at)
 
 
 @require_POST
@@ -170,7 +197,9 @@ def decide_feasibility(request, pk: int):
     return form_action(
         request,
         form,
-        lambda d: services.decide_feasibility(dossier, request.user, d["decision"], d["comment"]),
+        lambda d: services.decide_feasibility(
+            dossier, request.user, d["decision"], d["comment"], sections=d.get("sections") or []
+        ),
         template="backoffice/review/decision.html",
         context={"dossier": dossier, "heading": _("Décision de recevabilité")},
         success_url=reverse("backoffice:dossier", args=[dossier.pk]),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from certifications.models import Certification
 from core.actions import attempt
 from core.errors import error_text
-from dossiers import permissions, progress, services
+from dossiers import feasibility, permissions, progress, services
 from dossiers.enums import DossierStatus as S
 from dossiers.enums import ScanStatus, SnapshotKind
 from dossiers.forms import StartDossierForm, WithdrawForm
@@ -34,7 +34,7 @@ def dossier_list(request):
 @require_http_methods(["GET", "POST"])
 def start(request, slug: str):
     """ "Démarrer ma VAE": the whole certification or chosen blocs; acquired blocs are shown,
-    not offered. Refusals (an active dossier, R335-7 limits) are said before the form."""
+    not offered. Refusals (an active dossier, the R6412-3 limits) are said before the form."""
     certification = get_object_or_404(Certification.objects.published().prefetch_related("blocks"), slug=slug)
     active = (
         Dossier.objects.active().filter(candidate=request.user, certification__lineage=certification.lineage).first()
@@ -43,7 +43,10 @@ def start(request, slug: str):
     if active is None:  # the refusal is said before the form, not as a message
         _allowed, refusal = attempt(
             request,
-            lambda: services.check_request_limits(request.user, certification),
+            lambda: (
+                services.check_open_to_new_candidates(certification)
+                or services.check_request_limits(request.user, certification)
+            ),
             show=False,
             on_refusal=error_text,
         )
@@ -107,6 +110,7 @@ def detail(request, pk: int):
 
         context["sworn_form"] = SwornStatementForm(initial={"signed": bool(dossier.sworn_statement_at)})
         context["identity_form"] = IdentityDocumentForm()
+    context["feasibility_gaps"] = len(feasibility.gaps(dossier)) if dossier.feasibility_editable else 0
     return render(request, "dossiers/detail.html", context)
 
 

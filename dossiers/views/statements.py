@@ -30,6 +30,7 @@ from core.http import next_path
 from dossiers import permissions, services
 from dossiers.enums import SelfAssessment, StatementState
 from dossiers.forms import StatementForm
+from dossiers.models import CompetencyStatement
 
 
 def _is_autosave(request) -> bool:
@@ -85,8 +86,14 @@ def save(request, pk: int, competency_pk: int):
             return _session_expired(request, autosave, login_form)
     if not throttle.allow_user(request.user, "autosave"):
         return _too_many_saves(request, autosave)
-    dossier = permissions.own_dossier_or_404(request.user, pk)
-    statement = get_object_or_404(dossier.statements.select_related("competency"), competency_id=competency_pk)
+    # The statement, its compétence and its (owned) dossier with its certification: one query.
+    statement = get_object_or_404(
+        CompetencyStatement.objects.select_related("competency", "dossier__certification"),
+        dossier__in=permissions.candidate_dossiers(request.user).values("pk"),
+        dossier_id=pk,
+        competency_id=competency_pk,
+    )
+    dossier = statement.dossier
     form = StatementForm(request.POST, dossier=dossier)
     if not form.is_valid():
         message = _("Enregistrement impossible : %(errors)s") % {
@@ -116,8 +123,9 @@ def save(request, pk: int, competency_pk: int):
     if not autosave:
         messages.success(request, saved_at)
         return redirect(_next_url(request, dossier, competency_pk, changes))
-    n_support = saved.proofs.count() + saved.experiences.count()
-    state = services.statement_state(saved.narrative, bool(n_support), dossier.certification.min_narrative_length)
+    state = services.statement_state(
+        saved.narrative, bool(saved.support_count), dossier.certification.min_narrative_length
+    )
     return JsonResponse(
         {
             "status": "saved",

@@ -83,7 +83,10 @@ def test_the_profile_refuses_an_invalid_phone_and_keeps_what_was_typed(client, n
 def test_the_profile_requires_first_and_last_names(client, nina):
     response = client.post(PROFILE_URL, {"first_name": "", "last_name": "", "phone": ""})
 
-    assert response.content.decode().count("Ce champ est obligatoire.") == 2
+    # Each error beside its field, and in the summary at the top of the form (linked to the field).
+    page = response.content.decode()
+    assert page.count("Ce champ est obligatoire.") == 4
+    assert '<a href="#id_first_name">Prénom : Ce champ est obligatoire.</a>' in page
     nina.refresh_from_db()
     assert nina.first_name == "Nina"
 

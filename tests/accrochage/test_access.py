@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from accrochage import services
-from accrochage.models import HolderIdentity, Passage
+from accrochage.models import Passage
+from dossiers.models import CivilIdentity
 from tests.accrochage.conftest import IDENTITY, build
 
 ROLES = ["owner", "other_candidate", "certifier", "other_certifier", "jury_member", "other_jury_member", "admin"]
@@ -110,7 +111,7 @@ def test_the_certifier_sees_the_holders_status_and_the_cdcs_reason(world, client
 
 
 def test_the_candidate_gives_their_identity_from_their_dossier(holder, client):
-    HolderIdentity.objects.all().delete()
+    CivilIdentity.objects.all().delete()
     dossier = holder.convocation.dossier
     client.force_login(holder.candidate)
     assert (
@@ -121,7 +122,7 @@ def test_the_candidate_gives_their_identity_from_their_dossier(holder, client):
     data["birth_date"] = "1985-04-12"
     response = client.post(reverse("accrochage:identity", args=[dossier.pk]), data)
     assert response.status_code == 302
-    assert HolderIdentity.objects.get(dossier=dossier).birth_insee_code == "35288"
+    assert CivilIdentity.objects.get(dossier=dossier).birth_insee_code == "35288"
 
 
 @pytest.mark.parametrize(
@@ -135,7 +136,7 @@ def test_the_candidate_gives_their_identity_from_their_dossier(holder, client):
     ],
 )
 def test_a_wrong_identity_is_refused_with_a_french_message_and_nothing_saved(holder, client, change, message):
-    HolderIdentity.objects.all().delete()
+    CivilIdentity.objects.all().delete()
     dossier = holder.convocation.dossier
     client.force_login(holder.candidate)
     data = {k: ("on" if v is True else "" if v is False else v) for k, v in IDENTITY.items()}
@@ -143,7 +144,7 @@ def test_a_wrong_identity_is_refused_with_a_french_message_and_nothing_saved(hol
     data.update(change)
     response = client.post(reverse("accrochage:identity", args=[dossier.pk]), data)
     assert response.status_code == 200 and message in response.content.decode()
-    assert not HolderIdentity.objects.exists()
+    assert not CivilIdentity.objects.exists()
 
 
 def test_a_sent_identity_is_frozen_for_the_candidate(holder, client, django_capture_on_commit_callbacks):
@@ -153,4 +154,4 @@ def test_a_sent_identity_is_frozen_for_the_candidate(holder, client, django_capt
     data.update(birth_date="1985-04-12", birth_name="Autre")
     response = client.post(reverse("accrochage:identity", args=[holder.convocation.dossier.pk]), data)
     assert response.status_code == 200
-    assert HolderIdentity.objects.get().birth_name == "Girard"
+    assert CivilIdentity.objects.get().birth_name == "Girard"

@@ -25,8 +25,7 @@ def xml(flux):
         return etree.parse(handle)
 
 
-def test_a_final_whole_certification_is_a_holder_to_declare(holder):
-    assert services.sync_passages(holder.organisation) == 1
+def test_a_final_whole_certification_is_a_holder_to_declare_as_soon_as_the_minutes_are_final(holder):
     passage = Passage.objects.get()
     assert passage.action == PassageAction.CREATION and passage.status == PassageStatus.TO_DECLARE
     assert passage.awarded_on == jury_day(holder)
@@ -258,13 +257,73 @@ def test_export_cdc_builds_the_flux_from_the_command_line(holder, django_capture
 
 
 def test_erasing_the_dossier_erases_the_identity_unless_it_was_sent(holder, django_capture_on_commit_callbacks):
-    from accrochage.models import HolderIdentity
+    from dossiers.models import CivilIdentity
     from privacy.erasure import erase_dossier_content
 
     dossier = holder.convocation.dossier
     erase_dossier_content(dossier, actor=holder.candidate)
-    assert not HolderIdentity.objects.filter(dossier=dossier).exists()
+    assert not CivilIdentity.objects.filter(dossier=dossier).exists()
     services.save_identity(dossier, IDENTITY, holder.candidate)
     build(holder, django_capture_on_commit_callbacks)
     erase_dossier_content(dossier, actor=holder.candidate)
-    assert HolderIdentity.objects.filter(dossier=dossier).exists()
+    assert CivilIdentity.objects.filter(dossier=dossier).exists()
+
+
+def cdc_report(id_flux, ok=(), ko=(), namespace="urn:cdc:cpf:pc5:rapport:schema") -> io.BytesIO:
+    """The CDC's processing report as public samples show it: ``rapport`` naming the flux, the
+    ``idTechnique`` of accepted passages under ``PassagesOK``, one ``passage`` per refusal with
+    its ``messageErreur`` under ``PassagesKO``."""
+    accepted = "".join(f"<idTechnique>{i}</idTechnique>" for i in ok)
+    refused = "".join(
+        f"<passage><idTechnique>{i}</idTechnique>"
+        + "".join(f"<messageErreur>{m}</messageErreur>" for m in ms)
+        + "</passage>"
+        for i, ms in ko
+    )
+    return io.BytesIO(
+        f'<?xml version="1.0" encoding="UTF-8"?><ns2:rapport xmlns:ns2="{namespace}">'
+        f"<nomFichier>{id_flux}.xml</nomFichier><idFlux>{id_flux}</idFlux><idTraitement>51354</idTraitement>"
+        f"<PassagesKO>{refused}</PassagesKO><PassagesOK>{accepted}</PassagesOK></ns2:rapport>".encode()
+    )
+
+
+def test_the_cdcs_report_is_read_by_its_sections_ok_and_ko(holder, django_capture_on_commit_callbacks):
+    flux = build(holder, django_capture_on_commit_callbacks)
+    passage = Passage.objects.get()
+    stranger = uuid.uuid4()
+    read = report.read(
+        cdc_report(
+            flux.id_flux,
+            ok=[stranger, "202006-2094"],
+            ko=[(passage.id_technique, ["Aucun titulaire ne correspond aux critères obligatoires", "Date invalide"])],
+        )
+    )
+    assert read.id_flux == str(flux.id_flux)
+    assert list(read) == [
+        (passage.id_technique, False, "Aucun titulaire ne correspond aux critères obligatoires ; Date invalide"),
+        (stranger, True, ""),
+        (None, True, ""),
+    ]
+    assert services.apply_report(holder.organisation, read, None, flux=flux) == {"ok": 0, "ko": 1, "unknown": 2}
+    passage.refresh_from_db()
+    flux.refresh_from_db()
+    assert passage.status == PassageStatus.REJECTED and passage.cdc_reason.startswith("Aucun titulaire")
+    assert flux.report_received_at is not None
+    services.put_back(passage, holder.certifier)
+    second = build(holder, django_capture_on_commit_callbacks)
+    read = report.read(cdc_report(second.id_flux, ok=[passage.id_technique]))
+    assert services.apply_report(holder.organisation, read, None, flux=second) == {"ok": 1, "ko": 0, "unknown": 0}
+    passage.refresh_from_db()
+    assert passage.status == PassageStatus.DECLARED
+
+
+def test_a_report_naming_another_flux_is_refused_on_this_fluxs_page(holder, django_capture_on_commit_callbacks):
+    flux = build(holder, django_capture_on_commit_callbacks)
+    passage = Passage.objects.get()
+    other = uuid.uuid4()
+    with pytest.raises(CdcError, match=f"Ce compte rendu porte sur le flux {other}, pas sur celui-ci"):
+        services.apply_report(
+            holder.organisation, report.read(cdc_report(other, ok=[passage.id_technique])), None, flux=flux
+        )
+    passage.refresh_from_db()
+    assert passage.status == PassageStatus.SENT

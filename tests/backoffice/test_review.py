@@ -145,11 +145,12 @@ def test_the_dossier_page_needs_a_fixed_number_of_queries(certifier_client, cert
     big_cert.certifiers.set(cert.certifiers.all())
     big = dossier_in_state(S.VALIDATION_SUBMITTED, certification=big_cert)
     # 12, and the PDF status: the document, who may read it; whether it came from France VAE; the
-    # thread and annotations (messages unread, the messages, the annotations: tests/messaging)
-    with django_assert_max_num_queries(18) as ctx:
+    # thread and annotations (messages unread, the messages, the annotations: tests/messaging);
+    # its accompaniment (organisation, hours, opinion)
+    with django_assert_max_num_queries(19) as ctx:
         certifier_client.get(reverse("backoffice:dossier", args=[small.pk]))
     count = len(ctx.captured_queries)
-    with django_assert_max_num_queries(18) as ctx:
+    with django_assert_max_num_queries(19) as ctx:
         certifier_client.get(reverse("backoffice:dossier", args=[big.pk]))
     assert len(ctx.captured_queries) == count
 
@@ -310,3 +311,33 @@ def test_a_certifier_cannot_download_an_identity_document_replaced_since_the_req
     response = certifier_client.get(url)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="nouvelle-piece.pdf"')
+
+
+def test_the_queue_search_ignores_accents_and_case_on_both_sides(certifier_client, cert):
+    helene = dossier_in_state(
+        S.FEASIBILITY_SUBMITTED, certification=cert, candidate=UserFactory(first_name="Hélène", last_name="Bœuf")
+    )
+    other = dossier_in_state(S.FEASIBILITY_SUBMITTED, certification=cert, candidate=UserFactory(last_name="Martin"))
+
+    for query in ["helene", "HÉLÈNE", "boeuf", "Hélène BŒUF"]:
+        found = list(certifier_client.get(reverse("backoffice:queue"), {"q": query}).context["page"])
+        assert found == [helene], query
+    assert list(certifier_client.get(reverse("backoffice:queue"), {"q": "MARTÍN"}).context["page"]) == [other]
+
+
+def test_the_queue_date_filters_take_whole_local_days(certifier_client, cert):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    late = dossier_in_state(S.FEASIBILITY_SUBMITTED, certification=cert)
+    # 23:30 in Paris on 3 March is 22:30 UTC: still the 3rd for the certifier.
+    paris_evening = dt.datetime(2026, 3, 3, 23, 30, tzinfo=timezone.get_current_timezone())
+    type(late).objects.filter(pk=late.pk).update(feasibility_submitted_at=paris_evening)
+
+    def found(**params) -> list:
+        return list(certifier_client.get(reverse("backoffice:queue"), params).context["page"])
+
+    assert found(submitted_from="2026-03-03", submitted_to="2026-03-03") == [late]
+    assert found(submitted_from="2026-03-04") == []
+    assert found(submitted_to="2026-03-02") == []

@@ -20,7 +20,7 @@ def test_a_visitor_signs_up_confirms_the_address_edits_the_profile_and_logs_out(
     page.get_by_label(re.compile(r"^\s*Mot de passe\W*$")).fill("12345678")
     page.get_by_label("Confirmation du mot de passe").fill("12345678")
     page.get_by_role("button", name="Créer mon compte").click()
-    expect(page.get_by_text("Ce mot de passe est trop courant.")).to_be_visible()
+    expect(page.get_by_text("Ce mot de passe est trop courant.", exact=True)).to_be_visible()
     expect(page.get_by_label("Prénom")).to_have_value("Nina")
 
     page.get_by_label(re.compile(r"^\s*Mot de passe\W*$")).fill(PASSWORD)

@@ -82,7 +82,7 @@ def test_an_expired_session_keeps_the_text_and_saves_it_after_logging_in_again_i
     login.locator("input[name=username]").fill(statement.dossier.candidate.email)
     login.locator("input[name=password]").fill(PASSWORD)
     login.locator("main button[type=submit]").click()
-    expect(login.get_by_role("heading", name="Vous êtes reconnecté(e)")).to_be_visible()
+    expect(login.get_by_role("heading", name="Connexion rétablie")).to_be_visible()
 
     page.bring_to_front()
     expect(page.locator("[data-autosave-status]")).to_contain_text("Enregistré à", timeout=15_000)

@@ -10,7 +10,7 @@ from dossiers import services
 from dossiers.enums import DossierStatus as S
 from dossiers.models import Dossier
 from tests.accounts.conftest import link_path
-from tests.factories import MINIMAL_PDF, NARRATIVE, PASSWORD, UserFactory
+from tests.factories import MINIMAL_PDF, NARRATIVE, PASSWORD, UserFactory, fill_feasibility_sections
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,6 +39,9 @@ def _saved(scope):
 
 
 def test_a_new_candidate_goes_from_sign_up_to_a_submitted_dossier(page, mailoutbox, reference_certifications):
+    # RNCP35203's registration ended on 20 January 2026 (its fiche): this journey is not about
+    # expiry (tests/dossiers/test_expired_certification.py is), so it is taken as still open.
+    reference_certifications.filter(code="RNCP35203").update(end_of_registration=None)
     _sign_up(page, mailoutbox)
 
     # Start a VAE on RNCP35203, bloc BC01 only.
@@ -70,7 +73,9 @@ def test_a_new_candidate_goes_from_sign_up_to_a_submitted_dossier(page, mailoutb
         forms.nth(i).get_by_label("oui", exact=True).check()
         _saved(forms.nth(i))
 
-    # Sworn statement, identity document, then the request.
+    # The other sections of the dossier de faisabilité (walked in the browser by
+    # test_feasibility_journey), then the sworn statement, identity document and the request.
+    fill_feasibility_sections(dossier)
     page.get_by_role("link", name="Vue d'ensemble", exact=True).click()
     page.get_by_label(re.compile("J'atteste sur l'honneur")).check()
     page.get_by_role("button", name="Enregistrer l'attestation").click()

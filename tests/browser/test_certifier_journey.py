@@ -72,7 +72,7 @@ def test_a_certifier_takes_a_dossier_from_recevabilite_to_a_convocation(page):
     page.fill("#id_place", "Maison des associations, salle 2")
     page.fill("#id_capacity", "3")
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_role("alert")).to_contain_text("Session programmée")
+    expect(page.locator(".alert-success")).to_contain_text("Session programmée")
     expect(page.locator("#composition")).to_contain_text("Il manque 1 président")
 
     # Three members: the composition then meets the certification's rule.
@@ -92,7 +92,7 @@ def test_a_certifier_takes_a_dossier_from_recevabilite_to_a_convocation(page):
     expect(page.locator("#id_start")).to_have_value("09:00")
     page.get_by_role("button", name="Convoquer", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("Nina Lopez est convoqué(e)")
-    expect(page.locator("#convocations")).to_contain_text("09h00 – 10h00")
+    expect(page.locator("#convocations")).to_contain_text("9\u00a0h – 10\u00a0h")
 
     dossier.refresh_from_db()
     assert dossier.status == S.SCHEDULED

@@ -128,7 +128,7 @@ def test_the_certifier_convokes_the_candidate_gets_the_convocation_and_the_resul
     page.goto(reverse("jury:minutes", args=[session.pk]))
     page.get_by_role("button", name="Signer le procès-verbal").click()
     expect(page.locator("#minutes-status")).to_have_text("définitif")
-    assert len(to(candidate)) == 2 and "Le procès-verbal de votre jury est signé" in to(candidate)[-1].body
+    assert len(to(candidate)) == 2 and "a rendu sa décision et son procès-verbal est signé" in to(candidate)[-1].body
     log_in(page, candidate)
     page.goto(dossier.get_absolute_url())
     result = page.locator("#resultat")

@@ -39,7 +39,7 @@ def log_in(page, user):
 
 def declare_and_score(page, session, candidate_name, levels):
     page.get_by_role("link", name="Mes sessions de jury").click()
-    page.get_by_role("link", name=re.compile(r"\d{4}, \d\dh00")).click()
+    page.get_by_role("link", name=re.compile(r"\d{4} à \d{1,2}\sh")).click()
     row = page.locator("#convocations tr", has_text=candidate_name)
     row.get_by_role("link", name="Déclarer mes liens").click()
     expect(page.get_by_text(candidate_name).first).to_be_visible()

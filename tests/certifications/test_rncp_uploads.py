@@ -124,7 +124,7 @@ def test_the_upload_is_read_by_the_worker_not_in_the_request(
     assert len(published) == 1  # the job, sent to the worker once the row is committed
     waiting = client.get(response["Location"]).content.decode()
     assert "Lecture du fichier en attente" in waiting
-    assert 'hx-trigger="every 2s"' in waiting
+    assert 'data-hx-trigger="every 2s"' in waiting
     assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in waiting
 
     published[0]()  # the worker reads it

@@ -85,3 +85,44 @@ def test_a_wrong_password_gets_a_french_message(client):
     UserFactory(email="nina@example.org")
     response = client.post(reverse("login"), {"username": "nina@example.org", "password": "faux"})
     assert "Adresse e-mail ou mot de passe incorrect" in response.content.decode()
+
+
+def test_the_certification_s_notes_are_for_its_certifiers_only(client):
+    from tests.factories import UserFactory, certifier_of
+
+    cert = make_certification(published=True, notes="Regroupement déduit par l'équipe de saisie.")
+    certifier = certifier_of(cert)
+
+    anonymous = client.get(cert.get_absolute_url()).content.decode()
+    client.force_login(UserFactory())
+    candidate = client.get(cert.get_absolute_url()).content.decode()
+    client.force_login(certifier)
+    own_certifier = client.get(cert.get_absolute_url()).content.decode()
+
+    assert "Regroupement déduit" not in anonymous
+    assert "Regroupement déduit" not in candidate
+    assert "Regroupement déduit" in own_certifier
+
+
+def test_candidates_see_how_each_bloc_is_judged(client):
+    cert = make_certification(published=True, blocks=1, competencies=2)
+
+    page = client.get(cert.get_absolute_url()).content.decode()
+
+    assert "Comment le jury évalue : la grille" in page
+    assert "Non démontré — 0 point" in page and "Démontré — 2 points" in page
+    assert "Compétence 2 du bloc 1" in page
+    assert "Le bloc est validé lorsque le score pondéré atteint 50 % du maximum." in page
+
+
+def test_the_certification_page_names_the_certifier_and_the_certification_it_replaces(client):
+    cert = make_certification(published=True, replaces_code="RNCP28157")
+    certifier = cert.certifiers.first()
+    certifier.website = "https://certificateur.example"
+    certifier.save()
+
+    page = client.get(cert.get_absolute_url()).content.decode()
+
+    assert certifier.legal_name in page
+    assert 'href="https://certificateur.example"' in page
+    assert "la certification RNCP28157" in page

@@ -168,9 +168,36 @@ def test_the_recevabilite_request_pdf_holds_experiences_durations_positioning_an
     assert re.search(r"\d+ ans? et \d+ mois", text)
     assert "10 h par semaine" in text
     assert "Compétence 1 du bloc 1" in text
-    assert "l'attestation sur l'honneur" in text
+    assert "la déclaration sur l'honneur" in text
     assert "identite.pdf" in text
     assert rendered.pdfa
+
+
+def test_the_recevabilite_request_pdf_follows_the_models_sections_in_order_with_missing_fields_marked():
+    dossier = dossier_in_state(S.FEASIBILITY_SUBMITTED)
+    snapshot = Snapshot.objects.get(dossier=dossier, kind="feasibility")
+    snapshot.content["feasibility"]["nationality"] = ""
+    snapshot.content["feasibility"]["identity"]["nationality"] = ""
+
+    rendered = pdf.render_snapshot(snapshot)
+
+    text = squash(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(rendered.pdf)).pages))
+    headings = [
+        "1.Naturedelademande",
+        "2.Certificationvisée",
+        "3.Prérequis",
+        "4.Lecandidat",
+        "5.Expériencesenlienaveclacertification",
+        "6.Activitésparblocdecompétences",
+        "7.Piècesjointes",
+        "8.Engagementetsignatureducandidat",
+    ]
+    positions = [text.index(h) for h in headings]
+    assert positions == sorted(positions)
+    for value in ["Premièredemande", "Girard", "Lucie,Anne", "bénévole", "12ruedesLilas", "OUI", "jenesouhaitepas"]:
+        assert squash(value).lower() in text.lower(), value
+    nationality = text.index("Nationalité")
+    assert text[nationality : nationality + 40].startswith("Nationaliténonrenseigné")
 
 
 def test_a_draft_preview_is_marked_as_a_draft_on_every_page():

@@ -147,8 +147,8 @@ def test_a_queued_or_running_document_polls_its_status(client, document):
         GeneratedDocument.objects.filter(pk=document.pk).update(status=status)
         html = fragment(client, document)
         assert label in html
-        assert f'hx-get="{reverse("documents:status", args=[document.pk])}"' in html
-        assert 'hx-trigger="every 2s"' in html
+        assert f'data-hx-get="{reverse("documents:status", args=[document.pk])}"' in html
+        assert 'data-hx-trigger="every 2s"' in html
         assert "<html" not in html  # a fragment, not a page
 
 
@@ -180,7 +180,7 @@ def test_the_retry_button_queues_the_document_again_and_polls(client, document):
 
     document.refresh_from_db()
     assert document.status == D.QUEUED
-    assert 'hx-trigger="every 2s"' in response.content.decode()
+    assert 'data-hx-trigger="every 2s"' in response.content.decode()
 
 
 def test_someone_who_cannot_read_the_document_cannot_retry_it(client, document):
@@ -201,7 +201,7 @@ def test_the_candidate_asks_for_a_pdf_preview_of_the_draft(client):
 
     preview = GeneratedDocument.objects.get(dossier=dossier, kind=DocumentKind.PREVIEW)
     assert preview.snapshot is None
-    assert f'hx-get="{reverse("documents:status", args=[preview.pk])}"' in response.content.decode()
+    assert f'data-hx-get="{reverse("documents:status", args=[preview.pk])}"' in response.content.decode()
 
 
 def test_only_the_owner_may_ask_for_a_preview_of_a_draft(client):

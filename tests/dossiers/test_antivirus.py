@@ -254,7 +254,7 @@ def test_an_infected_identity_document_is_quarantined_and_asked_for_again(
     assert dossier.identity_scan_status == ScanStatus.INFECTED
     assert not dossier.identity_document
     assert len(list(Path(settings.QUARANTINE_DIR).iterdir())) == 1
-    assert any("Déposez une pièce d'identité" in m.message for m in services.feasibility_missing(dossier))
+    assert any("déposez une pièce d'identité" in m.message for m in services.feasibility_missing(dossier))
     page = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode().replace("&#x27;", "'")
     assert "Pièce d'identité « cni.pdf »" in page
     assert client.get(reverse("dossiers:identity_download", args=[dossier.pk])).status_code == 410

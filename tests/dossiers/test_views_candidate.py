@@ -107,7 +107,7 @@ def test_a_fourth_request_in_the_year_is_refused_before_the_form_with_the_law_ex
     response = candidate_client.get(reverse("dossiers:start", args=[cert.slug]))
 
     page = response.content.decode()
-    assert "R335-7" in page and "trois par année civile" in page
+    assert "R6412-3" in page and "trois certifications" in page and "même année civile" in page
     assert "Ouvrir mon dossier" not in page
 
 
@@ -277,10 +277,11 @@ def test_requesting_feasibility_lists_what_is_missing_with_links(candidate_clien
     response = candidate_client.post(url)
 
     page = response.content.decode()
-    assert "Ajoutez au moins une expérience." in page
+    assert "Expériences en lien avec la certification : ajoutez au moins une expérience." in page
     assert reverse("dossiers:experiences", args=[dossier.pk]) in page
-    assert f"#competency-{dossier.statements.first().competency_id}" in page
-    assert "#attestation" in page and "#identite" in page
+    assert "Nature de la demande : « nature de la demande » est à renseigner." in page
+    assert reverse("dossiers:feasibility_section", args=[dossier.pk, "signature"]) in page
+    assert reverse("dossiers:feasibility_section", args=[dossier.pk, "documents"]) in page
     dossier.refresh_from_db()
     assert dossier.status == S.DRAFT
 
@@ -330,7 +331,7 @@ def test_the_bloc_page_shows_each_competence_with_its_state(client, admissible):
     assert states == ["complete", "in_progress", "empty"]
     page = response.content.decode()
     assert "complète" in page and "en cours" in page and "vide" in page
-    assert "1 compétence(s) complète(s) sur 3" in page
+    assert "1 compétence complète sur 3" in page
 
 
 def test_the_competence_page_shows_text_group_guidance_experiences_and_proofs(client, reference_certifications):

@@ -238,7 +238,7 @@ def test_convoking_sends_one_email_that_points_to_the_convocation(convoked):
     conv, _certifier = convoked
     assert [m.to for m in mail.outbox] == [[conv.dossier.candidate.email]]
     body = mail.outbox[0].body
-    assert "Le certificateur vous convoque devant le jury de VAE." in body
+    assert "Le certificateur vous convoque devant le jury de VAE pour la certification" in body
     assert "de 14 h 00 à 15 h 00" in body and "ajouter à votre agenda" in body
 
 
@@ -251,7 +251,7 @@ def test_the_rescheduling_email_gives_the_former_and_the_new_slot(convoked, djan
     assert email.subject.startswith("Nouvelle convocation")
     assert "Ancien créneau (annulé)" in email.body and "de 14 h 00 à 15 h 00" in email.body
     assert "Nouveau créneau" in email.body and "de 16 h 00 à 17 h 00" in email.body
-    assert "Motif : Indisponibilité d'un juré" in email.body
+    assert "Motif\u00a0: Indisponibilité d'un juré" in email.body
 
 
 def test_the_cancellation_sends_one_email_with_the_notice(convoked, django_capture_on_commit_callbacks):
@@ -262,7 +262,7 @@ def test_the_cancellation_sends_one_email_with_the_notice(convoked, django_captu
     (email,) = mail.outbox
     assert email.to == [conv.dossier.candidate.email]
     assert "annulée" in email.subject
-    assert "vous n'avez pas à vous présenter" in email.body and "Motif : Jury reporté au printemps" in email.body
+    assert "vous n'avez pas à vous présenter" in email.body and "Motif\u00a0: Jury reporté au printemps" in email.body
     conv.dossier.refresh_from_db()
     assert conv.dossier.status == S.READY_FOR_JURY
 
@@ -284,7 +284,7 @@ def test_the_reminder_leaves_once_seven_days_before_the_day(convoked, django_cap
         assert services.send_reminders(now=at(day - dt.timedelta(days=7), 9)) == []
         assert services.send_reminders(now=at(day - dt.timedelta(days=2))) == []
     (email,) = mail.outbox
-    assert email.subject.startswith("Rappel : votre jury VAE le")
+    assert email.subject.startswith("Rappel\u00a0: votre jury VAE le")
     assert "de 14 h 00 à 15 h 00" in email.body and "Salle du conseil" in email.body
     conv.refresh_from_db()
     assert conv.reminded_at == at(day - dt.timedelta(days=7))

@@ -153,7 +153,7 @@ def test_the_result_is_released_to_the_candidate_all_at_once_when_the_minutes_ar
     after = client.get(detail).content.decode()
     assert "Résultat du jury" in after and "Lettre de décision" in after and "Attestation de blocs acquis" in after
     (email,) = [m for m in mail.outbox if candidate.email in m.to]
-    assert "Le procès-verbal de votre jury est signé" in email.body
+    assert "a rendu sa décision et son procès-verbal est signé" in email.body
     for kind in (JuryDocumentKind.DECISION_LETTER, JuryDocumentKind.ATTESTATION):
         document = JuryDocument.objects.get(convocation=conv, kind=kind)
         for user, status in [(candidate, 200), (members[1].user, 404), (UserFactory(), 404)]:

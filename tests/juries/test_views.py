@@ -49,8 +49,8 @@ def test_a_member_finds_their_sessions_and_the_candidates_with_their_slots(jury,
     detail = page(client.get(reverse("jury:session", args=[jury.session.pk])))
     for conv in (jury.convocation, jury.other_convocation):
         assert conv.dossier.candidate.get_full_name() in detail
-    hour = session_hour()  # 08h00, or earlier when the tests run before 08:00
-    assert f"{hour:02d}h00 – {hour + 1:02d}h00" in detail and f"{hour + 1:02d}h00 – {hour + 2:02d}h00" in detail
+    hour = session_hour()  # 8 h, or earlier when the tests run before 08:00
+    assert f"{hour}\u00a0h – {hour + 1}\u00a0h" in detail and f"{hour + 1}\u00a0h – {hour + 2}\u00a0h" in detail
     assert "Déclarer mes liens" in detail
 
 

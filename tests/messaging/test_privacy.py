@@ -39,6 +39,19 @@ def test_the_archive_holds_the_thread_with_its_files_and_receipts(client, dossie
     assert "Claire" not in json.dumps(data["dossiers"][0]["messages"])  # staff appear as a role only
 
 
+def test_the_archive_names_the_accompagnateurs_messages_by_their_organisation(client, dossier, candidate):
+    from tests.accompaniment.helpers import accompany, make_organisation, staff_of
+
+    organisation = make_organisation(dossier.certification, name="Cap VAE Test")
+    aap = staff_of(organisation, first_name="Jeanne", last_name="Lefèvre")
+    accompany(dossier, organisation, aap)
+    services.post_message(dossier, aap, "Le mot de l'organisme")
+    _archive_file, data = _archive(client, candidate)
+    (exported,) = data["dossiers"][0]["messages"]
+    assert (exported["by"], exported["text"]) == ("accompagnateur (Cap VAE Test)", "Le mot de l'organisme")
+    assert "Lefèvre" not in json.dumps(data["dossiers"][0]["messages"])
+
+
 def test_the_archive_holds_the_annotations_about_the_candidate_without_their_author(
     client, dossier, candidate, certifier
 ):

@@ -182,6 +182,6 @@ def test_the_president_is_told_once_every_juror_has_validated_a_candidates_scori
 
     # reopened and validated again: still one
     evaluation = professional.evaluations.filter(convocation=conv).first()
-    jury_services.reopen_evaluation(evaluation, president)
+    jury_services.reopen_evaluation(evaluation, president, "Revoir le critère 2.")
     choose(professional, conv, evaluation.rubric, [0] * evaluation.rubric.criteria.count())
     assert Notification.objects.filter(recipient=president.user, event="jury_scorings_validated").count() == 1

@@ -122,6 +122,7 @@ def test_staff_choose_how_they_are_emailed_for_each_of_their_events(client, worl
             "validation_submitted": "never",
             "message": "daily",
             "message_reply": "immediate",
+            "message_accompagnateur": "never",
         },
         follow=True,
     )
@@ -131,18 +132,24 @@ def test_staff_choose_how_they_are_emailed_for_each_of_their_events(client, worl
     assert prefs["feasibility_submitted"] == Frequency.IMMEDIATE
     assert prefs["validation_submitted"] == Frequency.NEVER
     assert prefs["message"] == Frequency.DAILY
+    assert prefs["message_accompagnateur"] == Frequency.NEVER
 
 
 def test_a_candidate_chooses_only_for_the_messages_they_receive(client, world):
     client.force_login(world["candidate"])
 
     page = client.get(reverse("notifications:preferences")).content.decode()
-    client.post(reverse("notifications:preferences"), {"message_reply": "never", "feasibility_submitted": "immediate"})
+    client.post(
+        reverse("notifications:preferences"),
+        {"message_reply": "never", "message_accompagnateur": "daily", "feasibility_submitted": "immediate"},
+    )
 
     assert "Message du certificateur sur votre dossier" in page
+    assert "Message de l&#x27;accompagnateur d&#x27;un dossier" in page
     assert "Nouvelle demande de recevabilité" not in page
     prefs = services.preferences_of(world["candidate"])
     assert prefs["message_reply"] == Frequency.NEVER
+    assert prefs["message_accompagnateur"] == Frequency.DAILY
     assert prefs["feasibility_submitted"] == Frequency.DAILY  # not theirs to choose: ignored
 
 

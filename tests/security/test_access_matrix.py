@@ -84,7 +84,15 @@ RNCP_FICHE_KWARGS = lambda w: {"pk": w.objects["rncp_upload"].pk, "code": "RNCP9
 
 # The certifier back office: certifiers (and admins) only, 403 for everyone else; an object
 # outside the certifier's organisation answers 404.
-NOT_CERTIFIERS = {"owner", "other_candidate", "jury_member", "other_jury_member", "conflicted_jury_member"}
+NOT_CERTIFIERS = {
+    "owner",
+    "other_candidate",
+    "jury_member",
+    "other_jury_member",
+    "conflicted_jury_member",
+    "accompagnateur",
+    "other_accompagnateur",
+}
 CERTIFIER_PAGE = only({"certifier", "other_certifier", "admin"}, denied="403")
 CERTIFIER_OF_OBJECT = {**only({"certifier", "admin"}), **dict.fromkeys(NOT_CERTIFIERS, "403")}
 
@@ -195,6 +203,50 @@ BACK_OFFICE_ACTIONS = {
     "composition_override": "session",
 }
 
+# The accompaniment organisations: the accompagnateur's organisation accompanies the owner's
+# dossier; the other accompagnateur's accompanies nobody of the world (404 on all of it).
+ACCOMPAGNATEURS = only({"accompagnateur", "other_accompagnateur"})
+AAP = only({"accompagnateur"})
+AAP_MANAGER = only({"accompagnateur", "admin"})
+AAP_TEAM = lambda w: {"org_pk": w.objects["aap_organisation"].pk}  # noqa: E731
+AAP_MEMBER = lambda w: {"org_pk": w.objects["aap_organisation"].pk, "member_pk": w.objects["aap_colleague"].pk}  # noqa: E731
+AAP_REQUEST = lambda w: {"pk": w.objects["aap_request"].pk}  # noqa: E731
+AAP_PROOF = lambda w: {"pk": w.dossier.pk, "proof_pk": w.objects["proof"].pk}  # noqa: E731
+AAP_COMMENT = lambda w: {"pk": w.dossier.pk, "target": "competence", "target_pk": w.objects["competency"].pk}  # noqa: E731
+ACCOMPANIMENT_ACCESS: dict[str, Rule] = {
+    "accompaniment:home": Rule(get=ACCOMPAGNATEURS, post=READ_ONLY),
+    "accompaniment:invitation": Rule(get=everyone(), kwargs=lambda w: {"uidb64": "MQ", "token": "invalide"}),
+    "accompaniment:export": Rule(get=ACCOMPAGNATEURS, post=READ_ONLY),
+    "accompaniment:accept": Rule(get=everyone_logged_in_405(), post=AAP, kwargs=AAP_REQUEST),
+    # An empty reason: the form again, with its error.
+    "accompaniment:decline": Rule(get=AAP, kwargs=AAP_REQUEST),
+    # The team: its manager and admins; an empty form is shown again with its errors.
+    "accompaniment:team": Rule(get=AAP_MANAGER, kwargs=AAP_TEAM),
+    "accompaniment:deactivate": Rule(get=everyone_logged_in_405(), post=AAP_MANAGER, kwargs=AAP_MEMBER),
+    "accompaniment:resend": Rule(get=everyone_logged_in_405(), post=AAP_MANAGER, kwargs=AAP_MEMBER),
+    # The accompanied dossier: the accompagnateur of its organisation only (never its certifier,
+    # nor the jury: they read the submitted versions elsewhere).
+    "accompaniment:dossier": Rule(get=AAP, post=READ_ONLY, kwargs=DOSSIER),
+    "accompaniment:comment": Rule(get=everyone_logged_in_405(), post=AAP, kwargs=AAP_COMMENT),
+    # The request has left: the opinion is read, no longer changed (403).
+    "accompaniment:opinion": Rule(get=AAP, post=only({"accompagnateur"}, outcome="403"), kwargs=DOSSIER),
+    "accompaniment:meetings": Rule(get=AAP, kwargs=DOSSIER),
+    "accompaniment:end": Rule(get=AAP, kwargs=DOSSIER),
+    "accompaniment:proof": Rule(get=AAP, post=READ_ONLY, kwargs=AAP_PROOF),
+    # The candidate's side: the owner only.
+    "accompaniment:candidate": Rule(get=OWNER, post=READ_ONLY, kwargs=DOSSIER),
+    "accompaniment:choose": Rule(
+        get=everyone_logged_in_405(),
+        post=OWNER,
+        kwargs=lambda w: {"pk": w.dossier.pk, "org_pk": w.objects["other_aap_organisation"].pk},
+    ),
+    "accompaniment:leave": Rule(get=everyone_logged_in_405(), post=OWNER, kwargs=DOSSIER),
+    "accompaniment:accept_parcours": Rule(get=everyone_logged_in_405(), post=OWNER, kwargs=DOSSIER),
+    "accompaniment:comment_done": Rule(
+        get=everyone_logged_in_405(), post=OWNER, kwargs=lambda w: {"pk": w.objects["aap_comment"].pk}
+    ),
+}
+
 ACCESS: dict[str, Rule] = {
     # The dossier's thread: the candidate on their pages, the certifier's staff (and admins) from
     # the back office; a juror, another candidate or certifier never (404), a non-certifier is
@@ -209,6 +261,11 @@ ACCESS: dict[str, Rule] = {
         post=CERTIFIER_OF_OBJECT,
         kwargs=lambda w: {"pk": w.dossier.pk, "annotation_pk": w.objects["annotation"].pk},
     ),
+    # The accompagnateur's organisation (staff of the one that accompanies the dossier) reads and
+    # writes in the thread from its space; nobody else, admins included (404).
+    "messaging:accompaniment_thread": Rule(get=AAP, kwargs=DOSSIER),
+    "messaging:accompaniment_attachment": Rule(get=AAP, post=READ_ONLY, kwargs=ATTACHMENT),
+    **ACCOMPANIMENT_ACCESS,
     # API tokens: certifiers create and list their organisation's; revoking another's is a 404.
     "api_tokens:list": Rule(get=CERTIFIER_PAGE),
     "api_tokens:revoke": Rule(
@@ -241,6 +298,9 @@ ACCESS: dict[str, Rule] = {
     ),
     # Public pages.
     "home": Rule(get=everyone()),
+    "accessibility": Rule(get=everyone()),
+    "sitemap": Rule(get=everyone()),
+    "favicon": Rule(get=everyone()),
     "certifications:catalogue": Rule(get=everyone()),
     "certifications:detail": Rule(get=everyone(), kwargs=lambda w: {"slug": w.certification.slug}),
     # Accounts: public forms; logout is POST only.
@@ -293,6 +353,11 @@ ACCESS: dict[str, Rule] = {
     "dossiers:identity_document": Rule(get=logged_in("405"), post=FROZEN, kwargs=DOSSIER),
     "dossiers:identity_download": Rule(get=OWNER, post=READ_ONLY, kwargs=DOSSIER),
     "dossiers:request_feasibility": Rule(get=OWNER, post=FROZEN, kwargs=DOSSIER),
+    "dossiers:feasibility": Rule(get=OWNER, post=READ_ONLY, kwargs=DOSSIER),
+    "dossiers:feasibility_section": Rule(
+        get=OWNER, post=FROZEN, kwargs=lambda w: {"pk": w.dossier.pk, "section": "candidate"}
+    ),
+    "dossiers:feasibility_document_delete": Rule(get=logged_in("405"), post=FROZEN, kwargs=PROOF),
     # The autosave endpoint answers anonymous itself (401 for the script; a plain post without
     # its fields goes to the login page); an empty post from the owner is refused with a message.
     "dossiers:statement_save": Rule(get=everyone("405"), post=OWNER, kwargs=COMPETENCY),
@@ -401,6 +466,7 @@ ACCESS: dict[str, Rule] = {
     "accrochage:identity": Rule(get=OWNER, kwargs=DOSSIER),
     "accrochage:holders": Rule(get=CERTIFIER_PAGE, post=READ_ONLY),
     "accrochage:account": Rule(get=everyone_logged_in_405(), post=CERTIFIER_OF_OBJECT, kwargs=CDC_ORGANISATION),
+    "accrochage:sync": Rule(get=everyone_logged_in_405(), post=CERTIFIER_OF_OBJECT, kwargs=CDC_ORGANISATION),
     "accrochage:flux_create": Rule(get=everyone_logged_in_405(), post=CERTIFIER_OF_OBJECT, kwargs=CDC_ORGANISATION),
     "accrochage:flux": Rule(get=CERTIFIER_OF_OBJECT, post=READ_ONLY, kwargs=_object_kwargs("cdc_flux")),
     "accrochage:flux_download": Rule(get=CERTIFIER_OF_OBJECT, post=READ_ONLY, kwargs=_object_kwargs("cdc_flux")),
@@ -485,7 +551,83 @@ AFTER_JURY_ACCESS: dict[str, Rule] = {
     "documents:download": Rule(get=only({"owner", "certifier", "admin"}), post=READ_ONLY, kwargs=DOCUMENT),
 }
 
+
+def _accompaniment_ended(days_ago: int) -> Callable[[World], None]:
+    """The owner's accompaniment ended by its organisation ``days_ago`` days ago."""
+
+    def setup(w: World) -> None:
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from accompaniment.models import Accompaniment
+
+        Accompaniment.objects.filter(pk=w.objects["accompaniment"].pk).update(
+            state="ended", finished_at=timezone.now() - dt.timedelta(days=days_ago)
+        )
+
+    return setup
+
+
+def _read_period_over(w: World) -> None:
+    from django.conf import settings
+
+    _accompaniment_ended(settings.ACCOMPANIMENT_READ_DAYS_AFTER_END + 1)(w)
+
+
+AAP_ROLES = frozenset({"accompagnateur", "other_accompagnateur"})
+# Once the accompaniment has ended, its organisation reads the dossier without writing; once the
+# read-only period is over, nothing of it.
+AFTER_ACCOMPANIMENT: dict[str, Rule] = {
+    "accompaniment:dossier": Rule(get=AAP, post=READ_ONLY, kwargs=DOSSIER),
+    "accompaniment:proof": Rule(get=AAP, post=READ_ONLY, kwargs=AAP_PROOF),
+    "accompaniment:comment": Rule(
+        get=everyone_logged_in_405(), post=only({"accompagnateur"}, outcome="403"), kwargs=AAP_COMMENT
+    ),
+    "accompaniment:meetings": Rule(get=AAP, post=only({"accompagnateur"}, outcome="403"), kwargs=DOSSIER),
+    "accompaniment:end": Rule(get=only({"accompagnateur"}, outcome="403"), kwargs=DOSSIER),
+    "messaging:accompaniment_thread": Rule(get=AAP, post=only({"accompagnateur"}, outcome="403"), kwargs=DOSSIER),
+    "messaging:accompaniment_attachment": Rule(get=AAP, post=READ_ONLY, kwargs=ATTACHMENT),
+}
+AFTER_READ_PERIOD: dict[str, Rule] = {
+    "accompaniment:dossier": Rule(get=NOBODY, post=READ_ONLY, kwargs=DOSSIER),
+    "accompaniment:proof": Rule(get=NOBODY, post=READ_ONLY, kwargs=AAP_PROOF),
+    "accompaniment:comment": Rule(get=everyone_logged_in_405(), post=NOBODY, kwargs=AAP_COMMENT),
+    "accompaniment:meetings": Rule(get=NOBODY, kwargs=DOSSIER),
+    "accompaniment:opinion": Rule(get=NOBODY, kwargs=DOSSIER),
+    "accompaniment:export": Rule(get=ACCOMPAGNATEURS, post=READ_ONLY),
+    "messaging:accompaniment_thread": Rule(get=NOBODY, kwargs=DOSSIER),
+    "messaging:accompaniment_attachment": Rule(get=NOBODY, post=READ_ONLY, kwargs=ATTACHMENT),
+}
+AAP_ATTACHMENT = lambda w: {"pk": w.dossier.pk, "attachment_pk": w.objects["aap_attachment"].pk}  # noqa: E731
+
 CASES: dict[str, Case] = {
+    **{
+        f"{name}, accompaniment ended": Case(name, rule, setup=_accompaniment_ended(1))
+        for name, rule in AFTER_ACCOMPANIMENT.items()
+    },
+    **{
+        f"{name}, read-only period over": Case(name, rule, setup=_read_period_over, blind=AAP_ROLES)
+        for name, rule in AFTER_READ_PERIOD.items()
+    },
+    # The accompagnateur's attachment: the candidate, the certifier's staff and its organisation.
+    "messaging:attachment, the accompagnateur's": Case(
+        "messaging:attachment", Rule(get=OWNER, post=READ_ONLY, kwargs=AAP_ATTACHMENT)
+    ),
+    "messaging:staff_attachment, the accompagnateur's": Case(
+        "messaging:staff_attachment", Rule(get=CERTIFIER_OF_OBJECT, post=READ_ONLY, kwargs=AAP_ATTACHMENT)
+    ),
+    "messaging:accompaniment_attachment, the accompagnateur's": Case(
+        "messaging:accompaniment_attachment", Rule(get=AAP, post=READ_ONLY, kwargs=AAP_ATTACHMENT)
+    ),
+    # A request not accepted yet opens nothing of the dossier.
+    "accompaniment:dossier, request not accepted": Case(
+        "accompaniment:dossier",
+        Rule(get=NOBODY, post=READ_ONLY, kwargs=lambda w: {"pk": w.objects["unsubmitted_dossier"].pk}),
+    ),
+    "accompaniment:proof, request not accepted": Case(
+        "accompaniment:proof", Rule(get=NOBODY, post=READ_ONLY, kwargs=UNSUBMITTED_PROOF)
+    ),
     # A proof the candidate has not submitted is theirs alone: neither the certifier (back
     # office) nor anyone else reads it.
     "backoffice:dossier_proof, proof not submitted": Case(

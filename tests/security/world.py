@@ -10,6 +10,12 @@ one grille), ``conflicted_jury_member`` sits on it and declared a link; ``other_
 sits on a session of the other certification. The owner also writes a dossier de validation on
 a second certification of the organisation (recevable, not submitted yet), with a proof in its
 library: ``unsubmitted_dossier`` and ``unsubmitted_proof``.
+
+``accompagnateur`` manages the organisation that accompanies the owner's dossier (accepted, with
+a comment, an opinion, a meeting and a message with a PDF attached in the dossier's thread:
+``aap_attachment``) and has a request to answer on ``unsubmitted_dossier``;
+``other_accompagnateur`` manages another organisation of the same certification, which
+accompanies nobody of the world.
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ ROLES = [
     "jury_member",
     "other_jury_member",
     "conflicted_jury_member",
+    "accompagnateur",
+    "other_accompagnateur",
     "admin",
 ]
 
@@ -105,7 +113,71 @@ def build_world() -> World:
     document.file.save("df.pdf", ContentFile(b"%PDF"), save=False)
     document.save()
     world.objects["francevae_document"] = document
+    _add_accompaniment(world)
     return world
+
+
+def _add_accompaniment(world: World) -> None:
+    """Two accompaniment organisations of the certification: the accompagnateur's accompanies
+    the owner's dossier and is asked to accompany their second one; a colleague to manage."""
+    from django.utils import timezone
+
+    from accompaniment import services as accompaniment_services
+    from accompaniment.models import Opinion, Organisation, StaffMember
+
+    users = world.users
+    organisations = []
+    for index, role in enumerate(["accompagnateur", "other_accompagnateur"], start=1):
+        org = Organisation.objects.create(
+            name=f"Organisme d'accompagnement {index}",
+            siret=f"5555555500000{index}",
+            postcode="75011",
+            city="Paris",
+            contact_email=f"aap{index}@example.org",
+        )
+        org.certifications.add(world.certification, world.objects["unsubmitted_dossier"].certification)
+        StaffMember.objects.create(organisation=org, user=users[role], is_manager=True)
+        organisations.append(org)
+    org = organisations[0]
+    colleague = StaffMember.objects.create(
+        organisation=org, user=UserFactory(email="collegue-aap@example.org", is_active=False, password=None)
+    )
+    colleague.user.set_unusable_password()
+    colleague.user.save()
+    accompaniment = accompaniment_services.choose(world.dossier, org, users["owner"])
+    accompaniment = accompaniment_services.accept(accompaniment, users["accompagnateur"])
+    comment = accompaniment_services.add_comment(
+        accompaniment, users["accompagnateur"], "Précisez votre rôle.", competency=world.objects["competency"]
+    )
+    accompaniment_services.record_meeting(
+        accompaniment,
+        users["accompagnateur"],
+        starts_at=timezone.now(),
+        duration_minutes=60,
+        kind="individual",
+        mode="remote",
+        topic="Relecture",
+    )
+    # The request has left already: the opinion is written as it stands.
+    Opinion.objects.create(
+        accompaniment=accompaniment, verdict="favorable", comment="Favorable.", given_at=timezone.now()
+    )
+    from messaging import services as messaging
+    from tests.factories import pdf_upload
+
+    aap_message = messaging.post_message(
+        world.dossier, users["accompagnateur"], "Bonjour", files=[pdf_upload("aap.pdf")]
+    )
+    request = accompaniment_services.choose(world.objects["unsubmitted_dossier"], org, users["owner"])
+    world.objects.update(
+        aap_attachment=aap_message.attachments.get(),
+        aap_organisation=org,
+        other_aap_organisation=organisations[1],
+        accompaniment=accompaniment,
+        aap_request=request,
+        aap_comment=comment,
+        aap_colleague=colleague,
+    )
 
 
 def _add_unsubmitted_proof(world: World, org) -> None:

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from accompaniment import demo as accompaniment_demo
 from accounts import demo
 from accrochage import demo as accrochage_demo
 from api import demo as api_demo
@@ -17,6 +18,7 @@ from francevae import demo as francevae_demo
 from juries import demo as juries_demo
 from messaging import demo as messaging_demo
 from notifications import demo as notifications_demo
+from vae_portal import bulk_demo
 
 
 class Command(BaseCommand):
@@ -24,8 +26,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="autoriser l'exécution quand DEBUG est désactivé")
+        parser.add_argument(
+            "--candidates",
+            type=int,
+            default=0,
+            help="ajouter N candidats générés (un dossier chacun, tous états, jurys) : voir vae_portal/bulk_demo.py",
+        )
+        parser.add_argument("--seed", type=int, default=1, help="graine des candidats générés (idempotent par graine)")
 
-    def handle(self, *args, force, **options):
+    def handle(self, *args, force, candidates=0, seed=1, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG est désactivé : les comptes de démonstration ont un mot de passe public. "
@@ -41,6 +50,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {email:32} {role}")
         for line in dossiers_demo.seed():
             self.stdout.write(f"  dossier créé — {line}")
+        for email, what in accompaniment_demo.seed():
+            self.stdout.write(f"  {email:32} {what}" if email else f"  accompagnement — {what}")
         for line in documents_demo.seed():
             self.stdout.write(f"  PDF demandé — {line}")
         for line in messaging_demo.seed():
@@ -53,3 +64,11 @@ class Command(BaseCommand):
             self.stdout.write(f"  France VAE (faux serveur) relié pour : {connection.organisation}")
         for line in notifications_demo.seed():
             self.stdout.write(f"  notifications — {line}")
+        if candidates:
+            result = bulk_demo.seed(candidates, seed, log=self.stdout.write)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Candidats générés (graine {seed}) : {result.created} créés, {result.existing} déjà présents, "
+                    f"{result.seconds:.0f} s"
+                )
+            )
