@@ -46,7 +46,9 @@ def test_an_autonomous_candidate_fills_the_whole_dossier_de_faisabilite(page, re
     _section(page, dossier, "nature")
     page.locator("input[name=nature][value=renewal]").check()
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text("« Date de la décision de recevabilité antérieure » est obligatoire.", exact=True)).to_be_visible()
+    expect(
+        page.get_by_text("« Date de la décision de recevabilité antérieure » est obligatoire.", exact=True)
+    ).to_be_visible()
     page.locator("input[name=nature][value=first]").check()
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("Rubrique « Nature de la demande » enregistrée.")).to_be_visible()
