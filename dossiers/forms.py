@@ -333,30 +333,8 @@ class CandidateForm(forms.Form):
     """Rubrique « le candidat »: the civil identity (``CivilIdentity``) and the situation
     (``Feasibility``), offered from what the portal already holds."""
 
-    IDENTITY = (
-        "birth_name",
-        "usage_name",
-        "first_name1",
-        "first_name2",
-        "first_name3",
-        "sex",
-        "birth_date",
-        "nationality",
-    )
-    SITUATION = (
-        "training_level",
-        "certification_level",
-        "titles_held",
-        "street",
-        "address_complement",
-        "postcode",
-        "city",
-        "country",
-        "phone",
-        "email",
-        "status",
-        "idcc",
-    )
+    IDENTITY = CivilIdentity.PERSON_FIELDS
+    SITUATION = Feasibility.SITUATION_FIELDS
     OPTIONAL = ("usage_name", "first_name2", "first_name3", "titles_held", "address_complement", "idcc")
 
     birth_name = forms.CharField(label=_("Nom de naissance"), max_length=60)

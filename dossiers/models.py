@@ -408,6 +408,18 @@ class CivilIdentity(models.Model):
     identity (offered, never retyped: ``services.start_dossier``).
     """
 
+    # The fields the dossier de faisabilité's rubrique « le candidat » asks (forms, services).
+    PERSON_FIELDS = (
+        "birth_name",
+        "usage_name",
+        "first_name1",
+        "first_name2",
+        "first_name3",
+        "sex",
+        "birth_date",
+        "nationality",
+    )
+
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="civil_identity")
     birth_name = models.CharField(_("nom de naissance"), max_length=60)
     usage_name = models.CharField(_("nom d'usage"), max_length=60, blank=True)
@@ -441,6 +453,22 @@ class Feasibility(models.Model):
     accompagnement): what the candidate says of their request, their situation and their choice.
     The identity is ``CivilIdentity``, the experiences ``Experience``, each bloc's activity
     ``BlockStatement``, the documents ``Proof`` rows with a ``feasibility_role``."""
+
+    # The candidate's situation in rubrique « le candidat », offered again to their next dossier.
+    SITUATION_FIELDS = (
+        "training_level",
+        "certification_level",
+        "titles_held",
+        "street",
+        "address_complement",
+        "postcode",
+        "city",
+        "country",
+        "phone",
+        "email",
+        "status",
+        "idcc",
+    )
 
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="feasibility")
     # Nature of the request

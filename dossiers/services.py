@@ -896,53 +896,17 @@ def _count_pages(proof: Proof) -> int:
 
 # --- the dossier de faisabilité (dossiers.feasibility; docs/recevabilite.md) ---------------
 
-IDENTITY_FIELDS = (
-    "birth_name",
-    "usage_name",
-    "first_name1",
-    "first_name2",
-    "first_name3",
-    "sex",
-    "birth_date",
-    "nationality",
-)
+IDENTITY_FIELDS = CivilIdentity.PERSON_FIELDS
 SECTION_FIELDS: dict[str, tuple[str, ...]] = {
     FeasibilitySection.NATURE: ("nature", "earlier_decision_date"),
     FeasibilitySection.CERTIFICATION: ("option", "foreign_language", "parcours"),
     FeasibilitySection.PREREQUISITES: ("prerequisites_held",),
-    FeasibilitySection.CANDIDATE: (
-        "training_level",
-        "certification_level",
-        "titles_held",
-        "street",
-        "address_complement",
-        "postcode",
-        "city",
-        "country",
-        "phone",
-        "email",
-        "status",
-        "idcc",
-        "objectives",
-    ),
+    FeasibilitySection.CANDIDATE: (*Feasibility.SITUATION_FIELDS, "objectives"),
     FeasibilitySection.SIGNATURE: ("accompaniment", "comments"),
 }
 FEASIBILITY_TEXTS = ("titles_held", "comments")
 # What a new dossier offers from the candidate's latest one (never retyped).
-PROFILE_FIELDS = (
-    "training_level",
-    "certification_level",
-    "titles_held",
-    "street",
-    "address_complement",
-    "postcode",
-    "city",
-    "country",
-    "phone",
-    "email",
-    "status",
-    "idcc",
-)
+PROFILE_FIELDS = Feasibility.SITUATION_FIELDS
 
 
 def _offer_profile(dossier: Dossier) -> None:
