@@ -25,7 +25,8 @@ from django.utils.text import get_valid_filename
 
 from accompaniment import privacy as accompaniment_privacy
 from audit.models import AuditEvent
-from dossiers.models import CompetencyStatement, Dossier, TransitionLog
+from dossiers.models import CivilIdentity, CompetencyStatement, Dossier, Feasibility, TransitionLog
+from dossiers.snapshots import feasibility_content
 from juries.enums import MinutesStatus
 from juries.models import Convocation, Decision
 from messaging.models import Annotation, Message, MessageRead, Side
@@ -240,6 +241,12 @@ def _dossier(dossier: Dossier, user, files: _Files) -> dict[str, Any]:
         ],
         "documents": _documents(dossier, files, folder),
         "jury_decisions": _jury_decisions(dossier, files, folder),
+        # The dossier de faisabilité as it stands (what was submitted is in "submitted_versions"),
+        # and the civil identity the candidate gave for it and for the Caisse des Dépôts.
+        "dossier_de_faisabilite": feasibility_content(dossier)
+        if Feasibility.objects.filter(dossier=dossier).exists()
+        else None,
+        "civil_identity": _civil_identity(dossier),
         "messages": _messages(dossier, user, files, folder),
         "certifier_annotations": [
             {
@@ -383,3 +390,15 @@ def write_archive(user, out: IO[bytes]) -> dict[str, Any]:
 
 def _now_tuple() -> tuple:
     return timezone.localtime().timetuple()[:6]
+
+
+def _civil_identity(dossier: Dossier) -> dict[str, Any] | None:
+    identity = CivilIdentity.objects.filter(dossier=dossier).first()
+    if identity is None:
+        return None
+    return {
+        f.name: (value.isoformat() if hasattr(value, "isoformat") else value)
+        for f in CivilIdentity._meta.concrete_fields
+        if f.name not in ("id", "dossier") and not f.is_relation
+        for value in [getattr(identity, f.name)]
+    }

@@ -492,3 +492,31 @@ def test_the_purge_runs_daily_from_celery_beat(settings, abandoned):
     assert entry["schedule"].hour == {3}
     _age(abandoned, DAYS - NOTICE + 1)
     assert purge_drafts() == {"noticed": 1, "purged": 0}
+
+
+def test_the_export_holds_the_dossier_de_faisabilite_and_the_civil_identity(client, submitted, nina):
+    from dossiers.models import CivilIdentity, Feasibility
+
+    identity = CivilIdentity.objects.get(dossier=submitted)
+    feasibility = Feasibility.objects.get(dossier=submitted)
+    client.force_login(nina)
+    data = json.loads(_unzip(client.get(EXPORT_URL)).read("mes-donnees.json"))
+
+    (dossier,) = data["dossiers"]
+    assert dossier["civil_identity"]["birth_name"] == identity.birth_name != ""
+    assert dossier["civil_identity"]["birth_date"] == identity.birth_date.isoformat()
+    answers = dossier["dossier_de_faisabilite"]
+    assert answers["identity"]["birth_name"] == identity.birth_name
+    assert answers["status"] == feasibility.status != "" and answers["address"]["city"] == feasibility.city
+
+
+def test_exporting_a_draft_with_no_faisabilite_yet_writes_nothing(client, nina):
+    from dossiers.models import Feasibility
+
+    dossier = dossier_in_state(S.DRAFT, candidate=nina)
+    Feasibility.objects.filter(dossier=dossier).delete()
+    client.force_login(nina)
+    data = json.loads(_unzip(client.get(EXPORT_URL)).read("mes-donnees.json"))
+
+    assert [d["dossier_de_faisabilite"] for d in data["dossiers"]] == [None]
+    assert not Feasibility.objects.filter(dossier=dossier).exists()
