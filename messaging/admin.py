@@ -68,13 +68,12 @@ class MessageReadAdmin(admin.ModelAdmin):
 class AnnotationAdmin(admin.ModelAdmin):
     list_display = ["pk", "dossier", "author", "blocks_decision", "resolved_at", "created_at"]
     list_filter = ["blocks_decision", "resolved_at", "dossier__status", "dossier__certification", "created_at"]
-    list_select_related = ["dossier__candidate", "dossier__certification", "author", "organisation"]
+    list_select_related = ["dossier__candidate", "dossier__certification", "author"]
     search_fields = [
         "text",
         "dossier__candidate__email",
         "dossier__candidate__last_name",
         "author__email",
-        "organisation__name",
     ]
     date_hierarchy = "created_at"
     raw_id_fields = ["dossier", "author", "resolved_by"]
