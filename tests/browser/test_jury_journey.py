@@ -83,7 +83,7 @@ def test_two_members_score_the_president_decides_both_sign_and_the_candidate_rea
     divergent = page.locator("tr[data-divergent]")
     expect(divergent).to_have_count(1)
     expect(divergent).to_contain_text("écart de 2 niveaux")
-    expect(page.locator("#formula").first).to_contain_text("Σ (pondération × points du niveau choisi)")
+    expect(page.get_by_text("Score de la grille = Σ (pondération × points du niveau choisi)").first).to_be_visible()
     expect(page.locator("table tfoot")).to_contain_text("50,0 %")  # (0 + 3) / 6, the professional's
     expect(page.locator("table tfoot")).to_contain_text("83,3 %")  # (2 + 3) / 6, the président's
 
