@@ -6,6 +6,7 @@ class DocumentKind(models.TextChoices):
     VALIDATION = "validation", _("dossier de validation")
     FEASIBILITY = "feasibility", _("demande de recevabilité")
     PREVIEW = "preview", _("aperçu du brouillon")
+    FEASIBILITY_DECISION = "feasibility_decision", _("décision de recevabilité")
 
 
 class DocumentStatus(models.TextChoices):

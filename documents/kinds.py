@@ -3,6 +3,8 @@
 - dossier de validation and demande de recevabilité: rendered from a submitted snapshot, read
   by the candidate, an admin and the staff of a certifier of the dossier's certification (the
   jury adds itself as a reader of the dossier de validation: ``juries.documents``);
+- the certifier's decision letter on a demande de recevabilité (``documents.letters``), one per
+  submitted version, read as the demande is;
 - draft preview: the live draft, marked as a draft on every page, read by the candidate (and an
   admin) only, rendered from its own queue (``DOCUMENTS_PREVIEW_QUEUE``) so that a flood of
   previews never holds an official PDF back.
@@ -13,6 +15,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from certifications.models import Certification
+from documents import letters
 from documents.enums import DocumentKind
 from documents.registry import Kind, register
 
@@ -20,6 +23,7 @@ PREFIXES = {
     DocumentKind.VALIDATION: "dossier-de-validation",
     DocumentKind.FEASIBILITY: "demande-de-recevabilite",
     DocumentKind.PREVIEW: "apercu-brouillon",
+    DocumentKind.FEASIBILITY_DECISION: "decision-de-recevabilite",
 }
 
 
@@ -68,6 +72,17 @@ for code in (DocumentKind.VALIDATION, DocumentKind.FEASIBILITY):
             file_name=file_name,
         )
     )
+register(
+    Kind(
+        code=DocumentKind.FEASIBILITY_DECISION,
+        label=DocumentKind.FEASIBILITY_DECISION.label,
+        owner="dossier",
+        template="pdf/feasibility_decision.html",
+        context=letters.feasibility_decision_context,
+        may_read=submitted_reader,
+        file_name=file_name,
+    )
+)
 register(
     Kind(
         code=DocumentKind.PREVIEW,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from documents import services
+from documents import letters, services
 from documents.enums import DocumentKind
-from dossiers.enums import SnapshotKind
+from dossiers.enums import DossierStatus, SnapshotKind
+from dossiers.models import Snapshot
 
 # A submission's snapshot kind → the PDF of the submitted dossier.
 SUBMITTED_DOCUMENT = {
@@ -17,3 +18,20 @@ def request_submitted_pdf(sender, dossier, snapshot, actor, **kwargs) -> None:
     """A dossier was submitted (``dossiers.hooks.submitted``, inside its transaction): ask for its
     PDF, rendered by a worker once the submission commits."""
     services.request_document(SUBMITTED_DOCUMENT[sender], dossier, snapshot, actor)
+
+
+def request_decision_letter(sender, instance, created: bool, **kwargs) -> None:
+    """A decision on a demande de recevabilité was recorded (a ``TransitionLog`` out of
+    « recevabilité demandée », by the certifier or by their silence): ask for its letter, on the
+    version it decides, rendered once the decision commits."""
+    if not created or instance.from_status != DossierStatus.FEASIBILITY_SUBMITTED:
+        return
+    if instance.to_status not in letters.DECISIONS:
+        return
+    snapshot = (
+        Snapshot.objects.filter(dossier_id=instance.dossier_id, kind=SnapshotKind.FEASIBILITY)
+        .order_by("-number")
+        .first()
+    )
+    if snapshot is not None:  # a dossier from before the frozen versions has no letter to hang on
+        services.request_document(DocumentKind.FEASIBILITY_DECISION, instance.dossier, snapshot, instance.actor)

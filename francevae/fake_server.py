@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import hashlib
 import json
 import threading
 import time
@@ -132,12 +133,20 @@ def _handler(fake: FakeFranceVae):
                 return {"json": json.loads(raw or b"null")}
             if ctype.startswith("multipart/form-data"):
                 msg = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + ctype.encode() + b"\r\n\r\n" + raw)
-                fields = {}
+                fields, files = {}, {}
                 for part in msg.iter_parts():
                     name = part.get_param("name", header="content-disposition")
                     payload = part.get_payload(decode=True) or b""
                     fields[name] = "<binary>" if part.get_filename() else payload.decode()
-                return {"fields": fields}
+                    if part.get_filename():  # what a test checks of a file: its name, type, size, digest
+                        files[name] = {
+                            "filename": part.get_filename(),
+                            "content_type": part.get_content_type(),
+                            "size": len(payload),
+                            "sha256": hashlib.sha256(payload).hexdigest(),
+                            "pdf": payload.startswith(b"%PDF-"),
+                        }
+                return {"fields": fields, "files": files}
             return {}
 
         def _handle(self, method: str):

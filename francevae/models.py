@@ -108,6 +108,15 @@ class OutboxMessage(models.Model):
     path = models.CharField(max_length=300)
     fields = models.JSONField(_("contenu"), default=dict)
     multipart = models.BooleanField(default=False)
+    attachment = models.JSONField(
+        _("PDF joint"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Le PDF du portail joint au message (« document ») : {kind, owner, id} d'un document généré, "
+            "lu au moment de l'envoi."
+        ),
+    )
     status = models.CharField(
         _("état"), max_length=16, choices=MessageStatus.choices, default=MessageStatus.PENDING, db_index=True
     )

@@ -2,9 +2,11 @@
 message (``services.queue_message``), in the same transaction, sent once committed.
 
 - TransitionLog feasibility_submitted → admissible / feasibility_incomplete / inadmissible:
-  RECEVABLE / INCOMPLET / IRRECEVABLE with the comment.
+  RECEVABLE / INCOMPLET / IRRECEVABLE with the comment and the decision letter (``documents.letters``).
 - TransitionLog validation_submitted → ready_for_jury / validation_incomplete: VERIFIE / SIGNALE.
-- Convocation issued or moved: the jury session (date, time in UTC, place, information).
+- Convocation issued or moved: the jury session (date, time in UTC, place, information) and the
+  convocation PDF; a message for an earlier slot not sent yet is cancelled (the new one says it).
+- A PDF rendered: the messages waiting for it leave (``services.document_ready``).
 - Minutes becoming final: each decision in force of the session, mapped to France VAE's result,
   the blocs acquired written in the comment.
 - A decision revoked: France VAE has no value for « no result any more ». A result not sent yet
@@ -20,13 +22,16 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
+from documents.enums import DocumentKind, DocumentStatus
+from documents.models import GeneratedDocument
 from dossiers.enums import DossierStatus as S
-from dossiers.models import TransitionLog
+from dossiers.enums import SnapshotKind
+from dossiers.models import Snapshot, TransitionLog
 from francevae import mapping
 from francevae.enums import Direction, MessageKind, MessageStatus
 from francevae.models import FranceVaeLink, OutboxMessage
-from francevae.services import log, queue_message
-from juries.enums import ConvocationStatus
+from francevae.services import attach, document_ready, log, queue_message
+from juries.enums import ConvocationStatus, JuryDocumentKind
 from juries.models import Convocation, Decision, Minutes
 
 
@@ -51,6 +56,11 @@ def transition_recorded(sender, instance: TransitionLog, created: bool, **kwargs
     if instance.comment:
         fields["commentaire"] = instance.comment
     if feasibility:
+        snapshot = (
+            Snapshot.objects.filter(dossier_id=instance.dossier_id, kind=SnapshotKind.FEASIBILITY)
+            .order_by("-number")
+            .first()
+        )
         queue_message(
             link,
             MessageKind.FEASIBILITY_DECISION,
@@ -59,6 +69,7 @@ def transition_recorded(sender, instance: TransitionLog, created: bool, **kwargs
             f"{base}/dossierDeFaisabilite/decisions",
             fields,
             multipart=True,
+            attachment=attach(DocumentKind.FEASIBILITY_DECISION, snapshot=snapshot) if snapshot else None,
         )
     else:
         queue_message(
@@ -87,14 +98,23 @@ def convocation_saved(sender, instance: Convocation, **kwargs) -> None:
         "adresseSession": (session.place or session.video_link or "")[:2000],
         "informationsSession": (instance.notice or session.instructions or "")[:2000],
     }
+    key = f"jury_session:{instance.pk}:{starts.isoformat()}"
+    # An earlier slot not sent yet would arrive after, or instead of, this one: it goes.
+    OutboxMessage.objects.filter(
+        link=link,
+        kind=MessageKind.JURY_SESSION,
+        status=MessageStatus.PENDING,
+        key__startswith=f"jury_session:{instance.pk}:",
+    ).exclude(key=key).update(status=MessageStatus.CANCELLED, last_error=_("remplacé par la nouvelle date"))
     queue_message(
         link,
         MessageKind.JURY_SESSION,
-        f"jury_session:{instance.pk}:{starts.isoformat()}",
+        key,
         "PUT",
         f"/candidatures/{link.candidature_id}/informationJury/session",
         {k: v for k, v in fields.items() if v},
         multipart=True,
+        attachment=attach(JuryDocumentKind.CONVOCATION, convocation=instance, fresh=True),
     )
 
 
@@ -140,3 +160,9 @@ def decision_revoked(sender, instance: Decision, **kwargs) -> None:
     else:
         return
     log(message.connection, message.link, Direction.OUT, summary, ok=False, answer=instance.revocation_reason)
+
+
+@receiver(post_save, sender=GeneratedDocument, dispatch_uid="francevae_document_ready")
+def document_rendered(sender, instance: GeneratedDocument, **kwargs) -> None:
+    if instance.status == DocumentStatus.DONE and (instance.convocation_id or instance.snapshot_id):
+        document_ready(instance)

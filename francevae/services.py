@@ -7,7 +7,10 @@
   dossier « à compléter » was sent again). Files go through ``dossiers.uploads.check_upload``.
 - ``queue_message`` / ``deliver``: the outbox. A message is created once per event (unique key)
   and sent once; a failure that may pass (5xx, timeout) is tried again later, up to
-  ``FRANCE_VAE_MAX_ATTEMPTS``; a refusal (4xx) stops and is shown in the sync log.
+  ``FRANCE_VAE_MAX_ATTEMPTS``; a refusal (4xx) stops and is shown in the sync log. A message
+  that carries a portal PDF (the decision letter, the convocation) waits for the worker to
+  render it (``document_ready`` hands it on at once), and leaves without it only if it failed or
+  did not come within ``FRANCE_VAE_DOCUMENT_WAIT_SECONDS``: the field is optional at France VAE.
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ from certifications.models import Certification
 from core.errors import DomainError
 from documents import services as documents
 from documents.enums import DocumentKind as GeneratedKind
+from documents.enums import DocumentStatus
+from documents.models import GeneratedDocument
+from documents.registry import get as document_kind
 from dossiers import services as dossier_services
 from dossiers import uploads
 from dossiers.enums import DossierStatus as S
@@ -387,8 +393,18 @@ def receive_validation(connection: Connection, client: Client, item: dict) -> No
 # --- out: the outbox ----------------------------------------------------------------------
 
 
-def queue_message(link: FranceVaeLink, kind: str, key: str, method: str, path: str, fields: dict, multipart: bool):
-    """Create the message for this event unless it exists; sent by a worker once committed."""
+def queue_message(
+    link: FranceVaeLink,
+    kind: str,
+    key: str,
+    method: str,
+    path: str,
+    fields: dict,
+    multipart: bool,
+    attachment: dict | None = None,
+):
+    """Create the message for this event unless it exists; sent by a worker once committed.
+    ``attachment``: the portal PDF sent as its ``document`` (``attach(kind, owner=…)``)."""
     message, created = OutboxMessage.objects.get_or_create(
         key=key,
         defaults={
@@ -399,6 +415,7 @@ def queue_message(link: FranceVaeLink, kind: str, key: str, method: str, path: s
             "path": path,
             "fields": fields,
             "multipart": multipart,
+            "attachment": attachment or {},
         },
     )
     if created:
@@ -419,6 +436,64 @@ def publish(message_id: int) -> bool:
     return True
 
 
+def attach(kind: str, *, fresh: bool = False, **owner) -> dict:
+    """What a message carries as its ``document``: the generated document of ``kind`` of one
+    owner (``snapshot=…`` or ``convocation=…``), found when the message leaves. ``fresh``: only
+    a document asked for after the message, for a PDF rendered again once the event commits (a
+    moved convocation's old PDF still exists when its message is created)."""
+    ((name, instance),) = owner.items()
+    return {"kind": str(kind), "owner": name, "id": instance.pk, "fresh": fresh}
+
+
+class _NotReady(Exception):
+    """The PDF a message carries is still being rendered."""
+
+
+def _document_of(message: OutboxMessage) -> GeneratedDocument | None:
+    attachment = message.attachment
+    documents = GeneratedDocument.objects.filter(
+        kind=attachment["kind"], **{f"{attachment['owner']}_id": attachment["id"]}
+    )
+    if attachment.get("fresh"):
+        documents = documents.filter(created_at__gte=message.created_at)
+    return documents.order_by("-pk").first()
+
+
+def _attached_files(message: OutboxMessage) -> tuple[dict, str]:
+    """The ``files`` of the request and a note for the sync log; ``_NotReady`` while the PDF is
+    being rendered and the wait is not over."""
+    if not message.attachment:
+        return {}, ""
+    document = _document_of(message)
+    waited = timezone.now() - message.created_at
+    if document is not None and document.status == DocumentStatus.DONE and document.file:
+        with document.file.open("rb") as f:
+            content = f.read()
+        name = document_kind(document.kind).file_name(document)
+        return {"document": (name, content, "application/pdf")}, ""
+    if document is not None and document.status == DocumentStatus.FAILED:
+        return {}, _(" (sans le PDF : il n'a pas pu être produit)")
+    # None: not asked for yet (a convocation's PDF is asked for once the convocation commits).
+    if waited < dt.timedelta(seconds=settings.FRANCE_VAE_DOCUMENT_WAIT_SECONDS):
+        raise _NotReady
+    return {}, _(" (sans le PDF : il n'était toujours pas prêt)")
+
+
+def document_ready(document: GeneratedDocument) -> int:
+    """A PDF is ready: the messages waiting for it leave now (after the commit that stored it)."""
+    waiting = list(
+        OutboxMessage.objects.filter(
+            status=MessageStatus.PENDING,
+            attachment__kind=document.kind,
+            attachment__owner="convocation" if document.convocation_id else "snapshot",
+            attachment__id=document.convocation_id or document.snapshot_id,
+        ).values_list("pk", flat=True)
+    )
+    for pk in waiting:
+        transaction.on_commit(lambda pk=pk: publish(pk))
+    return len(waiting)
+
+
 def _backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(settings.FRANCE_VAE_RETRY_BASE_SECONDS * 2 ** (attempts - 1), 6 * 3600))
 
@@ -430,12 +505,21 @@ def deliver(message_id: int, *, timeout: float | None = None) -> OutboxMessage:
     connection = message.connection
     if message.status != MessageStatus.PENDING or connection.paused:
         return message
+    try:
+        files, note = _attached_files(message)
+    except _NotReady:
+        # Not a failure: nothing counted, no retry of this task. The worker that renders the PDF
+        # hands the message on (``document_ready``), beat's ``flush_outbox`` otherwise.
+        if message.next_attempt_at is not None:
+            message.next_attempt_at = None
+            message.save(update_fields=["next_attempt_at"])
+        return message
     message.attempts += 1
     label = message.get_kind_display()
     try:
         client = client_for(connection, timeout=timeout)
         if message.multipart:
-            answer = client.request(message.method, message.path, fields=message.fields)
+            answer = client.request(message.method, message.path, fields=message.fields, files=files)
         else:
             answer = client.request(message.method, message.path, json_body=message.fields)
     except (Transient, ConnectorError) as exc:
@@ -476,7 +560,9 @@ def deliver(message_id: int, *, timeout: float | None = None) -> OutboxMessage:
             connection,
             message.link,
             Direction.OUT,
-            _("%(l)s envoyé(e)") % {"l": label},
+            (_("Envoyé à France VAE : %(l)s, avec le PDF") if files else _("Envoyé à France VAE : %(l)s"))
+            % {"l": label}
+            + note,
             status=answer.status,
             answer=answer.text,
         )

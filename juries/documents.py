@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certifications.models import Certification
+from documents import letters
 from documents import services as documents
 from documents.enums import DocumentKind
 from documents.registry import Kind, add_reader, register
@@ -84,7 +85,7 @@ def may_read_convocation(user, document) -> bool:
 
 def convocation_context(document) -> dict:
     convocation = Convocation.objects.select_related(
-        "session__certification", "dossier__candidate", "dossier__certification"
+        "session__certification", "dossier__candidate", "dossier__certification", "dossier__civil_identity"
     ).get(pk=document.convocation_id)
     session, dossier = convocation.session, convocation.dossier
     return {
@@ -101,6 +102,7 @@ def convocation_context(document) -> dict:
         "created": timezone.localtime(),
         "site_url": settings.SITE_URL,
         "dossier_url": settings.SITE_URL + dossier.get_absolute_url(),
+        "salutation": letters.salutation(dossier),
         "title": _("Convocation au jury de VAE"),
     }
 
@@ -146,6 +148,7 @@ def result_context(document) -> dict:
         "items": items,
         "validated_blocks": [i for i in items if i.validated and i.block_id],
         "president": next((m for m in minutes.content["members"] if m["role"] == "president"), None),
+        "salutation": letters.salutation(decision.dossier),
         "title": _("Lettre de décision")
         if document.kind == JuryDocumentKind.DECISION_LETTER
         else _("Attestation de blocs de compétences acquis"),

@@ -497,6 +497,9 @@ FRANCE_VAE_MAX_ANSWER_BYTES = env_int("FRANCE_VAE_MAX_ANSWER_BYTES", 10_000_000,
 # minutes, MAX_ATTEMPTS times in all (about 17 hours with 10), then shown as failed.
 FRANCE_VAE_RETRY_BASE_SECONDS = env_int("FRANCE_VAE_RETRY_BASE_SECONDS", 60, minimum=1)
 FRANCE_VAE_MAX_ATTEMPTS = env_int("FRANCE_VAE_MAX_ATTEMPTS", 10, minimum=1)
+# How long a message that carries a portal PDF (decision letter, convocation) waits for it to be
+# rendered before leaving without it (France VAE's ``document`` field is optional).
+FRANCE_VAE_DOCUMENT_WAIT_SECONDS = env_int("FRANCE_VAE_DOCUMENT_WAIT_SECONDS", 3600, minimum=0)
 # How often beat reads the new dossiers of every connection: France VAE has no push to us, and
 # the two-month delay of L6412-2 makes a quarter of an hour more than enough.
 FRANCE_VAE_SYNC_SECONDS = env_int("FRANCE_VAE_SYNC_SECONDS", 900, minimum=30)

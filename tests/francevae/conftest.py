@@ -159,6 +159,20 @@ def worker():
         yield
 
 
+@pytest.fixture(autouse=True)
+def pdfs_rendered_at_once():
+    """The portal's PDFs (decision letter, convocation) rendered as soon as they are asked for,
+    as a documents worker would, in the test's process."""
+    from documents import services as documents
+    from documents.tasks import render_document
+
+    def run(args=None, kwargs=None, **options):
+        documents.run(*(args or ()))
+
+    with mock.patch.object(render_document, "apply_async", side_effect=run):
+        yield
+
+
 @pytest.fixture
 def broker_down():
     """Publishing a task fails as when the broker cannot be reached (as tests/dossiers/test_antivirus.py)."""

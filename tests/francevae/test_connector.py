@@ -4,6 +4,8 @@ import base64
 
 import pytest
 
+from documents.enums import DocumentKind
+from documents.models import GeneratedDocument
 from dossiers import services as dossier_services
 from dossiers.enums import DossierStatus as S
 from francevae import services
@@ -62,9 +64,13 @@ def test_a_decision_is_sent_once_and_conforms(connection, fake):
     services.deliver(message.pk)  # a second delivery (a task run twice) sends nothing
     posts = [r for r in fake.requests() if r["method"] == "POST"]
     assert len(posts) == 1
-    assert posts[0]["fields"] == {"decision": "RECEVABLE"}
+    assert posts[0]["fields"] == {"decision": "RECEVABLE", "document": "<binary>"}
+    letter = GeneratedDocument.objects.get(dossier=link.dossier, kind=DocumentKind.FEASIBILITY_DECISION)
+    sent = posts[0]["files"]["document"]
+    assert sent["pdf"] and sent["content_type"] == "application/pdf"
+    assert sent["sha256"] == letter.sha256 and sent["filename"] == f"decision-de-recevabilite-{link.dossier_id}-1.pdf"
     assert_conforms(fake.requests())
-    assert SyncEntry.objects.filter(link=link, summary__contains="envoy").exists()
+    assert SyncEntry.objects.filter(link=link, summary__contains="avec le PDF").exists()
 
 
 def test_a_500_is_tried_again_then_sent(connection, fake):
@@ -80,6 +86,7 @@ def test_a_500_is_tried_again_then_sent(connection, fake):
     assert [r["fields"] for r in fake.requests() if r["method"] == "POST"][-1] == {
         "decision": "IRRECEVABLE",
         "commentaire": "Hors du champ.",
+        "document": "<binary>",
     }
 
 

@@ -4,10 +4,15 @@ decision, the jury session, the jury result, each once; the Celery retries and b
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.db.models.signals import post_save
 
+from documents import services as documents
+from documents.enums import DocumentKind, DocumentStatus
+from documents.models import GeneratedDocument
+from documents.tasks import render_document
 from dossiers import services as dossier_services
 from dossiers.enums import DossierStatus as S
 from dossiers.models import TransitionLog
@@ -16,7 +21,7 @@ from francevae.enums import MessageKind, MessageStatus
 from francevae.models import FranceVaeLink, OutboxMessage, SyncEntry
 from juries import queries
 from juries import services as juries
-from juries.enums import Attendance
+from juries.enums import Attendance, JuryDocumentKind
 from tests.factories import UserFactory, dossier_in_state, fill_validation, slot
 from tests.francevae.conftest import DEMO_CANDIDATURE, assert_conforms
 from tests.juries.helpers import decided, jury_session, move_session, sign_all
@@ -84,6 +89,8 @@ def test_the_convocation_and_its_rescheduling_are_sent_once_each(connection, fak
     assert first["fields"]["date"] == starts.date().isoformat()
     assert first["fields"]["heure"] == starts.strftime("%H:%M")
     assert first["fields"]["adresseSession"] == session.place
+    convocation_pdf = GeneratedDocument.objects.get(convocation=convocation, kind=JuryDocumentKind.CONVOCATION)
+    assert first["files"]["document"]["sha256"] == convocation_pdf.sha256 and first["files"]["document"]["pdf"]
     admin = UserFactory(admin=True)
     juries.reschedule(
         convocation, admin, **slot(session, "14:00", "15:00"), notice="Un membre du jury est empêché le matin."
@@ -94,6 +101,8 @@ def test_the_convocation_and_its_rescheduling_are_sent_once_each(connection, fak
     assert len(puts) == 2
     assert puts[1]["fields"]["heure"] == convocation.starts_at.astimezone(dt.UTC).strftime("%H:%M")
     assert puts[1]["fields"]["informationsSession"] == "Un membre du jury est empêché le matin."
+    rescheduled_pdf = GeneratedDocument.objects.get(convocation=convocation, kind=JuryDocumentKind.CONVOCATION)
+    assert puts[1]["files"]["document"]["sha256"] == rescheduled_pdf.sha256 != convocation_pdf.sha256
     assert OutboxMessage.objects.filter(kind=MessageKind.JURY_SESSION, status=MessageStatus.SENT).count() == 2
     assert_conforms(fake.requests())
 
@@ -195,7 +204,7 @@ def test_a_message_whose_task_was_lost_is_sent_by_beat(connection, fake, broker_
     message.refresh_from_db()
     assert message.status == MessageStatus.SENT
     (request,) = fake.sent("POST", FEASIBILITY)
-    assert request["fields"] == {"decision": "RECEVABLE"}
+    assert request["fields"] == {"decision": "RECEVABLE", "document": "<binary>"}
     tasks.flush_outbox.apply()  # and the next round sends nothing again
     assert len(fake.sent("POST", FEASIBILITY)) == 1
 
@@ -221,3 +230,71 @@ def test_a_result_revoked_before_it_left_is_never_sent(connection, fake, broker_
     broker_down.side_effect = lambda args=None, kwargs=None, **options: tasks.deliver_message.apply(args, kwargs)
     tasks.flush_outbox.apply()
     assert not fake.sent("PUT", RESULT)
+
+
+# --- the portal's PDF sent with a message ---------------------------------------------------------
+
+
+@pytest.fixture
+def pdf_worker_down():
+    """Nothing renders PDFs: the documents worker is stopped (its jobs wait in the broker)."""
+    with mock.patch.object(render_document, "apply_async", side_effect=lambda *a, **k: None):
+        yield
+
+
+def test_a_decision_waits_for_its_letter_and_leaves_with_it_once_rendered(connection, fake, worker, pdf_worker_down):
+    dossier = linked(connection, S.FEASIBILITY_SUBMITTED)
+    dossier_services.decide_feasibility(dossier, connection.staff, S.ADMISSIBLE, "")
+    message = OutboxMessage.objects.get()
+    assert (message.status, message.attempts) == (MessageStatus.PENDING, 0)  # waiting is not failing
+    tasks.flush_outbox.apply()  # beat's round: still waiting, nothing sent
+    assert not fake.sent("POST", FEASIBILITY)
+
+    letter = GeneratedDocument.objects.get(dossier=dossier, kind=DocumentKind.FEASIBILITY_DECISION)
+    documents.run(letter.pk)  # the documents worker is back: the letter is rendered, the message leaves
+
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (MessageStatus.SENT, 1)
+    (request,) = fake.sent("POST", FEASIBILITY)
+    letter.refresh_from_db()
+    assert request["files"]["document"]["sha256"] == letter.sha256
+    assert_conforms(fake.requests())
+
+
+def test_a_decision_whose_letter_failed_leaves_without_it_and_says_so(connection, fake, worker, pdf_worker_down):
+    dossier = linked(connection, S.FEASIBILITY_SUBMITTED)
+    dossier_services.decide_feasibility(dossier, connection.staff, S.INADMISSIBLE, "Hors du champ.")
+    GeneratedDocument.objects.filter(dossier=dossier, kind=DocumentKind.FEASIBILITY_DECISION).update(
+        status=DocumentStatus.FAILED, error="WeasyPrint en panne"
+    )
+    tasks.flush_outbox.apply()
+
+    (request,) = fake.sent("POST", FEASIBILITY)
+    assert "document" not in request["fields"]
+    assert SyncEntry.objects.filter(link__dossier=dossier, ok=True, summary__contains="sans le PDF").exists()
+
+
+def test_a_letter_still_not_rendered_after_the_wait_no_longer_holds_the_decision(
+    connection, fake, worker, pdf_worker_down, settings
+):
+    settings.FRANCE_VAE_DOCUMENT_WAIT_SECONDS = 0
+    dossier = linked(connection, S.FEASIBILITY_SUBMITTED)
+    dossier_services.decide_feasibility(dossier, connection.staff, S.ADMISSIBLE, "")
+
+    (request,) = fake.sent("POST", FEASIBILITY)
+    assert request["fields"] == {"decision": "RECEVABLE"}
+    assert SyncEntry.objects.filter(link__dossier=dossier, summary__contains="pas prêt").exists()
+
+
+def test_a_slot_moved_before_its_message_left_sends_only_the_new_one(connection, fake, broker_down):
+    session, _members, convocation = convoked(connection)
+    admin = UserFactory(admin=True)
+    juries.reschedule(convocation, admin, **slot(session, "14:00", "15:00"), notice="Salle indisponible le matin.")
+    messages = OutboxMessage.objects.filter(kind=MessageKind.JURY_SESSION).order_by("pk")
+    assert [m.status for m in messages] == [MessageStatus.CANCELLED, MessageStatus.PENDING]
+
+    broker_down.side_effect = lambda args=None, kwargs=None, **options: tasks.deliver_message.apply(args, kwargs)
+    tasks.flush_outbox.apply()
+    (put,) = fake.sent("PUT", SESSION)
+    convocation.refresh_from_db()
+    assert put["fields"]["heure"] == convocation.starts_at.astimezone(dt.UTC).strftime("%H:%M")
