@@ -11,8 +11,9 @@ Rules:
   dossier from acceptance (``permissions``);
 - only the organisation accompanying the dossier now comments, gives the opinion and records
   meetings; the opinion changes until the recevabilité request leaves, never after;
-- an accompanied dossier's recevabilité request waits for the opinion (``missing_opinion``,
-  registered in ``dossiers.hooks.submission_checks``);
+- an accompanied dossier's recevabilité request waits for the opinion and for the candidate's
+  acceptance of the planned parcours (``missing_opinion``, registered in
+  ``dossiers.hooks.submission_checks``); both are frozen with it (``accompaniment.feasibility``);
 - a manager adds (invites by e-mail) and deactivates colleagues; never themself, and an
   organisation always keeps an active manager;
 - every change is written to the dossier's audit trail (``audit.services.record``), in its
@@ -389,21 +390,37 @@ def accept_parcours(opinion: Opinion, actor) -> Opinion:
 
 def missing_opinion(dossier: Dossier, kind: str) -> list[Missing]:
     """For ``dossiers.hooks.submission_checks``: an accompanied dossier's recevabilité request
-    waits for the organisation's opinion."""
+    waits for the organisation's opinion, then for the candidate's acceptance of the planned
+    parcours (the accompanied model holds both)."""
     if kind != SnapshotKind.FEASIBILITY:
         return []
     accompaniment = (
         Accompaniment.objects.filter(dossier=dossier, state=A.ACCEPTED).select_related("organisation").first()
     )
-    if accompaniment is None or Opinion.objects.filter(accompaniment=accompaniment).exists():
+    if accompaniment is None:
         return []
-    return [
-        Missing(
-            _("Votre organisme d'accompagnement (%(org)s) doit d'abord donner son avis sur votre demande.")
-            % {"org": accompaniment.organisation.name},
-            reverse("accompaniment:candidate", args=[dossier.pk]),
-        )
-    ]
+    url = reverse("accompaniment:candidate", args=[dossier.pk])
+    opinion = Opinion.objects.filter(accompaniment=accompaniment).first()
+    if opinion is None:
+        return [
+            Missing(
+                _("Votre organisme d'accompagnement (%(org)s) doit d'abord donner son avis sur votre demande.")
+                % {"org": accompaniment.organisation.name},
+                url,
+            )
+        ]
+    if opinion.candidate_accepted_at is None:
+        return [
+            Missing(
+                _(
+                    "Lisez l'avis de votre organisme d'accompagnement (%(org)s) et acceptez le parcours qu'il "
+                    "prévoit : votre demande le contient."
+                )
+                % {"org": accompaniment.organisation.name},
+                url,
+            )
+        ]
+    return []
 
 
 # --- meetings ------------------------------------------------------------------------------

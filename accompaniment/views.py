@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accompaniment import permissions, services
 from accompaniment.enums import AccompanimentState
+from accompaniment.feasibility import COMMITMENT
 from accompaniment.forms import CommentForm, MeetingForm, OpinionForm, OrganisationFilterForm, ReasonForm, StaffForm
 from accompaniment.models import Accompaniment, Comment, Meeting, Opinion, Organisation, StaffMember
 from accounts.invitations import AcceptInvitationView
@@ -431,6 +432,7 @@ def candidate(request, pk: int):
             "departement": departement,
             "history": history,
             "opinion": opinion,
+            "commitment": COMMITMENT,  # what accepting the parcours declares (frozen with the request)
             "meetings": current.meetings.all() if current is not None and current.state == A.ACCEPTED else [],
         },
     )

@@ -124,7 +124,7 @@ def _stage1(dossier: Dossier, candidate: User, experiences: list[dict]) -> None:
     )
 
 
-# The dossier de faisabilité's other sections, plausible for a coordinator of solidarity projects.
+# The dossier de faisabilité's other sections: the address, then what fits the certification.
 ADDRESSES = [
     ("14 rue des Tanneurs", "35000", "Rennes"),
     ("3 allée des Tilleuls", "33600", "Pessac"),
@@ -133,24 +133,172 @@ ADDRESSES = [
     ("51 boulevard de la Liberté", "13001", "Marseille"),
     ("2 impasse des Vignes", "44000", "Nantes"),
 ]
-BLOCK_COMMENTS = [
-    "Depuis 2018, je conduis les diagnostics de territoire de l'association : entretiens avec les habitants, "
-    "les élus et les partenaires, synthèse écrite présentée au conseil d'administration, puis plan d'action "
-    "chiffré. Trois projets en sont issus, dont une ressourcerie financée pour trois ans.",
-    "J'encadre une équipe de six salariés et d'une quinzaine de bénévoles : plannings, entretiens annuels, "
-    "réunions d'équipe chaque semaine, accueil des nouveaux arrivants. Je n'ai pas encore recruté seule : "
-    "les entretiens d'embauche sont conduits avec la direction.",
-    "Je monte les dossiers de financement (région, fondations, fonds européens), suis le budget des projets "
-    "et rends compte aux financeurs par des bilans intermédiaires et finaux.",
-]
+
+# The sex of the civil identity follows the first name of the demo accounts (accounts, backoffice
+# and juries demos); a name not listed falls back on its ending, and an account without one is
+# "Camille".
+FIRST_NAME_SEX = {
+    "Camille": "F",
+    "Hugo": "M",
+    "Inès": "F",
+    "Julie": "F",
+    "Karim": "M",
+    "Léa": "F",
+    "Marc": "M",
+    "Nadia": "F",
+    "Olivier": "M",
+    "Pauline": "F",
+    "Quentin": "M",
+}
+SECOND_FIRST_NAME = {"F": "Marie", "M": "Louis"}
+
+
+def sex_of(first_name: str) -> str:
+    return FIRST_NAME_SEX.get(first_name) or ("F" if first_name.endswith(("a", "e")) else "M")
+
+
+def gendered(sex: str, masculine: str, feminine: str) -> str:
+    return feminine if sex == "F" else masculine
+
+
+# What a candidate to each shipped certification plausibly holds, and their activity and detailed
+# comment per bloc (by the bloc's order), written from the bloc's title (fixtures/certifications.json).
+PROFILES = {
+    "RNCP35203": {
+        "levels": ("5", "5"),
+        "titles_held": "DUT Carrières sociales, option animation sociale et socioculturelle (2011)",
+        "status": ("private_employee", "1261"),
+        "blocks": {
+            1: (
+                "yes",
+                "Depuis 2018, je conduis les diagnostics de territoire de l'association : entretiens avec les "
+                "habitants, les élus et les travailleurs sociaux, lecture des données de l'INSEE et de la CAF, "
+                "synthèse des enjeux sociaux présentée au conseil d'administration. Trois projets en sont issus, "
+                "dont une ressourcerie financée pour trois ans.",
+            ),
+            2: (
+                "partly",
+                "Je monte et suis les projets d'économie sociale et solidaire de la structure : budget, dossiers "
+                "de financement, planning, bilans aux financeurs, coordination des salariés et des bénévoles. "
+                "L'évaluation finale des projets est encore conduite par la directrice ; j'y contribue.",
+            ),
+            3: (
+                "yes",
+                "J'anime le réseau des partenaires du quartier (bailleurs, centre social, commune) : réunions "
+                "trimestrielles, médiation quand les intérêts divergent, ateliers de formation des bénévoles "
+                "au montage de projets.",
+            ),
+        },
+    },
+    "RNCP41296": {
+        "levels": ("6", "6"),
+        "titles_held": "Licence professionnelle Intervention sociale, coordination de projets (2012)",
+        "status": ("private_employee", "1261"),
+        "blocks": {
+            1: (
+                "yes",
+                "Membre du comité de direction, j'ai conduit l'analyse stratégique de l'association (forces, "
+                "faiblesses, évolution des financements publics) et rédigé le projet associatif 2022-2026 "
+                "adopté par l'assemblée générale.",
+            ),
+            2: (
+                "yes",
+                "J'ai conçu le programme d'aide alimentaire itinérante à partir d'une enquête auprès de 200 "
+                "ménages : objectifs, public cible, partenaires, budget prévisionnel et indicateurs de suivi.",
+            ),
+            3: (
+                "partly",
+                "Je pilote ce programme depuis trois ans : tableau de bord mensuel, comité de pilotage avec les "
+                "financeurs, ajustements du calendrier. La gestion des risques financiers reste suivie par le "
+                "trésorier.",
+            ),
+            4: (
+                "yes",
+                "J'encadre une équipe de huit salariés et d'une trentaine de bénévoles : recrutement, "
+                "entretiens annuels, plan de formation, réunions d'équipe chaque semaine.",
+            ),
+        },
+    },
+    SLUG_CPSL: {
+        "levels": ("5", "4"),
+        "titles_held": "BPJEPS spécialité animateur, mention animation sociale (2016)",
+        "status": ("private_employee", "1518"),
+        "blocks": {
+            1: (
+                "yes",
+                "Avec les habitants et les associations du quartier, j'ai mené un diagnostic partagé sur "
+                "l'isolement des personnes âgées : questionnaires, porte-à-porte, restitution publique.",
+            ),
+            2: (
+                "partly",
+                "J'ai conduit le projet de jardin partagé qui en est issu : recherche de financements, "
+                "planning, animation des ateliers hebdomadaires. Le bilan financier a été établi par la "
+                "comptable de la structure.",
+            ),
+        },
+    },
+    SLUG_004: {
+        "levels": ("6", "6"),
+        "titles_held": "Licence Sciences de l'éducation (2009)",
+        "status": ("public_employee", ""),
+        "blocks": {
+            1: (
+                "yes",
+                "Je coordonne la vie scolaire du lycée : organisation du service des assistants d'éducation, "
+                "suivi de l'assiduité, conseils de classe, relations avec les familles.",
+            ),
+            2: (
+                "yes",
+                "J'ai piloté le projet de lutte contre le décrochage scolaire : groupe de prévention, "
+                "partenariat avec la mission locale, bilan annuel présenté au conseil pédagogique.",
+            ),
+            3: (
+                "yes",
+                "Je conseille le proviseur sur le budget de la vie scolaire, prépare ses tableaux de bord et "
+                "représente l'établissement auprès de la commune et des associations partenaires.",
+            ),
+            4: (
+                "partly",
+                "Je contribue au projet d'établissement par les indicateurs de vie scolaire et les propositions "
+                "que je présente au conseil d'administration ; les décisions stratégiques restent celles de la "
+                "direction.",
+            ),
+        },
+    },
+}
+ANY_CERTIFICATION = {
+    "levels": ("4", "4"),
+    "titles_held": "Baccalauréat professionnel Services de proximité et vie locale (2008)",
+    "status": ("volunteer", ""),
+    "blocks": {},
+}
+
+
+def profile_of(certification: Certification) -> dict:
+    return PROFILES.get(certification.code) or PROFILES.get(certification.slug) or ANY_CERTIFICATION
+
+
+def block_answer(profile: dict, block, index: int) -> tuple[str, str]:
+    """The bloc's activity and detailed comment: the profile's, else written from the bloc's title."""
+    if block.order in profile["blocks"]:
+        return profile["blocks"][block.order]
+    title = block.title.rstrip(" .")
+    return (
+        "yes" if index % 2 == 0 else "partly",
+        f"Dans mon poste actuel, j'exerce les activités du bloc « {title} » chaque semaine : je les détaille, "
+        "avec leurs résultats, dans mes expériences.",
+    )
 
 
 def _feasibility(dossier: Dossier, candidate: User) -> None:
     """Every section of the dossier de faisabilité, through the services, as the candidate would."""
     n = candidate.pk or 0
     street, postcode, city = ADDRESSES[n % len(ADDRESSES)]
-    services.save_feasibility(dossier, "nature", {"nature": "first", "earlier_decision_date": None})
     cert = dossier.certification
+    profile = profile_of(cert)
+    first_name = candidate.first_name or "Camille"
+    sex = sex_of(first_name)
+    services.save_feasibility(dossier, "nature", {"nature": "first", "earlier_decision_date": None})
     choices = {
         "option": cert.options[0] if cert.options else "",
         "foreign_language": cert.foreign_languages[0] if cert.foreign_languages else "",
@@ -160,13 +308,15 @@ def _feasibility(dossier: Dossier, candidate: User) -> None:
     if cert.regulatory_prerequisites:
         held = {text: False for text in cert.regulatory_prerequisites}
         services.save_feasibility(dossier, "prerequisites", {"prerequisites_held": held})
+    training_level, certification_level = profile["levels"]
+    status, idcc = profile["status"]
     services.save_feasibility(
         dossier,
         "candidate",
         {
-            "training_level": "5",
-            "certification_level": "5",
-            "titles_held": "BTS Économie sociale et familiale (2012)",
+            "training_level": training_level,
+            "certification_level": certification_level,
+            "titles_held": profile["titles_held"],
             "street": street,
             "address_complement": "",
             "postcode": postcode,
@@ -174,27 +324,28 @@ def _feasibility(dossier: Dossier, candidate: User) -> None:
             "country": "France",
             "phone": f"06 {10 + n % 89:02d} 45 67 89",
             "email": candidate.email,
-            "status": "private_employee",
-            "idcc": "2941",
+            "status": status,
+            "idcc": idcc,
             "objectives": ["progress", "recognition"],
         },
         identity={
             "birth_name": candidate.last_name or "Martin",
             "usage_name": "",
-            "first_name1": candidate.first_name or "Camille",
-            "first_name2": "Marie" if n % 2 else "",
+            "first_name1": first_name,
+            "first_name2": SECOND_FIRST_NAME[sex] if n % 2 else "",
             "first_name3": "",
-            "sex": "F" if n % 2 else "M",
+            "sex": sex,
             "birth_date": dt.date(1980 + n % 15, 1 + n % 12, 1 + n % 28),
             "nationality": "française",
         },
     )
-    activities = ["yes", "partly", "yes"]
     for i, block in enumerate(dossier.targeted_blocks()):
-        services.save_block_statement(dossier, block, activities[i % 3], BLOCK_COMMENTS[i % len(BLOCK_COMMENTS)])
+        activity, comment = block_answer(profile, block, i)
+        services.save_block_statement(dossier, block, activity, comment)
+    role = dossier.experiences.order_by("order").values_list("role", flat=True).first() or ""
     services.add_feasibility_document(
         dossier,
-        _upload("cv.pdf", "Curriculum vitae", [candidate.get_full_name(), "Coordinatrice de projets depuis 2018"]),
+        _upload("cv.pdf", "Curriculum vitae", [candidate.get_full_name(), role]),
         role="other",
         title="Curriculum vitae",
     )
@@ -351,12 +502,13 @@ def _draft_cpsl(candidate: User) -> str | None:
     return f"{candidate.email}: brouillon sur « {cert.title[:40]} »"
 
 
-# The back office's and the juries' demo candidates: their experiences and proofs (``walk``).
+# The back office's and the juries' demo candidates: their experiences and proofs (``walk``);
+# the job titles agree with the candidate (``experiences_for``).
 EXPERIENCES = [
     {
         "kind": ExperienceKind.EMPLOYEE,
         "organisation": "Association Tremplin Solidaire",
-        "role": "Coordinatrice de projets",
+        "role": ("Coordinateur de projets", "Coordinatrice de projets"),
         "start_date": dt.date(2018, 9, 1),
         "hours_per_week": 35,
         "activities": "Conduite de projets d'insertion par l'activité économique : diagnostic de territoire, "
@@ -368,7 +520,7 @@ EXPERIENCES = [
     {
         "kind": ExperienceKind.VOLUNTEER,
         "organisation": "Collectif des Jardins Partagés",
-        "role": "Trésorière bénévole",
+        "role": ("Trésorier bénévole", "Trésorière bénévole"),
         "start_date": dt.date(2015, 3, 1),
         "end_date": dt.date(2018, 6, 30),
         "hours_per_week": 4,
@@ -380,6 +532,11 @@ PROOFS = [
     ("attestation-employeur.pdf", "Attestation de l'employeur", ProofKind.ATTESTATION),
     ("bilan-activite-2023.pdf", "Bilan d'activité 2023", ProofKind.PRODUCTION),
 ]
+
+
+def experiences_for(candidate: User) -> list[dict]:
+    sex = sex_of(candidate.first_name or "Camille")
+    return [{**e, "role": gendered(sex, *e["role"])} for e in EXPERIENCES]
 
 
 def fill_validation(dossier: Dossier) -> None:
@@ -406,7 +563,7 @@ def walk(dossier: Dossier, target: str, reviewer) -> None:
     """Take a fresh draft to ``target`` through the services, as candidate and certifier would
     (the back office's and the juries' demo dossiers)."""
     candidate = dossier.candidate
-    _stage1(dossier, candidate, EXPERIENCES)
+    _stage1(dossier, candidate, experiences_for(candidate))
     services.request_feasibility(dossier, candidate)
     if target == S.FEASIBILITY_SUBMITTED:
         return

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils import formats
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -40,6 +41,9 @@ from dossiers.models import CivilIdentity, Dossier, Feasibility
 SECTIONS = list(FeasibilitySection)
 STATUSES_WITH_IDCC_VALUES = {str(s) for s in STATUSES_WITH_IDCC}
 DEADLINE_MONTHS = 2
+# The accompanied version's section in a submitted dossier (``readable_sections``); no page of
+# the candidate's: the accompaniment app fills it (``hooks.feasibility_parts``).
+ACCOMPANIED_KEY = "accompanied"
 IDENTITY_REQUIRED = ("birth_name", "first_name1", "birth_date", "sex", "nationality")
 CANDIDATE_REQUIRED = ("training_level", "certification_level", "street", "postcode", "city", "country")
 CONTACT_REQUIRED = ("phone", "email", "status")
@@ -294,7 +298,8 @@ def _address(address: dict) -> str:
 def readable_sections(content: dict) -> list[dict]:
     """A snapshot's dossier de faisabilité in the model's sections and order: every field with
     its value, a mandatory one marked ``missing`` when empty (a snapshot taken before this
-    model existed shows every field missing). Each section: key, number, label, rows."""
+    model existed shows every field missing); an accompanied request adds its section before the
+    signed block. Each section: key, number, label, rows."""
     S = FeasibilitySection
     f = content.get("feasibility") or {}
     cert = content.get("certification") or {}
@@ -416,13 +421,57 @@ def readable_sections(content: dict) -> list[dict]:
         ),
         _row(_("Commentaires"), f.get("comments"), mandatory=False),
     ]
+    ordered = [(s.value, str(s.label), sections[s.value]) for s in SECTIONS]
+    accompanied = f.get("accompanied")
+    if accompanied:
+        # The accompanied version's own section, before the candidate's signed block that closes
+        # the dossier (a placement of the portal's, docs/recevabilite.md).
+        section = (ACCOMPANIED_KEY, _("Avis de l'accompagnateur et parcours prévu"), _accompanied_rows(accompanied))
+        ordered.insert(len(ordered) - 1, section)
     return [
         {
-            "key": s.value,
+            "key": key,
             "number": i,
-            "label": str(s.label),
-            "rows": sections[s.value],
-            "missing": sum(1 for r in sections[s.value] if r.get("missing")),
+            "label": text,
+            "rows": rows,
+            "missing": sum(1 for r in rows if r.get("missing")),
         }
-        for i, s in enumerate(SECTIONS, start=1)
+        for i, (key, text, rows) in enumerate(ordered, start=1)
+    ]
+
+
+def _moment(value: str | None) -> str:
+    return _date(dt.datetime.fromisoformat(value).date().isoformat()) if value else ""
+
+
+def _planned_hours(value) -> str:
+    if value is None:
+        return ""
+    return ngettext("%(n)s heure", "%(n)s heures", value) % {"n": value}
+
+
+def _accompanied_rows(a: dict) -> list[dict]:
+    """The accompanied version's section (``hooks.feasibility_parts``, filled by the
+    accompaniment app): the organisation's opinion, the planned parcours, the candidate's
+    reading and acceptance. Mandatory: the opinion, its comment, the hours and the acceptance."""
+    organisation = a.get("organisation") or ""
+    if organisation and a.get("siret"):
+        organisation = _("%(org)s (SIRET %(siret)s)") % {"org": organisation, "siret": a["siret"]}
+    return [
+        _heading(_("Avis de l'organisme d'accompagnement sur la faisabilité")),
+        _row(_("Organisme d'accompagnement"), organisation),
+        _row(_("Avis"), capfirst(a.get("verdict_label") or "")),
+        _row(_("Commentaire de l'accompagnateur"), a.get("comment")),
+        _row(_("Préconisations"), a.get("recommendations"), mandatory=False),
+        _row(_("Avis donné le"), _moment(a.get("given_at"))),
+        _row(_("Avis donné par"), a.get("given_by"), mandatory=False),
+        _heading(_("Parcours prévu")),
+        _row(_("Accompagnement individuel"), _planned_hours(a.get("individual_hours"))),
+        _row(_("Accompagnement collectif"), _planned_hours(a.get("collective_hours"))),
+        _row(_("Formation"), _planned_hours(a.get("training_hours"))),
+        _row(_("Formations obligatoires"), a.get("mandatory_training") or _("aucune"), mandatory=False),
+        _row(_("Savoirs de base"), a.get("basic_skills") or _("aucun"), mandatory=False),
+        _heading(_("Lecture et acceptation du parcours par le candidat")),
+        _row(_("Engagement du candidat"), a.get("commitment"), mandatory=False),
+        _row(_("Avis lu et parcours accepté le"), _moment(a.get("accepted_at"))),
     ]

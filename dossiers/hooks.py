@@ -16,7 +16,15 @@ and they fill it in their ``AppConfig.ready``:
 - ``submission_checks``: functions ``(dossier, kind) -> list[Missing]`` (``kind``: a
   ``SnapshotKind``) that add what a submission still waits for, beside the dossier's own
   checklist. The accompaniment app adds the organisation's opinion on an accompanied
-  dossier's recevabilité request.
+  dossier's recevabilité request, and the candidate's acceptance of the planned parcours.
+- ``feasibility_parts``: functions ``(dossier) -> dict`` whose keys are frozen, at submission,
+  into the dossier de faisabilité (``Snapshot.content["feasibility"]``), beside the sections
+  the dossiers app knows. The accompaniment app adds ``"accompanied"``: ``None`` for a
+  candidate without accompaniment, else a dict (``organisation``, ``siret``, ``verdict``,
+  ``verdict_label``, ``comment``, ``recommendations``, ``given_at``, ``given_by``,
+  ``individual_hours``, ``collective_hours``, ``training_hours``, ``mandatory_training``,
+  ``basic_skills``, ``commitment``, ``accepted_at``), which ``dossiers.feasibility.readable_sections``
+  shows as the accompanied version's section (the PDF, the certifier's review page).
 
 Who reads a dossier's files is asked of ``core.file_access`` (``dossiers.files``).
 
@@ -38,10 +46,20 @@ decision_blockers: list[Callable[[Any], str]] = []
 
 submission_checks: list[Callable[[Any, str], list[Any]]] = []
 
+feasibility_parts: list[Callable[[Any], dict[str, Any]]] = []
+
 
 def submission_missing(dossier, kind: str) -> list[Any]:
     """What the registered ``submission_checks`` say a submission of ``kind`` still waits for."""
     return [missing for check in submission_checks for missing in check(dossier, kind)]
+
+
+def frozen_feasibility_parts(dossier) -> dict[str, Any]:
+    """What the registered ``feasibility_parts`` add to the dossier de faisabilité being frozen."""
+    parts: dict[str, Any] = {}
+    for part in feasibility_parts:
+        parts.update(part(dossier))
+    return parts
 
 
 def register(registry: list, function: Callable) -> Callable:

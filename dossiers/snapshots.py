@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from dossiers import hooks
 from dossiers.enums import CandidateStatus, Objective, QualificationLevel, SelfAssessment
 from dossiers.feasibility import feasibility_of, identity_of
 from dossiers.models import CompetencyStatement, Dossier
@@ -141,7 +142,8 @@ def build_content(dossier: Dossier) -> dict[str, Any]:
 
 def feasibility_content(dossier: Dossier) -> dict[str, Any]:
     """The dossier de faisabilité as submitted, section by section (``dossiers.feasibility``):
-    values and their French labels, frozen with the rest."""
+    values and their French labels, frozen with the rest, and what the apps above add to it
+    (``hooks.feasibility_parts``)."""
     f = feasibility_of(dossier)
     identity = identity_of(dossier)
     levels = dict(QualificationLevel.choices)
@@ -214,6 +216,8 @@ def feasibility_content(dossier: Dossier) -> dict[str, Any]:
         "accompaniment": f.accompaniment,
         "accompaniment_label": str(f.get_accompaniment_display()) if f.accompaniment else "",
         "comments": f.comments,
+        # What the apps above freeze with it (the accompanied version: ``hooks.feasibility_parts``).
+        **hooks.frozen_feasibility_parts(dossier),
     }
 
 

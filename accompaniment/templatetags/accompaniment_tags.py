@@ -66,9 +66,11 @@ def accompaniment_panel(dossier):
 
 
 @register.inclusion_tag("accompaniment/_certifier_panel.html")
-def certifier_panel(dossier):
+def certifier_panel(dossier, frozen=None):
     """The latest accompaniment accepted on the dossier (current or ended), its hours and the
-    opinion given on the recevabilité request, in one query."""
+    opinion given on the recevabilité request, in one query. ``frozen``: the accompanied section
+    of the recevabilité request shown (``accompaniment.feasibility``): its opinion is the one
+    read, not the live one, and its parcours is in the request's section."""
     accompaniment = (
         Accompaniment.objects.filter(dossier=dossier, decided_at__isnull=False)
         .exclude(state=AccompanimentState.DECLINED)
@@ -81,4 +83,5 @@ def certifier_panel(dossier):
         "accompaniment": accompaniment,
         "minutes": (accompaniment.total_minutes or 0) if accompaniment else 0,
         "opinion": getattr(accompaniment, "opinion", None),
+        "frozen": frozen or None,
     }

@@ -74,7 +74,7 @@ def test_a_dossier_kept_anonymised_keeps_the_hours_but_not_what_was_written_abou
     services.add_comment(
         accompaniment, aap, "Nommez l'association.", experience=None, competency=dossier.targeted_competencies().first()
     )
-    services.give_opinion(accompaniment, aap, **OPINION)
+    services.accept_parcours(services.give_opinion(accompaniment, aap, **OPINION), dossier.candidate)
     services.record_meeting(
         accompaniment,
         aap,

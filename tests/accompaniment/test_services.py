@@ -198,14 +198,27 @@ def test_an_empty_comment_is_refused(world):
 # --- the opinion ---------------------------------------------------------------------------
 
 
-def test_an_accompanied_request_waits_for_the_opinion(world):
+def test_an_accompanied_request_waits_for_the_opinion_then_for_the_candidates_acceptance(world):
     dossier = world["dossier"]
     accompaniment = accompany(dossier, world["org"], world["aap"])
     fill_feasibility(dossier)
     with pytest.raises(IncompleteDossier) as refused:
         dossier_services.request_feasibility(dossier, dossier.candidate)
     assert any("doit d'abord donner son avis" in m.message for m in refused.value.missing)
-    services.give_opinion(accompaniment, world["aap"], **OPINION)
+    opinion = services.give_opinion(accompaniment, world["aap"], **OPINION)
+
+    with pytest.raises(IncompleteDossier) as refused:
+        dossier_services.request_feasibility(dossier, dossier.candidate)
+
+    [missing] = refused.value.missing
+    assert missing.message == (
+        f"Lisez l'avis de votre organisme d'accompagnement ({world['org'].name}) et acceptez le parcours qu'il "
+        "prévoit : votre demande le contient."
+    )
+    assert missing.url == f"/accompagnement/mon-dossier/{dossier.pk}/"
+    dossier.refresh_from_db()
+    assert dossier.status == S.DRAFT
+    services.accept_parcours(opinion, dossier.candidate)
     dossier_services.request_feasibility(dossier, dossier.candidate)
     dossier.refresh_from_db()
     assert dossier.status == S.FEASIBILITY_SUBMITTED
@@ -221,7 +234,7 @@ def test_the_opinion_no_longer_changes_once_the_request_left(world):
     dossier = world["dossier"]
     accompaniment = accompany(dossier, world["org"], world["aap"])
     fill_feasibility(dossier)
-    services.give_opinion(accompaniment, world["aap"], **OPINION)
+    services.accept_parcours(services.give_opinion(accompaniment, world["aap"], **OPINION), dossier.candidate)
     dossier_services.request_feasibility(dossier, dossier.candidate)
     with pytest.raises(AccompanimentError, match="La demande de recevabilité est déjà partie : l'avis ne change plus."):
         services.give_opinion(accompaniment, world["aap"], **{**OPINION, "verdict": "reserved"})

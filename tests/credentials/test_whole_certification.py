@@ -40,7 +40,9 @@ def bloc_by_bloc(db, django_capture_on_commit_callbacks):
     candidate = c1.dossier.candidate
     s2, m2, (c2,) = jury_session(cert, blocks=[second_bloc], actor=certifier)
     # The same candidate's later dossier, targeting only the bloc still missing (built for
-    # another candidate, then given to this one: the factories keep R335-7's one request a year).
+    # another candidate, then given to this one: the services' limits on starting a dossier, one
+    # active dossier per certification and the calendar-year limit of Code du travail R6412-3,
+    # are not what this test is about).
     Dossier.objects.filter(pk=c2.dossier_id).update(candidate=candidate)
     c2.refresh_from_db()
     second = decided(s2, m2, c2)

@@ -100,6 +100,57 @@ def test_each_mandatory_field_of_the_candidate_is_refused_when_missing(candidate
     assert f"« {label} » est obligatoire." in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("field", "label"),
+    [
+        ("first_name1", "Premier prénom"),
+        ("sex", "Sexe (état civil)"),
+        ("postcode", "Code postal"),
+        ("city", "Commune"),
+        ("titles_held", "Intitulés des certifications obtenues"),
+    ],
+)
+def test_a_missing_name_sex_postcode_city_or_title_held_is_refused_naming_it_and_nothing_typed_is_lost(
+    candidate_client, draft, field, label
+):
+    response = candidate_client.post(section_url(draft, "candidate"), {**CANDIDATE_POST, field: ""})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"« {label} » est obligatoire." in page
+    kept = {name: value for name, value in CANDIDATE_POST.items() if name != field and isinstance(value, str)}
+    for name in ("birth_name", "street", "nationality", "phone"):
+        assert f'value="{kept[name]}"' in page, name
+    if field != "titles_held":
+        assert "Baccalauréat professionnel" in page
+    assert not CivilIdentity.objects.filter(dossier=draft).exists()
+    draft.feasibility.refresh_from_db()
+    assert draft.feasibility.street == ""
+
+
+def test_no_title_is_asked_of_a_candidate_who_holds_no_certification(candidate_client, draft):
+    response = candidate_client.post(
+        section_url(draft, "candidate"), {**CANDIDATE_POST, "certification_level": "none", "titles_held": ""}
+    )
+
+    assert response.status_code == 302
+    draft.feasibility.refresh_from_db()
+    assert draft.feasibility.certification_level == "none"
+
+
+def test_a_missing_nature_is_refused_naming_it_and_the_date_typed_is_kept(candidate_client, draft):
+    response = candidate_client.post(
+        section_url(draft, "nature"), {"nature": "", "earlier_decision_date": "2024-05-02"}
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "« Nature de la demande » est obligatoire." in page
+    assert 'value="2024-05-02"' in page
+    draft.feasibility.refresh_from_db()
+    assert draft.feasibility.nature == "" and draft.feasibility.earlier_decision_date is None
+
+
 def test_an_employee_of_the_private_sector_gives_the_idcc(candidate_client, draft):
     response = candidate_client.post(section_url(draft, "candidate"), {**CANDIDATE_POST, "status": "private_employee"})
 
@@ -334,6 +385,42 @@ def test_two_months_of_silence_make_the_request_recevable(db, settings, django_c
     assert AuditEvent.objects.filter(action="dossier.implicit_admissibility", dossier=dossier).exists()
     assert [m.to for m in mail.outbox] == [[dossier.candidate.email]]
     assert "ce silence vaut décision de recevabilité" in mail.outbox[0].body
+
+
+def test_the_beat_task_records_the_implicit_decision_once_two_months_have_passed_on_a_frozen_clock(
+    db, monkeypatch, django_capture_on_commit_callbacks
+):
+    from dossiers import tasks
+
+    dossier = dossier_in_state(S.FEASIBILITY_SUBMITTED)
+    dossier.feasibility.received_at = dt.datetime(2026, 3, 31, 10, 0, tzinfo=PARIS)
+    dossier.feasibility.save()
+    # The task reads the clock itself (no ``now`` passed): the project's frozen clock is
+    # ``django.utils.timezone.now`` patched, as for the juries' reminders.
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 5, 31, 9, 59, tzinfo=PARIS))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tuple(tasks.check_feasibility_deadlines.apply().get()) == (1, 0)
+    dossier.refresh_from_db()
+    assert dossier.status == S.FEASIBILITY_SUBMITTED
+
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 5, 31, 10, 0, tzinfo=PARIS))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tuple(tasks.check_feasibility_deadlines.apply().get()) == (0, 1)
+        assert tuple(tasks.check_feasibility_deadlines.apply().get()) == (0, 0)
+
+    dossier.refresh_from_db()
+    assert dossier.status == S.ADMISSIBLE
+    assert dossier.transitions.filter(actor__isnull=True, to_status=S.ADMISSIBLE).count() == 1
+    assert AuditEvent.objects.filter(action="dossier.implicit_admissibility", dossier=dossier).count() == 1
+
+
+def test_the_deadlines_task_is_in_the_beat_schedule_every_hour(settings):
+    from dossiers import tasks
+
+    entry = settings.CELERY_BEAT_SCHEDULE["feasibility-deadlines"]
+
+    assert entry["task"] == tasks.check_feasibility_deadlines.name
+    assert entry["schedule"].hour == set(range(24)) and entry["schedule"].minute == {15}
 
 
 def test_the_certifier_staff_are_reminded_once_before_the_deadline(db, settings, django_capture_on_commit_callbacks):
