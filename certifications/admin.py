@@ -52,6 +52,13 @@ class InlineReadOnlyWhenPublished(ReadOnlyWhenPublishedMixin):
 class CertifierAdmin(admin.ModelAdmin):
     list_display = ["legal_name", "commercial_name", "siret", "website", "contact_email"]
     search_fields = ["legal_name", "commercial_name", "siret", "contact_email"]
+    # Which organisations miss what candidates and convocations need (a SIRET, a contact).
+    list_filter = [
+        "certifications__status",
+        ("siret", admin.EmptyFieldListFilter),
+        ("contact_email", admin.EmptyFieldListFilter),
+        ("staff", admin.EmptyFieldListFilter),
+    ]
     filter_horizontal = ["staff"]
 
 
@@ -198,6 +205,7 @@ class CompetencyAdmin(ReadOnlyWhenPublishedMixin, admin.ModelAdmin):
     list_display = ["code", "text", "group", "block"]
     list_select_related = ["block__certification"]
     search_fields = ["code", "text", "group", "block__code", "block__certification__code"]
+    list_filter = ["block__certification", "block__certification__status", ("code", admin.EmptyFieldListFilter)]
 
 
 @admin.register(AssessmentMethod)
@@ -292,6 +300,7 @@ class RncpUploadFicheAdmin(admin.ModelAdmin):
     list_display = ["code", "upload"]
     list_select_related = ["upload"]
     search_fields = ["code"]
+    list_filter = ["upload__status", "upload__flux_version", "upload__uploaded_at"]
     readonly_fields = ["upload", "code", "data"]
     fields = readonly_fields
 
