@@ -100,6 +100,7 @@ class CertificationAdmin(ReadOnlyWhenPublishedMixin, admin.ModelAdmin):
         "created_at",
         "updated_at",
         "referential",
+        "registration_length",
     ]
     filter_horizontal = ["certifiers"]
     inlines = [BlockInline, AssessmentMethodInline, EventInline]
@@ -114,6 +115,8 @@ class CertificationAdmin(ReadOnlyWhenPublishedMixin, admin.ModelAdmin):
                     "formacodes",
                     "rome_codes",
                     "end_of_registration",
+                    "rncp_decision_date",
+                    "registration_length",
                     "replaces_code",
                     "replaces",
                 ]
@@ -128,6 +131,7 @@ class CertificationAdmin(ReadOnlyWhenPublishedMixin, admin.ModelAdmin):
                     "requires_transversal",
                     "partial_validation",
                     "jury_composition",
+                    "jury_composition_date",
                     "prerequisites",
                     "regulatory_prerequisites",
                     "options",
@@ -143,6 +147,10 @@ class CertificationAdmin(ReadOnlyWhenPublishedMixin, admin.ModelAdmin):
         (_("Référentiel complet"), {"fields": ["referential"]}),
         (_("Notes"), {"fields": ["notes", "source", "published_at", "created_at", "updated_at"]}),
     ]
+
+    @admin.display(description=_("durée de l'enregistrement (années)"))
+    def registration_length(self, obj):
+        return obj.registration_years if obj is not None and obj.registration_years else "-"
 
     @admin.display(description=_("blocs et compétences"))
     def referential(self, obj):
