@@ -119,11 +119,13 @@ class IdentityForm(forms.ModelForm):
             "title",
             "level",
             "end_of_registration",
+            "rncp_decision_date",
             "rules",
             "requires_all_blocks",
             "requires_transversal",
             "partial_validation",
             "jury_composition",
+            "jury_composition_date",
             "prerequisites",
             "fees",
             "jury_place",
@@ -132,6 +134,8 @@ class IdentityForm(forms.ModelForm):
         ]
         widgets = {
             "end_of_registration": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "rncp_decision_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "jury_composition_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "rules": forms.Textarea(attrs={"rows": 4}),
             "jury_composition": forms.Textarea(attrs={"rows": 3}),
             "prerequisites": forms.Textarea(attrs={"rows": 3}),
@@ -169,6 +173,13 @@ class IdentityForm(forms.ModelForm):
 
     def clean_code(self):
         return self.cleaned_data["code"].strip().upper()
+
+    def clean(self):
+        data = super().clean()
+        decided, end = data.get("rncp_decision_date"), data.get("end_of_registration")
+        if decided and end and decided >= end:
+            self.add_error("rncp_decision_date", _("La décision d'enregistrement précède la fin de l'enregistrement."))
+        return data
 
     def service_values(self) -> dict:
         """What ``certifications.services.update_certification`` takes."""

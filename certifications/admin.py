@@ -52,6 +52,13 @@ class InlineReadOnlyWhenPublished(ReadOnlyWhenPublishedMixin):
 class CertifierAdmin(admin.ModelAdmin):
     list_display = ["legal_name", "commercial_name", "siret", "website", "contact_email"]
     search_fields = ["legal_name", "commercial_name", "siret", "contact_email"]
+    # Which organisations miss what candidates and convocations need (a SIRET, a contact).
+    list_filter = [
+        "certifications__status",
+        ("siret", admin.EmptyFieldListFilter),
+        ("contact_email", admin.EmptyFieldListFilter),
+        ("staff", admin.EmptyFieldListFilter),
+    ]
     filter_horizontal = ["staff"]
 
 
@@ -93,6 +100,7 @@ class CertificationAdmin(ReadOnlyWhenPublishedMixin, admin.ModelAdmin):
         "created_at",
         "updated_at",
         "referential",
+        "registration_length",
     ]
     filter_horizontal = ["certifiers"]
     inlines = [BlockInline, AssessmentMethodInline, EventInline]
@@ -107,6 +115,8 @@ class CertificationAdmin(ReadOnlyWhenPublishedMixin, admin.ModelAdmin):
                     "formacodes",
                     "rome_codes",
                     "end_of_registration",
+                    "rncp_decision_date",
+                    "registration_length",
                     "replaces_code",
                     "replaces",
                 ]
@@ -121,6 +131,7 @@ class CertificationAdmin(ReadOnlyWhenPublishedMixin, admin.ModelAdmin):
                     "requires_transversal",
                     "partial_validation",
                     "jury_composition",
+                    "jury_composition_date",
                     "prerequisites",
                     "regulatory_prerequisites",
                     "options",
@@ -136,6 +147,10 @@ class CertificationAdmin(ReadOnlyWhenPublishedMixin, admin.ModelAdmin):
         (_("Référentiel complet"), {"fields": ["referential"]}),
         (_("Notes"), {"fields": ["notes", "source", "published_at", "created_at", "updated_at"]}),
     ]
+
+    @admin.display(description=_("durée de l'enregistrement (années)"))
+    def registration_length(self, obj):
+        return obj.registration_years if obj is not None and obj.registration_years else "-"
 
     @admin.display(description=_("blocs et compétences"))
     def referential(self, obj):
@@ -198,6 +213,7 @@ class CompetencyAdmin(ReadOnlyWhenPublishedMixin, admin.ModelAdmin):
     list_display = ["code", "text", "group", "block"]
     list_select_related = ["block__certification"]
     search_fields = ["code", "text", "group", "block__code", "block__certification__code"]
+    list_filter = ["block__certification", "block__certification__status", ("code", admin.EmptyFieldListFilter)]
 
 
 @admin.register(AssessmentMethod)
@@ -292,6 +308,7 @@ class RncpUploadFicheAdmin(admin.ModelAdmin):
     list_display = ["code", "upload"]
     list_select_related = ["upload"]
     search_fields = ["code"]
+    list_filter = ["upload__status", "upload__flux_version", "upload__uploaded_at"]
     readonly_fields = ["upload", "code", "data"]
     fields = readonly_fields
 

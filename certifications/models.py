@@ -98,6 +98,13 @@ class Certification(models.Model):
     formacodes = models.JSONField(_("formacodes"), default=list, blank=True)
     rome_codes = models.JSONField(_("codes ROME"), default=list, blank=True)
     end_of_registration = models.DateField(_("fin d'enregistrement"), null=True, blank=True)
+    # The RNCP fiche's "Date de décision": the registration runs from it to ``end_of_registration``
+    # (``registration_years``), so its length is not stored a second time.
+    rncp_decision_date = models.DateField(_("date de la décision d'enregistrement au RNCP"), null=True, blank=True)
+    # The fiche's "Date de dernière modification" of the jury's composition for the VAE route.
+    jury_composition_date = models.DateField(
+        _("date de la composition du jury"), null=True, blank=True, help_text=_("Sa dernière modification.")
+    )
     certifiers = models.ManyToManyField(
         Certifier, related_name="certifications", blank=True, verbose_name=_("certificateurs")
     )
@@ -186,6 +193,18 @@ class Certification(models.Model):
     def registration_expired(self) -> bool:
         """Its RNCP registration has ended: no new candidate may start a dossier on it."""
         return self.end_of_registration is not None and self.end_of_registration < timezone.localdate()
+
+    @property
+    def registration_years(self) -> int | None:
+        """The registration's length in whole years, from the decision to the end; ``None`` when
+        a date is missing or the two dates are not whole years apart (no rounding is shown)."""
+        start, end = self.rncp_decision_date, self.end_of_registration
+        if start is None or end is None or end <= start:
+            return None
+        years = end.year - start.year
+        if (end.month, end.day) != (start.month, start.day):
+            return None
+        return years
 
     @property
     def is_editable(self) -> bool:

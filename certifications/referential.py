@@ -45,6 +45,8 @@ TEXT_FIELDS = [
     "replaces_code",
 ]
 BOOL_FIELDS = ["requires_all_blocks", "requires_transversal", "partial_validation"]
+# ISO dates. The registration's length is not stored: it runs from the decision to the end.
+DATE_FIELDS = ["end_of_registration", "rncp_decision_date", "jury_composition_date"]
 LIST_FIELDS = [
     "nsf_codes",
     "formacodes",
@@ -127,7 +129,7 @@ def export_certification(cert: Certification) -> dict[str, Any]:
         "version": cert.version,
     }
     data.update({name: list(getattr(cert, name)) for name in LIST_FIELDS})
-    data["end_of_registration"] = cert.end_of_registration.isoformat() if cert.end_of_registration else None
+    data.update({name: getattr(cert, name).isoformat() if getattr(cert, name) else None for name in DATE_FIELDS})
     data.update({name: getattr(cert, name) for name in BOOL_FIELDS})
     data.update({name: getattr(cert, name) for name in TEXT_FIELDS})
     data["min_narrative_length"] = cert.min_narrative_length
@@ -314,7 +316,7 @@ def read_certification(data: Any, path: str) -> dict[str, Any]:
         "level": r.integer("level"),
         "status": r.text("status") or CertificationStatus.DRAFT,
         "version": r.integer("version", default=1),
-        "end_of_registration": _read_date(r, "end_of_registration"),
+        **{name: _read_date(r, name) for name in DATE_FIELDS},
         "min_narrative_length": r.integer("min_narrative_length", default=300),
     }
     if cert["code"]:
@@ -490,7 +492,7 @@ def create_certification(data: dict[str, Any], status: str | None = None) -> Cer
     """Save one validated certification. As a draft, or a new draft version of an existing one,
     unless ``status`` says otherwise (the reference fixtures load as published)."""
     previous = find_lineage(data)
-    fields = {name: data[name] for name in TEXT_FIELDS + BOOL_FIELDS + LIST_FIELDS}
+    fields = {name: data[name] for name in TEXT_FIELDS + BOOL_FIELDS + LIST_FIELDS + DATE_FIELDS}
     cert = Certification.objects.create(
         lineage=previous.lineage if previous else uuid.uuid4(),
         version=previous.version + 1 if previous else (data["version"] or 1),
@@ -499,7 +501,6 @@ def create_certification(data: dict[str, Any], status: str | None = None) -> Cer
         slug=previous.slug if previous else data["slug"],
         title=data["title"],
         level=data["level"],
-        end_of_registration=data["end_of_registration"],
         min_narrative_length=data["min_narrative_length"],
         jury_rule=data.get("jury_rule") or {},
         published_at=timezone.now() if status == CertificationStatus.PUBLISHED else None,

@@ -191,6 +191,8 @@ IDENTITY_FIELDS = (
     "formacodes",
     "rome_codes",
     "end_of_registration",
+    "rncp_decision_date",
+    "jury_composition_date",
     "rules",
     "requires_all_blocks",
     "requires_transversal",

@@ -194,6 +194,9 @@ def start_dossier(candidate, certification: Certification, blocks: list[Block] |
     """Open a draft dossier on the published version; ``blocks`` empty or None means all blocs."""
     if certification.status != CertificationStatus.PUBLISHED:
         raise DossierError(_("Cette certification n'est pas ouverte : seule une version publiée peut être visée."))
+    # Here rather than in a view, so that every way in (the start page, France VAE's arrivals,
+    # the demo) obeys it.
+    check_open_to_new_candidates(certification)
     # Lock the candidate's row so that two tabs cannot open two dossiers at once.
     get_user_model().objects.select_for_update().get(pk=candidate.pk)
     _check_no_active_dossier(candidate, certification)

@@ -129,6 +129,12 @@ class CriterionScoreAdmin(ReadOnlyAdmin):
     list_display = ["evaluation", "criterion", "level"]
     list_select_related = ["evaluation__member__user", "evaluation__rubric", "criterion", "level"]
     search_fields = ["evaluation__member__user__email", "criterion__text"]
+    list_filter = [
+        "evaluation__status",
+        "evaluation__rubric__certification",
+        "evaluation__member__role",
+        ("level", admin.EmptyFieldListFilter),
+    ]
 
 
 class BlockDecisionInline(admin.TabularInline):

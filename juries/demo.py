@@ -17,15 +17,20 @@ convoked: their dossier page shows the convocation, its PDF and the calendar fil
 Every demo convocation has its PDF, rendered here from the dates it ends up with (the sessions
 of today and of two weeks ago are programmed tomorrow, then moved: the dossiers' histories say
 the moved date too).
-Everything goes through the services; nobody is e-mailed.
+Everything goes through the services; nobody is e-mailed. The services date what they do now,
+so the past session's dossiers are then moved back in time (``_date_past_session``): their
+story — opened, recevable, dossier de validation submitted, convoked — reads in order in the
+months before the session, and what the jury did is dated on the session's day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.apps import apps
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -73,7 +78,16 @@ def _ready_dossier(email: str, certification: Certification, reviewer: User) -> 
     return dossier
 
 
-def _session(certification, actor, note: str, emails: list[str], days_from_today: int):
+@dataclass
+class _Seeding:
+    """When (in real time) each phase of a session's seeding ran, to date it back afterwards."""
+
+    started: dt.datetime
+    walks: dict[int, tuple[dt.datetime, dt.datetime]] = field(default_factory=dict)  # dossier → its walk
+    jury: dt.datetime | None = None  # the jury's work (declarations, scores, decisions) began
+
+
+def _session(certification, actor, note: str, emails: list[str], days_from_today: int, seeding=None):
     """A session programmed tomorrow with jury1 and jury2 and the candidates convoked, then moved
     ``days_from_today`` (the services only programme sessions in the future)."""
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
@@ -97,7 +111,10 @@ def _session(certification, actor, note: str, emails: list[str], days_from_today
     ]
     convocations = []
     for i, email in enumerate(emails):
+        begun = timezone.now()
         dossier = _ready_dossier(email, certification, actor)
+        if seeding is not None:
+            seeding.walks[dossier.pk] = (begun, timezone.now())
         start = session.starts_at + dt.timedelta(hours=i)
         convocations.append(
             jury_services.convoke(session, dossier, actor, starts_at=start, ends_at=start + dt.timedelta(hours=1))
@@ -146,12 +163,13 @@ def _today(certification, actor) -> list[tuple[str, str]]:
     ]
 
 
-def _past(certification, actor) -> list[tuple[str, str]]:
+def _past(certification, actor, seeding: _Seeding) -> list[tuple[str, str]]:
     if JurySession.objects.filter(notes=PAST_NOTE).exists():
         return []
     session, members, (partial, full) = _session(
-        certification, actor, PAST_NOTE, ["candidat9@vae.example", "candidat10@vae.example"], -14
+        certification, actor, PAST_NOTE, ["candidat9@vae.example", "candidat10@vae.example"], -14, seeding
     )
+    seeding.jury = timezone.now()
     president, professional, trainer, _resource = members
     # jury4 scores the first criterion of candidat9's first bloc two levels below the others.
     trainer_levels = {partial.pk: [[0, 3], [0, 1, 1, 0]], full.pk: [[3, 3], [2, 3, 2, 2]]}
@@ -206,6 +224,122 @@ def _past(certification, actor) -> list[tuple[str, str]]:
     ]
 
 
+# Where the past session's story is placed, before the session's start (at 10:00 on those days).
+OPENED_BEFORE = dt.timedelta(days=150)  # dossier opened
+READY_BEFORE = dt.timedelta(days=40)  # dossier de validation found complete
+CONVOKED_BEFORE = dt.timedelta(days=30)  # session set up, candidates convoked
+JURY_LENGTH = dt.timedelta(hours=2)  # the jury's work, from the session's start
+DOCUMENTS_AFTER = dt.timedelta(hours=3)  # letters, attestations, procès-verbal (after the signatures)
+
+
+def _day(session_start: dt.datetime, before: dt.timedelta) -> dt.datetime:
+    day = timezone.localtime(session_start - before).date()
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
+
+
+def _steps(real: list[dt.datetime], session_start: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
+    """(real moment, new moment) of each transition of a dossier's walk, spread evenly from its
+    opening to its dossier de validation found complete."""
+    if len(real) == 1:
+        return [(real[0], _day(session_start, OPENED_BEFORE))]
+    gap = (OPENED_BEFORE - READY_BEFORE) / (len(real) - 1)
+    return [(t, _day(session_start, OPENED_BEFORE - gap * i)) for i, t in enumerate(real)]
+
+
+def _past_moment(t: dt.datetime, steps, seeding: _Seeding, session_start: dt.datetime, now: dt.datetime):
+    """Where a moment of the seeding goes in the past session's timeline. ``steps`` are the
+    dossier's own (None for the session's rows): what led to a transition (an experience
+    entered, a snapshot taken) keeps its real few seconds before it."""
+    if t >= seeding.jury:
+        length = (now - seeding.jury).total_seconds() or 1
+        return session_start + JURY_LENGTH * ((t - seeding.jury).total_seconds() / length)
+    if steps and t <= steps[-1][0]:
+        real, moved = next((real, moved) for real, moved in steps if t <= real)
+        return moved - (real - t)
+    return _day(session_start, CONVOKED_BEFORE) + (t - seeding.started)
+
+
+def _related_rows(session: JurySession, dossier_ids: list[int]):
+    """(model, rows, the field naming their dossier) of every dated row of the session and its
+    dossiers."""
+    links = {
+        "dossier": Q(dossier__in=dossier_ids),
+        "convocation": Q(convocation__session=session),
+        "session": Q(session=session),
+        "minutes": Q(minutes__session=session),
+        "evaluation": Q(evaluation__convocation__session=session),
+    }
+    for model in apps.get_models():
+        fields = {f.name for f in model._meta.concrete_fields}
+        if model._meta.proxy or not any(isinstance(f, models.DateTimeField) for f in model._meta.concrete_fields):
+            continue
+        if model is Dossier:
+            yield model, Dossier.objects.filter(pk__in=dossier_ids), "pk"
+        elif model is JurySession:
+            yield model, JurySession.objects.filter(pk=session.pk), None
+        elif chosen := [q for name, q in links.items() if name in fields]:
+            where = Q()
+            for q in chosen:
+                where |= q
+            owners = [f"{name}_id" for name in ("dossier", "convocation__dossier") if name.split("__")[0] in fields]
+            owner = owners[0] if owners else None
+            yield model, model.objects.filter(where), owner
+
+
+def _date_past_session(seeding: _Seeding) -> None:
+    """Move the past session's rows from the seeding's real time to the session's timeline (see
+    the module's docstring). Only the moments the seeding produced are moved: the dates the
+    demo chose itself (the session's slot, the decision's hour, the signatures) stay."""
+    session = JurySession.objects.filter(notes=PAST_NOTE).first()
+    if session is None or seeding.jury is None:
+        return
+    now = timezone.now()
+    start = session.starts_at
+    steps = {
+        pk: _steps(
+            list(
+                TransitionLog.objects.filter(dossier=pk, created_at__range=walk)
+                .order_by("pk")
+                .values_list("created_at", flat=True)
+            ),
+            start,
+        )
+        for pk, walk in seeding.walks.items()
+    }
+    documents = apps.get_model("documents", "GeneratedDocument")
+    for model, rows, owner in _related_rows(session, list(seeding.walks)):
+        dates = [f.name for f in model._meta.concrete_fields if isinstance(f, models.DateTimeField)]
+        for row in rows.values("pk", *dates, **({"owner": F(owner)} if owner else {})):
+            changes = {
+                name: _past_moment(row[name], steps.get(row.get("owner")), seeding, start, now)
+                for name in dates
+                if row[name] is not None and seeding.started <= row[name] <= now
+            }
+            if model is documents and changes:
+                changes = _document_dates(rows.get(pk=row["pk"]).kind, row, dates, changes, start)
+            if changes:
+                model.objects.filter(pk=row["pk"]).update(**changes)
+    # The history says the jury's decision when the decision itself is dated.
+    for decision in Decision.objects.filter(convocation__session=session):
+        TransitionLog.objects.filter(dossier=decision.dossier_id, created_at__gte=start).update(
+            created_at=decision.decided_at
+        )
+
+
+def _document_dates(kind: str, row: dict, dates: list[str], changes: dict, session_start) -> dict:
+    """A PDF keeps the order of its own steps (asked, queued, rendered): a convocation is dated
+    with the convocations, the jury's documents just after the signatures, a dossier's own PDF
+    (a recevabilité request, a dossier de validation) when it was asked."""
+    if kind == JuryDocumentKind.CONVOCATION:
+        target = _day(session_start, CONVOKED_BEFORE) + dt.timedelta(minutes=5)
+    elif kind in JuryDocumentKind.values:
+        target = session_start + DOCUMENTS_AFTER
+    else:
+        target = changes.get("created_at", row["created_at"])
+    shift = target - row["created_at"]
+    return {name: row[name] + shift for name in dates if row[name] is not None}
+
+
 def _convocation_pdfs() -> None:
     """Each demo convocation's PDF. Once the seeding commits, the convocations' own hook has
     asked for it with the slot they end up with (the sessions were moved inside the
@@ -234,8 +368,12 @@ def seed() -> list[tuple[str, str]]:
         _account(email, first, last)
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         with transaction.atomic():
-            rows = _today(certification, actor) + _past(certification, actor)
+            rows = _today(certification, actor)
+            seeding = _Seeding(started=timezone.now())
+            rows += _past(certification, actor, seeding)
         _convocation_pdfs()
         _render_pending()
+        with transaction.atomic():
+            _date_past_session(seeding)
         rows.append(("candidat5@vae.example", "candidat convoqué (RNCP35203) : convocation PDF et fichier d'agenda"))
     return rows

@@ -4,7 +4,8 @@ Starts the development server on the demo database (``make seed`` fills it), log
 role through the login form, opens the role's start pages and the first page of each kind linked
 from them (a dossier, a compétence, a session…), and writes full-page PNGs to ``screenshots/``
 (git-ignored): ``<role>/<nn>-<page>-<width>.png``. A reviewer looks at them without installing
-anything else.
+anything else. Roles named on the command line (``scripts/screenshots.py accompagnateur admin``)
+limit the run to them.
 """
 
 import os
@@ -43,6 +44,31 @@ ROLES = {
             r"^/dossiers/\d+/preuves/$",
         ],
     ),
+    # A draft: the dossier de faisabilité as the candidate writes it, rubrique by rubrique.
+    "candidat-faisabilite": (
+        "candidat2@vae.example",
+        ["/dossiers/"],
+        [
+            r"^/dossiers/\d+/$",
+            r"^/dossiers/\d+/faisabilite/$",
+            *(
+                rf"^/dossiers/\d+/faisabilite/{section}/$"
+                for section in (
+                    "nature",
+                    "certification",
+                    "prerequisites",
+                    "candidate",
+                    "experiences",
+                    "blocks",
+                    "documents",
+                    "signature",
+                )
+            ),
+            r"^/dossiers/\d+/identite/$",
+            r"^/dossiers/\d+/attestation/$",
+            r"^/dossiers/\d+/recevabilite/$",
+        ],
+    ),
     "candidat-resultat": ("candidat10@vae.example", ["/dossiers/"], [r"^/dossiers/\d+/$"]),
     "certificateur": (
         "certif.aptim@vae.example",
@@ -55,6 +81,17 @@ ROLES = {
         ],
     ),
     "jury": ("jury1@vae.example", ["/jury/"], [r"^/jury/sessions/\d+/$", r"^/jury/[\w/-]+/\d+/$"]),
+    "accompagnateur": (
+        "aap1@vae.example",
+        ["/accompagnement/"],
+        [r"^/accompagnement/dossiers/\d+/$", r"^/accompagnement/organismes/\d+/equipe/$"],
+    ),
+    # The Django admin (not part of the accessibility check): the index, a list with its filters, a record.
+    "admin": (
+        "admin@vae.example",
+        ["/admin/", "/admin/dossiers/dossier/", "/admin/dossiers/transitionlog/"],
+        [r"^/admin/dossiers/dossier/\d+/change/$", r"^/admin/certifications/certification/$"],
+    ),
 }
 
 
@@ -68,8 +105,14 @@ def _slug(path: str) -> str:
     return re.sub(r"[^\w]+", "-", path.strip("/")) or "accueil"
 
 
-def main() -> int:
+def main(names: list[str]) -> int:
     from playwright.sync_api import sync_playwright
+
+    unknown = set(names) - set(ROLES)
+    if unknown:
+        print(f"Rôles inconnus : {', '.join(sorted(unknown))} (connus : {', '.join(ROLES)})", file=sys.stderr)  # noqa: T201
+        return 2
+    roles = {name: ROLES[name] for name in names} if names else ROLES
 
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -88,7 +131,7 @@ def main() -> int:
                 time.sleep(0.2)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
-            for role, (email, starts, patterns) in ROLES.items():
+            for role, (email, starts, patterns) in roles.items():
                 context = browser.new_context(base_url=base, locale="fr-FR", viewport={"width": 1366, "height": 900})
                 page = context.new_page()
                 if email:
@@ -128,4 +171,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

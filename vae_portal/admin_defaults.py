@@ -1,5 +1,7 @@
 """One rule for every list of the Django admin: a model that carries dates has a date hierarchy
-and a date filter; a model with a state or a certification can be filtered by them.
+and a date filter; a model with a state or a certification can be filtered by them, and so can a
+model linked to a certification through its dossier (or session, bloc, grille…): the proofs,
+transitions or decisions of one certification are what a certifier or an admin looks for.
 
 Applied to every registered ``ModelAdmin`` once all apps are ready (``VaePortalConfig.ready``),
 so that each app's ``admin.py`` need not repeat it and a new model gets it too. A ``ModelAdmin``
@@ -28,6 +30,8 @@ PREFERRED_DATES = (
     "start_date",
 )
 STATE_FIELDS = ("status", "state")
+# The relation through which a row belongs to a certification, in this order of preference.
+CERTIFICATION_PATHS = ("dossier", "session", "convocation", "block", "rubric")
 
 
 def _date_fields(model) -> list[str]:
@@ -36,6 +40,21 @@ def _date_fields(model) -> list[str]:
 
 def _filter_names(list_filter) -> set[str]:
     return {item if isinstance(item, str) else item[0] for item in list_filter if isinstance(item, str | tuple)}
+
+
+def certification_filter_for(model) -> str | None:
+    """``certification``, or ``<relation>__certification`` for a model that reaches one through a
+    foreign key (``dossier__certification``); ``None`` for a model that has none."""
+    fields = {f.name: f for f in model._meta.concrete_fields}
+    if "certification" in fields:
+        return "certification"
+    for name in CERTIFICATION_PATHS:
+        field = fields.get(name)
+        if isinstance(field, models.ForeignKey) and any(
+            f.name == "certification" for f in field.related_model._meta.concrete_fields
+        ):
+            return f"{name}__certification"
+    return None
 
 
 def hierarchy_for(model) -> str | None:
@@ -53,8 +72,9 @@ def apply(site: admin.AdminSite = admin.site) -> None:
         names = {f.name for f in model._meta.concrete_fields}
         present = _filter_names(model_admin.list_filter)
         extra = [name for name in STATE_FIELDS if name in names and name not in present]
-        if "certification" in names and "certification" not in present:
-            extra.append("certification")
+        certification = certification_filter_for(model)
+        if certification and not any(name.endswith("certification") for name in present):
+            extra.append(certification)
         if date and not present & set(_date_fields(model)):
             extra.append(model_admin.date_hierarchy)
         if extra:

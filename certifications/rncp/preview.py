@@ -91,6 +91,11 @@ def field_rows(current: Certification | None, data: dict[str, Any]) -> list[Fiel
             now("end_of_registration", lambda d: d.isoformat()),
             data["end_of_registration"] or "",
         ),
+        FieldRow(
+            _("Date de décision"),
+            now("rncp_decision_date", lambda d: d.isoformat()),
+            data["rncp_decision_date"] or "",
+        ),
         FieldRow(_("Codes NSF"), now("nsf_codes", _text_list), _text_list(data["nsf_codes"])),
         FieldRow(_("Codes ROME"), now("rome_codes", _text_list), _text_list(data["rome_codes"])),
         FieldRow(_("Formacodes"), now("formacodes", _text_list), _text_list(data["formacodes"])),

@@ -11,6 +11,15 @@ from dossiers.models import Dossier
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _opened_while_registered():
+    """As ``seed_demo`` runs it: RNCP35203's registration has ended, its demo dossier was opened before."""
+    from vae_portal.demo_clock import dossiers_opened_while_registered
+
+    with dossiers_opened_while_registered():
+        yield
+
+
 def test_the_demo_gives_each_candidate_their_dossiers_once(reference_certifications):
     accounts_demo.seed()
 
@@ -107,3 +116,13 @@ def test_every_demo_first_name_has_its_sex():
     names |= {first for first, _last in [*BACKOFFICE.values(), *JURIES.values()]}
 
     assert names <= set(demo.FIRST_NAME_SEX)
+
+
+def test_the_demo_dossier_on_an_expired_certification_was_opened_before_its_end(reference_certifications):
+    accounts_demo.seed()
+    demo.seed()
+
+    dossier = Dossier.objects.get(candidate__email=demo.CANDIDATE_1, certification__code="RNCP35203")
+    assert dossier.certification.registration_expired
+    assert dossier.created_at.date() < dossier.certification.end_of_registration
+    assert dossier.transitions.order_by("pk").first().created_at.date() < dossier.certification.end_of_registration

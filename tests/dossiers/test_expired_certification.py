@@ -49,3 +49,13 @@ def test_a_certification_registered_until_today_is_still_open(client):
 
     assert reverse("dossiers:start", args=[cert.slug]) in page
     assert "enregistrement expiré" not in page
+
+
+def test_the_service_refuses_a_dossier_on_an_expired_certification_whichever_way_it_is_asked(expired):
+    from dossiers import services
+    from dossiers.services import DossierError
+
+    with pytest.raises(DossierError, match="n'est plus ouverte aux nouvelles candidatures"):
+        services.start_dossier(UserFactory(), expired)
+
+    assert not Dossier.objects.exists()

@@ -102,3 +102,36 @@ def test_seed_demo_shows_candidat5_their_convocation_with_its_pdf_and_calendar_f
         html = pdf.kind_html(JuryDocument.objects.get(convocation=moved, kind=JuryDocumentKind.CONVOCATION))
         assert date_format(timezone.localtime(moved.starts_at), "l j F Y") in html
         assert f"de {timezone.localtime(moved.starts_at):%-H} h 00" in html
+
+
+def test_every_demo_dossier_tells_its_story_in_order_and_the_past_jury_s_before_its_session():
+    from certifications.models import Certification
+    from dossiers.enums import DossierStatus
+    from dossiers.models import Dossier, Snapshot
+
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    now = timezone.now()
+
+    for dossier in Dossier.objects.all():
+        moments = list(dossier.transitions.order_by("pk").values_list("created_at", flat=True))
+        assert moments == sorted(moments), dossier.candidate.email
+        assert moments[-1] <= now and dossier.created_at <= moments[0], dossier.candidate.email
+
+    past = JurySession.objects.get(notes__contains="procès-verbal signé")
+    for convocation in past.convocations.select_related("dossier"):
+        dossier = convocation.dossier
+        before_jury = dossier.transitions.filter(pk__lte=dossier.transitions.get(to_status="scheduled").pk)
+        assert all(t.created_at < past.starts_at for t in before_jury), dossier.candidate.email
+        jury_day = dossier.transitions.exclude(pk__in=before_jury)
+        assert all(timezone.localdate(t.created_at) == timezone.localdate(past.starts_at) for t in jury_day)
+        assert dossier.created_at < dossier.feasibility_submitted_at < dossier.validation_submitted_at < past.starts_at
+        assert all(s.created_at < past.starts_at for s in Snapshot.objects.filter(dossier=dossier))
+        assert convocation.created_at < past.starts_at
+        assert all(e.created_at <= convocation.decisions.get().decided_at for e in convocation.evaluations.all())
+
+    # RNCP35203's registration ended: its demo dossiers were opened before that day.
+    expired = Certification.objects.get(code="RNCP35203", status="published")
+    assert expired.registration_expired
+    opened = Dossier.objects.filter(certification=expired).exclude(status=DossierStatus.WITHDRAWN)
+    assert opened.exists()
+    assert all(timezone.localdate(d.created_at) < expired.end_of_registration for d in opened)

@@ -19,6 +19,7 @@ from juries import demo as juries_demo
 from messaging import demo as messaging_demo
 from notifications import demo as notifications_demo
 from vae_portal import bulk_demo
+from vae_portal.demo_clock import dossiers_opened_while_registered
 
 
 class Command(BaseCommand):
@@ -41,6 +42,11 @@ class Command(BaseCommand):
                 "Utilisez --force si c'est vraiment voulu."
             )
         call_command("load_certifications", stdout=self.stdout)
+        # RNCP35203's registration ended on 20 January 2026: its demo dossiers were opened before.
+        with dossiers_opened_while_registered():
+            self._seed(candidates, seed)
+
+    def _seed(self, candidates: int, seed: int) -> None:
         rows = demo.seed_admin() + certifications_demo.seed() + demo.seed_people()
         rows += backoffice_demo.seed()
         rows += juries_demo.seed()
