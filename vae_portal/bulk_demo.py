@@ -242,7 +242,7 @@ def seed(candidates: int, seed: int = 1, log: Callable[[str], None] = lambda lin
             made += batch_end - batch_start
     finally:
         writer.close()
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:  # VACUUM refuses a transaction
         # Fresh statistics for the planner (and the visibility map for index-only scans).
         with connection.cursor() as cursor:
             for table in [users, *tables.tables(), documents, *jury.all_tables()]:
@@ -252,13 +252,15 @@ def seed(candidates: int, seed: int = 1, log: Callable[[str], None] = lambda lin
 
 class Writer:
     """Writes each batch in its own transaction; on PostgreSQL from a second thread (and
-    connection), so that the database loads one batch while Python builds the next."""
+    connection), so that the database loads one batch while Python builds the next. Not when the
+    caller is inside a transaction (a test): a second connection would not see what it has not
+    committed (the certifications, the accounts), so the batches are written in its own."""
 
     def __init__(self, jury: juries_bulk.JuryTables, now: dt.datetime, log: Callable[[str], None], started: float):
         self.jury, self.now, self.log, self.started = jury, now, log, started
         self.error: BaseException | None = None
         self.thread: threading.Thread | None = None
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
             self.queue: queue.Queue = queue.Queue(maxsize=1)
             self.thread = threading.Thread(target=self._run, daemon=True)
             self.thread.start()
