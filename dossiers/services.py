@@ -533,19 +533,21 @@ def save_statement(
     retry whose first answer was lost) is not a conflict. Links are a set: the last write wins.
     Recorded in the audit trail, consecutive saves coalesced (``AUDIT_COALESCE_MINUTES``).
     """
-    # Dossier first, then statement: the order every write and submission takes.
-    dossier = _locked(Dossier(pk=statement.dossier_id))
-    # Only the statement's row is locked (not its compétence's, which every candidate shares);
-    # how many proofs and experiences it draws on comes with it (``support_count``, for the answer).
+    # The statement's row and its dossier's, locked by one query (the hot path of autosave): the
+    # dossier against a submission or a decision, the statement against another tab. No other
+    # path locks a statement's row, so taking both at once cannot deadlock with the writes that
+    # lock the dossier alone. Not the compétence's row, which every candidate shares. How many
+    # proofs and experiences it draws on comes with it (``support_count``, for the answer).
     current = (
-        CompetencyStatement.objects.select_for_update(of=("self",))
-        .select_related("competency")
+        CompetencyStatement.objects.select_for_update(of=("self", "dossier"))
+        .select_related("competency", "dossier__certification")
         .annotate(
             n_proofs=link_count(CompetencyStatement.proofs.through),
             n_experiences=link_count(CompetencyStatement.experiences.through),
         )
         .get(pk=statement.pk)
     )
+    dossier = current.dossier
     if not (dossier.feasibility_editable or dossier.validation_editable):
         raise DossierError(_("Le dossier n'est plus modifiable : il a été transmis."))
     if "narrative" in changes and not dossier.validation_editable:

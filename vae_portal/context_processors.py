@@ -11,8 +11,9 @@ from notifications.models import Notification
 
 
 def session(request):
-    """How long a session lives without activity, for the expiry warning (static/js/session.js)."""
-    return {"session_seconds": settings.SESSION_COOKIE_AGE}
+    """How long a session surely lives without activity, for the expiry warning
+    (static/js/session.js): its age less the time a refresh may wait (SlidingSessionMiddleware)."""
+    return {"session_seconds": max(300, settings.SESSION_COOKIE_AGE - settings.SESSION_REFRESH_SECONDS)}
 
 
 def navigation(request):

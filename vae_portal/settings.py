@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "vae_portal.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "vae_portal.middleware.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -186,9 +187,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
-# Sliding expiry: any request (an autosave included) extends the session; the page warns
+# Sliding expiry: any request (an autosave included) extends the session, written at most once
+# every SESSION_REFRESH_SECONDS (vae_portal.middleware.SlidingSessionMiddleware); the page warns
 # five minutes before it ends (static/js/session.js).
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 60, minimum=0)
 
 # ---------------------------------------------------------------------------------------------
 # Files: static files, uploads and their limits

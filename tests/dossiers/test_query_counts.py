@@ -8,7 +8,7 @@ from dossiers.enums import DossierStatus as S
 from tests.factories import dossier_in_state, make_certification, pdf_upload
 
 pytestmark = pytest.mark.django_db
-MAX_QUERIES = 17  # includes the 3 of the sliding session (SESSION_SAVE_EVERY_REQUEST), 1 for the PDFs,
+MAX_QUERIES = 17  # includes the 3 of the sliding session's write, 1 for the PDFs,
 # 1 for the accompaniment (or comments) of the dossier
 
 

@@ -1,6 +1,6 @@
 """The autosave's hot path: a fixed, small number of SQL statements, whatever the dossier holds
-(session and user, the statement with its dossier, the two row locks, the update, the audit
-coalescing, the sliding session)."""
+(session and user, the statement with its dossier, one query locking the statement and its
+dossier, the update, the audit coalescing; the sliding session's write once a minute)."""
 
 import pytest
 from django.db import connection
@@ -12,7 +12,14 @@ from dossiers.enums import DossierStatus as S
 from tests.factories import dossier_in_state, make_certification, pdf_upload
 
 pytestmark = pytest.mark.django_db
-MAX_STATEMENTS = 9  # not counting BEGIN / COMMIT / savepoints
+MAX_STATEMENTS = 7  # not counting BEGIN / COMMIT / savepoints (issue 21 aims at 6)
+
+
+@pytest.fixture(autouse=True)
+def _session_refreshed_once_a_minute(settings):
+    """As in use: the sliding session is written at most once a minute, not on each autosave of
+    the minute (the second save measured here comes right after the first)."""
+    settings.SESSION_REFRESH_SECONDS = 60
 
 
 def statements(queries) -> list[str]:

@@ -51,7 +51,8 @@ def test_a_correct_password_resets_the_failure_count(client, settings):
 def test_logged_in_pages_carry_the_session_length_for_the_expiry_warning(client, settings):
     client.force_login(UserFactory())
     page = client.get(reverse("home")).content.decode()
-    assert f'data-session-seconds="{settings.SESSION_COOKIE_AGE}"' in page
+    expected = settings.SESSION_COOKIE_AGE - settings.SESSION_REFRESH_SECONDS
+    assert f'data-session-seconds="{expected}"' in page
     assert "Votre session expire dans moins de cinq minutes" in page
 
 
