@@ -72,11 +72,13 @@ class IdentityForm(forms.ModelForm):
                     "birth_insee_code", _("Indiquez le code INSEE ou, à défaut, le code postal de la commune.")
                 )
             if country and country != "FRA":
-                self.add_error("birth_country_code", _("Né(e) en France : le code pays est FRA."))
+                self.add_error("birth_country_code", _("Naissance en France : le code pays est FRA."))
         else:
             data["birth_insee_code"] = data["birth_postcode"] = ""
             if country == "FRA":
-                self.add_error("birth_country_code", _("Né(e) hors de France : indiquez le code du pays de naissance."))
+                self.add_error(
+                    "birth_country_code", _("Naissance hors de France : indiquez le code du pays de naissance.")
+                )
         return data
 
 

@@ -112,7 +112,7 @@ def import_results(session: JurySession, token: ApiToken, lines: list[ResultLine
             raise JuryError(where + _("un candidat absent ou excusé n'a pas de résultat par bloc."))
         previous = in_force.filter(convocation=conv).first()
         if previous is None and conv.dossier.status != DossierStatus.SCHEDULED:
-            raise JuryError(where + _("le dossier n'est pas « convoqué(e) à un jury »."))
+            raise JuryError(where + _("le dossier n'est pas « jury programmé »."))
         if previous is not None:
             previous.revoked_at, previous.revoked_by, previous.revocation_reason = timezone.now(), actor, REPLACED
             previous.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])

@@ -22,6 +22,7 @@ from certifications.models import (
     RubricLevel,
 )
 from core import limits
+from core.text import shorten
 from dossiers.enums import DossierStatus, FeasibilitySection
 from juries.enums import Attendance, JuryRole
 
@@ -41,7 +42,7 @@ def _codes(value: str) -> list[str]:
 
 class CertificationCreateForm(forms.Form):
     certifiers = forms.ModelMultipleChoiceField(
-        label=_("Certificateur(s)"), queryset=None, widget=forms.CheckboxSelectMultiple
+        label=_("Certificateurs"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
     code = forms.CharField(
         label=_("Code RNCP ou RS"), required=False, max_length=12, help_text=_("Vide si elle n'en a pas encore.")
@@ -264,7 +265,7 @@ class CriterionForm(forms.ModelForm):
         if rubric.block_id:
             comps = comps.filter(block=rubric.block_id)
         self.fields["competencies"].queryset = comps.order_by("block__order", "order")
-        self.fields["competencies"].label_from_instance = lambda c: f"{c.code} {c.text[:120]}".strip()
+        self.fields["competencies"].label_from_instance = lambda c: f"{c.code} {shorten(c.text, 120)}".strip()
         self.fields["competencies"].required = False
 
 
@@ -483,8 +484,8 @@ class ConvokeForm(SlotForm):
         super().__init__(*args, **kwargs)
         self.fields["dossier"].queryset = dossiers
         self.fields["dossier"].label_from_instance = lambda d: (
-            f"{d.candidate.get_full_name() or d.candidate.email} — {d.certification.code or d.certification.title[:40]}"
-            f" (v{d.certification.version})"
+            f"{d.candidate.get_full_name() or d.candidate.email}"
+            f" — {d.certification.code or shorten(d.certification.title, 40)} (v{d.certification.version})"
         )
 
 
@@ -509,7 +510,7 @@ class NoticeForm(forms.Form):
         label=_("Motif"),
         max_length=limits.COMMENT,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Communiqué au(x) candidat(s)."),
+        help_text=_("Communiqué aux candidats concernés."),
     )
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from audit.actions import FIELD_LABELS
 from audit.models import AuditEvent
 from certifications.models import Competency
+from core.text import shorten
 from dossiers.models import Proof
 from dossiers.permissions import submitted_proof_ids
 
@@ -121,7 +122,7 @@ def dossier_history(dossier) -> list[Entry]:
                 s.created_at,
                 s.created_by,
                 "snapshot",
-                _("%(kind)s n°%(n)s figé(e)") % {"kind": s.get_kind_display(), "n": s.number},
+                _("%(kind)s : version n°%(n)s figée") % {"kind": s.get_kind_display(), "n": s.number},
                 subject=f"SHA-256 {s.sha256}",
             )
         )
@@ -132,7 +133,7 @@ def dossier_history(dossier) -> list[Entry]:
         },
         "experiences": {e.pk: str(e) for e in dossier.experiences.all()},
         "competencies": {
-            c.pk: f"{c.code} {c.text[:60]}".strip()
+            c.pk: f"{c.code} {shorten(c.text, 60)}".strip()
             for c in Competency.objects.filter(block__certification_id=dossier.certification_id)
         },
     }

@@ -11,7 +11,7 @@ class DossierStatus(models.TextChoices):
     VALIDATION_SUBMITTED = "validation_submitted", _("dossier de validation déposé")
     VALIDATION_INCOMPLETE = "validation_incomplete", _("dossier de validation à compléter")
     READY_FOR_JURY = "ready_for_jury", _("en attente de jury")
-    SCHEDULED = "scheduled", _("convoqué(e) à un jury")
+    SCHEDULED = "scheduled", _("jury programmé")
     DECIDED = "decided", _("décision rendue")
     WITHDRAWN = "withdrawn", _("abandon")
 
@@ -137,8 +137,8 @@ class FeasibilityDocumentRole(models.TextChoices):
 
 
 class AccompanimentChoice(models.TextChoices):
-    AUTONOMOUS = "autonomous", _("je ne souhaite pas être accompagné(e)")
-    REQUESTED = "requested", _("je demande à être accompagné(e) pour la suite de mon parcours")
+    AUTONOMOUS = "autonomous", _("je poursuis mon parcours sans accompagnement")
+    REQUESTED = "requested", _("je demande un accompagnement pour la suite de mon parcours")
 
 
 class FeasibilitySection(models.TextChoices):

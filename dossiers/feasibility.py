@@ -27,6 +27,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.text import shorten
 from dossiers.enums import (
     STATUSES_WITH_IDCC,
     BlockActivity,
@@ -165,7 +166,7 @@ def gaps(dossier: Dossier) -> list[Gap]:
     # Per bloc
     statements = {b.block_id: b for b in dossier.block_statements.all()}
     for block in dossier.targeted_blocks():
-        name = f"{block.code} {block.title[:70]}".strip()
+        name = f"{block.code} {shorten(block.title, 70)}".strip()
         st = statements.get(block.pk)
         url = section_url(dossier, S.BLOCKS) + f"#block-{block.pk}"
         if st is None or not st.activity:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certifications.models import Competency
 from core import limits
+from core.text import shorten
 from dossiers.enums import (
     STATUSES_WITH_IDCC,
     AccompanimentChoice,
@@ -46,8 +47,7 @@ class DateInput(forms.DateInput):
 
 
 def competency_label(competency: Competency) -> str:
-    text = competency.text if len(competency.text) <= 140 else competency.text[:139] + "…"
-    return f"{competency.code} {text}".strip()
+    return f"{competency.code} {shorten(competency.text, 140)}".strip()
 
 
 class CompetencyChoiceField(forms.ModelMultipleChoiceField):

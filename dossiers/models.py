@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from certifications.enums import AccessRoute
 from certifications.models import AssessmentMethod, Block, Certification, Competency
 from core import limits
+from core.text import shorten
 from dossiers.enums import (
     AccompanimentChoice,
     BlockActivity,
@@ -163,7 +164,7 @@ class Dossier(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.candidate} — {self.certification.title[:60]}"
+        return f"{self.candidate} — {shorten(self.certification.title, 60)}"
 
     def get_absolute_url(self) -> str:
         return reverse("dossiers:detail", args=[self.pk])
@@ -429,7 +430,7 @@ class CivilIdentity(models.Model):
     sex = models.CharField(_("sexe (état civil)"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("date de naissance"))
     nationality = models.CharField(_("nationalité"), max_length=60, blank=True)
-    born_in_france = models.BooleanField(_("né(e) en France"), default=True)
+    born_in_france = models.BooleanField(_("naissance en France"), default=True)
     birth_insee_code = models.CharField(_("code INSEE de la commune de naissance"), max_length=5, blank=True)
     birth_postcode = models.CharField(_("code postal de la commune de naissance"), max_length=5, blank=True)
     birth_city = models.CharField(_("commune de naissance"), max_length=40, blank=True)

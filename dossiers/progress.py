@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.templatetags.french import fr_months
 from dossiers.enums import DossierStatus, StatementState
 from dossiers.models import CompetencyStatement, Dossier
 
@@ -59,13 +60,8 @@ def estimated_hours(experience) -> int | None:
 
 
 def duration_label(months: int) -> str:
-    years, rest = divmod(months, 12)
-    parts = []
-    if years:
-        parts.append(_("%(n)s an") % {"n": years} if years == 1 else _("%(n)s ans") % {"n": years})
-    if rest or not years:
-        parts.append(_("%(n)s mois") % {"n": rest})
-    return " ".join(parts)
+    """« 2 ans et 6 mois »: the French filters' rule (``fr_months``)."""
+    return fr_months(months or 0)
 
 
 # --- stage 2 progress ---------------------------------------------------------------------
@@ -173,7 +169,7 @@ def next_step(dossier: Dossier) -> NextStep:
             )
         case S.FEASIBILITY_SUBMITTED:
             return NextStep(
-                _("Le certificateur examine votre demande de recevabilité. Vous serez prévenu(e) par e-mail.")
+                _("Le certificateur examine votre demande de recevabilité. Un e-mail vous préviendra de sa décision.")
             )
         case S.INADMISSIBLE:
             return NextStep(_("Votre demande n'a pas été jugée recevable : le motif figure dans l'historique."))
@@ -199,9 +195,9 @@ def next_step(dossier: Dossier) -> NextStep:
                 _("Relire le dossier déposé"),
             )
         case S.READY_FOR_JURY:
-            return NextStep(_("Votre dossier est complet : vous serez convoqué(e) à un jury."))
+            return NextStep(_("Votre dossier est complet : la prochaine étape est votre convocation à un jury."))
         case S.SCHEDULED:
-            return NextStep(_("Vous êtes convoqué(e) à un jury : la convocation vous a été envoyée."))
+            return NextStep(_("Votre jury est programmé : la convocation vous a été envoyée."))
         case S.DECIDED:
             return NextStep(_("Le jury a rendu sa décision : son résultat figure sur cette page."))
         case _:

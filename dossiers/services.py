@@ -37,6 +37,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from pypdf import PdfReader
 
 from audit import services as audit
@@ -44,6 +45,7 @@ from certifications.enums import AccessRoute, CertificationStatus
 from certifications.models import AssessmentMethod, Block, Certification
 from core import limits
 from core.errors import DomainError
+from core.text import shorten
 from dossiers import feasibility, hooks, notifications, scanning, uploads
 from dossiers.enums import (
     STATUSES_WITH_IDCC,
@@ -89,7 +91,15 @@ class DossierError(DomainError):
 class IncompleteDossier(DossierError):
     def __init__(self, missing: list[Missing]):
         self.missing = missing
-        super().__init__(_("Le dossier est incomplet : %(n)s élément(s) manquant(s).") % {"n": len(missing)})
+        n = len(missing)
+        super().__init__(
+            ngettext(
+                "Le dossier est incomplet : %(n)s élément manquant.",
+                "Le dossier est incomplet : %(n)s éléments manquants.",
+                n,
+            )
+            % {"n": n}
+        )
 
 
 def missing_of(refusal: Exception) -> list | None:
@@ -342,7 +352,7 @@ def validation_missing(dossier: Dossier) -> list[Missing]:
     )
     for s in statements:
         url = reverse("dossiers:competency", args=[dossier.pk, s.competency_id])
-        label = f"{s.competency.code} {s.competency.text[:70]}".strip()
+        label = f"{s.competency.code} {shorten(s.competency.text, 70)}".strip()
         length = len(s.narrative.strip())
         if length < min_length:
             missing.append(
@@ -363,7 +373,7 @@ def validation_missing(dossier: Dossier) -> list[Missing]:
             missing.append(
                 Missing(
                     _("« %(t)s » : le récit compte %(n)s caractères, %(min)s au moins sont attendus.")
-                    % {"t": str(method)[:70], "n": length, "min": min_length},
+                    % {"t": shorten(method, 70), "n": length, "min": min_length},
                     reverse("dossiers:transversal", args=[dossier.pk, method.pk]),
                 )
             )
@@ -456,7 +466,7 @@ def mark_decided(dossier: Dossier, actor, comment: str = "") -> Dossier:
 @transaction.atomic
 def decision_revoked(dossier: Dossier, actor, reason: str, *, same_session: bool) -> Dossier:
     """The jury's decision was revoked (``juries.services.decisions.revoke_decision``): back to
-    "convoqué(e)" when the same session decides again, else to "en attente de jury"."""
+    "jury programmé" when the same session decides again, else to "en attente de jury"."""
     if not reason.strip():
         raise DossierError(_("Indiquez le motif de la révocation : il sera communiqué au candidat."))
     dossier = _locked(dossier)
@@ -1014,14 +1024,14 @@ def save_block_statement(dossier: Dossier, block: Block, activity: str, comment:
         raise DossierError(_("Ce bloc n'est pas visé par ce dossier."))
     if activity not in BlockActivity.values:
         raise DossierError(
-            _("Bloc « %(b)s » : indiquez l'activité (OUI, NON ou PARTIELLEMENT).") % {"b": block.title[:70]}
+            _("Bloc « %(b)s » : indiquez l'activité (OUI, NON ou PARTIELLEMENT).") % {"b": shorten(block.title, 70)}
         )
     comment = (comment or "").strip()
     limits.check(comment, limits.LONG_TEXT, _("Le commentaire"), DossierError)
     if activity in (BlockActivity.YES, BlockActivity.PARTLY) and not comment:
         raise DossierError(
             _("Bloc « %(b)s » : le commentaire détaillé est obligatoire pour « %(a)s ».")
-            % {"b": block.title[:70], "a": BlockActivity(activity).label}
+            % {"b": shorten(block.title, 70), "a": BlockActivity(activity).label}
         )
     statement, _created = BlockStatement.objects.get_or_create(dossier=dossier, block=block)
     before = audit.values(statement, ["activity", "comment"], texts=["comment"])

@@ -13,15 +13,15 @@ class SessionStatus(models.TextChoices):
 
 
 class ConvocationStatus(models.TextChoices):
-    CONVOKED = "convoked", _("convoqué(e)")
-    RESCHEDULED = "rescheduled", _("reconvoqué(e) sur un autre créneau")
+    CONVOKED = "convoked", _("convocation envoyée")
+    RESCHEDULED = "rescheduled", _("convocation reportée sur un autre créneau")
     CANCELLED = "cancelled", _("convocation annulée")
 
 
 class Attendance(models.TextChoices):
-    PRESENT = "present", _("présent(e)")
-    ABSENT = "absent", _("absent(e)")
-    EXCUSED = "excused", _("excusé(e)")
+    PRESENT = "present", _("présence")
+    ABSENT = "absent", _("absence")
+    EXCUSED = "excused", _("absence excusée")
 
 
 class LinkKind(models.TextChoices):
@@ -59,8 +59,8 @@ class JuryResult(models.TextChoices):
         _("validation partielle des blocs de compétences visés"),
     )
     FAILURE = "FAILURE", _("refus de validation")
-    CANDIDATE_EXCUSED = "CANDIDATE_EXCUSED", _("candidat(e) excusé(e)")
-    CANDIDATE_ABSENT = "CANDIDATE_ABSENT", _("candidat(e) absent(e)")
+    CANDIDATE_EXCUSED = "CANDIDATE_EXCUSED", _("absence excusée")
+    CANDIDATE_ABSENT = "CANDIDATE_ABSENT", _("absence non excusée")
 
 
 # Results in which the jury validated at least one bloc.

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
-from django.utils.formats import date_format
+from core.templatetags.french import fr_datetime
 
 
 def when(value: dt.datetime) -> str:
-    """A date and time as French readers write it: « 12 mars 2026 à 09:30 »."""
-    return date_format(timezone.localtime(value), r"j F Y \à H\hi")
+    """A date and time as French readers write it: « 12 mars 2026 à 9 h 30 » (the one rule of
+    ``core.templatetags.french``)."""
+    return fr_datetime(value)
 
 
 def display_name(user) -> str:

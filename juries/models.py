@@ -14,7 +14,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.invitations import awaiting_invitation
@@ -28,6 +27,8 @@ from certifications.models import (
     RubricLevel,
 )
 from core import limits
+from core.templatetags.french import fr_datetime
+from core.text import shorten
 from documents.models import GeneratedDocument, GeneratedDocumentQuerySet
 from dossiers.models import Dossier
 from juries.enums import (
@@ -91,8 +92,7 @@ class JurySession(models.Model):
         ]
 
     def __str__(self) -> str:
-        when = date_format(timezone.localtime(self.starts_at), "SHORT_DATETIME_FORMAT")
-        return f"{self.certification.code or self.certification.title[:40]} — {when}"
+        return f"{self.certification.code or shorten(self.certification.title, 40)} — {fr_datetime(self.starts_at)}"
 
     @property
     def is_past(self) -> bool:
@@ -113,17 +113,17 @@ class JuryMember(models.Model):
     )
     role = models.CharField(_("rôle"), max_length=32, choices=JuryRole.choices)
     invited = models.BooleanField(
-        _("invité(e) par e-mail"), default=False, help_text=_("Le compte a été créé par cette invitation.")
+        _("invitation par e-mail"), default=False, help_text=_("Le compte a été créé par cette invitation.")
     )
     present = models.BooleanField(
-        _("présent(e) à la session"),
+        _("présence à la session"),
         default=True,
         help_text=_("Un membre absent ne délibère pas et ne signe pas le procès-verbal."),
     )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(_("ajouté(e) le"), auto_now_add=True)
+    created_at = models.DateTimeField(_("date d'ajout"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("membre de jury")

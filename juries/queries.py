@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certifications.models import AssessmentMethod, Block, Competency, Rubric, RubricLevel
+from core.templatetags.french import fr_time
 from juries import agreement
 from juries.composition import CompositionCheck, JuryRule, Seat, check
 from juries.enums import ConvocationStatus, EvaluationStatus, LinkKind
@@ -283,7 +284,7 @@ def minutes_content(session: JurySession) -> dict[str, Any]:
                 "dossier": conv.dossier_id,
                 "name": display_name(conv.dossier.candidate),
                 "certification_version": conv.dossier.certification.version,
-                "slot": f"{timezone.localtime(conv.starts_at):%H:%M} – {timezone.localtime(conv.ends_at):%H:%M}",
+                "slot": f"{fr_time(conv.starts_at)} – {fr_time(conv.ends_at)}",
                 "attendance": conv.attendance,
                 "attendance_label": str(conv.get_attendance_display()) if conv.attendance else "",
                 "targets_all_blocks": conv.dossier.targets_all_blocks,

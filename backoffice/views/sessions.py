@@ -209,7 +209,7 @@ def _member_added(member) -> str:
     if member.awaiting_invitation:
         message = _("Invitation envoyée à %(email)s : son compte s'activera quand elle choisira un mot de passe.")
         return message % {"email": member.user.email}
-    return _("%(user)s ajouté(e) au jury.") % {"user": member.user}
+    return _("%(user)s fait désormais partie du jury.") % {"user": member.user}
 
 
 @certifier_required
@@ -272,7 +272,7 @@ def convoke(request, pk: int):
         context={"session": session},
         success_url=session_url(session.pk, "convocations"),
         success_message=lambda c: (
-            _("%(name)s est convoqué(e) ; la convocation lui a été envoyée.")
+            _("Convocation envoyée à %(name)s.")
             % {"name": c.dossier.candidate.get_full_name() or c.dossier.candidate.email}
         ),
     )

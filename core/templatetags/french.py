@@ -4,11 +4,15 @@
 - ``{{ dt|fr_time }}`` → « 14 h 30 », « 9 h » (French writes hours with « h » and spaces);
 - ``{{ dt|fr_datetime }}`` → « 7 décembre 2026 à 14 h 30 »;
 - ``{{ hours|fr_hours }}`` → « 35 h », « 1,5 h »;
+- ``{{ months|fr_months }}`` → « 3 mois », « 8 ans et 3 mois »;
 - ``{{ bytes|fr_filesize }}`` → « 2,4 Mo », « 830 ko », « 12 octets »;
+- ``{{ text|shorten:70 }}`` → a long title cut at a word with « … », whole in a tooltip and for
+  screen readers; ``{{ text|shorten_text:60 }}`` the same cut, as plain text (``core.text``);
 - ``{{ dt|iso }}`` → the ``datetime`` attribute of ``<time>``: ISO 8601 to the second (the HTML
   validator refuses microseconds).
 
 Aware datetimes are shown in the current time zone (Europe/Paris), as Django's ``date`` filter does.
+Dates and times may also be ISO strings (frozen content keeps them so).
 Empty values give an empty string, so that ``|default:"—"`` can follow.
 """
 
@@ -19,7 +23,9 @@ from django import template
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
+
+from core.text import shorten as text_shorten
 
 register = template.Library()
 
@@ -27,6 +33,8 @@ NBSP = "\u00a0"
 
 
 def _local(value):
+    if isinstance(value, str):  # frozen content (snapshots, procès-verbaux) keeps ISO dates
+        value = dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         return timezone.localtime(value)
     return value
@@ -77,6 +85,24 @@ def fr_hours(value) -> str:
 
 
 @register.filter
+def fr_months(value) -> str:
+    """A duration in whole months, as a person says it: « 3 mois », « 1 an », « 8 ans et 3 mois »,
+    « moins d'un mois »."""
+    if value in (None, ""):
+        return ""
+    years, months = divmod(int(value), 12)
+    if not years and not months:
+        return gettext("moins d'un mois")
+    in_years = ngettext("%(n)d an", "%(n)d ans", years) % {"n": years}
+    in_months = ngettext("%(n)d mois", "%(n)d mois", months) % {"n": months}
+    if not months:
+        return in_years
+    if not years:
+        return in_months
+    return gettext("%(years)s et %(months)s") % {"years": in_years, "months": in_months}
+
+
+@register.filter
 def fr_filesize(value) -> str:
     """A size in bytes, in French units (octets, ko, Mo, Go), counted as the limits are (1 Mo =
     1 024 × 1 024 octets): « 20 Mo », « 2,4 Mo »."""
@@ -123,9 +149,16 @@ def shorten(value, length: int = 40) -> str:
     """A long title cut at a word, never inside one, with « … »; the whole text stays in a tooltip
     and for screen readers. Short texts are returned as they are (escaped)."""
     text = str(value or "")
-    if len(text) <= length:
+    cut = text_shorten(text, int(length))
+    if cut == " ".join(text.split()):
         return conditional_escape(text)
-    cut = text[: length + 1].rsplit(" ", 1)[0].rstrip(" ,;:.–—-") if " " in text[: length + 1] else text[:length]
     return format_html(
-        '<span title="{}" aria-hidden="true">{}…</span><span class="visually-hidden">{}</span>', text, cut, text
+        '<span title="{}" aria-hidden="true">{}</span><span class="visually-hidden">{}</span>', text, cut, text
     )
+
+
+@register.filter
+def shorten_text(value, length: int = 40) -> str:
+    """The plain-text cut of ``shorten`` (at a word, with « … »), where no tooltip can be given: an
+    e-mail subject, a PDF's table of contents, an ``<option>``."""
+    return text_shorten(value, int(length))

@@ -1,5 +1,6 @@
 from django import template
 from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from dossiers.enums import DossierStatus as S
 from dossiers.enums import StatementState
@@ -8,6 +9,10 @@ from dossiers.progress import duration_label
 
 register = template.Library()
 
+# A dossier's status has one colour on every page (candidate, certifier, accompagnateur): grey for
+# a draft, blue (info) while someone else acts, dark blue when the candidate writes, yellow when a
+# completion is asked, green once decided, red for refused. Bootstrap's text-bg-* pairs keep the
+# text at 4.5:1 contrast at least.
 _STATUS_TONES = {
     S.DRAFT: "secondary",
     S.FEASIBILITY_SUBMITTED: "info",
@@ -29,9 +34,13 @@ _STATE_TONES = {
 
 
 @register.simple_tag
-def status_badge(dossier):
+def status_badge(dossier, id=""):
+    """The dossier's status as a badge, in its one colour (``{% status_badge dossier id="x" %}``)."""
     tone = _STATUS_TONES.get(dossier.status, "secondary")
-    return format_html('<span class="badge text-bg-{}">{}</span>', tone, dossier.get_status_display())
+    label = capfirst(dossier.get_status_display())
+    if id:
+        return format_html('<span class="badge text-bg-{}" id="{}">{}</span>', tone, id, label)
+    return format_html('<span class="badge text-bg-{}">{}</span>', tone, label)
 
 
 @register.simple_tag

@@ -193,7 +193,10 @@ def request_feasibility(request, pk: int):
         done, missing = attempt(
             request,
             lambda: services.request_feasibility(dossier, request.user),
-            _("Votre demande de recevabilité est transmise au certificateur. Vous serez prévenu(e) par e-mail."),
+            _(
+                "Votre demande de recevabilité est transmise au certificateur. "
+                "Un e-mail vous préviendra de sa décision."
+            ),
             on_refusal=services.missing_of,
         )
         if done or missing is None:  # sent, or refused for another reason than what is missing

@@ -19,14 +19,13 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import throttle
 from core.actions import attempt, json_refusal
 from core.http import next_path
+from core.templatetags.french import fr_time
 from dossiers import permissions, services
 from dossiers.enums import SelfAssessment, StatementState
 from dossiers.forms import StatementForm
@@ -119,7 +118,7 @@ def save(request, pk: int, competency_pk: int):
         if autosave:
             return json_refusal(saved)
         return redirect(_next_url(request, dossier, competency_pk, changes))
-    saved_at = _("Enregistré à %(time)s") % {"time": time_format(timezone.localtime(saved.updated_at), "H:i")}
+    saved_at = _("Enregistré à %(time)s") % {"time": fr_time(saved.updated_at)}
     if not autosave:
         messages.success(request, saved_at)
         return redirect(_next_url(request, dossier, competency_pk, changes))

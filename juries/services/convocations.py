@@ -3,7 +3,7 @@
 Rules:
 - only a dossier "en attente de jury" of the same certification (any version) is convoked, in a
   session to come that is not full and where the candidate does not sit; it becomes
-  "convoqué(e)" (``dossiers.services.mark_scheduled``) and the convocation is sent once
+  "jury programmé" (``dossiers.services.mark_scheduled``) and the convocation is sent once
   committed (e-mail, and the ``convocation_issued`` hook that renders its PDF);
 - slots of a session never overlap, start at or after the session's start, on its day;
 - rescheduling needs a notice and sends a new convocation, in the same session or another one of
@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dossiers import services as dossier_services
 from dossiers.enums import DossierStatus
@@ -102,7 +103,14 @@ def _check_target(session: JurySession, dossier: Dossier) -> None:
 
 def _check_capacity(session: JurySession) -> None:
     if session.convocations.live().count() >= session.capacity:
-        raise JuryError(_("La session est complète : %(n)s candidat(s) au plus.") % {"n": session.capacity})
+        raise JuryError(
+            ngettext(
+                "La session est complète : elle compte %(n)s place.",
+                "La session est complète : elle compte %(n)s places.",
+                session.capacity,
+            )
+            % {"n": session.capacity}
+        )
 
 
 @transaction.atomic
@@ -128,7 +136,7 @@ def convoke(
         created_by=actor,
         reminded_at=now if reminder_due(starts_at, now) else None,
     )
-    dossier_services.mark_scheduled(dossier, actor, _("Convoqué(e) au jury du %(when)s.") % {"when": when(starts_at)})
+    dossier_services.mark_scheduled(dossier, actor, _("Convocation au jury du %(when)s.") % {"when": when(starts_at)})
     _issue(convocation)
     return convocation
 

@@ -17,10 +17,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from juries.enums import SessionStatus
+from juries.formats import when
 from juries.models import Convocation, JuryMember, JurySession
 from juries.services.errors import JuryError
 
@@ -77,7 +78,7 @@ def not_started_reason(session: JurySession) -> str:
     if has_started(session):
         return ""
     return _("La session n'a pas commencé : présence, décisions et signatures s'enregistrent à partir du %(when)s.") % {
-        "when": formats.date_format(timezone.localtime(opens_at(session)), "j F Y à H\\hi")
+        "when": when(opens_at(session))
     }
 
 

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit import services as audit
 from documents.services import request_document
@@ -56,7 +57,14 @@ def minutes_problems(session: JurySession) -> list[str]:
         problems.append(_("Aucun candidat n'est convoqué à cette session."))
     undecided = sum(1 for c in live if not c.decisions.all())
     if undecided:
-        problems.append(_("Le jury n'a pas encore rendu sa décision pour %(n)s candidat(s).") % {"n": undecided})
+        problems.append(
+            ngettext(
+                "Le jury n'a pas encore rendu sa décision pour %(n)s candidat.",
+                "Le jury n'a pas encore rendu sa décision pour %(n)s candidats.",
+                undecided,
+            )
+            % {"n": undecided}
+        )
     overridden = Minutes.objects.filter(session=session).exclude(composition_override_reason="").exists()
     if not overridden and (broken := composition_problem(session)):
         problems.append(broken)
@@ -125,7 +133,7 @@ def sign_minutes(session: JurySession, member: JuryMember) -> Signature:
     if problems:
         raise JuryError(problems[0])
     if not member.present:
-        raise JuryError(_("Vous êtes noté(e) absent(e) de la session : vous ne signez pas son procès-verbal."))
+        raise JuryError(_("Votre absence à la session est notée : vous ne signez pas son procès-verbal."))
     content = minutes_content(session)
     sha256 = canonical_sha256(content)
     if minutes is None:

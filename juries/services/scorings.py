@@ -50,7 +50,7 @@ def scoring_problem(member: JuryMember, convocation: Convocation, rubric: Rubric
     if not member.scores:
         return _("Une personne ressource conseille le jury : elle ne note pas les candidats.")
     if not member.present:
-        return _("Vous êtes noté(e) absent(e) de la session : vous ne notez pas les candidats.")
+        return _("Votre absence à la session est notée : vous ne notez pas les candidats.")
     declaration = declaration_of(member, convocation)
     if declaration is None:
         return _("Déclarez d'abord votre lien avec le candidat.")

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from certifications.enums import CertificationStatus
 from certifications.models import Certification
@@ -94,7 +95,12 @@ def update_session(session: JurySession, actor: User, **values: Any) -> JurySess
             raise JuryError(_("La date de la session est passée : choisissez une date à venir."))
     if "capacity" in values and values["capacity"] < max(live, 1):
         raise JuryError(
-            _("%(n)s candidat(s) sont convoqués : la capacité ne peut pas descendre en dessous.") % {"n": live}
+            ngettext(
+                "%(n)s convocation est en cours : la capacité ne peut pas descendre en dessous.",
+                "%(n)s convocations sont en cours : la capacité ne peut pas descendre en dessous.",
+                live,
+            )
+            % {"n": live}
         )
     changed = {name for name, value in values.items() if getattr(session, name) != value}
     for name, value in values.items():

@@ -24,8 +24,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import number_format, time_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -33,6 +32,7 @@ from certifications.models import Rubric
 from core import limits
 from core.actions import REFUSALS, attempt, button_action, json_refusal
 from core.csv_export import csv_response
+from core.templatetags.french import fr_time
 from juries import permissions, scoring
 from juries.forms import ScoringForm
 from juries.models import Evaluation
@@ -216,7 +216,7 @@ def score(request, pk: int, rubric_pk: int):
 
 
 def _saved_at(saved: Evaluation) -> str:
-    return _("Enregistré à %(time)s") % {"time": time_format(timezone.localtime(saved.updated_at), "H:i")}
+    return _("Enregistré à %(time)s") % {"time": fr_time(saved.updated_at)}
 
 
 def _autosave(request, rubric: Rubric, save: Callable[[], Evaluation]) -> JsonResponse:

@@ -134,6 +134,6 @@ def member_presence(request, pk: int):
     return button_action(
         request,
         lambda: set_presence(target, president, present),
-        (_("%(name)s est noté(e) présent(e).") if present else _("%(name)s est noté(e) absent(e).")) % {"name": name},
+        (_("Présence de %(name)s notée.") if present else _("Absence de %(name)s notée.")) % {"name": name},
         reverse("jury:minutes", args=[target.session_id]),
     )

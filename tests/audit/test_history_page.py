@@ -60,7 +60,7 @@ def test_the_history_lists_transitions_versions_and_the_candidates_writes_with_t
     assert "Preuve déposée" in page and "preuve non déposée" in page  # named once submitted
     assert "Déclaration de compétence enregistrée" in page and "29 caractères" in page
     assert "Recevabilité demandée" in page or "recevabilité demandée" in page
-    assert "Demande de recevabilité n°1 figé(e)" in page
+    assert "Demande de recevabilité : version n°1 figée" in page
     assert "Claire Certif" in page
     assert dossier.candidate.get_full_name() in page
     assert "Un récit en cours" not in page

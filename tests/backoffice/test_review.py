@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from dossiers.enums import DossierStatus as S
@@ -341,3 +342,26 @@ def test_the_queue_date_filters_take_whole_local_days(certifier_client, cert):
     assert found(submitted_from="2026-03-03", submitted_to="2026-03-03") == [late]
     assert found(submitted_from="2026-03-04") == []
     assert found(submitted_to="2026-03-02") == []
+
+
+def test_frozen_experiences_read_as_french_dates_and_durations(certifier_client, cert):
+    dossier = dossier_in_state(S.VALIDATION_SUBMITTED, certification=cert)
+
+    page = page_of(certifier_client.get(reverse("backoffice:dossier", args=[dossier.pk])))
+
+    assert "depuis le 1er\xa0septembre 2019 (" in page  # not « du 2019-09-01 au aujourd'hui »
+    assert " ans et " in page and "mois)" in page  # not « (87 mois) »
+    assert "10\xa0h par semaine" in page  # not « 10.00 h »
+
+
+def test_a_dossier_status_has_the_same_badge_colour_for_the_candidate_and_the_certifier(certifier_client, cert):
+    dossier = dossier_in_state(S.VALIDATION_SUBMITTED, certification=cert)
+    candidate = Client()
+    candidate.force_login(dossier.candidate)
+
+    certifier_page = certifier_client.get(reverse("backoffice:dossier", args=[dossier.pk])).content.decode()
+    candidate_page = candidate.get(reverse("home")).content.decode()
+
+    badge = 'class="badge text-bg-info"'
+    assert f'<span {badge} id="dossier-status">Dossier de validation déposé</span>' in certifier_page
+    assert f"<span {badge}>Dossier de validation déposé</span>" in candidate_page

@@ -126,7 +126,7 @@ def test_convoking_from_the_session_page(certifier_client, cert, session, django
 
     dossier.refresh_from_db()
     assert dossier.status == S.SCHEDULED
-    assert "est convoqué(e)" in page_of(response)
+    assert "Convocation envoyée à" in page_of(response)
     assert any(m.subject.startswith("Convocation au jury VAE") for m in mail.outbox)
 
 

@@ -91,7 +91,7 @@ def test_a_certifier_takes_a_dossier_from_recevabilite_to_a_convocation(page):
     page.select_option("#id_dossier", str(dossier.pk))
     expect(page.locator("#id_start")).to_have_value("09:00")
     page.get_by_role("button", name="Convoquer", exact=True).click()
-    expect(page.get_by_role("alert")).to_contain_text("Nina Lopez est convoqué(e)")
+    expect(page.get_by_role("alert")).to_contain_text("Convocation envoyée à Nina Lopez")
     expect(page.locator("#convocations")).to_contain_text("9\u00a0h – 10\u00a0h")
 
     dossier.refresh_from_db()

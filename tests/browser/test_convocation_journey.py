@@ -70,7 +70,7 @@ def test_the_certifier_convokes_the_candidate_gets_the_convocation_and_the_resul
     form.get_by_label("Début du créneau").fill(f"{hour:02d}:00")
     form.get_by_label("Fin du créneau").fill(f"{hour + 1:02d}:00")
     form.get_by_role("button", name="Convoquer").click()
-    expect(page.get_by_role("alert")).to_contain_text("la convocation lui a été envoyée")
+    expect(page.get_by_role("alert")).to_contain_text("Convocation envoyée à")
     conv = Convocation.objects.get(dossier=dossier)
     (email,) = to(candidate)
     assert "vous convoque devant le jury" in email.body
@@ -103,7 +103,7 @@ def test_the_certifier_convokes_the_candidate_gets_the_convocation_and_the_resul
     declare_and_score(page, session, "Nina Lopez", ["Excellent", "Excellent"])
     page.goto(reverse("jury:session", args=[session.pk]))
     row = page.locator("#convocations tr", has_text="Nina Lopez")
-    row.get_by_label("présent(e)").check()
+    row.get_by_label("présence", exact=True).check()
     row.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("alert")).to_contain_text("Présence enregistrée")
     page.locator("#convocations tr", has_text="Nina Lopez").get_by_role("link", name="Délibérer").click()

@@ -90,7 +90,7 @@ def test_two_members_score_the_president_decides_both_sign_and_the_candidate_rea
     # The candidate came; the président deliberates.
     page.get_by_role("link", name=re.compile("Jury du")).click()
     row = page.locator("#convocations tr", has_text="Nina Lopez")
-    row.get_by_label("présent(e)").check()
+    row.get_by_label("présence", exact=True).check()
     row.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("alert")).to_contain_text("Présence enregistrée")
     page.locator("#convocations tr", has_text="Nina Lopez").get_by_role("link", name="Délibérer").click()

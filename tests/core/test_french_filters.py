@@ -5,7 +5,18 @@ from zoneinfo import ZoneInfo
 
 from django.template import Context, Template
 
-from core.templatetags.french import fr_date, fr_datetime, fr_filesize, fr_hours, fr_long_date, fr_time, iso
+from core.templatetags.french import (
+    fr_date,
+    fr_datetime,
+    fr_filesize,
+    fr_hours,
+    fr_long_date,
+    fr_months,
+    fr_time,
+    iso,
+    shorten,
+    shorten_text,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 NB = "\u00a0"
@@ -49,3 +60,38 @@ def test_empty_values_give_an_empty_string_so_that_default_can_follow():
     rendered = Template('{% load french %}{{ none|fr_date|default:"—" }}').render(Context({"none": None}))
 
     assert rendered == "—"
+
+
+def test_a_number_of_months_is_said_in_years_and_months():
+    assert fr_months(3) == "3 mois"
+    assert fr_months(12) == "1 an"
+    assert fr_months(99) == "8 ans et 3 mois"
+    assert fr_months(13) == "1 an et 1 mois"
+    assert fr_months(0) == "moins d'un mois"
+
+
+def test_iso_strings_of_frozen_content_are_written_as_dates():
+    assert fr_date("2018-03-01") == f"1er{NB}mars 2018"
+    assert fr_datetime("2026-12-07T13:30:00+00:00") == f"7{NB}décembre 2026 à 14{NB}h{NB}30"
+
+
+def test_a_frozen_number_of_hours_loses_its_useless_decimal():
+    assert fr_hours("35.0") == f"35{NB}h"
+
+
+def test_a_long_title_is_cut_at_a_word_and_kept_whole_for_screen_readers():
+    title = "Concevoir et piloter un projet social"
+
+    html = str(shorten(title, 30))
+
+    assert 'aria-hidden="true">Concevoir et piloter un…</span>' in html
+    assert f'title="{title}"' in html
+    assert f'<span class="visually-hidden">{title}</span>' in html
+
+
+def test_a_short_title_is_shown_as_it_is():
+    assert str(shorten("Accueillir", 30)) == "Accueillir"
+
+
+def test_the_plain_text_cut_has_no_markup():
+    assert shorten_text("Concevoir et piloter un projet social", 30) == "Concevoir et piloter un…"

@@ -194,7 +194,15 @@ def test_the_recevabilite_request_pdf_follows_the_models_sections_in_order_with_
     ]
     positions = [text.index(h) for h in headings]
     assert positions == sorted(positions)
-    for value in ["Premièredemande", "Girard", "Lucie,Anne", "bénévole", "12ruedesLilas", "OUI", "jenesouhaitepas"]:
+    for value in [
+        "Premièredemande",
+        "Girard",
+        "Lucie,Anne",
+        "bénévole",
+        "12ruedesLilas",
+        "OUI",
+        "jepoursuismonparcourssansaccompagnement",
+    ]:
         assert squash(value).lower() in text.lower(), value
     nationality = text.index("Nationalité")
     assert text[nationality : nationality + 40].startswith("Nationaliténonrenseigné")

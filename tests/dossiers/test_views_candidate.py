@@ -126,7 +126,7 @@ def test_mes_dossiers_shows_state_timeline_certifier_comment_and_what_to_do(clie
     page = client.get(reverse("dossiers:list")).content.decode()
 
     assert dossier.certification.title in page
-    assert "recevabilité à compléter" in page
+    assert "Recevabilité à compléter" in page
     assert "Dossier créé" in page and "Recevabilité demandée" in page
     assert "Motif détaillé pour le candidat." in page
     assert "Et maintenant ?" in page and "Compléter ma demande" in page
@@ -169,7 +169,7 @@ def test_adding_an_experience_shows_it_with_the_total_duration(candidate_client,
 
     page = candidate_client.get(url).content.decode()
     assert "Mairie de Brest" in page
-    assert "Durée totale : 2 ans 6 mois" in page
+    assert "Durée totale : 2 ans et 6 mois" in page
 
 
 def test_an_invalid_experience_keeps_what_was_typed_and_says_why(candidate_client, certification):

@@ -166,7 +166,7 @@ def test_only_the_president_reopens_a_validated_scoring_and_only_until_the_decis
                 services.declare_link(m, c, LinkKind.NONE),
                 type(m).objects.filter(pk=m.pk).update(present=False),
             ),
-            "absent",
+            "absence",
         ),
     ],
 )
@@ -395,7 +395,7 @@ def test_the_minutes_are_final_once_every_present_member_signed_the_same_content
     first = services.sign_minutes(session, president)
     session.refresh_from_db()
     assert session.minutes.status == MinutesStatus.DRAFT and session.status == SessionStatus.PLANNED
-    with pytest.raises(JuryError, match="absent"):
+    with pytest.raises(JuryError, match="absence"):
         services.sign_minutes(session, third)
     with caplog.at_level(logging.INFO, logger="juries.services"):
         second = services.sign_minutes(session, pro)

@@ -63,7 +63,7 @@ def test_an_absent_member_does_not_count_toward_the_rule():
         cert, roles=(JuryRole.PRESIDENT, JuryRole.PROFESSIONAL, JuryRole.TRAINER)
     )
     assert services.minutes_problems(session) == [
-        "Le jury n'a pas encore rendu sa décision pour 1 candidat(s)."
+        "Le jury n'a pas encore rendu sa décision pour 1 candidat."
     ]  # the trainer counts while present
     services.set_presence(trainer, president, False)
     assert BROKEN in services.minutes_problems(session)

@@ -575,7 +575,7 @@ def test_an_absent_candidate_is_decided_without_blocs(jury, login):
     client.post(reverse("jury:attendance", args=[conv.pk]), {"attendance": Attendance.ABSENT})
     url = candidate_urls(jury, conv)["deliberate"]
     preview = client.post(url, {"action": "preview", "comment": ""})
-    assert "Candidat(e) absent(e)" in page(preview)
+    assert "Absence non excusée" in page(preview)
     client.post(url, {"action": "confirm", "comment": "", "expected_result": JuryResult.CANDIDATE_ABSENT})
     decision = conv.decisions.get()
     assert decision.result == JuryResult.CANDIDATE_ABSENT and not decision.items.exists()
