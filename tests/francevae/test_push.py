@@ -164,7 +164,7 @@ def test_a_transient_answer_is_retried_by_the_task_then_sent(connection, fake, w
     assert len(fake.sent("POST", FEASIBILITY)) == 2
     failed = SyncEntry.objects.get(link__dossier=dossier, ok=False)
     assert failed.status_code == status and "nouvel essai" in failed.summary
-    assert SyncEntry.objects.filter(link__dossier=dossier, ok=True, summary__contains="envoy").count() == 1
+    assert SyncEntry.objects.filter(link__dossier=dossier, ok=True, summary__icontains="envoyé").count() == 1
     assert_conforms(fake.requests())
 
 
