@@ -252,7 +252,7 @@ RUBRIC = EditableEntity(  # created by ``services.create_rubric``, with its firs
     name="rubric",
     model=Rubric,
     parent="certification",
-    fields=("title", "pass_threshold_percent", "no_minimum_level", "pass_rule"),
+    fields=("title", "pass_threshold_percent", "no_minimum_level", "pass_rule", "is_portal_default"),
     ordered=False,
     validate=True,
 )

@@ -380,6 +380,16 @@ class Rubric(models.Model):
         default=False,
     )
     pass_rule = models.TextField(_("règle de réussite (texte)"), blank=True, **limits.bounded(limits.LONG_TEXT))
+    # The referential's text gives no grille (or names one without detailing it): this one was
+    # made by the portal so that the jury can score. Candidates and jurors are told so.
+    is_portal_default = models.BooleanField(
+        _("grille proposée par le portail"),
+        default=False,
+        help_text=_(
+            "Le référentiel ne publie pas de grille : celle-ci est proposée par le portail. "
+            "Décochez quand la grille est celle du certificateur."
+        ),
+    )
 
     class Meta:
         verbose_name = _("grille critériée")

@@ -93,6 +93,7 @@ def _export_rubric(rubric: Rubric | None, block_orders: dict[int, int]) -> dict[
             "no_minimum_level": rubric.no_minimum_level,
             "description": rubric.pass_rule,
         },
+        "portal_default": rubric.is_portal_default,
     }
 
 
@@ -272,6 +273,7 @@ def _read_rubric(data: Any, path: str) -> dict[str, Any] | None:
         "threshold": threshold,
         "no_minimum_level": rule.boolean("no_minimum_level", False),
         "pass_rule": rule.text("description", max_length=_limit(Rubric, "pass_rule")),
+        "portal_default": r.boolean("portal_default", False),
     }
 
 
@@ -467,6 +469,7 @@ def _save_rubric(rubric: dict[str, Any], cert: Certification, comps: dict, **own
         pass_threshold_percent=rubric["threshold"],
         no_minimum_level=rubric["no_minimum_level"],
         pass_rule=rubric["pass_rule"],
+        is_portal_default=rubric["portal_default"],
         **owner,
     )
     RubricLevel.objects.bulk_create(

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.templatetags.french import fr_months
 from dossiers.enums import DossierStatus, StatementState
@@ -94,7 +95,8 @@ def statements_with_state(dossier: Dossier, block=None) -> list[CompetencyStatem
     ``state`` (vide / en cours / complète), ``n_proofs`` and ``n_experiences``. One query."""
     # Counted per statement by subqueries (index lookups), not by joining and grouping the link
     # tables: the join made PostgreSQL hash millions of link rows at scale.
-    statements = dossier.statements.select_related("competency__block").annotate(
+    # The bloc's grille comes along (a one-to-one join): the compétence page shows it.
+    statements = dossier.statements.select_related("competency__block__rubric").annotate(
         n_proofs=link_count(CompetencyStatement.proofs.through),
         n_experiences=link_count(CompetencyStatement.experiences.through),
     )
@@ -104,6 +106,7 @@ def statements_with_state(dossier: Dossier, block=None) -> list[CompetencyStatem
     min_length = dossier.certification.min_narrative_length
     for s in statements:
         s.state = statement_state(s.narrative, bool(s.n_proofs or s.n_experiences), min_length)
+        s.written = len(s.narrative.strip()) >= min_length
     return statements
 
 
@@ -113,6 +116,8 @@ class Progress:
     total: int = 0
     complete: int = 0
     in_progress: int = 0
+    written: int = 0  # a narrative of the minimum length at least
+    with_proofs: int = 0  # at least one proof linked
     statements: list = field(default_factory=list)
 
     @property
@@ -134,6 +139,8 @@ def progress(statements) -> tuple[list[Progress], Progress]:
             target.total += 1
             target.complete += s.state == StatementState.COMPLETE
             target.in_progress += s.state == StatementState.IN_PROGRESS
+            target.written += s.written
+            target.with_proofs += s.n_proofs > 0
         p.statements.append(s)
     return list(blocks.values()), overall
 
@@ -202,3 +209,75 @@ def next_step(dossier: Dossier) -> NextStep:
             return NextStep(_("Le jury a rendu sa décision : son résultat figure sur cette page."))
         case _:
             return NextStep(_("Ce dossier est clos."))
+
+
+def next_step_while_writing(dossier: Dossier, statements, competency_id: int | None = None) -> NextStep:
+    """``next_step``, made precise while the candidate writes the dossier de validation: which
+    compétence to complete next, or that everything is ready to submit. ``statements`` come from
+    ``statements_with_state`` (the whole dossier); ``competency_id`` is the compétence on screen.
+    No query."""
+    if dossier.status != S.ADMISSIBLE or not statements:
+        return next_step(dossier)
+    todo = [s for s in statements if s.state != StatementState.COMPLETE]
+    if not todo:
+        return NextStep(
+            _("Toutes vos compétences sont complètes : vérifiez ce qui manque encore, puis déposez votre dossier."),
+            reverse("dossiers:submit_validation", args=[dossier.pk]),
+            _("Vérifier et déposer"),
+        )
+    if any(s.competency_id == competency_id for s in todo):
+        return NextStep(
+            _(
+                "Complétez cette compétence : un récit d'au moins %(n)s caractères, appuyé sur une expérience "
+                "ou une preuve."
+            )
+            % {"n": dossier.certification.min_narrative_length}
+        )
+    # The first compétence left to complete after the one on screen, else the first of all.
+    order = [s.competency_id for s in statements]
+    here = order.index(competency_id) if competency_id in order else -1
+    target = next((s for s in todo if order.index(s.competency_id) > here), todo[0])
+    text = ngettext("Il reste %(n)s compétence à compléter.", "Il reste %(n)s compétences à compléter.", len(todo)) % {
+        "n": len(todo)
+    }
+    if competency_id in order:
+        text = _("Cette compétence est complète.") + " " + text
+    code = target.competency.code
+    return NextStep(
+        text,
+        reverse("dossiers:competency", args=[dossier.pk, target.competency_id]),
+        _("Compléter la compétence %(code)s") % {"code": code} if code else _("Compléter la compétence suivante"),
+    )
+
+
+@dataclass(frozen=True)
+class LiveProgress:
+    """The counters and « Et maintenant ? » of one dossier page, refreshed as the candidate works."""
+
+    next_step: NextStep
+    progress: Progress | None = None  # of the bloc on screen, else of the whole dossier (stage 2)
+    label: str = ""
+    query: str = ""  # what the page sends to the fragment's URL to get the same again
+
+
+def live_progress(dossier: Dossier, statements=None, block=None, competency_id: int | None = None) -> LiveProgress:
+    """What the overview (neither given), a bloc's page (``block``) or a compétence's page
+    (``competency_id``, one of the dossier's) shows. ``statements``: the whole dossier's, from
+    ``statements_with_state`` (read here when not given: one query)."""
+    if not dossier.in_stage2:
+        return LiveProgress(next_step(dossier))
+    if statements is None:
+        statements = statements_with_state(dossier)
+    per_block, overall = progress(statements)
+    query = ""
+    if competency_id is not None:
+        block = next(s.competency.block for s in statements if s.competency_id == competency_id)
+        query = f"competence={competency_id}"
+    elif block is not None:
+        query = f"bloc={block.pk}"
+    if block is None:
+        shown, label = overall, _("Avancement général")
+    else:
+        shown = next((p for p in per_block if p.block.pk == block.pk), None) or Progress(block=block)
+        label = block.label
+    return LiveProgress(next_step_while_writing(dossier, statements, competency_id), shown, label, query)

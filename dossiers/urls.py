@@ -37,6 +37,7 @@ urlpatterns = [
     path("<int:pk>/competences/<int:competency_pk>/enregistrer/", statements.save, name="statement_save"),
     # Stage 2: dossier de validation
     path("<int:pk>/blocs/<int:block_pk>/", validation.block, name="block"),
+    path("<int:pk>/avancement/", validation.live_progress, name="live_progress"),
     path("<int:pk>/competences/<int:competency_pk>/", validation.competency, name="competency"),
     path("<int:pk>/deposer/", validation.submit, name="submit_validation"),
     path("<int:pk>/transversal/<int:method_pk>/", validation.transversal, name="transversal"),

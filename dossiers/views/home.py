@@ -84,7 +84,6 @@ def detail(request, pk: int):
     transitions = list(dossier.transitions.all())
     context = {
         "dossier": dossier,
-        "next_step": progress.next_step(dossier),
         # What the certifier asked, when the state waits on the candidate or explains an end.
         "certifier_comment": transitions[-1]
         if dossier.status in ASKS_FOR_CANDIDATE and transitions and transitions[-1].comment
@@ -103,8 +102,12 @@ def detail(request, pk: int):
     context["positioned"] = sum(1 for s in statements if s.self_assessment)
     context["statement_count"] = len(statements)
     if context["stage2"]:
-        block_progress, overall = progress.progress(progress.statements_with_state(dossier))
+        stage2_statements = progress.statements_with_state(dossier)
+        block_progress, overall = progress.progress(stage2_statements)
         context.update(block_progress=block_progress, overall=overall)
+        context["live"] = progress.live_progress(dossier, stage2_statements)
+    else:
+        context["live"] = progress.live_progress(dossier)
     if dossier.feasibility_editable:
         from dossiers.forms import IdentityDocumentForm, SwornStatementForm
 

@@ -3,14 +3,17 @@ transversal assessment of the VAE route (its narrative and proofs), and the subm
 its checklist."""
 
 from django.contrib import messages
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core import limits
 from core.actions import attempt
 from dossiers import permissions, progress, services
+from dossiers.models import CompetencyStatement
 
 
 def _stage2_dossier(request, pk: int):
@@ -25,20 +28,45 @@ def block(request, pk: int, block_pk: int):
     """A bloc's compétences with their state (vide, en cours, complète). Fixed query count."""
     dossier = _stage2_dossier(request, pk)
     target = get_object_or_404(dossier.targeted_blocks(), pk=block_pk)
-    statements = progress.statements_with_state(dossier, block=target)
-    per_block, _overall = progress.progress(statements)
-    block_progress = per_block[0] if per_block else progress.Progress(block=target)
+    # The whole dossier's: « Et maintenant ? » may point to a compétence of another bloc.
+    statements = progress.statements_with_state(dossier)
     return render(
         request,
         "dossiers/block.html",
         {
             "dossier": dossier,
             "bloc": target,
-            "statements": statements,
-            "progress": block_progress,
+            "statements": [s for s in statements if s.competency.block_id == target.pk],
+            "live": progress.live_progress(dossier, statements, block=target),
             "writable": dossier.validation_editable,
         },
     )
+
+
+@require_safe
+def live_progress(request, pk: int):
+    """The counters and « Et maintenant ? » of the overview, of a bloc (``?bloc=``) or of a
+    compétence (``?competence=``), asked again by htmx after each autosave so that they follow
+    the candidate's work without a reload. Fixed query count."""
+    dossier = permissions.own_dossier_or_404(request.user, pk)
+    statements = progress.statements_with_state(dossier) if dossier.in_stage2 else []
+    block, competency_id, page = None, None, dossier.get_absolute_url()
+    if (value := request.GET.get("competence", "")).isdigit():
+        competency_id = int(value)
+        if not any(s.competency_id == competency_id for s in statements):
+            raise Http404
+        page = reverse("dossiers:competency", args=[dossier.pk, competency_id])
+    elif (value := request.GET.get("bloc", "")).isdigit() and dossier.in_stage2:
+        block = get_object_or_404(dossier.targeted_blocks(), pk=int(value))
+        page = reverse("dossiers:block", args=[dossier.pk, block.pk])
+    live = progress.live_progress(dossier, statements or None, block=block, competency_id=competency_id)
+    return render(request, "dossiers/_live_progress_body.html", {"dossier": dossier, "live": live, "page_path": page})
+
+
+def _linked_to(statement, links: str, column: str) -> Exists:
+    """True when the row (an experience or a proof) is linked to ``statement``."""
+    through = getattr(CompetencyStatement, links).through
+    return Exists(through.objects.filter(competencystatement_id=statement.pk, **{f"{column}_id": OuterRef("pk")}))
 
 
 @require_safe
@@ -46,32 +74,36 @@ def competency(request, pk: int, competency_pk: int):
     """One compétence: its text, the narrative (autosaved), the experiences and proofs it draws
     on. Fixed query count whatever the number of proofs or experiences."""
     dossier = _stage2_dossier(request, pk)
-    statement = get_object_or_404(dossier.statements.select_related("competency__block"), competency_id=competency_pk)
+    # The whole dossier's statements feed the counters and « Et maintenant ? »; the one on
+    # screen is among them (one query for both).
+    statements = progress.statements_with_state(dossier)
+    statement = next((s for s in statements if s.competency_id == competency_pk), None)
+    if statement is None:
+        raise Http404
+    competency = statement.competency
     order = list(dossier.targeted_competencies().values_list("pk", flat=True))
     if competency_pk not in order:
         raise Http404
     index = order.index(competency_pk)
-    linked_experiences = set(statement.experiences.values_list("pk", flat=True))
-    linked_proofs = set(statement.proofs.values_list("pk", flat=True))
-    experiences = list(dossier.experiences.order_by("order", "pk"))
-    proofs = list(dossier.proofs.order_by("uploaded_at", "pk"))
-    for e in experiences:
-        e.linked = e.pk in linked_experiences
-    for p in proofs:
-        p.linked = p.pk in linked_proofs
+    # Whether each experience and proof is linked to this statement comes with it (no query more).
+    experiences = list(
+        dossier.experiences.annotate(linked=_linked_to(statement, "experiences", "experience")).order_by("order", "pk")
+    )
+    proofs = list(
+        dossier.proofs.annotate(linked=_linked_to(statement, "proofs", "proof")).order_by("uploaded_at", "pk")
+    )
     min_length = dossier.certification.min_narrative_length
-    state = services.statement_state(statement.narrative, bool(linked_experiences or linked_proofs), min_length)
     return render(
         request,
         "dossiers/competency.html",
         {
             "dossier": dossier,
             "statement": statement,
-            "competency": statement.competency,
-            "bloc": statement.competency.block,
+            "competency": competency,
+            "bloc": competency.block,
             "experiences": experiences,
             "proofs": proofs,
-            "state": state,
+            "state": statement.state,
             "min_length": min_length,
             "narrative_length": len(statement.narrative.strip()),
             "previous_pk": order[index - 1] if index > 0 else None,
@@ -79,6 +111,10 @@ def competency(request, pk: int, competency_pk: int):
             "position": index + 1,
             "count": len(order),
             "writable": dossier.validation_editable,
+            "live": progress.live_progress(dossier, statements, competency_id=competency_pk),
+            # How the jury will judge it: lazy, read only when the page's fragment cache is cold.
+            "assessment_methods": competency.block.assessment_methods.order_by("order"),
+            "assessment_criteria": competency.criteria.filter(rubric__block_id=competency.block_id).order_by("order"),
         },
     )
 

@@ -13,6 +13,7 @@
  *   other/network → an error with a retry button, and retries every few seconds.
  * Nothing is kept in browser storage: the text lives in the page until the server has it.
  * French messages come from data-msg-* attributes rendered by the template.
+ * After each save, "dossier:saved" is dispatched on <body>: the page's counters listen for it.
  *
  * Other forms name the fields that save as they change in data-autosave-fields (space-separated;
  * "level-*" means every field whose name starts with "level-"), e.g. a jury member's scoring
@@ -286,6 +287,9 @@
       if (badge && body.state_label) {
         badge.textContent = body.state_label;
       }
+      // The page's counters and « Et maintenant ? » ask for their new values (htmx, see
+      // templates/dossiers/_live_progress.html).
+      document.body.dispatchEvent(new CustomEvent("dossier:saved"));
       return;
     }
     // Not saved: what was sent is still to save.
