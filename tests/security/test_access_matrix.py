@@ -338,6 +338,7 @@ ACCESS: dict[str, Rule] = {
     "dossiers:start": Rule(get=logged_in(), kwargs=lambda w: {"slug": w.certification.slug}),
     "dossiers:reconnected": Rule(get=logged_in(), post=logged_in("405")),
     "dossiers:detail": Rule(get=OWNER, post=READ_ONLY, kwargs=DOSSIER),
+    "dossiers:live_progress": Rule(get=OWNER, post=READ_ONLY, kwargs=DOSSIER),
     # Withdrawal is not possible once submitted: the owner is sent back to the dossier.
     "dossiers:withdraw": Rule(get=OWNER, kwargs=DOSSIER),
     "dossiers:snapshot": Rule(
