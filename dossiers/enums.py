@@ -137,7 +137,7 @@ class FeasibilityDocumentRole(models.TextChoices):
 
 
 class AccompanimentChoice(models.TextChoices):
-    AUTONOMOUS = "autonomous", _("je poursuis mon parcours sans accompagnement")
+    AUTONOMOUS = "autonomous", _("je ne souhaite pas d'accompagnement")
     REQUESTED = "requested", _("je demande un accompagnement pour la suite de mon parcours")
 
 

@@ -135,7 +135,7 @@ def test_the_pdf_of_an_accompanied_request_prints_the_opinion_the_parcours_and_t
 
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(rendered.pdf)).pages)
     flat = re.sub(r"[\s\-‐]+", "", text)
-    assert "(candidat accompagné)" in text and "sans accompagnement" not in text
+    assert "(candidat accompagné)" in text and "candidat sans accompagnement" not in text
     headings = ["7.Piècesjointes", "8.Avisdel'accompagnateuretparcoursprévu", "9.Engagementetsignatureducandidat"]
     positions = [flat.index(h) for h in headings]
     assert positions == sorted(positions)

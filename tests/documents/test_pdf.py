@@ -201,7 +201,7 @@ def test_the_recevabilite_request_pdf_follows_the_models_sections_in_order_with_
         "bénévole",
         "12ruedesLilas",
         "OUI",
-        "jepoursuismonparcourssansaccompagnement",
+        "jenesouhaitepasd'accompagnement",
     ]:
         assert squash(value).lower() in text.lower(), value
     nationality = text.index("Nationalité")
