@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from certifications import services
@@ -10,6 +11,7 @@ from certifications.enums import CertificationStatus
 from certifications.models import Block, Certification, CertificationEvent, Certifier, Competency, Rubric
 from certifications.rncp.importer import import_flux
 from certifications.rncp.parser import RncpFormatError
+from tests.certifications import rncp_rows
 from tests.certifications import rncp_samples as samples
 from tests.certifications.rncp_samples import Raw
 from tests.factories import CertificationFactory, make_certification
@@ -577,3 +579,18 @@ def test_the_command_refuses_to_change_the_certifier_of_a_lineage_unless_forced(
 def test_a_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="Fichier introuvable"):
         _command(tmp_path / "absent.xml")
+
+
+# --- the rows written -------------------------------------------------------------------------
+
+
+def test_the_import_writes_the_rows_the_one_row_at_a_time_import_wrote(tmp_path, reference_certifications):
+    """The recorded rows (rncp_rows.py) were written by the import before it wrote in bulk."""
+    actor = get_user_model().objects.create_user("import@example.org")
+
+    report = _import(tmp_path, *rncp_rows.scenario(), actor=actor)
+
+    assert report.counts == {"updated": 2, "created": 7, "unchanged": 1, "skipped": 2}
+    assert report.skip_reasons == {"draft_in_progress": 1, "inactive": 1}
+    actual = rncp_rows.rows()
+    assert actual == rncp_rows.expected(actual)
