@@ -23,7 +23,7 @@ from tests.certifications import rncp_samples as samples
 
 EXPECTED = Path(__file__).with_name("rncp_expected_rows.json")
 
-SKIPPED_FIELDS = {"id", "lineage", "created_at", "updated_at", "replaces", "certification", "block"}
+SKIPPED_FIELDS = {"id", "lineage", "created_at", "updated_at", "replaces_id", "certification_id", "block_id"}
 
 
 def _plain(value: Any) -> Any:
@@ -33,9 +33,10 @@ def _plain(value: Any) -> Any:
 
 
 def _fields(obj, model) -> dict[str, Any]:
-    return {
-        f.attname: _plain(getattr(obj, f.attname)) for f in model._meta.concrete_fields if f.name not in SKIPPED_FIELDS
-    }
+    values = {f.attname: _plain(getattr(obj, f.attname)) for f in model._meta.concrete_fields}
+    if "published_at" in values:  # when the reference fixtures were loaded: whether is enough
+        values["published_at"] = values["published_at"] is not None
+    return {name: value for name, value in values.items() if name not in SKIPPED_FIELDS}
 
 
 def rows() -> dict[str, Any]:

@@ -433,26 +433,68 @@ def test_a_fiche_with_an_unreadable_number_is_skipped_with_the_reason(tmp_path):
     assert report.outcomes[0].reason == "numéro de fiche illisible : 'FICHE-12'"
 
 
-def test_a_fiche_the_database_refuses_is_skipped_and_the_others_are_imported(tmp_path, monkeypatch):
+def test_a_fiche_the_database_refuses_mid_way_leaves_nothing_of_itself_and_the_others_are_imported(
+    tmp_path, monkeypatch
+):
     from django.db import IntegrityError
 
     from certifications.rncp import importer
 
-    real = importer.create_certification
+    real = importer._insert_history
 
-    def refuse_the_first(data, **kwargs):
-        if data["code"] == "RNCP10001":
-            real(data, **kwargs)  # writes, then fails: the savepoint must undo it
+    def refuse_rncp10002(drafts, rows, actor):
+        real(drafts, rows, actor)  # its version, certifier, links, blocs and compétences are written
+        if any(d.code == "RNCP10002" for d in drafts):
             raise IntegrityError("doublon")
-        return real(data, **kwargs)
 
-    monkeypatch.setattr(importer, "create_certification", refuse_the_first)
+    monkeypatch.setattr(importer, "_insert_history", refuse_rncp10002)
+    own_certifier = {"name": "ORGANISME DE LA FICHE REFUSÉE", "siret": "98765432100019"}
 
-    report = _import(tmp_path, samples.fiche("RNCP10001"), samples.fiche("RNCP10002"))
+    report = _import(
+        tmp_path,
+        samples.fiche("RNCP10001"),
+        samples.fiche("RNCP10002", certifiers=[own_certifier]),
+        samples.fiche("RNCP10003"),
+    )
 
-    assert report.counts == {"skipped": 1, "created": 1}
-    assert report.outcomes[0].reason == "refusée par la base de données : doublon"
-    assert list(Certification.objects.values_list("code", flat=True)) == ["RNCP10002"]
+    assert report.counts == {"created": 2, "skipped": 1}
+    assert report.outcomes[1].reason == "refusée par la base de données : doublon"
+    assert list(Certification.objects.order_by("code").values_list("code", flat=True)) == ["RNCP10001", "RNCP10003"]
+    assert not Block.objects.filter(code__startswith="RNCP10002").exists()
+    assert Competency.objects.count() == 2 * 3  # the two imported fiches' compétences only
+    assert not Certifier.objects.filter(siret=own_certifier["siret"]).exists()
+    assert Certification.certifiers.through.objects.count() == 2
+    assert CertificationEvent.objects.count() == 2
+
+
+def test_a_fiche_breaking_a_database_constraint_is_skipped_and_its_neighbours_in_the_batch_imported(tmp_path):
+    # A version 1 already holds the slug the fiche RNCP10002 would get: the insert breaks
+    # unique_certification_slug_version, in the database itself.
+    CertificationFactory(code="", slug="rncp10002-charge-de-mediation-sociale", version=1)
+    before = Certification.objects.count()
+
+    report = _import(tmp_path, samples.fiche("RNCP10001"), samples.fiche("RNCP10002"), samples.fiche("RNCP10003"))
+
+    assert [o.action for o in report.outcomes] == ["created", "skipped", "created"]
+    assert report.outcomes[1].reason_key == "database"
+    assert Certification.objects.count() == before + 2
+    assert not Block.objects.filter(code__startswith="RNCP10002").exists()
+
+
+def test_the_number_of_queries_does_not_grow_with_the_number_of_fiches(tmp_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(first, count):
+        fiches = [samples.fiche(f"RNCP{n}", fiche_id=str(n)) for n in range(first, first + count)]
+        path = samples.write(tmp_path, samples.flux(*fiches), name=f"flux-{first}.xml")
+        with CaptureQueriesContext(connection) as captured:
+            report = import_flux(path)
+        assert report.counts == {"created": count}
+        return len(captured)
+
+    queries(10000, 1)  # the connection's own first queries (PostgreSQL) are not the import's
+    assert queries(20000, 3) == queries(30000, 40)
 
 
 # --- all or nothing -----------------------------------------------------------------------------
