@@ -444,7 +444,10 @@ def _certifiers_of(drafts: list[_Draft]) -> dict[tuple[str, str], int]:
     """The certifier id of every certifier named in the batch, matched as ``_get_certifier`` does
     (by SIRET, by name among those without one; the oldest when a name is shared); the unknown
     ones are created in the order they are met, with the first fiche's name and website."""
-    wanted = {_certifier_key(c): c for d in drafts for c in d.plan.data["certifiers"]}
+    wanted: dict[tuple[str, str], dict[str, str]] = {}
+    for d in drafts:
+        for c in d.plan.data["certifiers"]:
+            wanted.setdefault(_certifier_key(c), c)  # the first fiche's details, as get_or_create
     sirets = [value for kind, value in wanted if kind == "siret"]
     names = [value for kind, value in wanted if kind == "name"]
     ids: dict[tuple[str, str], int] = {}

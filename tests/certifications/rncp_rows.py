@@ -4,7 +4,9 @@
 blocs, compétences and history lines, and the certifiers, with primary keys, lineages and
 timestamps replaced by what they point to: the tests compare an import with the rows recorded
 in ``rncp_expected_rows.json``, which the one-row-at-a-time import wrote before the import was
-made to write in bulk (issue 21). ``scenario()`` is the portal and the file of that recording.
+made to write in bulk (issue 21). ``scenario()`` is the file of that recording, imported into a
+portal holding the reference certifications (``published_at``, the time they were loaded, is
+compared as published or not).
 
 Record again only when the import is *meant* to write different rows: run the test with
 ``RECORD_RNCP_ROWS=1`` (it then writes the file instead of comparing) and review the diff.

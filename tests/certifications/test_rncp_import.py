@@ -419,6 +419,17 @@ def test_an_existing_certifier_is_matched_by_siret_and_a_new_one_created(tmp_pat
     assert Certifier.objects.count() == 2
 
 
+def test_a_new_certifier_named_by_several_fiches_is_created_once_with_the_first_fiches_details(tmp_path):
+    first = {"name": "ORGANISME NOUVEAU", "siret": "12345678900011", "commercial_name": "PREMIER"}
+    second = {**first, "name": "ORGANISME NOUVEAU (AUTRE NOM)", "commercial_name": "SECOND"}
+
+    _import(tmp_path, samples.fiche("RNCP10001", certifiers=[first]), samples.fiche("RNCP10002", certifiers=[second]))
+
+    certifier = Certifier.objects.get()
+    assert (certifier.legal_name, certifier.commercial_name) == ("ORGANISME NOUVEAU", "PREMIER")
+    assert certifier.certifications.count() == 2
+
+
 def test_an_unreadable_siret_is_dropped_with_a_note_and_the_certifier_kept_by_name(tmp_path):
     _import(tmp_path, samples.fiche(certifiers=[{"name": "ORGANISME", "siret": "123"}]))
     cert = Certification.objects.get()
@@ -481,7 +492,7 @@ def test_a_fiche_breaking_a_database_constraint_is_skipped_and_its_neighbours_in
     assert not Block.objects.filter(code__startswith="RNCP10002").exists()
 
 
-def test_the_number_of_queries_does_not_grow_with_the_number_of_fiches(tmp_path):
+def test_forty_fiches_are_written_with_about_as_many_queries_as_three(tmp_path):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -493,8 +504,12 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_fiches(tmp_path)
         assert report.counts == {"created": count}
         return len(captured)
 
-    queries(10000, 1)  # the connection's own first queries (PostgreSQL) are not the import's
-    assert queries(20000, 3) == queries(30000, 40)
+    queries(10000, 1)  # the certifier is created, and the connection's own first queries are made
+    three, forty = queries(20000, 3), queries(30000, 40)
+    # One insert per table for the whole batch (one per fiche used to cost about fifteen queries);
+    # SQLite splits an insert past its limit of bound parameters, hence the small margin.
+    assert three <= forty <= three + 3
+    assert forty < 40
 
 
 # --- all or nothing -----------------------------------------------------------------------------
