@@ -10,6 +10,17 @@ worker would (``documents.services.run``): a first (cold) render, a second (warm
 WeasyPrint alone on the same final HTML. Prints pages, wall times, peak memory (the render
 process's maximum resident set size) and the ratio warm job / WeasyPrint alone.
 Warm figures are the best of three runs: the machines are shared.
+
+Then a jury session's documents: a session held today with ``--session-candidates`` candidates
+(30) convoked, scored, decided (two thirds validate every bloc, the others one bloc of two) and
+its procès-verbal signed, through the jury services; the documents they ask for (a convocation,
+a decision letter and, when a bloc is validated, an attestation per candidate, and the
+procès-verbal) are left queued, then published at once to a real Celery worker (``celery -A
+vae_portal worker --concurrency 2``, as scripts/run.sh; the filesystem broker of the throw-away
+folder, or ``--redis redis://127.0.0.1:6379/9``): the time from publishing them to the last one
+stored. ``--session-candidates 0`` skips it. With the filesystem broker, the worker reads its
+queue folder once a second: that wait, not the rendering, makes most of the time; Redis shows
+the worker's own throughput.
 """
 
 from __future__ import annotations
@@ -21,6 +32,7 @@ import os
 import random
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -137,6 +149,9 @@ def docx(text: str) -> bytes:
     return out.getvalue()
 
 
+REAL_PUBLISH = None  # documents.services.publish, kept before build() stubs it
+
+
 def build() -> int:
     """Create the submitted dossier; return the id of its GeneratedDocument."""
     import datetime as dt
@@ -154,10 +169,13 @@ def build() -> int:
     from documents.models import GeneratedDocument
     from dossiers import services
     from dossiers.enums import DossierStatus, ExperienceKind, ProofKind, SelfAssessment
-    from dossiers.models import Experience, Proof
+    from dossiers.models import Experience, Proof, TransversalStatement
     from dossiers.uploads import check_upload
+    from tests.factories import fill_feasibility_sections
 
+    global REAL_PUBLISH
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    REAL_PUBLISH = document_services.publish
     document_services.publish = lambda document_id, kind: True  # the benchmark renders the job itself
     rng = random.Random(4)
     call_command("migrate", verbosity=0)
@@ -196,6 +214,9 @@ def build() -> int:
     dossier.identity_document_name = "identite.pdf"
     dossier.identity_document_sha256 = hashlib.sha256(identity).hexdigest()
     dossier.save()
+    # The dossier de faisabilité's sections (identity, situation, objectives, each bloc's
+    # activity), which the demande de recevabilité asks for since it follows the arrêté.
+    fill_feasibility_sections(dossier)
     services.request_feasibility(dossier, candidate)
     services.decide_feasibility(dossier, admin, DossierStatus.ADMISSIBLE)
 
@@ -228,6 +249,12 @@ def build() -> int:
         statement.save()
         statement.proofs.add(*rng.sample(proofs, rng.randint(1, 3)))
         statement.experiences.add(*rng.sample(experiences, rng.randint(1, 2)))
+    # 004's transversal proof (``dossier.transversal_assessments``), asked for beside the blocs.
+    for method in dossier.transversal_assessments():
+        written, _created = TransversalStatement.objects.get_or_create(dossier=dossier, assessment_method=method)
+        written.narrative = narrative(rng)
+        written.save()
+        written.proofs.add(*rng.sample(proofs, 2))
     snapshot = services.submit_validation(dossier, candidate)
     return GeneratedDocument.objects.get(snapshot=snapshot).pk
 
@@ -270,7 +297,7 @@ def measure(document_id: int, out: str | None) -> dict:
     def weasyprint_alone(font_config) -> tuple[float, float]:
         wall, cpu = time.perf_counter(), time.process_time()
         with pdf._gc_paused():
-            HTML(string=html, url_fetcher=pdf._ProofFetcher(prepared)).render(
+            HTML(string=html, url_fetcher=pdf._fetcher(prepared)).render(
                 font_config=font_config, pdf_variant=pdf.PDF_VARIANT
             ).write_pdf(pdf_variant=pdf.PDF_VARIANT)
         return time.perf_counter() - wall, time.process_time() - cpu
@@ -297,10 +324,143 @@ def measure(document_id: int, out: str | None) -> dict:
     }
 
 
+def build_session(candidates: int) -> int:
+    """A session held today with ``candidates`` convoked, scored, decided and its procès-verbal
+    signed, through the jury services (tests' helpers build the dossiers and the scorings); its
+    documents are asked for and left queued (``build`` stubbed the publishing). Returns its id."""
+    import datetime as dt
+
+    from dossiers.enums import DossierStatus
+    from juries import services as jury_services
+    from juries.enums import JuryRole
+    from tests.factories import UserFactory, dossier_built_in_state, make_session
+    from tests.juries.helpers import decided, four_level_certification, move_session, session_hour, sign_all
+
+    certification = four_level_certification()
+    actor = UserFactory(admin=True)
+    hour = session_hour(0)
+    # Programmed tomorrow (the services only programme the future), then moved to today.
+    session = make_session(certification, days=1, hour=hour, actor=actor, capacity=candidates)
+    members = [
+        jury_services.add_member(session, actor, email=UserFactory().email, role=role)
+        for role in (JuryRole.PRESIDENT, JuryRole.PROFESSIONAL)
+    ]
+    slot = dt.timedelta(minutes=max(1, min(20, (23 - hour) * 60 // max(candidates, 1))))
+    convocations = []
+    for i in range(candidates):
+        dossier = dossier_built_in_state(
+            DossierStatus.READY_FOR_JURY, certification=certification, certifier_user=actor
+        )
+        start = session.starts_at + i * slot
+        convocations.append(jury_services.convoke(session, dossier, actor, starts_at=start, ends_at=start + slot))
+    move_session(session, -1)
+    for i, convocation in enumerate(convocations):
+        convocation.refresh_from_db()
+        validated = True if i % 3 else {key: n == 0 for n, key in enumerate(_item_keys(convocation))}
+        decided(session, members, convocation, validated)
+    sign_all(session, members)
+    return session.pk
+
+
+def _item_keys(convocation) -> list:
+    from juries import queries
+
+    return [item.key for item in queries.assessed_items(convocation.dossier)]
+
+
+def session_documents(session_id: int):
+    from django.db.models import Q
+
+    from documents.models import GeneratedDocument
+
+    return GeneratedDocument.objects.filter(Q(session_id=session_id) | Q(convocation__session_id=session_id))
+
+
+def start_worker(concurrency: int, log: Path) -> subprocess.Popen:
+    """``celery worker`` on the documents' queue, in its own process group (stopped by it)."""
+    from django.conf import settings
+
+    command = [sys.executable, "-m", "celery", "-A", "vae_portal", "worker", "--loglevel=INFO"]
+    command += [f"--concurrency={concurrency}", "-Q", settings.CELERY_TASK_DEFAULT_QUEUE]
+    command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"bench-{os.getpid()}@%h"]
+    command += ["--logfile", str(log)]
+    process = subprocess.Popen(
+        command,
+        cwd=BASE_DIR,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if log.exists() and " ready." in log.read_text(errors="replace"):
+            return process
+        time.sleep(0.2)
+    stop_worker(process)
+    sys.exit(f"Le worker Celery n'a pas démarré :\n{log.read_text(errors='replace') if log.exists() else ''}")
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)  # the worker and its pool: its own process group
+    try:
+        process.wait(20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(5)
+
+
+def measure_session(session_id: int, concurrency: int, timeout: float) -> dict:
+    """Publish every queued document of the session at once to a started worker; the time until
+    the last one is stored (done or failed)."""
+    import statistics
+
+    from documents.enums import DocumentStatus
+
+    documents = list(session_documents(session_id).values_list("pk", "kind"))
+    kinds: dict[str, int] = {}
+    for _pk, kind in documents:
+        kinds[kind] = kinds.get(kind, 0) + 1
+    worker = start_worker(concurrency, Path(os.environ["DATA_DIR"]) / "worker.log")
+    try:
+        load = os.getloadavg()
+        started = time.perf_counter()
+        for pk, kind in documents:
+            REAL_PUBLISH(pk, kind)
+        finished = [DocumentStatus.DONE, DocumentStatus.FAILED]
+        while session_documents(session_id).filter(status__in=finished).count() < len(documents):
+            if time.perf_counter() - started > timeout:
+                sys.exit(f"Documents de la session non rendus en {timeout:.0f} s")
+            time.sleep(0.1)
+        elapsed = time.perf_counter() - started
+    finally:
+        stop_worker(worker)
+    rows = list(session_documents(session_id).values("status", "pages", "started_at", "finished_at"))
+    renders = [(r["finished_at"] - r["started_at"]).total_seconds() for r in rows if r["started_at"]]
+    return {
+        "session_documents": len(documents),
+        "session_kinds": kinds,
+        "session_failed": sum(r["status"] == DocumentStatus.FAILED for r in rows),
+        "session_pages": sum(r["pages"] or 0 for r in rows),
+        "session_s": round(elapsed, 1),
+        "session_documents_per_s": round(len(documents) / elapsed, 2),
+        "session_render_median_s": round(statistics.median(renders), 2) if renders else None,
+        "session_concurrency": concurrency,
+        "session_load": [round(x, 2) for x in load],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", help="write the rendered PDF to this file")
     parser.add_argument("--json", action="store_true", help="end with one line of JSON holding the figures")
+    parser.add_argument(
+        "--session-candidates", type=int, default=30, help="candidates of the jury session measured (0: none)"
+    )
+    parser.add_argument("--concurrency", type=int, default=2, help="processes of the Celery worker (2: scripts/run.sh)")
+    parser.add_argument("--redis", help="broker for the session, e.g. redis://127.0.0.1:6379/9 (default: filesystem)")
     parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)  # internal: the render process
     args = parser.parse_args()
 
@@ -310,6 +470,8 @@ def main() -> None:
         for name in ("DATABASE_URL", "REDIS_URL", "VAE_TEST_DB_NAME", "MEDIA_ROOT"):
             os.environ.pop(name, None)
         os.environ.update(DATA_DIR=workdir, DJANGO_SETTINGS_MODULE="vae_portal.settings", LOG_LEVEL="WARNING")
+        if args.redis:
+            os.environ["REDIS_URL"] = args.redis
     import django
 
     django.setup()
@@ -322,10 +484,24 @@ def main() -> None:
     print(f"Dossier 004 construit en {time.perf_counter() - started:.1f} s (base jetable : {os.environ['DATA_DIR']})")
     command = [sys.executable, __file__, "--measure", str(document_id)] + (["--out", args.out] if args.out else [])
     result = subprocess.run(command, capture_output=True, text=True, check=False)
-    shutil.rmtree(os.environ["DATA_DIR"], ignore_errors=True)
     if result.returncode:
+        shutil.rmtree(os.environ["DATA_DIR"], ignore_errors=True)
         sys.exit(result.stderr)
     figures = json.loads(result.stdout.strip().splitlines()[-1])
+    if args.session_candidates:
+        started = time.perf_counter()
+        session_id = build_session(args.session_candidates)
+        print(f"Session de {args.session_candidates} candidats construite en {time.perf_counter() - started:.1f} s")
+        if args.redis:
+            from vae_portal.celery import app
+
+            app.control.purge()  # messages of an earlier run concern another database
+        try:
+            figures.update(measure_session(session_id, args.concurrency, timeout=1800))
+        finally:
+            shutil.rmtree(os.environ["DATA_DIR"], ignore_errors=True)
+    else:
+        shutil.rmtree(os.environ["DATA_DIR"], ignore_errors=True)
     print(f"pages : {figures['pages']} ({figures['size_mb']} Mo, PDF/A-3b : {'oui' if figures['pdfa'] else 'non'})")
     print(f"premier rendu (à froid) : {figures['cold_s']} s")
     print(f"rendu suivant (à chaud, le meilleur de 3) : {figures['warm_s']} s ({figures['warm_cpu_s']} s de CPU)")
@@ -336,10 +512,23 @@ def main() -> None:
     print(f"(WeasyPrint appelé sans configuration de polices partagée : {figures['weasyprint_plain_s']} s)")
     print(f"mémoire maximale du processus de rendu : {figures['peak_mb']} Mo")
     print(f"charge de la machine pendant la mesure : {figures['load']}")
+    if args.session_candidates:
+        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(figures["session_kinds"].items()))
+        print(
+            f"documents d'une session de {args.session_candidates} candidats ({figures['session_documents']} : "
+            f"{kinds} ; {figures['session_pages']} pages ; {figures['session_failed']} en échec), rendus en "
+            f"parallèle par un worker Celery (--concurrency {figures['session_concurrency']}) : "
+            f"{figures['session_s']} s ({figures['session_documents_per_s']} documents/s, "
+            f"{figures['session_render_median_s']} s par document en médiane)"
+        )
+        print("charge de la machine au lancement de la session : " + " / ".join(map(str, figures["session_load"])))
     if args.out:
         print(f"PDF écrit dans {args.out}")
     if args.json:
-        print(json.dumps({k: figures[k] for k in ("pages", "cold_s", "warm_s", "peak_mb", "ratio")}))
+        keys = ["pages", "cold_s", "warm_s", "peak_mb", "ratio", "load"]
+        if args.session_candidates:
+            keys += ["session_documents", "session_pages", "session_s", "session_render_median_s", "session_load"]
+        print(json.dumps({k: figures[k] for k in keys} | {"session_candidates": args.session_candidates}))
 
 
 if __name__ == "__main__":

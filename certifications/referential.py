@@ -490,13 +490,22 @@ def find_lineage(data: dict[str, Any]) -> Certification | None:
     return qs.filter(slug=data["slug"]).first()
 
 
-@transaction.atomic
-def create_certification(data: dict[str, Any], status: str | None = None) -> Certification:
-    """Save one validated certification. As a draft, or a new draft version of an existing one,
-    unless ``status`` says otherwise (the reference fixtures load as published)."""
-    previous = find_lineage(data)
+def find_replaced(code: str) -> Certification | None:
+    """The certification a version replaces: the latest version of ``replaces_code``."""
+    return Certification.objects.filter(code=code).order_by("-version").first() if code else None
+
+
+def certification_row(
+    data: dict[str, Any],
+    previous: Certification | None,
+    status: str | None = None,
+    replaces: Certification | None = None,
+) -> Certification:
+    """The unsaved version ``create_certification`` saves: a new lineage, or the next version of
+    ``previous`` (the ``find_lineage`` of ``data``). The RNCP import builds its rows here too, to
+    insert many at once, so both write the same columns."""
     fields = {name: data[name] for name in TEXT_FIELDS + BOOL_FIELDS + LIST_FIELDS + DATE_FIELDS}
-    cert = Certification.objects.create(
+    return Certification(
         lineage=previous.lineage if previous else uuid.uuid4(),
         version=previous.version + 1 if previous else (data["version"] or 1),
         status=status or CertificationStatus.DRAFT,
@@ -507,11 +516,17 @@ def create_certification(data: dict[str, Any], status: str | None = None) -> Cer
         min_narrative_length=data["min_narrative_length"],
         jury_rule=data.get("jury_rule") or {},
         published_at=timezone.now() if status == CertificationStatus.PUBLISHED else None,
-        replaces=Certification.objects.filter(code=data["replaces_code"]).order_by("-version").first()
-        if data["replaces_code"]
-        else None,
+        replaces=replaces,
         **fields,
     )
+
+
+@transaction.atomic
+def create_certification(data: dict[str, Any], status: str | None = None) -> Certification:
+    """Save one validated certification. As a draft, or a new draft version of an existing one,
+    unless ``status`` says otherwise (the reference fixtures load as published)."""
+    cert = certification_row(data, find_lineage(data), status, find_replaced(data["replaces_code"]))
+    cert.save(force_insert=True)
     cert.certifiers.set([_get_certifier(c) for c in data["certifiers"]])
     comps: dict[tuple[int, int], Competency] = {}
     for b in data["blocks"]:

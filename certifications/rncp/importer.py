@@ -16,6 +16,9 @@ Rules (docs/rncp-import.md):
   open to VAE are skipped; a certifier (``allowed_sirets``) only imports their own fiches;
 - ``import_flux`` holds the whole run in one transaction: the file is read as a stream and is
   only known to be whole at its end, so a broken file must leave nothing behind;
+- planned fiches are written in batches (``BATCH_SIZE``), one insert per table per batch, in a
+  savepoint; a batch the database refuses is written again fiche by fiche, each in its own
+  savepoint, so a fiche at fault is skipped and leaves nothing of itself, as before;
 - compétences are proposed by ``splitter.split_competencies``; the raw texts stay on the bloc;
   no grille is created (the fiche has none: the certifier adds them before publishing).
 """
@@ -31,7 +34,7 @@ from typing import Any, BinaryIO, Literal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DataError, IntegrityError, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -41,11 +44,12 @@ from certifications.models import (
     Block,
     Certification,
     CertificationEvent,
+    Certifier,
     Competency,
     certification_code_validator,
 )
 from certifications.permissions import may_version_lineage
-from certifications.referential import ReferentialFormatError, create_certification, read_certification
+from certifications.referential import ReferentialFormatError, certification_row, read_certification
 from certifications.rncp.parser import Fiche, FluxReader, ParseLimits
 from certifications.rncp.splitter import html_to_text, inline_text, split_competencies
 
@@ -78,6 +82,11 @@ SKIP_REASONS = {
 FICHE_CERTIFIERS = "fiche-certifiers"
 Acting = Collection[int] | None | Literal["fiche-certifiers"]
 MAX_KEPT_OUTCOMES = 500  # the report keeps counts for everything, details for the first ones
+# Fiches written together: each table gets one insert per batch instead of one per fiche (a few
+# hundred keep the batch's rows to a few megabytes). Outcomes wait for their batch; past this many
+# (a long run of skipped fiches) the batch is written early, to keep memory flat.
+BATCH_SIZE = 250
+MAX_WAITING_OUTCOMES = 2000
 
 
 @dataclass
@@ -404,43 +413,258 @@ def plan_fiche(
     return Plan(action, data=data, previous=previous, warnings=warnings, content_hash=content_hash)
 
 
-def _write(fiche: Fiche, plan: Plan, flux_version: str, actor) -> Certification:
-    """Save one planned fiche. The exchange format's creator makes the certification version
-    (lineage, version number, slug, replaced certification, certifiers by SIRET); its blocs and
-    compétences, plain rows with no grille to link, are inserted in two queries rather than one
-    per row, with the raw texts the exchange format does not carry."""
-    raws = plan.data.pop("_raws")
-    blocks, plan.data["blocks"] = plan.data["blocks"], []
-    with transaction.atomic():
-        certification = create_certification(plan.data)
-        Certification.objects.filter(pk=certification.pk).update(
-            **rncp_fields(fiche), rncp_content_hash=plan.content_hash
+@dataclass
+class _Draft:
+    """A planned fiche waiting in the batch: what its rows are made of, and its outcome to fill."""
+
+    code: str
+    plan: Plan
+    rncp_fields: dict[str, Any]
+    flux_version: str
+    outcome: Outcome
+
+
+def _latest_versions(codes: Collection[str]) -> dict[str, Certification]:
+    """The latest version of each code, in one query (``find_lineage`` / ``find_replaced`` for
+    a whole batch)."""
+    latest: dict[str, Certification] = {}
+    if codes:
+        rows = Certification.objects.filter(code__in=codes).only("code", "lineage", "version", "slug")
+        for row in rows.order_by("code", "-version"):
+            latest.setdefault(row.code, row)
+    return latest
+
+
+def _certifier_key(data: dict[str, str]) -> tuple[str, str]:
+    """How the exchange format's creator matches a certifier: by SIRET, by name when none."""
+    return ("siret", data["siret"]) if data["siret"] else ("name", data["name"])
+
+
+def _certifiers_of(drafts: list[_Draft]) -> dict[tuple[str, str], int]:
+    """The certifier id of every certifier named in the batch, matched as ``_get_certifier`` does
+    (by SIRET, by name among those without one; the oldest when a name is shared); the unknown
+    ones are created in the order they are met, with the first fiche's name and website."""
+    wanted: dict[tuple[str, str], dict[str, str]] = {}
+    for d in drafts:
+        for c in d.plan.data["certifiers"]:
+            wanted.setdefault(_certifier_key(c), c)  # the first fiche's details, as get_or_create
+    sirets = [value for kind, value in wanted if kind == "siret"]
+    names = [value for kind, value in wanted if kind == "name"]
+    ids: dict[tuple[str, str], int] = {}
+    if sirets:
+        found = Certifier.objects.filter(siret__in=sirets).values_list("siret", "pk")
+        ids.update((("siret", siret), pk) for siret, pk in found)
+    if names:
+        found = Certifier.objects.filter(siret="", legal_name__in=names).order_by("-pk").values_list("legal_name", "pk")
+        ids.update((("name", name), pk) for name, pk in found)  # the lowest pk wins
+    missing = [(key, c) for key, c in wanted.items() if key not in ids]
+    created = Certifier.objects.bulk_create(
+        Certifier(
+            legal_name=c["name"],
+            siret=c["siret"],
+            commercial_name=c["commercial_name"],
+            website=c["website"],
         )
-        rows = Block.objects.bulk_create(
-            Block(
-                certification=certification,
-                code=b["code"],
-                title=b["title"],
-                order=b["order"],
-                domain=b["domain"],
-                description=b["description"],
-                raw_competencies=raw_competencies,
-                raw_assessment=raw_assessment,
-            )
-            for b, (raw_competencies, raw_assessment) in zip(blocks, raws, strict=True)
-        )
-        Competency.objects.bulk_create(
-            Competency(block=row, **c) for row, b in zip(rows, blocks, strict=True) for c in b["competencies"]
-        )
-        CertificationEvent.objects.create(
-            certification=certification,
+        for _key, c in missing
+    )
+    ids.update((key, row.pk) for (key, _c), row in zip(missing, created, strict=True))
+    return ids
+
+
+def _insert_certifications(drafts: list[_Draft]) -> list[Certification]:
+    """One version per draft, as ``referential.create_certification`` makes it: the next version
+    of the code's lineage, replacing the latest version of ``replaces_code`` *at the fiche's
+    place in the file* (a certification written earlier in the batch counts, a later one not)."""
+    codes = {d.code for d in drafts}
+    latest = _latest_versions(codes | {d.plan.data["replaces_code"] for d in drafts} - {""})
+    rows: list[Certification] = []
+    written: dict[str, Certification] = {}  # code → the row this batch writes for it
+    replaced_later: list[tuple[Certification, Certification]] = []
+    for d in drafts:
+        replaces_code = d.plan.data["replaces_code"]
+        row = certification_row(d.plan.data, latest.get(d.code))
+        if replaces_code in written:
+            replaced_later.append((row, written[replaces_code]))
+        else:
+            row.replaces = latest.get(replaces_code)
+        row.open_to_vae = d.rncp_fields["open_to_vae"]
+        row.rncp_status = d.rncp_fields["rncp_status"]
+        row.replaced_by_code = d.rncp_fields["replaced_by_code"]
+        row.rncp_content_hash = d.plan.content_hash
+        rows.append(row)
+        written[d.code] = row
+    Certification.objects.bulk_create(rows)
+    if replaced_later:
+        for row, target in replaced_later:
+            row.replaces = target
+        Certification.objects.bulk_update([row for row, _target in replaced_later], ["replaces"])
+    return rows
+
+
+def _insert_certifier_links(drafts: list[_Draft], rows: list[Certification]) -> None:
+    ids = _certifiers_of(drafts)
+    Link = Certification.certifiers.through
+    links = []
+    for d, row in zip(drafts, rows, strict=True):
+        certifier_ids = dict.fromkeys(ids[_certifier_key(c)] for c in d.plan.data["certifiers"])
+        links += [Link(certification_id=row.pk, certifier_id=pk) for pk in certifier_ids]
+    Link.objects.bulk_create(links)
+
+
+def _insert_rows(model, names: list[str], rows: list[tuple], *, returning_ids: bool = False) -> list[int]:
+    """Insert plain rows of ``model`` (values of the fields ``names``, ready for the database) in
+    multi-row INSERTs, without a model instance per row: for the tens of thousands of blocs and
+    compétences of a national file, building instances and having the ORM compile each value cost
+    more than the database did. The model's other fields take their default, as an instance
+    would give them (a callable default is called per row). Returns the new ids, in order, when
+    asked (PostgreSQL and SQLite return them in the order of the VALUES, as ``bulk_create`` relies on)."""
+    if not rows:
+        return []
+    meta = model._meta
+    given = [meta.get_field(name) for name in names]
+    template = model()
+    constant, per_row = [], []
+    for other in meta.concrete_fields:
+        if other.primary_key or other in given:
+            continue
+        if other.has_default() and callable(other.default):
+            per_row.append(other)
+        else:
+            constant.append((other, other.get_db_prep_save(other.pre_save(template, add=True), connection)))
+    columns = given + [f for f, _v in constant] + per_row
+    tail = tuple(v for _f, v in constant)
+    quote = connection.ops.quote_name
+    head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in columns)}) VALUES "
+    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    returning = f" RETURNING {quote(meta.pk.column)}" if returning_ids else ""
+    size = connection.ops.bulk_batch_size(columns, rows)
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            params = [
+                value
+                for row in chunk
+                for value in (*row, *tail, *(f.get_db_prep_save(f.get_default(), connection) for f in per_row))
+            ]
+            cursor.execute(head + ", ".join([placeholders] * len(chunk)) + returning, params)
+            if returning_ids:
+                ids += [pk for (pk,) in cursor.fetchall()]
+    return ids
+
+
+BLOCK_COLUMNS = [
+    "certification",
+    "code",
+    "title",
+    "order",
+    "domain",
+    "description",
+    "raw_competencies",
+    "raw_assessment",
+]
+COMPETENCY_COLUMNS = ["block", "code", "group", "text", "order"]
+
+
+def _insert_blocks(drafts: list[_Draft], rows: list[Certification]) -> None:
+    """The blocs and their proposed compétences, with the raw texts the exchange format does not
+    carry; plain rows with no grille to link."""
+    blocks: list[tuple] = []
+    competencies: list[list[dict[str, Any]]] = []
+    for d, row in zip(drafts, rows, strict=True):
+        for b, (raw_competencies, raw_assessment) in zip(d.plan.data["blocks"], d.plan.data["_raws"], strict=True):
+            texts = (b["code"], b["title"], b["order"], b["domain"], b["description"])
+            blocks.append((row.pk, *texts, raw_competencies, raw_assessment))
+            competencies.append(b["competencies"])
+    block_ids = _insert_rows(Block, BLOCK_COLUMNS, blocks, returning_ids=True)
+    _insert_rows(
+        Competency,
+        COMPETENCY_COLUMNS,
+        [
+            (block_id, c["code"], c["group"], c["text"], c["order"])
+            for block_id, items in zip(block_ids, competencies, strict=True)
+            for c in items
+        ],
+    )
+
+
+def _insert_history(drafts: list[_Draft], rows: list[Certification], actor) -> None:
+    CertificationEvent.objects.bulk_create(
+        CertificationEvent(
+            certification=row,
             actor=actor,
             from_status="",
             to_status=CertificationStatus.DRAFT,
             comment=_("Import de la fiche %(code)s (flux RNCP %(version)s)")
-            % {"code": fiche.number, "version": flux_version or "?"},
+            % {"code": d.code, "version": d.flux_version or "?"},
         )
-    return certification
+        for d, row in zip(drafts, rows, strict=True)
+    )
+
+
+def _write_batch(drafts: list[_Draft], actor) -> list[Certification]:
+    """Save planned fiches in one savepoint, each table in one insert whatever the number of
+    fiches: the rows of ``referential.create_certification`` plus the RNCP columns, blocs with
+    their raw texts, compétences and a history line each. All of them or none."""
+    with transaction.atomic():
+        rows = _insert_certifications(drafts)
+        _insert_certifier_links(drafts, rows)
+        _insert_blocks(drafts, rows)
+        _insert_history(drafts, rows, actor)
+    return rows
+
+
+class _Batch:
+    """The fiches planned since the last write, written together (``BATCH_SIZE`` at a time).
+
+    Each fiche keeps the guarantee of its own savepoint: when the database refuses a batch, it is
+    rolled back and its fiches are written again one by one, each in its savepoint, so that only
+    the fiche at fault is skipped and nothing of it is left. Outcomes are reported in the file's
+    order once their batch is written; a fiche whose code is already waiting in the batch sends
+    the batch first, so that it is planned knowing what the first one became (as before)."""
+
+    def __init__(self, known: KnownCertifications, report: ImportReport, actor, on_outcome):
+        self.known, self.report, self.actor, self.on_outcome = known, report, actor, on_outcome
+        self.drafts: list[_Draft] = []
+        self.codes: set[str] = set()
+        self.outcomes: list[Outcome] = []
+
+    def add(self, outcome: Outcome, draft: _Draft | None = None) -> None:
+        if draft is not None:
+            self.drafts.append(draft)
+            self.codes.add(draft.code)
+        if self.drafts:
+            self.outcomes.append(outcome)
+        else:
+            self._report(outcome)
+        if len(self.drafts) >= BATCH_SIZE or len(self.outcomes) >= MAX_WAITING_OUTCOMES:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.drafts:
+            try:
+                self._written(self.drafts, _write_batch(self.drafts, self.actor))
+            except (IntegrityError, DataError):
+                for draft in self.drafts:
+                    try:
+                        self._written([draft], _write_batch([draft], self.actor))
+                    except (IntegrityError, DataError) as exc:
+                        # Confined to this fiche (its savepoint is rolled back): skip it, go on.
+                        draft.outcome.action, draft.outcome.reason_key = SKIPPED, "database"
+                        draft.outcome.reason = f"{SKIP_REASONS['database']} : {exc}"
+        for outcome in self.outcomes:
+            self._report(outcome)
+        self.drafts, self.codes, self.outcomes = [], set(), []
+
+    def _written(self, drafts: list[_Draft], rows: list[Certification]) -> None:
+        for draft, row in zip(drafts, rows, strict=True):
+            draft.outcome.certification_id, draft.outcome.version = row.pk, row.version
+            self.known.add_draft(draft.code, row.version, draft.plan.content_hash)
+
+    def _report(self, outcome: Outcome) -> None:
+        self.report.add(outcome)
+        if self.on_outcome is not None:
+            self.on_outcome(outcome)
 
 
 def import_fiches(
@@ -460,12 +684,15 @@ def import_fiches(
     wanted = {"".join(c.split()).upper() for c in codes} if codes else None
     known = KnownCertifications(wanted)
     report = ImportReport(dry_run=dry_run)
+    batch = _Batch(known, report, actor, on_outcome)
     seen: set[str] = set()
     for fiche in fiches:
         report.fiches_read += 1
         if wanted is not None and fiche.number not in wanted:
             continue
         seen.add(fiche.number)
+        if fiche.number in batch.codes:
+            batch.flush()
         version = flux_version() if callable(flux_version) else flux_version
         plan = plan_fiche(
             fiche,
@@ -484,23 +711,15 @@ def import_fiches(
             plan.reason,
             warnings=plan.warnings,
         )
+        draft = None
         if plan.action in (CREATED, UPDATED):
             if dry_run:
                 outcome.version = plan.previous[0] + 1 if plan.previous else 1
                 known.add_draft(fiche.number, outcome.version, plan.content_hash)
             else:
-                try:
-                    certification = _write(fiche, plan, version, actor)
-                except (IntegrityError, DataError) as exc:
-                    # Confined to this fiche (its savepoint is rolled back): skip it, go on.
-                    outcome.action, outcome.reason_key = SKIPPED, "database"
-                    outcome.reason = f"{SKIP_REASONS['database']} : {exc}"
-                else:
-                    outcome.certification_id, outcome.version = certification.pk, certification.version
-                    known.add_draft(fiche.number, certification.version, plan.content_hash)
-        report.add(outcome)
-        if on_outcome is not None:
-            on_outcome(outcome)
+                draft = _Draft(fiche.number, plan, rncp_fields(fiche), version, outcome)
+        batch.add(outcome, draft)
+    batch.flush()
     report.missing_codes = sorted(wanted - seen) if wanted else []
     report.elapsed = time.monotonic() - started
     return report

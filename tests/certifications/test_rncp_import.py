@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from certifications import services
@@ -10,6 +11,7 @@ from certifications.enums import CertificationStatus
 from certifications.models import Block, Certification, CertificationEvent, Certifier, Competency, Rubric
 from certifications.rncp.importer import import_flux
 from certifications.rncp.parser import RncpFormatError
+from tests.certifications import rncp_rows
 from tests.certifications import rncp_samples as samples
 from tests.certifications.rncp_samples import Raw
 from tests.factories import CertificationFactory, make_certification
@@ -417,6 +419,17 @@ def test_an_existing_certifier_is_matched_by_siret_and_a_new_one_created(tmp_pat
     assert Certifier.objects.count() == 2
 
 
+def test_a_new_certifier_named_by_several_fiches_is_created_once_with_the_first_fiches_details(tmp_path):
+    first = {"name": "ORGANISME NOUVEAU", "siret": "12345678900011", "commercial_name": "PREMIER"}
+    second = {**first, "name": "ORGANISME NOUVEAU (AUTRE NOM)", "commercial_name": "SECOND"}
+
+    _import(tmp_path, samples.fiche("RNCP10001", certifiers=[first]), samples.fiche("RNCP10002", certifiers=[second]))
+
+    certifier = Certifier.objects.get()
+    assert (certifier.legal_name, certifier.commercial_name) == ("ORGANISME NOUVEAU", "PREMIER")
+    assert certifier.certifications.count() == 2
+
+
 def test_an_unreadable_siret_is_dropped_with_a_note_and_the_certifier_kept_by_name(tmp_path):
     _import(tmp_path, samples.fiche(certifiers=[{"name": "ORGANISME", "siret": "123"}]))
     cert = Certification.objects.get()
@@ -431,26 +444,72 @@ def test_a_fiche_with_an_unreadable_number_is_skipped_with_the_reason(tmp_path):
     assert report.outcomes[0].reason == "numéro de fiche illisible : 'FICHE-12'"
 
 
-def test_a_fiche_the_database_refuses_is_skipped_and_the_others_are_imported(tmp_path, monkeypatch):
+def test_a_fiche_the_database_refuses_mid_way_leaves_nothing_of_itself_and_the_others_are_imported(
+    tmp_path, monkeypatch
+):
     from django.db import IntegrityError
 
     from certifications.rncp import importer
 
-    real = importer.create_certification
+    real = importer._insert_history
 
-    def refuse_the_first(data, **kwargs):
-        if data["code"] == "RNCP10001":
-            real(data, **kwargs)  # writes, then fails: the savepoint must undo it
+    def refuse_rncp10002(drafts, rows, actor):
+        real(drafts, rows, actor)  # its version, certifier, links, blocs and compétences are written
+        if any(d.code == "RNCP10002" for d in drafts):
             raise IntegrityError("doublon")
-        return real(data, **kwargs)
 
-    monkeypatch.setattr(importer, "create_certification", refuse_the_first)
+    monkeypatch.setattr(importer, "_insert_history", refuse_rncp10002)
+    own_certifier = {"name": "ORGANISME DE LA FICHE REFUSÉE", "siret": "98765432100019"}
 
-    report = _import(tmp_path, samples.fiche("RNCP10001"), samples.fiche("RNCP10002"))
+    report = _import(
+        tmp_path,
+        samples.fiche("RNCP10001"),
+        samples.fiche("RNCP10002", certifiers=[own_certifier]),
+        samples.fiche("RNCP10003"),
+    )
 
-    assert report.counts == {"skipped": 1, "created": 1}
-    assert report.outcomes[0].reason == "refusée par la base de données : doublon"
-    assert list(Certification.objects.values_list("code", flat=True)) == ["RNCP10002"]
+    assert report.counts == {"created": 2, "skipped": 1}
+    assert report.outcomes[1].reason == "refusée par la base de données : doublon"
+    assert list(Certification.objects.order_by("code").values_list("code", flat=True)) == ["RNCP10001", "RNCP10003"]
+    assert not Block.objects.filter(code__startswith="RNCP10002").exists()
+    assert Competency.objects.count() == 2 * 3  # the two imported fiches' compétences only
+    assert not Certifier.objects.filter(siret=own_certifier["siret"]).exists()
+    assert Certification.certifiers.through.objects.count() == 2
+    assert CertificationEvent.objects.count() == 2
+
+
+def test_a_fiche_breaking_a_database_constraint_is_skipped_and_its_neighbours_in_the_batch_imported(tmp_path):
+    # A version 1 already holds the slug the fiche RNCP10002 would get: the insert breaks
+    # unique_certification_slug_version, in the database itself.
+    CertificationFactory(code="", slug="rncp10002-charge-de-mediation-sociale", version=1)
+    before = Certification.objects.count()
+
+    report = _import(tmp_path, samples.fiche("RNCP10001"), samples.fiche("RNCP10002"), samples.fiche("RNCP10003"))
+
+    assert [o.action for o in report.outcomes] == ["created", "skipped", "created"]
+    assert report.outcomes[1].reason_key == "database"
+    assert Certification.objects.count() == before + 2
+    assert not Block.objects.filter(code__startswith="RNCP10002").exists()
+
+
+def test_forty_fiches_are_written_with_about_as_many_queries_as_three(tmp_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(first, count):
+        fiches = [samples.fiche(f"RNCP{n}", fiche_id=str(n)) for n in range(first, first + count)]
+        path = samples.write(tmp_path, samples.flux(*fiches), name=f"flux-{first}.xml")
+        with CaptureQueriesContext(connection) as captured:
+            report = import_flux(path)
+        assert report.counts == {"created": count}
+        return len(captured)
+
+    queries(10000, 1)  # the certifier is created, and the connection's own first queries are made
+    three, forty = queries(20000, 3), queries(30000, 40)
+    # One insert per table for the whole batch (one per fiche used to cost about fifteen queries);
+    # SQLite splits an insert past its limit of bound parameters, hence the small margin.
+    assert three <= forty <= three + 3
+    assert forty < 40
 
 
 # --- all or nothing -----------------------------------------------------------------------------
@@ -577,3 +636,18 @@ def test_the_command_refuses_to_change_the_certifier_of_a_lineage_unless_forced(
 def test_a_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="Fichier introuvable"):
         _command(tmp_path / "absent.xml")
+
+
+# --- the rows written -------------------------------------------------------------------------
+
+
+def test_the_import_writes_the_rows_the_one_row_at_a_time_import_wrote(tmp_path, reference_certifications):
+    """The recorded rows (rncp_rows.py) were written by the import before it wrote in bulk."""
+    actor = get_user_model().objects.create_user("import@example.org")
+
+    report = _import(tmp_path, *rncp_rows.scenario(), actor=actor)
+
+    assert report.counts == {"updated": 2, "created": 7, "unchanged": 1, "skipped": 2}
+    assert report.skip_reasons == {"draft_in_progress": 1, "inactive": 1}
+    actual = rncp_rows.rows()
+    assert actual == rncp_rows.expected(actual)
