@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -490,7 +491,7 @@ def document_ready(document: GeneratedDocument) -> int:
         ).values_list("pk", flat=True)
     )
     for pk in waiting:
-        transaction.on_commit(lambda pk=pk: publish(pk))
+        transaction.on_commit(functools.partial(publish, pk))
     return len(waiting)
 
 
