@@ -123,7 +123,7 @@ def test_a_new_candidate_goes_from_sign_up_to_a_submitted_dossier(page, mailoutb
         _saved(form)
         expect(form.locator("[data-autosave-state]")).to_have_text("complète")
         if i < 6:
-            page.get_by_role("link", name="Suivante").click()
+            page.get_by_role("link", name="Suivante →", exact=True).click()
     for statement in statements:
         statement.refresh_from_db()
         assert statement.narrative.startswith("Situation") and statement.proofs.count() == 1
