@@ -116,11 +116,14 @@ def start_worker(settings, tmp_path):
 
 
 def submit_validation():
-    # The recevabilité PDF asked for on the way is not what these tests watch: keep it out of
-    # the worker's queue, so that it renders only the dossier de validation.
+    # The recevabilité PDF and its decision letter asked for on the way are not what these tests
+    # watch: keep them out of the worker's queue (and the sweeper's), so that it renders only the
+    # dossier de validation.
     with mock.patch.object(services, "publish"):
         dossier = dossier_in_state(S.ADMISSIBLE)
-    GeneratedDocument.objects.filter(dossier=dossier, kind=DocumentKind.FEASIBILITY).delete()
+    GeneratedDocument.objects.filter(
+        dossier=dossier, kind__in=[DocumentKind.FEASIBILITY, DocumentKind.FEASIBILITY_DECISION]
+    ).delete()
     fill_validation(dossier)
     dossier_services.submit_validation(dossier, dossier.candidate)  # publishes on commit
     return dossier
