@@ -47,14 +47,19 @@ def wait_for(condition, timeout: float, what: str, interval: float = 0.2):
 
 
 class Worker:
-    def __init__(self, process: subprocess.Popen, log: Path):
+    def __init__(self, process: subprocess.Popen, log: Path, beat: subprocess.Popen | None = None):
         self.process = process
         self.log = log
+        self.beat = beat  # a ``celery beat`` process beside the worker, logging to the same file
 
     def logs(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
     def stop(self, sig=signal.SIGTERM, timeout: float = 15) -> None:
+        if self.beat is not None and self.beat.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.beat.pid, signal.SIGKILL)
+            self.beat.wait(5)
         if self.process.poll() is not None:
             return
         with contextlib.suppress(ProcessLookupError):
@@ -93,8 +98,6 @@ def start_worker(settings, tmp_path):
             f"test-{uuid.uuid4().hex[:8]}@%h",
         ]
         command += ["--logfile", str(log)]
-        if beat:
-            command += ["--beat", "--schedule", str(tmp_path / f"beat-{len(started)}")]
         process = subprocess.Popen(
             command,
             cwd=settings.BASE_DIR,
@@ -107,6 +110,20 @@ def start_worker(settings, tmp_path):
         started.append(worker)
         wait_for(lambda: " ready." in worker.logs() or process.poll() is not None, 60, "the worker to start")
         assert process.poll() is None, worker.logs()
+        if beat:
+            # Its own process, not the worker's embedded ``--beat``: a beat forked from a worker
+            # that holds a lock at that moment can hang before its first tick (seen in CI).
+            schedule = tmp_path / f"beat-{len(started)}"
+            worker.beat = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", app, "beat", "--loglevel=INFO"]
+                + ["--schedule", str(schedule), "--logfile", str(log)],
+                cwd=settings.BASE_DIR,
+                env={**base_env, **env},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+            wait_for(lambda: "beat: Starting" in worker.logs(), 60, "beat to start")
         return worker
 
     yield start
