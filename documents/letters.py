@@ -14,12 +14,19 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dossiers.enums import FEASIBILITY_DECISIONS, FeasibilitySection, SnapshotKind
 from dossiers.enums import DossierStatus as S
-from dossiers.enums import FeasibilitySection
 from dossiers.feasibility import deadline, feasibility_of
-from dossiers.models import Dossier, TransitionLog
+from dossiers.models import Dossier, Snapshot, TransitionLog
 
-DECISIONS = (S.ADMISSIBLE, S.FEASIBILITY_INCOMPLETE, S.INADMISSIBLE)
+
+def decided_version(log: TransitionLog) -> Snapshot | None:
+    """The submitted version a recorded move decides: the latest demande de recevabilité when
+    ``log`` takes the dossier out of « recevabilité demandée » to a decision; None otherwise (or
+    for a dossier from before the frozen versions)."""
+    if log.from_status != S.FEASIBILITY_SUBMITTED or log.to_status not in FEASIBILITY_DECISIONS:
+        return None
+    return Snapshot.objects.filter(dossier_id=log.dossier_id, kind=SnapshotKind.FEASIBILITY).order_by("-number").first()
 
 
 def decision_of(snapshot) -> TransitionLog | None:
@@ -29,7 +36,7 @@ def decision_of(snapshot) -> TransitionLog | None:
         TransitionLog.objects.filter(
             dossier_id=snapshot.dossier_id,
             from_status=S.FEASIBILITY_SUBMITTED,
-            to_status__in=DECISIONS,
+            to_status__in=FEASIBILITY_DECISIONS,
             created_at__gte=snapshot.created_at,
         )
         .select_related("actor")
@@ -74,7 +81,6 @@ def feasibility_decision_context(document) -> dict:
         "snapshot": snapshot,
         "decision": decision,
         "implicit": decision.to_status == S.ADMISSIBLE and decision.actor_id is None,
-        "decided_at": timezone.localtime(decision.created_at),
         "received_at": received,
         "deadline": timezone.localtime(deadline(snapshot.created_at)),
         "candidate": dossier.candidate,
@@ -85,7 +91,7 @@ def feasibility_decision_context(document) -> dict:
         "address": asked.get("address") or {},
         "sections": sections,
         "salutation": salutation(dossier),
-        "created": timezone.localtime(decision.created_at),
+        "created": timezone.localtime(decision.created_at),  # the letter's date: the decision's
         "content": {"certification": content.get("certification") or {}},
         "title": _("Décision sur votre demande de recevabilité"),
         "author": _("Certificateur"),

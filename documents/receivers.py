@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from documents import letters, services
 from documents.enums import DocumentKind
-from dossiers.enums import DossierStatus, SnapshotKind
-from dossiers.models import Snapshot
+from dossiers.enums import SnapshotKind
 
 # A submission's snapshot kind → the PDF of the submitted dossier.
 SUBMITTED_DOCUMENT = {
@@ -24,14 +23,6 @@ def request_decision_letter(sender, instance, created: bool, **kwargs) -> None:
     """A decision on a demande de recevabilité was recorded (a ``TransitionLog`` out of
     « recevabilité demandée », by the certifier or by their silence): ask for its letter, on the
     version it decides, rendered once the decision commits."""
-    if not created or instance.from_status != DossierStatus.FEASIBILITY_SUBMITTED:
-        return
-    if instance.to_status not in letters.DECISIONS:
-        return
-    snapshot = (
-        Snapshot.objects.filter(dossier_id=instance.dossier_id, kind=SnapshotKind.FEASIBILITY)
-        .order_by("-number")
-        .first()
-    )
-    if snapshot is not None:  # a dossier from before the frozen versions has no letter to hang on
+    snapshot = letters.decided_version(instance) if created else None
+    if snapshot is not None:
         services.request_document(DocumentKind.FEASIBILITY_DECISION, instance.dossier, snapshot, instance.actor)

@@ -16,6 +16,12 @@ class DossierStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("abandon")
 
 
+# The certifier's decisions on a demande de recevabilité (by them, or by their silence).
+FEASIBILITY_DECISIONS = frozenset(
+    {DossierStatus.ADMISSIBLE, DossierStatus.FEASIBILITY_INCOMPLETE, DossierStatus.INADMISSIBLE}
+)
+
+
 class ExperienceKind(models.TextChoices):
     EMPLOYEE = "employee", _("salarié")
     VOLUNTEER = "volunteer", _("bénévole")

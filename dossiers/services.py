@@ -48,6 +48,7 @@ from core.errors import DomainError
 from core.text import shorten
 from dossiers import feasibility, hooks, notifications, scanning, uploads
 from dossiers.enums import (
+    FEASIBILITY_DECISIONS,
     STATUSES_WITH_IDCC,
     BlockActivity,
     DossierStatus,
@@ -319,7 +320,7 @@ def decide_feasibility(
 ) -> Dossier:
     """Certifier's decision: admissible, feasibility_incomplete (what is missing, and which
     sections of the dossier de faisabilité: ``sections``) or inadmissible (reason)."""
-    if decision not in (S.ADMISSIBLE, S.FEASIBILITY_INCOMPLETE, S.INADMISSIBLE):
+    if decision not in FEASIBILITY_DECISIONS:
         raise DossierError(_("Décision inconnue."))
     if decision != S.ADMISSIBLE and not comment.strip():
         raise DossierError(_("Indiquez le motif : il sera communiqué au candidat."))

@@ -22,11 +22,11 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
+from documents import letters
 from documents.enums import DocumentKind, DocumentStatus
 from documents.models import GeneratedDocument
 from dossiers.enums import DossierStatus as S
-from dossiers.enums import SnapshotKind
-from dossiers.models import Snapshot, TransitionLog
+from dossiers.models import TransitionLog
 from francevae import mapping
 from francevae.enums import Direction, MessageKind, MessageStatus
 from francevae.models import FranceVaeLink, OutboxMessage
@@ -56,11 +56,7 @@ def transition_recorded(sender, instance: TransitionLog, created: bool, **kwargs
     if instance.comment:
         fields["commentaire"] = instance.comment
     if feasibility:
-        snapshot = (
-            Snapshot.objects.filter(dossier_id=instance.dossier_id, kind=SnapshotKind.FEASIBILITY)
-            .order_by("-number")
-            .first()
-        )
+        snapshot = letters.decided_version(instance)
         queue_message(
             link,
             MessageKind.FEASIBILITY_DECISION,
