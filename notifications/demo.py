@@ -51,7 +51,7 @@ def seed() -> list[str]:
         certifier = User.objects.filter(email=CERTIFIER).first()
         if certifier is not None:
             services.set_preferences(certifier, dict(CERTIFIER_CHOICES))
-            rows.append(f"{CERTIFIER}: préférences d'e-mails choisies, {services.unread_count(certifier)} non lues")
+            rows.append(f"{CERTIFIER}: préférences d'e-mails choisies, {_unread(certifier)}")
         candidates = User.objects.filter(email__startswith="candidat", email__endswith="@vae.example")
         for email in candidates.order_by("email").values_list("email", flat=True):
             mine = Notification.objects.filter(recipient__email=email)
@@ -59,5 +59,10 @@ def seed() -> list[str]:
             if oldest is not None and not mine.filter(read_at__isnull=False).exists():
                 oldest.read_at = timezone.now()
                 oldest.save(update_fields=["read_at"])
-                rows.append(f"{email}: une notification lue, {services.unread_count(oldest.recipient)} non lues")
+                rows.append(f"{email}: une notification lue, {_unread(oldest.recipient)}")
     return rows
+
+
+def _unread(user) -> str:
+    n = services.unread_count(user)
+    return f"{n} non lue" if n == 1 else f"{n} non lues"
