@@ -182,10 +182,11 @@ class StatementForm(forms.Form):
     experiences = forms.ModelMultipleChoiceField(queryset=Experience.objects.none(), required=False)
     proofs = forms.ModelMultipleChoiceField(queryset=Proof.objects.none(), required=False)
 
-    def __init__(self, *args, dossier, **kwargs):
+    def __init__(self, *args, dossier_id: int, **kwargs):
+        # The dossier's id is enough: its ownership is checked by the save's own locked read.
         super().__init__(*args, **kwargs)
-        self.fields["experiences"].queryset = dossier.experiences.all()
-        self.fields["proofs"].queryset = dossier.proofs.all()
+        self.fields["experiences"].queryset = Experience.objects.filter(dossier_id=dossier_id)
+        self.fields["proofs"].queryset = Proof.objects.filter(dossier_id=dossier_id)
 
     def clean_narrative(self):
         return _normalise_newlines(self.cleaned_data["narrative"])

@@ -32,7 +32,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.formats import date_format
@@ -528,7 +528,7 @@ def _locked_for_writing(dossier: Dossier, *, stage1: bool = False, stage2: bool 
 
 @transaction.atomic
 def save_statement(
-    statement: CompetencyStatement,
+    statement: CompetencyStatement | QuerySet[CompetencyStatement],
     base_version: int,
     changes: dict[str, str],
     *,
@@ -543,20 +543,25 @@ def save_statement(
     side and the candidate chooses; nothing is lost. Sending again what is already stored (a
     retry whose first answer was lost) is not a conflict. Links are a set: the last write wins.
     Recorded in the audit trail, consecutive saves coalesced (``AUDIT_COALESCE_MINUTES``).
+
+    ``statement`` may be a queryset selecting it within the caller's scope (the candidate's own
+    dossiers): the scope is then checked by the same locked read, and a statement outside it
+    raises ``CompetencyStatement.DoesNotExist`` (the autosave's page answers 404).
     """
     # The statement's row and its dossier's, locked by one query (the hot path of autosave): the
     # dossier against a submission or a decision, the statement against another tab. No other
     # path locks a statement's row, so taking both at once cannot deadlock with the writes that
     # lock the dossier alone. Not the compétence's row, which every candidate shares. How many
     # proofs and experiences it draws on comes with it (``support_count``, for the answer).
+    rows = statement if isinstance(statement, QuerySet) else CompetencyStatement.objects.filter(pk=statement.pk)
     current = (
-        CompetencyStatement.objects.select_for_update(of=("self", "dossier"))
+        rows.select_for_update(of=("self", "dossier"))
         .select_related("competency", "dossier__certification")
         .annotate(
             n_proofs=link_count(CompetencyStatement.proofs.through),
             n_experiences=link_count(CompetencyStatement.experiences.through),
         )
-        .get(pk=statement.pk)
+        .get()
     )
     dossier = current.dossier
     if not (dossier.feasibility_editable or dossier.validation_editable):

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -36,11 +36,11 @@ def _is_autosave(request) -> bool:
     return request.headers.get("X-Autosave") == "1"
 
 
-def _next_url(request, dossier, competency_id, changes) -> str:
+def _next_url(request, dossier_id: int, competency_id, changes) -> str:
     if "narrative" in changes:
-        default = reverse("dossiers:competency", args=[dossier.pk, competency_id])
+        default = reverse("dossiers:competency", args=[dossier_id, competency_id])
     else:
-        default = reverse("dossiers:positioning", args=[dossier.pk]) + f"#competency-{competency_id}"
+        default = reverse("dossiers:positioning", args=[dossier_id]) + f"#competency-{competency_id}"
     return next_path(request, default)
 
 
@@ -85,45 +85,52 @@ def save(request, pk: int, competency_pk: int):
             return _session_expired(request, autosave, login_form)
     if not throttle.allow_user(request.user, "autosave"):
         return _too_many_saves(request, autosave)
-    # The statement, its compétence and its (owned) dossier with its certification: one query.
-    statement = get_object_or_404(
-        CompetencyStatement.objects.select_related("competency", "dossier__certification"),
+    # The candidate's statement, read, checked against their own dossiers and locked by the
+    # service's one query: the autosave's hot path reads it once.
+    own_statement = CompetencyStatement.objects.filter(
         dossier__in=permissions.candidate_dossiers(request.user).values("pk"),
         dossier_id=pk,
         competency_id=competency_pk,
     )
-    dossier = statement.dossier
-    form = StatementForm(request.POST, dossier=dossier)
+    form = StatementForm(request.POST, dossier_id=pk)
     if not form.is_valid():
+        get_object_or_404(own_statement)  # outside one's own dossiers: 404, not a word on the input
         message = _("Enregistrement impossible : %(errors)s") % {
             "errors": " ".join(str(e) for errors in form.errors.values() for e in errors)
         }
         if autosave:
             return json_refusal(message, 400, "invalid")
         messages.error(request, message)
-        return redirect(_next_url(request, dossier, competency_pk, request.POST))
+        return redirect(_next_url(request, pk, competency_pk, request.POST))
     changes = form.changes()
+
+    def save_own_statement():
+        try:
+            return services.save_statement(
+                own_statement, form.cleaned_data["version"], changes, actor=request.user, **form.links_kwargs()
+            )
+        except CompetencyStatement.DoesNotExist:
+            raise Http404 from None
+
     done, saved = attempt(
         request,
-        lambda: services.save_statement(
-            statement, form.cleaned_data["version"], changes, actor=request.user, **form.links_kwargs()
-        ),
+        save_own_statement,
         # An autosave answers in JSON; a conflict shows both versions side by side.
         show=lambda refusal: not autosave and not isinstance(refusal, services.StatementConflict),
         on_refusal=lambda refusal: refusal,
     )
     if not done:
         if isinstance(saved, services.StatementConflict):
-            return _conflict(request, autosave, dossier, statement, saved, form)
+            return _conflict(request, autosave, saved, form)
         if autosave:
             return json_refusal(saved)
-        return redirect(_next_url(request, dossier, competency_pk, changes))
+        return redirect(_next_url(request, pk, competency_pk, changes))
     saved_at = _("Enregistré à %(time)s") % {"time": fr_time(saved.updated_at)}
     if not autosave:
         messages.success(request, saved_at)
-        return redirect(_next_url(request, dossier, competency_pk, changes))
+        return redirect(_next_url(request, pk, competency_pk, changes))
     state = services.statement_state(
-        saved.narrative, bool(saved.support_count), dossier.certification.min_narrative_length
+        saved.narrative, bool(saved.support_count), saved.dossier.certification.min_narrative_length
     )
     return JsonResponse(
         {
@@ -136,7 +143,9 @@ def save(request, pk: int, competency_pk: int):
     )
 
 
-def _conflict(request, autosave, dossier, statement, conflict, form):
+def _conflict(request, autosave, conflict, form):
+    statement = conflict.statement
+    dossier = statement.dossier
     context = {
         "dossier": dossier,
         "statement": statement,
@@ -147,7 +156,7 @@ def _conflict(request, autosave, dossier, statement, conflict, form):
         "links": form.cleaned_data.get("links"),
         "experiences": form.cleaned_data.get("experiences") or [],
         "proofs": form.cleaned_data.get("proofs") or [],
-        "next": _next_url(request, dossier, statement.competency_id, conflict.mine),
+        "next": _next_url(request, dossier.pk, statement.competency_id, conflict.mine),
         "choices": SelfAssessment.choices,
     }
     if autosave:

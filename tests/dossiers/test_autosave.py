@@ -143,6 +143,19 @@ def test_a_proof_of_another_dossier_cannot_be_linked(client, statement):
     assert not statement.proofs.exists()
 
 
+@pytest.mark.parametrize("data", [{"narrative": "Pris à un autre."}, {"narrative": "x", "version": "pas un nombre"}])
+def test_another_candidates_statement_is_a_404_whatever_the_input_and_stays_as_it_was(client, statement, data):
+    intruder = dossier_in_state(S.ADMISSIBLE).candidate
+    client.force_login(intruder)
+
+    for headers in (AUTOSAVE, {}):
+        response = client.post(_url(statement), {"version": statement.version, **data}, **headers)
+        assert response.status_code == 404
+    before = statement.narrative
+    statement.refresh_from_db()
+    assert (statement.narrative, statement.version) == (before, 0)
+
+
 def test_a_submitted_dossier_refuses_autosaves_with_a_403(client):
     dossier = dossier_in_state(S.VALIDATION_SUBMITTED)
     statement = dossier.statements.first()

@@ -1,6 +1,7 @@
 """The autosave's hot path: a fixed, small number of SQL statements, whatever the dossier holds
-(session and user, the statement with its dossier, one query locking the statement and its
-dossier, the update, the audit coalescing; the sliding session's write once a minute)."""
+(session and user; one query that reads the statement within the candidate's own dossiers and
+locks it with its dossier; the update; the audit coalescing's read and write; the sliding
+session's write once a minute)."""
 
 import pytest
 from django.db import connection
@@ -12,7 +13,7 @@ from dossiers.enums import DossierStatus as S
 from tests.factories import dossier_in_state, make_certification, pdf_upload
 
 pytestmark = pytest.mark.django_db
-MAX_STATEMENTS = 7  # not counting BEGIN / COMMIT / savepoints (issue 21 aims at 6)
+MAX_STATEMENTS = 6  # not counting BEGIN / COMMIT / savepoints (issue 21)
 
 
 @pytest.fixture(autouse=True)
