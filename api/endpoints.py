@@ -34,6 +34,7 @@ from certifications.models import Block, Certification, RubricCriterion
 from core import file_access
 from core.errors import DomainError
 from core.files import serve_file
+from core.search import between_days, search_people
 from documents.models import GeneratedDocument
 from dossiers import services as dossier_services
 from dossiers.enums import DossierStatus, SnapshotKind
@@ -250,16 +251,8 @@ def list_candidatures(request, filters: Query[CandidatureFilters]):
         qs = qs.filter(certification_id=filters.certification)
     if filters.lignee:
         qs = qs.filter(certification__lineage__iexact=filters.lignee) if _is_uuid(filters.lignee) else qs.none()
-    if filters.depuis:
-        qs = qs.filter(feasibility_submitted_at__date__gte=filters.depuis)
-    if filters.jusqua:
-        qs = qs.filter(feasibility_submitted_at__date__lte=filters.jusqua)
-    for word in (filters.recherche or "").split():
-        qs = qs.filter(
-            Q(candidate__first_name__icontains=word)
-            | Q(candidate__last_name__icontains=word)
-            | Q(candidate__email__icontains=word)
-        )
+    qs = between_days(qs, "feasibility_submitted_at", filters.depuis, filters.jusqua)
+    qs = search_people(qs, filters.recherche or "")
     return _page(qs.order_by("feasibility_submitted_at", "pk"), filters, _candidature)
 
 

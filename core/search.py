@@ -5,13 +5,17 @@ it is ``lower(unaccent(first || ' ' || last || ' ' || email))``, declared IMMUTA
 trigram index (pg_trgm) on it serves ``LIKE '%…%'`` (migration ``dossiers.0005_queue_indexes``);
 on SQLite the same function is registered in Python on each connection (``register_sqlite``).
 Search terms go through ``fold`` so that "Helene" finds « Hélène » and « hélène » finds "HELENE".
+
+``between_days`` is the lists' other filter: a date range on a timestamp column.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 
 from django.db.models import Func, TextField
+from django.utils import timezone
 
 FUNCTION = "vae_person_search"
 # What unaccent maps beyond decomposition (ligatures).
@@ -37,6 +41,36 @@ class PersonSearch(Func):
     function = FUNCTION
     output_field = TextField()
     arity = 3
+
+
+def search_people(queryset, text: str, person: str = "candidate"):
+    """``queryset`` narrowed to the rows whose ``person`` (a relation to a user) has every word of
+    ``text`` in their names or e-mail address, accents and case aside: the one search of the
+    certifier's queue and of the API's candidatures (a trigram index on PostgreSQL)."""
+    words = fold(text).split()
+    if not words:
+        return queryset
+    queryset = queryset.annotate(
+        person_text=PersonSearch(f"{person}__first_name", f"{person}__last_name", f"{person}__email")
+    )
+    for word in words:
+        queryset = queryset.filter(person_text__contains=word)
+    return queryset
+
+
+def between_days(queryset, field: str, first: dt.date | None, last: dt.date | None):
+    """``queryset`` narrowed to the rows whose timestamp ``field`` falls from the day ``first``
+    to the day ``last`` included, in local time. The bounds are timestamps compared with the
+    raw column (no truncation to a date), so that the column's index serves the filter."""
+
+    def start_of(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+    if first:
+        queryset = queryset.filter(**{f"{field}__gte": start_of(first)})
+    if last:
+        queryset = queryset.filter(**{f"{field}__lt": start_of(last + dt.timedelta(days=1))})
+    return queryset
 
 
 def _person_search(first: str | None, last: str | None, email: str | None) -> str | None:

@@ -21,7 +21,7 @@ from backoffice.views.common import form_action
 from core import file_access
 from core.csv_export import csv_response
 from core.files import serve_file
-from core.search import PersonSearch, fold
+from core.search import between_days, search_people
 from dossiers import feasibility, services
 from dossiers.enums import DossierStatus, SnapshotKind
 from dossiers.models import Dossier, Proof
@@ -42,26 +42,12 @@ def filtered_dossiers(request):
     status = ""
     if form.is_valid():
         data = form.cleaned_data
-        if data["q"]:
-            # Accent- and case-insensitive, in the database (a trigram index on PostgreSQL).
-            dossiers = dossiers.annotate(
-                candidate_text=PersonSearch("candidate__first_name", "candidate__last_name", "candidate__email")
-            )
-            for word in fold(data["q"]).split():
-                dossiers = dossiers.filter(candidate_text__contains=word)
+        dossiers = search_people(dossiers, data["q"])
         if data["certification"]:
             dossiers = dossiers.filter(certification=data["certification"])
-        # Bounds in local time on the raw column (no date truncation: the index stays usable).
-        if data["submitted_from"]:
-            dossiers = dossiers.filter(submitted_at__gte=_day_start(data["submitted_from"]))
-        if data["submitted_to"]:
-            dossiers = dossiers.filter(submitted_at__lt=_day_start(data["submitted_to"] + dt.timedelta(days=1)))
+        dossiers = between_days(dossiers, "submitted_at", data["submitted_from"], data["submitted_to"])
         status = data["status"]
     return form, dossiers, status
-
-
-def _day_start(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
 
 
 @certifier_required

@@ -4,6 +4,7 @@ the docs page without any CDN, the command and the certifier page."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -15,9 +16,9 @@ from django.urls import reverse
 from api.models import ApiToken
 from audit.models import AuditEvent
 from dossiers.enums import DossierStatus as S
-from dossiers.models import TransitionLog
+from dossiers.models import Dossier, TransitionLog
 from tests.api.conftest import bearer
-from tests.factories import CertifierFactory, certifier_of, dossier_in_state, make_certification
+from tests.factories import CertifierFactory, UserFactory, certifier_of, dossier_in_state, make_certification
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +88,35 @@ def test_the_dossier_de_validation_gives_each_competency_its_narrative_and_proof
     download = client.get(listed["url"], **bearer(token_for(org)))
     assert download.status_code == 200
     assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_the_candidatures_list_searches_like_the_queue_and_filters_on_local_days(client, cert, org, token_for):
+    """« helene » finds Hélène (accents and case aside, every word); « depuis » and « jusqua »
+    are whole days in French time: a request at 00:30 on the 3rd in Paris is on the 3rd."""
+    from zoneinfo import ZoneInfo
+
+    helene = dossier_in_state(
+        S.FEASIBILITY_SUBMITTED, certification=cert, candidate=UserFactory(first_name="Hélène", last_name="Lefèvre")
+    )
+    other = dossier_in_state(
+        S.FEASIBILITY_SUBMITTED, certification=cert, candidate=UserFactory(first_name="Marc", last_name="Durand")
+    )
+    paris = ZoneInfo("Europe/Paris")
+    Dossier.objects.filter(pk=helene.pk).update(feasibility_submitted_at=dt.datetime(2026, 3, 3, 0, 30, tzinfo=paris))
+    Dossier.objects.filter(pk=other.pk).update(feasibility_submitted_at=dt.datetime(2026, 3, 2, 23, 30, tzinfo=paris))
+    secret = token_for(org)
+
+    def ids(query: str) -> list[int]:
+        response = client.get(f"/api/v1/candidatures?{query}", **bearer(secret))
+        assert response.status_code == 200, response.content
+        return [row["id"] for row in response.json()["donnees"]]
+
+    assert ids("recherche=helene") == [helene.pk]
+    assert ids("recherche=LEFEVRE hél") == [helene.pk]
+    assert ids("recherche=helene durand") == []
+    assert ids("depuis=2026-03-03") == [helene.pk]
+    assert ids("jusqua=2026-03-02") == [other.pk]
+    assert ids("depuis=2026-03-02&jusqua=2026-03-03") == [other.pk, helene.pk]
 
 
 def test_a_referential_is_imported_as_a_draft_and_published(client, org, token_for):
