@@ -27,6 +27,7 @@ from backoffice.permissions import (
     certifications_for,
     decisions_for,
     dossiers_for,
+    listed_dossiers_for,
     sessions_for,
 )
 from certifications import services as certification_services
@@ -236,6 +237,10 @@ def _dossiers(request):
     return dossiers_for(request.user).select_related("candidate", "certification")
 
 
+def _listed_dossiers(request):
+    return listed_dossiers_for(request.user).select_related("candidate", "certification")
+
+
 def _dossier(request, id: int) -> Dossier:
     return get_object_or_404(_dossiers(request), pk=id)
 
@@ -244,7 +249,7 @@ def _dossier(request, id: int) -> Dossier:
 def list_candidatures(request, filters: Query[CandidatureFilters]):
     """Les dossiers dont la recevabilité a été demandée, du plus ancien au plus récent — dossiers, oldest first."""
     require_scope(request, Scope.READ)
-    qs = _dossiers(request).prefetch_related("target_blocks", "acquired_blocks", "certification__blocks")
+    qs = _listed_dossiers(request).prefetch_related("target_blocks", "acquired_blocks", "certification__blocks")
     if filters.etat:
         qs = qs.filter(status=filters.etat)
     if filters.certification:

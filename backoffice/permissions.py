@@ -96,10 +96,11 @@ def dossiers_for(user) -> QuerySet[Dossier]:
     return Dossier.objects.filter(certification__in=_managed_ids(user), feasibility_submitted_at__isnull=False)
 
 
-def queue_dossiers_for(user) -> QuerySet[Dossier]:
-    """``dossiers_for`` with the user's certifications read first (one query): a list of ids
-    lets the planner walk the queue's indexes (``dossier_queue_idx``) in order instead of
-    joining every dossier with a subquery."""
+def listed_dossiers_for(user) -> QuerySet[Dossier]:
+    """``dossiers_for`` with the user's certifications read first (one query), for the lists
+    (the queue, the API's candidatures): a list of ids lets the planner walk their indexes
+    (``dossier_queue_idx``, ``dossier_api_idx``) in order instead of joining every dossier with a
+    subquery and sorting them all."""
     ids = list(_managed_ids(user).values_list("pk", flat=True))
     return Dossier.objects.filter(certification_id__in=ids, feasibility_submitted_at__isnull=False)
 

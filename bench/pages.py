@@ -12,7 +12,9 @@ SQL queries, and the ratio of its median to the trivial view's (a view that answ
 same logged-in user, through the same middleware). The queue's queries are then EXPLAINed: the
 plans show which indexes they use. ``--json`` ends with one line:
 ``{"dossiers": N, "trivial_ms": x, "pages": {"<name>": {"median_ms": x, "p95_ms": x,
-"queries": n, "ratio": x}, …}}``. Production settings (DEBUG off), local-memory cache.
+"queries": n, "ratio": x}, …}}``. ``--queries`` prints each page's slowest SQL queries with
+their time, and the plan of the slowest when it takes 2 ms or more.
+Production settings (DEBUG off), local-memory cache.
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true", help="drop the database and load it again")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--only", default="", help="only the pages whose name contains this text")
+    parser.add_argument("--queries", action="store_true", help="print each page's slowest SQL queries")
     args = parser.parse_args()
 
     data_dir = Path(os.environ.get("BENCH_DATA_DIR", f"/tmp/{args.db}_data"))
@@ -201,6 +204,13 @@ def run(args) -> None:  # noqa: C901 — one list of pages, read top to bottom
             status = response.status_code
         with CaptureQueriesContext(connection) as queries:
             send(url, data, secure=True, **extra) if data is not None else send(url, secure=True, **extra)
+        if args.queries:
+            slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:4]
+            print(f"\n-- {url} : {len(queries)} requêtes, les plus lentes :")
+            for q in slowest:
+                print(f"   {float(q['time']) * 1000:7.2f} ms  {q['sql'][:400]}")
+            if slowest and float(slowest[0]["time"]) >= 0.002 and slowest[0]["sql"].lstrip().startswith("SELECT"):
+                print("\n".join("   " + line for line in explain(slowest[0]["sql"])))
         return times, len(queries), status
 
     results = {}
@@ -254,6 +264,15 @@ def run(args) -> None:  # noqa: C901 — one list of pages, read top to bottom
     _ = timezone
 
 
+def explain(sql: str) -> list[str]:
+    """The plan PostgreSQL ran for ``sql`` (EXPLAIN ANALYZE), line by line."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql)
+        return [row[0] for row in cursor.fetchall()]
+
+
 def explain_queue(client, queue_url: str, surname: str) -> None:
     """EXPLAIN ANALYZE of the queue's queries (counts per state, one page, a search)."""
     from django.db import connection
@@ -272,11 +291,8 @@ def explain_queue(client, queue_url: str, surname: str) -> None:
                 sql = q["sql"]
                 if "dossiers_dossier" not in sql or not sql.lstrip().upper().startswith("SELECT"):
                     continue
-                with connection.cursor() as cursor:
-                    cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql)
-                    plan = [row[0] for row in cursor.fetchall()]
                 print(f"\n-- {label} : {sql[:160]}…")
-                for line in plan:
+                for line in explain(sql):
                     print("   " + line)
 
 

@@ -161,6 +161,12 @@ class Dossier(models.Model):
                 name="dossier_queue_idx",
                 condition=Q(feasibility_submitted_at__isnull=False),
             ),
+            # The API's candidatures (api.endpoints.list_candidatures), in order of request.
+            models.Index(
+                fields=["certification", "feasibility_submitted_at", "id"],
+                name="dossier_api_idx",
+                condition=Q(feasibility_submitted_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

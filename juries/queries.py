@@ -172,13 +172,19 @@ def agreement_report(session: JurySession, members: Iterable[JuryMember] | None 
     decision: the figures would show a member the others' levels). ``members``: the session's
     with their users, when already read."""
     decided = Decision.objects.in_force().filter(convocation__session=session).values("convocation_id")
-    scores = CriterionScore.objects.filter(
-        evaluation__convocation_id__in=decided,
-        evaluation__status=EvaluationStatus.VALIDATED,
-        evaluation__member__present=True,
-        level__isnull=False,
-    ).values_list(
-        "evaluation__convocation_id", "evaluation__rubric_id", "criterion_id", "evaluation__member_id", "level_id"
+    # Unordered: the model's ordering would join the sessions and sort every score of the table
+    # (350 ms at 100,000 dossiers) when the rows are grouped below anyway.
+    scores = (
+        CriterionScore.objects.filter(
+            evaluation__convocation_id__in=decided,
+            evaluation__status=EvaluationStatus.VALIDATED,
+            evaluation__member__present=True,
+            level__isnull=False,
+        )
+        .order_by()
+        .values_list(
+            "evaluation__convocation_id", "evaluation__rubric_id", "criterion_id", "evaluation__member_id", "level_id"
+        )
     )
     rows = list(scores)
     rubric_ids_ = {r[1] for r in rows}

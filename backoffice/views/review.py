@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backoffice import forms
-from backoffice.permissions import certifications_for, certifier_required, dossiers_for, queue_dossiers_for
+from backoffice.permissions import certifications_for, certifier_required, dossiers_for, listed_dossiers_for
 from backoffice.views.common import form_action
 from core import file_access
 from core.csv_export import csv_response
@@ -36,7 +36,7 @@ PAGE_SIZE = 25
 def filtered_dossiers(request):
     """The user's dossiers filtered by the queue form (state excluded: the tabs count per state)."""
     form = forms.QueueFilterForm(request.GET or None, certifications=certifications_for(request.user))
-    dossiers = queue_dossiers_for(request.user).annotate(
+    dossiers = listed_dossiers_for(request.user).annotate(
         submitted_at=Coalesce("validation_submitted_at", "feasibility_submitted_at")
     )
     status = ""
