@@ -10,13 +10,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import OuterRef
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.subqueries import count_of
 from core.templatetags.french import fr_months
 from dossiers.enums import DossierStatus, StatementState
 from dossiers.models import CompetencyStatement, Dossier
@@ -80,14 +81,7 @@ def statement_state(narrative: str, has_support: bool, min_length: int) -> str:
 
 def link_count(through) -> Coalesce:
     """How many rows of a statement's link table (its proofs or its experiences), as a subquery."""
-    rows = (
-        through.objects.filter(competencystatement_id=OuterRef("pk"))
-        .order_by()
-        .values("competencystatement_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows), 0)
+    return count_of(through.objects.filter(competencystatement_id=OuterRef("pk")), "competencystatement_id")
 
 
 def statements_with_state(dossier: Dossier, block=None) -> list[CompetencyStatement]:

@@ -4,17 +4,12 @@ of sessions and candidates."""
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef
 
+from core.subqueries import count_of
 from juries.enums import ConvocationStatus, EvaluationStatus, LinkKind, SessionStatus
 from juries.models import ConflictDeclaration, Convocation, Evaluation, JuryMember
 from juries.permissions import seats_of
-
-
-def _count(rows: QuerySet, key: str):
-    counted = rows.order_by().values(key).annotate(n=Count("pk", distinct=True)).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def juror_seats(user) -> list[JuryMember]:
@@ -25,23 +20,18 @@ def juror_seats(user) -> list[JuryMember]:
     declared = ConflictDeclaration.objects.filter(member=OuterRef("pk")).exclude(
         convocation__status=ConvocationStatus.CANCELLED
     )
-    scored = (
-        Evaluation.objects.filter(member=OuterRef("pk"), status=EvaluationStatus.VALIDATED)
-        .exclude(convocation__status=ConvocationStatus.CANCELLED)
-        .order_by()
-        .values("member")
-        .annotate(n=Count("convocation", distinct=True))
-        .values("n")
+    scored = Evaluation.objects.filter(member=OuterRef("pk"), status=EvaluationStatus.VALIDATED).exclude(
+        convocation__status=ConvocationStatus.CANCELLED
     )
     seats = list(
         seats_of(user)
         .filter(session__status=SessionStatus.PLANNED)
         .select_related("session__certification")
         .annotate(
-            n_convoked=_count(convoked, "session"),
-            n_declared=_count(declared, "member"),
-            n_free=_count(declared.filter(link=LinkKind.NONE), "member"),
-            n_scored=Coalesce(Subquery(scored, output_field=IntegerField()), Value(0)),
+            n_convoked=count_of(convoked, "session", distinct=True),
+            n_declared=count_of(declared, "member", distinct=True),
+            n_free=count_of(declared.filter(link=LinkKind.NONE), "member", distinct=True),
+            n_scored=count_of(scored, "member", "convocation", distinct=True),
         )
         .order_by("session__starts_at", "pk")
     )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, Min, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Min, OuterRef, QuerySet
 
+from core.subqueries import count_of
 from messaging.models import Annotation, Message, MessageRead, Side
 
 
@@ -15,11 +15,8 @@ def unread_for_candidate(user):
         Message.objects.filter(dossier=OuterRef("pk"))
         .exclude(side=Side.CANDIDATE)
         .exclude(pk__in=MessageRead.objects.filter(reader=user).values("message"))
-        .values("dossier")
-        .annotate(n=Count("pk"))
-        .values("n")
     )
-    return Coalesce(Subquery(unread, output_field=IntegerField()), Value(0))
+    return count_of(unread, "dossier")
 
 
 def _count_and_oldest(rows: QuerySet) -> dict:

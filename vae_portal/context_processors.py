@@ -1,11 +1,11 @@
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef
 from django.utils.functional import SimpleLazyObject
 
 from accompaniment.models import StaffMember
 from accounts.models import User
 from certifications.models import Certifier
+from core.subqueries import count_of
 from juries.models import JuryMember
 from notifications.models import Notification
 
@@ -25,20 +25,14 @@ def navigation(request):
         if not user.is_authenticated:
             return {"certifier": False, "jury": False, "accompaniment": False, "unread": 0}
 
-        unread = (
-            Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
-            .order_by()
-            .values("recipient")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
+        unread = Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
         certifier, jury, accompaniment, unread_count = (
             User.objects.filter(pk=user.pk)
             .annotate(
                 certifier=Exists(Certifier.staff.through.objects.filter(user_id=OuterRef("pk"))),
                 jury=Exists(JuryMember.objects.filter(user_id=OuterRef("pk"))),
                 accompaniment=Exists(StaffMember.objects.filter(user_id=OuterRef("pk"), active=True)),
-                unread=Coalesce(Subquery(unread), 0),
+                unread=count_of(unread, "recipient"),
             )
             .values_list("certifier", "jury", "accompaniment", "unread")
             .get()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
@@ -21,6 +20,7 @@ from backoffice.views.common import form_action
 from core import file_access
 from core.csv_export import csv_response
 from core.files import serve_file
+from core.paging import page_of
 from core.search import between_days, search_people
 from dossiers import feasibility, services
 from dossiers.enums import DossierStatus, SnapshotKind
@@ -63,9 +63,7 @@ def queue(request):
         .annotate(received_at=F("feasibility__received_at"))
         .order_by("submitted_at", "pk")
     )
-    paginator = Paginator(dossiers, PAGE_SIZE)
-    paginator.count = counts[status] if status else counts["total"]  # counted above: no second COUNT
-    page = paginator.get_page(request.GET.get("page"))
+    page = page_of(dossiers, request.GET.get("page"), PAGE_SIZE, counts[status] if status else counts["total"])
     for d in page.object_list:
         # The two months after which silence is worth recevabilité (Code du travail L6412-2).
         d.deadline = feasibility.deadline(d.received_at) if d.status == DossierStatus.FEASIBILITY_SUBMITTED else None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,8 @@ from backoffice.permissions import (
 )
 from backoffice.views.common import button_action, form_action
 from core import limits
+from core.paging import page_of
+from core.subqueries import count_of
 from dossiers.enums import DossierStatus
 from juries import queries, services
 from juries.enums import ConvocationStatus, EvaluationStatus, SessionStatus
@@ -32,8 +34,10 @@ from juries.forms import RevocationForm
 from juries.models import (
     BlockDecision,
     ConflictDeclaration,
+    Convocation,
     Decision,
     JuryDocument,
+    JuryMember,
     JurySession,
     Minutes,
     Signature,
@@ -42,6 +46,7 @@ from juries.services.locking import has_started
 from juries.services.minutes import composition_problem, override_composition
 
 SLOT_MINUTES = 60
+SESSIONS_PER_PAGE = 25
 
 
 def _session(request, pk: int) -> JurySession:
@@ -54,9 +59,10 @@ def session_url(pk: int, anchor: str = "") -> str:
 
 
 def _with_counts(sessions):
+    convoked = Convocation.objects.filter(session=OuterRef("pk")).exclude(status=ConvocationStatus.CANCELLED)
     return sessions.select_related("certification").annotate(
-        n_members=Count("members", distinct=True),
-        n_convoked=Count("convocations", filter=~Q(convocations__status=ConvocationStatus.CANCELLED), distinct=True),
+        n_members=count_of(JuryMember.objects.filter(session=OuterRef("pk")), "session"),
+        n_convoked=count_of(convoked, "session"),
     )
 
 
@@ -80,11 +86,28 @@ def _next_slot(session: JurySession, convocations) -> tuple[dt.time, dt.time]:
 
 @certifier_required
 def session_list(request):
-    sessions = _with_counts(sessions_for(request.user))
+    """The sessions to come, soonest first, then the past or cancelled ones, latest first: two
+    lists, each paginated on its own (``a_venir``, ``passees``)."""
+    sessions = sessions_for(request.user)
     now = timezone.now()
-    upcoming = sessions.filter(status=SessionStatus.PLANNED, starts_at__gte=now).order_by("starts_at")
-    others = sessions.filter(Q(starts_at__lt=now) | ~Q(status=SessionStatus.PLANNED)).order_by("-starts_at")[:100]
-    return render(request, "backoffice/sessions/list.html", {"upcoming": upcoming, "others": others})
+    upcoming = Q(status=SessionStatus.PLANNED, starts_at__gte=now)
+    counts = sessions.aggregate(upcoming=Count("pk", filter=upcoming), others=Count("pk", filter=~upcoming))
+    sessions = _with_counts(sessions)
+    context = {
+        "upcoming": page_of(
+            sessions.filter(upcoming).order_by("starts_at", "pk"),
+            request.GET.get("a_venir"),
+            SESSIONS_PER_PAGE,
+            counts["upcoming"],
+        ),
+        "others": page_of(
+            sessions.exclude(upcoming).order_by("-starts_at", "-pk"),
+            request.GET.get("passees"),
+            SESSIONS_PER_PAGE,
+            counts["others"],
+        ),
+    }
+    return render(request, "backoffice/sessions/list.html", context)
 
 
 @certifier_required

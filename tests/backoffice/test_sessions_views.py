@@ -262,3 +262,20 @@ def test_the_session_page_needs_a_fixed_number_of_queries(certifier_client, cert
     with django_assert_max_num_queries(19) as ctx:
         certifier_client.get(reverse("backoffice:session", args=[big.pk]))
     assert len(ctx.captured_queries) == count
+
+
+def test_the_sessions_list_shows_25_sessions_a_page_each_list_paginated_on_its_own(certifier_client, cert):
+    upcoming = [make_session(cert, days=d, actor=UserFactory(admin=True)) for d in range(1, 28)]
+    past = make_session(cert, days=-3)
+    url = reverse("backoffice:sessions")
+
+    first = page_of(certifier_client.get(url))
+    second = page_of(certifier_client.get(url, {"a_venir": 2, "passees": 1}))
+
+    def listed(text: str) -> list[int]:
+        return [s.pk for s in [*upcoming, past] if reverse("backoffice:session", args=[s.pk]) + '"' in text]
+
+    assert listed(first) == [s.pk for s in upcoming[:25]] + [past.pk]
+    assert "Page 1 sur 2" in first and "?a_venir=2" in first
+    assert listed(second) == [s.pk for s in upcoming[25:]] + [past.pk]
+    assert "?a_venir=1&passees=1" in second  # the other list's page is kept
