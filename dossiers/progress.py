@@ -10,14 +10,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef
-from django.db.models.functions import Coalesce
+from django.db.models import IntegerField
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.subqueries import count_of
 from core.templatetags.french import fr_months
 from dossiers.enums import DossierStatus, StatementState
 from dossiers.models import CompetencyStatement, Dossier
@@ -79,9 +78,16 @@ def statement_state(narrative: str, has_support: bool, min_length: int) -> str:
     return StatementState.IN_PROGRESS
 
 
-def link_count(through) -> Coalesce:
-    """How many rows of a statement's link table (its proofs or its experiences), as a subquery."""
-    return count_of(through.objects.filter(competencystatement_id=OuterRef("pk")), "competencystatement_id")
+def link_count(through) -> RawSQL:
+    """How many rows of a statement's link table (its proofs or its experiences), as a subquery
+    of a query on the statements' own table. Written as SQL: the ORM's correlated subquery
+    (``core.subqueries.count_of``) took a millisecond to compile on the autosave's hot path."""
+    links, statements = through._meta.db_table, CompetencyStatement._meta.db_table
+    return RawSQL(
+        f'(SELECT COUNT(*) FROM "{links}" WHERE "{links}"."competencystatement_id" = "{statements}"."id")',
+        (),
+        output_field=IntegerField(),
+    )
 
 
 def statements_with_state(dossier: Dossier, block=None) -> list[CompetencyStatement]:

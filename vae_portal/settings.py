@@ -250,6 +250,10 @@ CACHES = {
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# With a cache shared by every process, a session is read from it (no SQL query on each
+# request) and written through to the database. Not with the in-process cache: another worker
+# would go on reading a session its own cache kept after the logout.
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if CACHE_URL else "db")
 # Per scope: (attempts per client address, attempts per target e-mail address, window in seconds).
 # Sign-up counts every post, refused ones too: 20 an hour from one address leaves room for a
 # group signing up together in a training centre, 5 for one e-mail address for a few refused
