@@ -79,7 +79,13 @@ class Item:
 def assessed_items(dossier: Dossier) -> list[Item]:
     """The blocs the dossier targets (acquired ones aside), then the transversal assessments
     of the VAE route with a grille when it targets the whole certification (an assessment of
-    the training route only is not the VAE candidate's: it is neither scored nor decided)."""
+    the training route only is not the VAE candidate's: it is neither scored nor decided).
+
+    Kept on the dossier object: a jury page asks for them from the view, the grid and the
+    checks (the blocs a dossier targets are set once, when it starts)."""
+    kept = getattr(dossier, "_assessed_items", None)
+    if kept is not None:
+        return list(kept)
     blocks = dossier.targeted_blocks().select_related("rubric").prefetch_related("competencies")
     items = [Item(block=b, rubric=getattr(b, "rubric", None)) for b in blocks]
     if dossier.targets_all_blocks:
@@ -90,7 +96,8 @@ def assessed_items(dossier: Dossier) -> list[Item]:
             .order_by("order", "pk")
         )
         items += [Item(method=m, rubric=m.rubric) for m in methods]
-    return items
+    dossier._assessed_items = items
+    return list(items)
 
 
 def rubric_ids(items: list[Item]) -> set[int]:
