@@ -293,6 +293,14 @@ def test_the_navigation_offers_the_accompagnateurs_space_to_staff_only(client, w
     assert "Mes accompagnements" not in login(client, w["candidate"]).get(reverse("dossiers:list")).content.decode()
 
 
+def test_an_accompagnateur_who_left_their_organisation_is_no_longer_offered_its_space(client, w):
+    from accompaniment.models import StaffMember
+
+    StaffMember.objects.filter(user=w["aap"]).update(active=False)
+
+    assert "Mes accompagnements" not in login(client, w["aap"]).get(reverse("dossiers:list")).content.decode()
+
+
 def _queries(client, django_assert_max_num_queries, url) -> int:
     with django_assert_max_num_queries(30) as ctx:
         assert client.get(url).status_code == 200
