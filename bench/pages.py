@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Page bench: each main page of each role, timed in one process through Django's test client
+"""Page bench: each main page of each role (those tests/perf/pages.py lists and the tests pin),
+timed in one process through Django's test client
 on a throw-away PostgreSQL database holding 100,000 dossiers, beside a trivial Django view.
 
     .venv/bin/python bench/pages.py [--candidates 100000] [--db vae_bench] [--iterations 40] [--json]
@@ -100,23 +101,16 @@ def main() -> None:
     run(args)
 
 
-def run(args) -> None:  # noqa: C901 — one list of pages, read top to bottom
+def run(args) -> None:
     from django.conf import settings
-    from django.contrib.auth import get_user_model
     from django.contrib.auth.decorators import login_not_required
     from django.db import connection
     from django.http import HttpResponse
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
     from django.urls import path, reverse
-    from django.utils import timezone
 
-    from api import demo as api_demo
-    from certifications.models import Certification
-    from dossiers.enums import DossierStatus
     from dossiers.models import Dossier
-    from juries.enums import MinutesStatus
-    from juries.models import JuryMember
+    from tests.perf.pages import main_pages, pick_subjects
 
     @login_not_required
     def trivial(request):
@@ -128,68 +122,17 @@ def run(args) -> None:  # noqa: C901 — one list of pages, read top to bottom
     urls.urlpatterns = [path("__bench__/trivial", trivial), *urlpatterns]
     sys.modules["bench_pages_urls"] = urls
 
-    User = get_user_model()
     dossiers = Dossier.objects.count()
-    certifier = User.objects.get(email="certif.aptim@vae.example")
-    cert = Certification.objects.get(code="RNCP35203", status="published")
-    stage2 = (
-        Dossier.objects.filter(certification=cert, status=DossierStatus.ADMISSIBLE, targets_all_blocks=True)
-        .exclude(candidate__email__endswith="@vae.example")
-        .order_by("-pk")
-        .first()
-    )
-    submitted = (
-        Dossier.objects.filter(certification=cert, status=DossierStatus.VALIDATION_SUBMITTED).order_by("pk").first()
-    )
-    block = stage2.certification.blocks.order_by("order").first()
-    competency = block.competencies.order_by("order").first()
-    statement = stage2.statements.get(competency=competency)
-    # A jury member of the most recent closed session (their pages stay open a while after it).
-    seat = (
-        JuryMember.objects.filter(session__minutes__status=MinutesStatus.FINAL, role="president")
-        .select_related("session")
-        .order_by("-session__starts_at")
-        .first()
-    )
-    convocation = seat.session.convocations.filter(decisions__isnull=False).order_by("starts_at").first()
-    rubric = convocation.evaluations.filter(member=seat).first().rubric
-    api_secret = api_demo.seed()
-    surname = stage2.candidate.last_name
-
-    anonymous, candidate, staff, juror, api = Client(), Client(), Client(), Client(), Client()
-    candidate.force_login(stage2.candidate)
-    staff.force_login(certifier)
-    juror.force_login(seat.user)
-    bearer = {"HTTP_AUTHORIZATION": f"Bearer {api_secret}"}
+    # The pages the tests pin (tests/perf/pages.py), with a deep page of the queue.
+    subjects = pick_subjects()
+    pages = main_pages(subjects)
+    staff = next(client for name, client, *_ in pages if name == "certificateur : file")
     queue = reverse("backoffice:queue")
-    pages: list[tuple[str, Client, str, dict]] = [
-        ("catalogue", anonymous, reverse("certifications:catalogue"), {}),
-        ("certification", anonymous, reverse("certifications:detail", args=[cert.slug]), {}),
-        ("candidat : mes dossiers", candidate, reverse("dossiers:list"), {}),
-        ("candidat : dossier", candidate, reverse("dossiers:detail", args=[stage2.pk]), {}),
-        ("candidat : bloc", candidate, reverse("dossiers:block", args=[stage2.pk, block.pk]), {}),
-        ("candidat : compétence", candidate, reverse("dossiers:competency", args=[stage2.pk, competency.pk]), {}),
-        ("candidat : preuves", candidate, reverse("dossiers:proofs", args=[stage2.pk]), {}),
-        ("certificateur : tableau de bord", staff, reverse("backoffice:dashboard"), {}),
-        ("certificateur : file", staff, queue, {}),
-        ("certificateur : file, état", staff, queue + "?status=validation_submitted", {}),
-        ("certificateur : file, recherche", staff, queue + f"?q={surname.lower()}", {}),
-        ("certificateur : file, page 40", staff, queue + "?page=40", {}),
-        ("certificateur : dossier", staff, reverse("backoffice:dossier", args=[submitted.pk]), {}),
-        ("certificateur : historique", staff, reverse("backoffice:dossier_history", args=[submitted.pk]), {}),
-        ("certificateur : sessions", staff, reverse("backoffice:sessions"), {}),
-        ("jury : sessions", juror, reverse("jury:sessions"), {}),
-        ("jury : session", juror, reverse("jury:session", args=[seat.session.pk]), {}),
-        ("jury : candidat", juror, reverse("jury:candidate", args=[convocation.pk]), {}),
-        ("jury : notation", juror, reverse("jury:score", args=[convocation.pk, rubric.pk]), {}),
-        ("jury : délibération", juror, reverse("jury:deliberate", args=[convocation.pk]), {}),
-        ("jury : procès-verbal", juror, reverse("jury:minutes", args=[seat.session.pk]), {}),
-        ("API : candidatures", api, "/api/v1/candidatures", bearer),
-        ("API : sessions de jury", api, "/api/v1/sessionsJury", bearer),
-    ]
-    session_page = seat.session
-    if session_page.certification.certifiers.filter(staff=certifier).exists():
-        pages.append(("certificateur : session", staff, reverse("backoffice:session", args=[session_page.pk]), {}))
+    pages.append(("certificateur : file, page 40", staff, queue + "?page=40", {}))
+    candidate = next(client for name, client, *_ in pages if name == "candidat : dossier")
+    competency = subjects.stage2.targeted_blocks().first().competencies.order_by("order").first()
+    statement = subjects.stage2.statements.get(competency=competency)
+    surname = subjects.submitted.candidate.last_name
 
     def measure(client, url, extra, method="get", data=None) -> tuple[list[float], int, int]:
         send = getattr(client, method)
@@ -219,7 +162,11 @@ def run(args) -> None:  # noqa: C901 — one list of pages, read top to bottom
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    bench_settings = override_settings(ROOT_URLCONF="bench_pages_urls", STORAGES=storages)
+    # The chosen session may be older than the jury's usual access window after its minutes
+    # (as in tests/perf/test_query_counts.py).
+    bench_settings = override_settings(
+        ROOT_URLCONF="bench_pages_urls", STORAGES=storages, JURY_ACCESS_DAYS_AFTER_MINUTES=100_000
+    )
     bench_settings.enable()
     if True:
         trivial_times, trivial_queries, _ = measure(candidate, "/__bench__/trivial", {})
@@ -231,7 +178,7 @@ def run(args) -> None:  # noqa: C901 — one list of pages, read top to bottom
             results[name] = (times, queries, status)
         # The autosave: each save carries the version it started from.
         version = {"v": statement.version}
-        save_url = reverse("dossiers:statement_save", args=[stage2.pk, competency.pk])
+        save_url = reverse("dossiers:statement_save", args=[subjects.stage2.pk, competency.pk])
         times = []
         for i in range(args.iterations + 3):
             data = {"version": version["v"], "narrative": f"{statement.narrative} Ajout {i}."}
@@ -261,7 +208,6 @@ def run(args) -> None:  # noqa: C901 — one list of pages, read top to bottom
     explain_queue(staff, queue, surname)
     if args.json:
         print(json.dumps({"dossiers": dossiers, "trivial_ms": round(trivial_ms, 2), "pages": out}, ensure_ascii=False))
-    _ = timezone
 
 
 def explain(sql: str) -> list[str]:

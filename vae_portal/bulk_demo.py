@@ -2,7 +2,9 @@
 
 N candidates (realistic French names, the demo password), one dossier each, spread over every
 state and every published certification, built by ``dossiers.bulk``; the scheduled and decided
-ones sit in jury sessions built by ``juries.bulk`` (scorings, decisions, signed procès-verbaux).
+ones sit in jury sessions built by ``juries.bulk`` (scorings, decisions, signed procès-verbaux);
+about a third are accompanied (``accompaniment.bulk``) and many carry a thread of messages with
+their certifier (``messaging.bulk``).
 Written by batches of ``BATCH`` candidates, each in one transaction, through COPY on PostgreSQL.
 
 Idempotent per seed: candidate ``i`` of seed ``S`` is ``prenom.nom.i@sS.vae-demo.fr`` and is made
@@ -25,6 +27,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accompaniment import bulk as accompaniment_bulk
 from accounts.demo import DEMO_PASSWORD
 from certifications.models import Certifier
 from core.bulk import Rows, Table
@@ -33,6 +36,7 @@ from documents.models import GeneratedDocument
 from dossiers import bulk as dossiers_bulk
 from dossiers.enums import DossierStatus
 from juries import bulk as juries_bulk
+from messaging import bulk as messaging_bulk
 
 BATCH = 2_000
 JURORS = 60
@@ -177,6 +181,7 @@ def seed(candidates: int, seed: int = 1, log: Callable[[str], None] = lambda lin
         return Result(0, existing, 0, time.monotonic() - started)
     rubrics = juries_bulk.rubric_plans()
     reviewers = _reviewers()
+    accompagnateurs = accompaniment_bulk.accompagnateurs()
     password = make_password(DEMO_PASSWORD)
     now = timezone.now()
     users = Table(user_model, now)
@@ -184,6 +189,8 @@ def seed(candidates: int, seed: int = 1, log: Callable[[str], None] = lambda lin
     tables = dossiers_bulk.DossierTables(now)
     jury = juries_bulk.JuryTables(now)
     documents = Table(GeneratedDocument, now)
+    accompaniments = accompaniment_bulk.AccompanimentTables(now)
+    messages = messaging_bulk.MessageTables(now)
     states = list(STATE_WEIGHTS)
     weights = list(STATE_WEIGHTS.values())
     made = 0
@@ -224,6 +231,12 @@ def seed(candidates: int, seed: int = 1, log: Callable[[str], None] = lambda lin
                     )
                 )
                 documents_bulk.build_documents(documents, dossier)
+                accompanied = accompaniment_bulk.build_accompaniment(
+                    accompaniments, rng, dossier, started_at, accompagnateurs
+                )
+                messaging_bulk.build_messages(
+                    messages, rng, dossier, certifier_id=reviewers.get(plan.id), accompaniment=accompanied
+                )
             juries_bulk.build_sessions(
                 jury,
                 random.Random(f"{seed}-{batch_start}"),
@@ -235,7 +248,7 @@ def seed(candidates: int, seed: int = 1, log: Callable[[str], None] = lambda lin
             )
             jury_rows, closed = jury.take()
             writer.put(
-                [users.take(), *tables.take(), documents.take(), *jury_rows],
+                [users.take(), *tables.take(), documents.take(), *accompaniments.take(), *messages.take(), *jury_rows],
                 closed,
                 f"{batch_end} / {candidates} candidats",
             )
@@ -245,7 +258,14 @@ def seed(candidates: int, seed: int = 1, log: Callable[[str], None] = lambda lin
     if connection.vendor == "postgresql" and not connection.in_atomic_block:  # VACUUM refuses a transaction
         # Fresh statistics for the planner (and the visibility map for index-only scans).
         with connection.cursor() as cursor:
-            for table in [users, *tables.tables(), documents, *jury.all_tables()]:
+            for table in [
+                users,
+                *tables.tables(),
+                documents,
+                *accompaniments.tables(),
+                *messages.tables(),
+                *jury.all_tables(),
+            ]:
                 cursor.execute(f'VACUUM ANALYZE "{table.table}"')
     return Result(made, existing, made, time.monotonic() - started)
 

@@ -3,7 +3,8 @@ candidates and their slots, the links declared; the président's attendance and 
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,37 +12,37 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.actions import button_action
+from core.subqueries import count_of
 from juries import permissions
 from juries.enums import Attendance, ConvocationStatus, SessionStatus
-from juries.models import ConflictDeclaration, Decision, JuryMember, Minutes
+from juries.models import ConflictDeclaration, Convocation, Decision, JuryMember, Minutes
 from juries.queries import agreement_report
 from juries.services.convocations import record_attendance
 from juries.services.locking import has_started, not_started_reason
 from juries.services.members import set_presence
 from juries.views.common import candidate
 
+PAST_SESSIONS_PER_PAGE = 25
+
 
 @require_safe
 def session_list(request):
+    """The sessions to come, soonest first, then the past ones, latest first, 25 a page."""
+    convoked = Convocation.objects.filter(session=OuterRef("session")).exclude(status=ConvocationStatus.CANCELLED)
     seats = list(
         permissions.seats_of(request.user)
         .select_related("session__certification", "session__minutes")
-        .annotate(
-            n_convoked=Count(
-                "session__convocations",
-                filter=~Q(session__convocations__status=ConvocationStatus.CANCELLED),
-                distinct=True,
-            )
-        )
-        .order_by("session__starts_at")
+        .annotate(n_convoked=count_of(convoked, "session"))
+        .order_by("session__starts_at", "pk")
     )
-    for seat in seats:
-        seat.access_ends_at = permissions.members_access_ends_at(seat.session)
-        seat.access_open = permissions.members_access_open(seat.session)
     today = timezone.localdate()
     current = [s for s in seats if s.session.is_open and timezone.localdate(s.session.starts_at) >= today]
-    others = [s for s in seats if s not in current]
-    others.reverse()
+    others = Paginator([s for s in reversed(seats) if s not in current], PAST_SESSIONS_PER_PAGE).get_page(
+        request.GET.get("passees")
+    )
+    for seat in [*current, *others]:
+        seat.access_ends_at = permissions.members_access_ends_at(seat.session)
+        seat.access_open = permissions.members_access_open(seat.session)
     return render(request, "juries/session_list.html", {"current": current, "others": others})
 
 

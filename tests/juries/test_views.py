@@ -597,3 +597,29 @@ def test_the_certifiers_session_page_query_count_does_not_grow_with_decisions(
     with django_assert_max_num_queries(len(one.captured_queries)):
         body = page(client.get(url))
     assert "Définitif le" in body and "Lettre de décision" in body
+
+
+def test_a_member_sees_their_past_sessions_25_a_page_the_latest_first(login):
+    from juries.models import JurySession
+    from tests.factories import make_session
+
+    member = UserFactory(email="assidu@example.org")
+    sessions = []
+    for days in range(1, 28):
+        session = make_session(days=days)
+        services.add_member(session, UserFactory(admin=True), email=member.email, role="professional")
+        sessions.append(session)
+    JurySession.objects.filter(pk__in=[s.pk for s in sessions]).update(status="closed")
+    client = login(member)
+
+    first = page(client.get(reverse("jury:sessions")))
+    second = page(client.get(reverse("jury:sessions"), {"passees": 2}))
+
+    def listed(text):
+        links = {s.pk: reverse("jury:session", args=[s.pk]) + '"' for s in sessions}
+        return sorted((pk for pk, link in links.items() if link in text), key=lambda pk: text.index(links[pk]))
+
+    latest_first = [s.pk for s in reversed(sessions)]
+    assert listed(first) == latest_first[:25]
+    assert "Page 1 sur 2" in first and "?passees=2" in first
+    assert listed(second) == latest_first[25:]

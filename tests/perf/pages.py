@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
+from accompaniment.enums import AccompanimentState
 from api import demo as api_demo
 from certifications.models import Certification
 from dossiers.enums import DossierStatus
@@ -18,6 +19,7 @@ from juries.enums import MinutesStatus
 from juries.models import JuryMember
 
 CERTIFIER_EMAIL = "certif.aptim@vae.example"
+ACCOMPAGNATEUR_EMAIL = "aap1@vae.example"  # Cap VAE Bretagne, which accompanies RNCP35203
 CERTIFICATION_CODE = "RNCP35203"
 
 
@@ -33,6 +35,8 @@ class Subjects:
     convocation: object
     rubric: object
     api_secret: str
+    accompagnateur: object
+    accompanied: Dossier | None  # a generated dossier the accompagnateur's organisation accompanies
 
 
 def pick_subjects() -> Subjects:
@@ -49,6 +53,15 @@ def pick_subjects() -> Subjects:
     )
     if stage2 is None or submitted is None or seat is None:
         raise LookupError("the generated data set holds no dossier or session to look at: generate more candidates")
+    accompagnateur = get_user_model().objects.get(email=ACCOMPAGNATEUR_EMAIL)
+    accompanied = (
+        generated.filter(
+            accompaniments__state=AccompanimentState.ACCEPTED,
+            accompaniments__organisation__staff__user=accompagnateur,
+        )
+        .order_by("pk")
+        .first()
+    )
     convocation = seat.session.convocations.filter(decisions__isnull=False).order_by("starts_at", "pk").first()
     rubric = convocation.evaluations.filter(member=seat).order_by("pk").first().rubric
     return Subjects(
@@ -60,15 +73,18 @@ def pick_subjects() -> Subjects:
         convocation=convocation,
         rubric=rubric,
         api_secret=api_demo.seed() or "",
+        accompagnateur=accompagnateur,
+        accompanied=accompanied,
     )
 
 
 def main_pages(s: Subjects) -> list[tuple[str, Client, str, dict]]:
     """(name, logged-in client, URL, extra request headers) for each main page."""
-    anonymous, candidate, staff, juror, api = Client(), Client(), Client(), Client(), Client()
+    anonymous, candidate, staff, juror, api, aap = Client(), Client(), Client(), Client(), Client(), Client()
     candidate.force_login(s.stage2.candidate)
     staff.force_login(s.certifier)
     juror.force_login(s.seat.user)
+    aap.force_login(s.accompagnateur)
     bearer = {"HTTP_AUTHORIZATION": f"Bearer {s.api_secret}"}
     block = s.stage2.targeted_blocks().first()
     competency = block.competencies.order_by("order").first()
@@ -99,4 +115,11 @@ def main_pages(s: Subjects) -> list[tuple[str, Client, str, dict]]:
         ("jury : procès-verbal", juror, reverse("jury:minutes", args=[session]), {}),
         ("API : candidatures", api, "/api/v1/candidatures", bearer),
         ("API : sessions de jury", api, "/api/v1/sessionsJury", bearer),
-    ]
+    ] + (
+        [
+            ("accompagnateur : accueil", aap, reverse("accompaniment:home"), {}),
+            ("accompagnateur : dossier", aap, reverse("accompaniment:dossier", args=[s.accompanied.pk]), {}),
+        ]
+        if s.accompanied is not None  # data generated before accompaniments were: none
+        else []
+    )

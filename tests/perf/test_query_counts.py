@@ -10,6 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accompaniment import demo as accompaniment_demo
+from accounts import demo as accounts_demo
 from certifications import demo as certifications_demo
 from dossiers.models import Dossier
 from tests.perf.pages import main_pages, pick_subjects
@@ -26,6 +28,8 @@ def generated(settings):
     settings.JURY_ACCESS_DAYS_AFTER_MINUTES = 100_000
     call_command("load_certifications", stdout=io.StringIO())
     certifications_demo.seed()
+    accounts_demo.seed_admin()
+    accompaniment_demo.seed()  # the organisations the generated dossiers are accompanied by
     bulk_demo.seed(SMALL, seed=7)
 
 
@@ -42,6 +46,7 @@ def query_counts(pages) -> dict[str, tuple[int, int]]:
 
 def test_every_main_page_needs_as_many_queries_with_four_times_the_dossiers(generated):
     pages = main_pages(pick_subjects())
+    assert {"accompagnateur : accueil", "accompagnateur : dossier"} <= {name for name, *_ in pages}
     small = query_counts(pages)
     dossiers = Dossier.objects.count()
 
@@ -74,6 +79,22 @@ def test_the_generated_data_set_covers_every_state_and_certification(generated):
     assert Decision.objects.filter(dossier__in=generated_dossiers).exists()
     final = Minutes.objects.filter(status="final", session__convocations__dossier__in=generated_dossiers).first()
     assert final.content["candidates"] and final.signatures.count() == 3
+
+
+def test_the_generated_data_set_has_accompaniments_and_threads_of_messages(generated):
+    from accompaniment.models import Accompaniment, Meeting
+    from messaging.models import Message
+
+    generated_dossiers = Dossier.objects.filter(candidate__email__endswith=bulk_demo.candidate_domain(7))
+    accompanied = Accompaniment.objects.filter(dossier__in=generated_dossiers, state="accepted")
+    # About a third of the dossiers on a certification some organisation accompanies.
+    eligible = generated_dossiers.filter(certification__accompaniment_organisations__isnull=False).distinct()
+    assert 0.2 * eligible.count() < accompanied.count() < 0.5 * eligible.count()
+    assert Meeting.objects.filter(accompaniment__in=accompanied).exists()
+    threads = Message.objects.filter(dossier__in=generated_dossiers)
+    assert {"candidate", "certifier"} <= set(threads.values_list("side", flat=True))
+    # Only on dossiers the certifier has seen: their recevabilité was requested.
+    assert not threads.filter(dossier__feasibility_submitted_at__isnull=True).exists()
 
 
 def test_the_candidate_reads_a_generated_proof(generated):
