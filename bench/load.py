@@ -343,8 +343,9 @@ def main() -> int:
             timings, errors, elapsed = run_candidates(world["people"], clients, ledger, options.seconds, options.think)
         server_cpu = server.cpu_seconds() - server_cpu_before
         if not options.contention:
-            # Then each kind of request alone, to divide gunicorn's processor time among them.
-            for kind in ("page", "autosave"):
+            # Then each kind of request alone, to divide gunicorn's processor time among them
+            # (``--kind-seconds 0``: not measured, not printed).
+            for kind in ("page", "autosave") if options.kind_seconds > 0 else ():
                 before = server.cpu_seconds()
                 alone, kind_errors, _ = run_candidates(
                     world["people"], clients, ledger, options.kind_seconds, options.think, only=kind
