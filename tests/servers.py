@@ -26,14 +26,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(condition, timeout: float, what: str, interval: float = 0.1):
+def wait_for(condition, timeout: float, what, interval: float = 0.1):
+    """``condition()``'s first true value within ``timeout`` seconds; else an AssertionError
+    saying ``what`` was awaited (a text, or a function giving it then: a log read at the end)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         result = condition()
         if result:
             return result
         time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what() if callable(what) else what}")
 
 
 def database_url(settings_dict: dict) -> str:
