@@ -18,7 +18,7 @@ def pagination(context, page, param: str = "page", previous=None, following=None
     params = request.GET.copy() if request is not None else QueryDict(mutable=True)
 
     def url(number: int) -> str:
-        params[param] = number
+        params[param] = str(number)
         return "?" + params.urlencode()
 
     return {
