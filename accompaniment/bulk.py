@@ -12,7 +12,7 @@ import random
 
 from accompaniment.enums import AccompanimentState, MeetingKind, MeetingMode, Verdict
 from accompaniment.models import Accompaniment, Comment, Meeting, Opinion, Organisation
-from core.bulk import Rows, Table
+from core.bulk import Table, TableGroup
 from dossiers.bulk import BuiltDossier
 from dossiers.enums import DossierStatus
 
@@ -45,7 +45,7 @@ def accompagnateurs() -> dict[int, list[tuple[int, int]]]:
     return pairs
 
 
-class AccompanimentTables:
+class AccompanimentTables(TableGroup):
     """The tables a batch of generated accompaniments fills, parents first."""
 
     def __init__(self, now: dt.datetime):
@@ -57,9 +57,6 @@ class AccompanimentTables:
 
     def tables(self) -> list[Table]:
         return [self.accompaniment, self.meeting, self.comment, self.opinion]
-
-    def take(self) -> list[Rows]:
-        return [table.take() for table in self.tables()]
 
 
 def build_accompaniment(

@@ -150,6 +150,17 @@ class Rows:
                 cursor.executemany(sql, rows[start : start + 5000])
 
 
+class TableGroup:
+    """The tables a batch of generated rows fills, written together: ``tables()``, parents first."""
+
+    def tables(self) -> list[Table]:
+        raise NotImplementedError
+
+    def take(self) -> list[Rows]:
+        """The rows built so far, parents first (to write now or from a writer thread)."""
+        return [table.take() for table in self.tables()]
+
+
 class RawJSON(str):
     """A JSON document already serialised (to hash it and load it without a second encoding)."""
 

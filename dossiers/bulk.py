@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 
 from certifications.models import Certification
-from core.bulk import RawJSON, Rows, Table
+from core.bulk import RawJSON, Table, TableGroup
 from dossiers.enums import DossierStatus, ExperienceKind, ProofKind, ScanStatus, SelfAssessment, SnapshotKind
 from dossiers.models import (
     STAGE2_STATES,
@@ -213,7 +213,7 @@ def certification_plans() -> list[CertificationPlan]:
     return plans
 
 
-class DossierTables:
+class DossierTables(TableGroup):
     """The tables a batch of generated dossiers fills, flushed together (parents first)."""
 
     def __init__(self, now: dt.datetime):
@@ -239,10 +239,6 @@ class DossierTables:
             self.statement_experiences,
             self.snapshot,
         ]
-
-    def take(self) -> list[Rows]:
-        """The rows built so far, parents first (to write now or from a writer thread)."""
-        return [table.take() for table in self.tables()]
 
 
 @dataclass

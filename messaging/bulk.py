@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from core.bulk import Rows, Table
+from core.bulk import Table, TableGroup
 from dossiers.bulk import BuiltDossier
 from messaging.models import Message, MessageRead, Side
 
@@ -26,16 +26,13 @@ ANSWERS = [
 SHARE = 0.4
 
 
-class MessageTables:
+class MessageTables(TableGroup):
     def __init__(self, now: dt.datetime):
         self.message = Table(Message, now)
         self.read = Table(MessageRead, now)
 
     def tables(self) -> list[Table]:
         return [self.message, self.read]
-
-    def take(self) -> list[Rows]:
-        return [table.take() for table in self.tables()]
 
 
 def build_messages(

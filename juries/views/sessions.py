@@ -36,10 +36,11 @@ def session_list(request):
         .order_by("session__starts_at", "pk")
     )
     today = timezone.localdate()
-    current = [s for s in seats if s.session.is_open and timezone.localdate(s.session.starts_at) >= today]
-    others = Paginator([s for s in reversed(seats) if s not in current], PAST_SESSIONS_PER_PAGE).get_page(
-        request.GET.get("passees")
-    )
+    current, past = [], []
+    for seat in seats:
+        is_current = seat.session.is_open and timezone.localdate(seat.session.starts_at) >= today
+        (current if is_current else past).append(seat)
+    others = Paginator(past[::-1], PAST_SESSIONS_PER_PAGE).get_page(request.GET.get("passees"))
     for seat in [*current, *others]:
         seat.access_ends_at = permissions.members_access_ends_at(seat.session)
         seat.access_open = permissions.members_access_open(seat.session)
