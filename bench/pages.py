@@ -14,7 +14,8 @@ same logged-in user, through the same middleware). The queue's queries are then 
 plans show which indexes they use. ``--json`` ends with one line:
 ``{"dossiers": N, "trivial_ms": x, "pages": {"<name>": {"median_ms": x, "p95_ms": x,
 "queries": n, "ratio": x}, …}}``. ``--queries`` prints each page's slowest SQL queries with
-their time, and the plan of the slowest when it takes 2 ms or more.
+their time, and the plan of the slowest when it takes 2 ms or more; ``--profile`` where each
+page spends its processor time (cProfile: own time, then cumulative).
 Production settings (DEBUG off), local-memory cache.
 """
 
@@ -83,6 +84,9 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--only", default="", help="only the pages whose name contains this text")
     parser.add_argument("--queries", action="store_true", help="print each page's slowest SQL queries")
+    parser.add_argument(
+        "--profile", action="store_true", help="print where each page spends its processor time (cProfile)"
+    )
     args = parser.parse_args()
 
     data_dir = Path(os.environ.get("BENCH_DATA_DIR", f"/tmp/{args.db}_data"))
@@ -154,6 +158,11 @@ def run(args) -> None:
                 print(f"   {float(q['time']) * 1000:7.2f} ms  {q['sql'][:400]}")
             if slowest and float(slowest[0]["time"]) >= 0.002 and slowest[0]["sql"].lstrip().startswith("SELECT"):
                 print("\n".join("   " + line for line in explain(slowest[0]["sql"])))
+        if args.profile:
+            print_profile(
+                url,
+                lambda: send(url, data, secure=True, **extra) if data is not None else send(url, secure=True, **extra),
+            )
         return times, len(queries), status
 
     results = {}
@@ -208,6 +217,26 @@ def run(args) -> None:
     explain_queue(staff, queue, surname)
     if args.json:
         print(json.dumps({"dossiers": dossiers, "trivial_ms": round(trivial_ms, 2), "pages": out}, ensure_ascii=False))
+
+
+def print_profile(url: str, request, repeat: int = 20, lines: int = 25) -> None:
+    """Where ``request`` spends its processor time over ``repeat`` calls: the functions with the
+    most time of their own, then the template tags and filters (cProfile, cumulative)."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(repeat):
+        request()
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("tottime").print_stats(lines)
+    stats.sort_stats("cumulative").print_stats(lines)
+    print(f"\n-- profil de {url} ({repeat} requêtes)")
+    print("\n".join(line for line in out.getvalue().splitlines() if line.strip()))
 
 
 def explain(sql: str) -> list[str]:

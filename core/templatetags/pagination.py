@@ -11,9 +11,10 @@ register = template.Library()
 
 
 @register.inclusion_tag("includes/pagination.html", takes_context=True)
-def pagination(context, page, param: str = "page", previous=None, following=None):
+def pagination(context, page, param: str = "page", previous=None, following=None, label=None):
     """Links to the previous and next pages of ``page`` (a Django ``Page``), the current page's
-    query string kept but for ``param`` (two lists on one page each have their own)."""
+    query string kept but for ``param`` (two lists on one page each have their own, and their own
+    ``label``: two navigations named alike cannot be told apart by a screen reader)."""
     request = context.get("request")
     params = request.GET.copy() if request is not None else QueryDict(mutable=True)
 
@@ -27,4 +28,5 @@ def pagination(context, page, param: str = "page", previous=None, following=None
         "next_url": url(page.next_page_number()) if page.has_next() else "",
         "previous": previous or _("Précédente"),
         "following": following or _("Suivante"),
+        "label": label or _("Pagination"),
     }

@@ -3,8 +3,9 @@ candidates and their slots, the links declared; the président's attendance and 
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
-from django.db.models import OuterRef, Prefetch
+from datetime import datetime, time
+
+from django.db.models import Count, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.actions import button_action
+from core.paging import page_of
 from core.subqueries import count_of
 from juries import permissions
 from juries.enums import Attendance, ConvocationStatus, SessionStatus
@@ -22,29 +24,39 @@ from juries.services.locking import has_started, not_started_reason
 from juries.services.members import set_presence
 from juries.views.common import candidate
 
-PAST_SESSIONS_PER_PAGE = 25
+SESSIONS_PER_PAGE = 25
 
 
 @require_safe
 def session_list(request):
-    """The sessions to come, soonest first, then the past ones, latest first, 25 a page."""
+    """The sessions to come (today's included), soonest first, then the past ones, latest first:
+    two lists, each paginated in the database on its own (``a_venir``, ``passees``)."""
+    seats = permissions.seats_of(request.user)
+    start_of_today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    current = Q(session__status=SessionStatus.PLANNED, session__starts_at__gte=start_of_today)
+    counts = seats.aggregate(current=Count("pk", filter=current), others=Count("pk", filter=~current))
     convoked = Convocation.objects.filter(session=OuterRef("session")).exclude(status=ConvocationStatus.CANCELLED)
-    seats = list(
-        permissions.seats_of(request.user)
-        .select_related("session__certification", "session__minutes")
-        .annotate(n_convoked=count_of(convoked, "session"))
-        .order_by("session__starts_at", "pk")
+    seats = seats.select_related("session__certification", "session__minutes").annotate(
+        n_convoked=count_of(convoked, "session")
     )
-    today = timezone.localdate()
-    current, past = [], []
-    for seat in seats:
-        is_current = seat.session.is_open and timezone.localdate(seat.session.starts_at) >= today
-        (current if is_current else past).append(seat)
-    others = Paginator(past[::-1], PAST_SESSIONS_PER_PAGE).get_page(request.GET.get("passees"))
-    for seat in [*current, *others]:
+    pages = {
+        "current": page_of(
+            seats.filter(current).order_by("session__starts_at", "pk"),
+            request.GET.get("a_venir"),
+            SESSIONS_PER_PAGE,
+            counts["current"],
+        ),
+        "others": page_of(
+            seats.exclude(current).order_by("-session__starts_at", "-pk"),
+            request.GET.get("passees"),
+            SESSIONS_PER_PAGE,
+            counts["others"],
+        ),
+    }
+    for seat in [*pages["current"], *pages["others"]]:
         seat.access_ends_at = permissions.members_access_ends_at(seat.session)
         seat.access_open = permissions.members_access_open(seat.session)
-    return render(request, "juries/session_list.html", {"current": current, "others": others})
+    return render(request, "juries/session_list.html", pages)
 
 
 def session_url(pk: int, anchor: str = "") -> str:

@@ -277,5 +277,7 @@ def test_the_sessions_list_shows_25_sessions_a_page_each_list_paginated_on_its_o
 
     assert listed(first) == [s.pk for s in upcoming[:25]] + [past.pk]
     assert "Page 1 sur 2" in first and "?a_venir=2" in first
+    # Each list's navigation has its own name (two named alike cannot be told apart).
+    assert 'aria-label="Pages des sessions à venir"' in first
     assert listed(second) == [s.pk for s in upcoming[25:]] + [past.pk]
     assert "?a_venir=1&passees=1" in second  # the other list's page is kept

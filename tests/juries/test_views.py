@@ -623,3 +623,36 @@ def test_a_member_sees_their_past_sessions_25_a_page_the_latest_first(login):
     assert listed(first) == latest_first[:25]
     assert "Page 1 sur 2" in first and "?passees=2" in first
     assert listed(second) == latest_first[25:]
+
+
+def test_a_member_sees_the_sessions_to_come_25_a_page_the_soonest_first_todays_included(login):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from juries.models import JurySession
+    from tests.factories import make_session
+
+    member = UserFactory(email="assidue@example.org")
+    coming = [make_session(days=days) for days in range(1, 28)]
+    cancelled = make_session(days=3)
+    for session in [*coming, cancelled]:
+        services.add_member(session, UserFactory(admin=True), email=member.email, role="professional")
+    JurySession.objects.filter(pk=cancelled.pk).update(status="cancelled")
+    # The first one began at midnight: still today's session, not a past one.
+    midnight = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(0)))
+    JurySession.objects.filter(pk=coming[0].pk).update(starts_at=midnight)
+    client = login(member)
+
+    first = page(client.get(reverse("jury:sessions")))
+    second = page(client.get(reverse("jury:sessions"), {"a_venir": 2}))
+
+    def listed(text, sessions):
+        links = {s.pk: reverse("jury:session", args=[s.pk]) + '"' for s in sessions}
+        return sorted((pk for pk, link in links.items() if link in text), key=lambda pk: text.index(links[pk]))
+
+    assert listed(first, coming) == [s.pk for s in coming[:25]]
+    assert listed(second, coming) == [s.pk for s in coming[25:]]
+    assert 'aria-label="Pages des sessions à venir"' in first and "?a_venir=2" in first
+    # The cancelled session is among the past ones, on both pages of the sessions to come.
+    assert listed(first, [cancelled]) == listed(second, [cancelled]) == [cancelled.pk]
