@@ -105,11 +105,30 @@ def convocation_or_404(user, pk: int) -> tuple[JuryMember, Convocation]:
         pk=pk,
     )
     member = seats_of(user).select_related("user").get(session_id=convocation.session_id)
+    convocation._jury_reads = {}  # this request's reads of it are kept (``_kept``)
     return member, convocation
 
 
+def _kept(convocation: Convocation, name: str, read):
+    """``read()``, kept on a convocation a view loaded for one request (``convocation_or_404``
+    opens the store): a jury page asks the same questions of one candidate from the view, the
+    grid and the checks (the deliberation asked for the members' validations five times). Any
+    other convocation (a service's, locked and reloaded before it writes) reads afresh."""
+    kept = getattr(convocation, "_jury_reads", None)
+    if kept is None:
+        return read()
+    if name not in kept:
+        kept[name] = read()
+    return kept[name]
+
+
 def declaration_of(member: JuryMember, convocation: Convocation) -> ConflictDeclaration | None:
-    return ConflictDeclaration.objects.filter(member=member, convocation=convocation).first()
+    declarations = _kept(
+        convocation,
+        "declarations",
+        lambda: {d.member_id: d for d in ConflictDeclaration.objects.filter(convocation=convocation).order_by("pk")},
+    )
+    return declarations.get(member.pk)
 
 
 def reads_dossier(declaration: ConflictDeclaration | None) -> bool:
@@ -156,16 +175,30 @@ def scoring_members(convocation: Convocation, members) -> list[JuryMember]:
     ]
 
 
+def _validated_rubrics(convocation: Convocation) -> dict[int, set[int]]:
+    """The grilles of this candidate each member validated, by member (one query for all)."""
+    validated: dict[int, set[int]] = {}
+    rows = Evaluation.objects.filter(convocation=convocation, status=EvaluationStatus.VALIDATED)
+    for member_id, rubric_id in rows.values_list("member_id", "rubric_id"):
+        validated.setdefault(member_id, set()).add(rubric_id)
+    return validated
+
+
+def scorers_of(convocation: Convocation) -> list[JuryMember]:
+    """``scoring_members`` of this candidate among their session's members (read once)."""
+    return _kept(
+        convocation,
+        "scorers",
+        lambda: scoring_members(convocation, members_with_declarations(convocation.session)),
+    )
+
+
 def has_validated_all(member: JuryMember, convocation: Convocation, rubric_ids: set[int]) -> bool:
     """Every grille of this candidate is validated by ``member``."""
     if not rubric_ids:
         return True
-    validated = set(
-        Evaluation.objects.filter(
-            member=member, convocation=convocation, rubric_id__in=rubric_ids, status=EvaluationStatus.VALIDATED
-        ).values_list("rubric_id", flat=True)
-    )
-    return validated >= rubric_ids
+    validated = _kept(convocation, "validated", lambda: _validated_rubrics(convocation))
+    return validated.get(member.pk, set()) >= rubric_ids
 
 
 def sees_others_scorings(member: JuryMember, convocation: Convocation, rubric_ids: set[int]) -> bool:
@@ -176,8 +209,7 @@ def sees_others_scorings(member: JuryMember, convocation: Convocation, rubric_id
         return False
     if member.scores:
         return has_validated_all(member, convocation, rubric_ids)
-    members = members_with_declarations(convocation.session)
-    return all(has_validated_all(m, convocation, rubric_ids) for m in scoring_members(convocation, members))
+    return all(has_validated_all(m, convocation, rubric_ids) for m in scorers_of(convocation))
 
 
 def others_evaluations(member: JuryMember, convocation: Convocation, rubric_ids: set[int]) -> QuerySet[Evaluation]:

@@ -37,7 +37,7 @@ from juries import scoring
 from juries.enums import Attendance, ConvocationStatus, EvaluationStatus, SessionStatus
 from juries.formats import display_name, when
 from juries.models import BlockDecision, Convocation, Decision, DivergenceSettlement, Evaluation, JuryMember, Minutes
-from juries.permissions import declaration_of, has_validated_all, members_with_declarations, scoring_members
+from juries.permissions import declaration_of, has_validated_all, scorers_of
 from juries.queries import Item, assessed_items, rubric_ids
 from juries.scoring import Outcome, jury_result
 from juries.services.errors import JuryError
@@ -77,7 +77,7 @@ def deliberation_problems(convocation: Convocation, president: JuryMember) -> li
         problems.append(_("Relevez d'abord la présence du candidat."))
     elif convocation.attendance == Attendance.PRESENT:
         ids = rubric_ids(assessed_items(convocation.dossier))
-        members = scoring_members(convocation, members_with_declarations(session))
+        members = scorers_of(convocation)
         if not members:
             problems.append(_("Aucun membre présent ne peut noter ce candidat."))
         pending = [m for m in members if not has_validated_all(m, convocation, ids)]
@@ -99,7 +99,7 @@ def divergent_criteria(convocation: Convocation) -> dict[int, tuple[Item, set[in
     """The criteria (by id) on which the validated scorings that count diverge, with their item
     and the ids of the criteria's rubric levels."""
     graded = {i.rubric.pk: i for i in assessed_items(convocation.dossier) if i.rubric is not None}
-    members = scoring_members(convocation, members_with_declarations(convocation.session))
+    members = scorers_of(convocation)
     evaluations = list(
         Evaluation.objects.filter(
             convocation=convocation,

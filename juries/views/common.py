@@ -113,7 +113,7 @@ def grid_for(member: JuryMember, convocation: Convocation, only_rubric: int | No
         return Grid(visible=False, items=[])
     rubrics = rubrics_with_parts({i.rubric.pk for i in items})
     # Conflicted or absent members' scorings never count, even validated before.
-    members = permissions.scoring_members(convocation, permissions.members_with_declarations(convocation.session))
+    members = permissions.scorers_of(convocation)
     evaluations = list(
         permissions.others_evaluations(member, convocation, ids)
         .filter(status=EvaluationStatus.VALIDATED, rubric_id__in=rubrics, member__in=[m.pk for m in members])

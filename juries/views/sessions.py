@@ -36,8 +36,11 @@ def session_list(request):
     current = Q(session__status=SessionStatus.PLANNED, session__starts_at__gte=start_of_today)
     counts = seats.aggregate(current=Count("pk", filter=current), others=Count("pk", filter=~current))
     convoked = Convocation.objects.filter(session=OuterRef("session")).exclude(status=ConvocationStatus.CANCELLED)
-    seats = seats.select_related("session__certification", "session__minutes").annotate(
-        n_convoked=count_of(convoked, "session")
+    # Not the procès-verbaux's frozen content: decoding it for each row cost more than the page.
+    seats = (
+        seats.select_related("session__certification", "session__minutes")
+        .defer("session__minutes__content")
+        .annotate(n_convoked=count_of(convoked, "session"))
     )
     pages = {
         "current": page_of(

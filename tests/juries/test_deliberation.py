@@ -263,6 +263,33 @@ def test_the_president_decides_once_attendance_is_recorded_and_every_scoring_is_
         services.record_decision(conv, president, decisions(conv))
 
 
+def test_a_page_reads_the_members_validations_once_and_a_service_always_afresh(today):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from juries import permissions
+
+    session, president, pro, conv = today
+    declare_none([president, pro], conv)
+    services.record_attendance(conv, president, Attendance.PRESENT)
+    score_everything([president], conv)
+    _seat, shown = permissions.convocation_or_404(president.user, conv.pk)  # as a view loads it
+
+    with CaptureQueriesContext(connection) as first:
+        problems = services.deliberation_problems(shown, president)
+    with CaptureQueriesContext(connection) as again:
+        assert services.deliberation_problems(shown, president) == problems
+    choose(pro, conv, rubric_of(conv, 0), [3, 3])
+    choose(pro, conv, rubric_of(conv, 1), [2, 2])
+
+    reads = [q["sql"] for q in again.captured_queries]
+    assert not [sql for sql in reads if "juries_evaluation" in sql or "juries_conflictdeclaration" in sql]
+    assert len(again.captured_queries) < len(first.captured_queries)
+    # What the page read stays what it read; a convocation loaded afresh sees the validations.
+    assert services.deliberation_problems(shown, president) == problems != []
+    assert services.deliberation_problems(type(conv).objects.get(pk=conv.pk), president) == []
+
+
 def test_a_member_with_a_conflict_is_left_out_of_the_deliberation(today):
     session, president, pro, conv = today
     services.declare_link(pro, conv, LinkKind.INSTITUTIONAL, "Je l'ai accompagnée")
