@@ -95,8 +95,9 @@ def statements_with_state(dossier: Dossier, block=None) -> list[CompetencyStatem
     ``state`` (vide / en cours / complète), ``n_proofs`` and ``n_experiences``. One query."""
     # Counted per statement by subqueries (index lookups), not by joining and grouping the link
     # tables: the join made PostgreSQL hash millions of link rows at scale.
-    # The bloc's grille comes along (a one-to-one join): the compétence page shows it.
-    statements = dossier.statements.select_related("competency__block__rubric").annotate(
+    # Not the blocs' grilles: the compétence page shows its bloc's from a cached fragment
+    # (``_assessment.html``), which reads it only when the cache is cold.
+    statements = dossier.statements.select_related("competency__block").annotate(
         n_proofs=link_count(CompetencyStatement.proofs.through),
         n_experiences=link_count(CompetencyStatement.experiences.through),
     )
