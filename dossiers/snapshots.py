@@ -256,10 +256,16 @@ def readable_content(snapshot, proofs: dict) -> dict[str, Any]:
         for t in content.get("transversal", [])
     ]
     sworn = content.get("sworn_statement_at")
+    # What a reading of the frozen content depends on besides the content itself: whether each
+    # proof's file is still the one submitted and released. A page caches its rendering under
+    # this key (``{% cache … content.rendering_key %}``): right for as long as the key is.
+    files = sorted((p["id"], p["available"], p["released"], p["scan_status"]) for p in snap_proofs.values())
+    rendering_key = hashlib.sha256(f"{snapshot.pk}:{snapshot.sha256}:{files}".encode()).hexdigest()[:32]
     return {
         **content,
         "blocks": blocks,
         "transversal": transversal,
         "proofs": list(snap_proofs.values()),
         "sworn_at": datetime.datetime.fromisoformat(sworn) if sworn else None,
+        "rendering_key": rendering_key,
     }

@@ -284,6 +284,11 @@ def test_a_certifier_sees_which_files_wait_for_the_antivirus_on_the_dossier_page
 
     assert "analyse antivirus en cours" in page
     assert reverse("backoffice:dossier_proof", args=[dossier.pk, proof.pk]) not in page
+    # The frozen content's rendering is cached; once the antivirus releases the file, it shows.
+    Proof.objects.filter(pk=proof.pk).update(scan_status=ScanStatus.CLEAN)
+    page = client.get(reverse("backoffice:dossier", args=[dossier.pk])).content.decode()
+    assert "analyse antivirus en cours" not in page
+    assert reverse("backoffice:dossier_proof", args=[dossier.pk, proof.pk]) in page
 
 
 def test_with_clamd_down_the_file_stays_pending_and_closed_and_the_task_retries(admissible, fake_clamd):
