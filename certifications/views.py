@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 
 from certifications.enums import CertificationStatus
 from certifications.forms import CatalogueSearchForm
-from certifications.models import AssessmentMethod, Block, Certification, Competency
+from certifications.models import AssessmentMethod, Certification, Competency
 
 
 @login_not_required
@@ -31,22 +31,18 @@ def catalogue(request):
 
 @login_not_required
 def detail(request, slug: str):
-    """The published version of a certification (404 for a draft or archived-only one)."""
+    """The published version of a certification (404 for a draft or archived-only one). Its
+    referential (blocs, compétences, modalités, grilles) does not change once published: the
+    page renders it from a fragment cached per version (``referential`` and ``transversal`` are
+    lazy, read only when the cache is cold)."""
     certification = get_object_or_404(
-        Certification.objects.prefetch_related(
-            "certifiers",
-            Prefetch(
-                "blocks",
-                queryset=Block.objects.select_related("rubric").prefetch_related(
-                    "rubric__levels",
-                    "rubric__criteria",
-                    Prefetch("competencies", queryset=Competency.objects.order_by("order")),
-                    Prefetch("assessment_methods", queryset=AssessmentMethod.objects.order_by("order")),
-                ),
-            ),
-        ),
-        slug=slug,
-        status=CertificationStatus.PUBLISHED,
+        Certification.objects.prefetch_related("certifiers"), slug=slug, status=CertificationStatus.PUBLISHED
+    )
+    referential = certification.blocks.select_related("rubric").prefetch_related(
+        "rubric__levels",
+        "rubric__criteria",
+        Prefetch("competencies", queryset=Competency.objects.order_by("order")),
+        Prefetch("assessment_methods", queryset=AssessmentMethod.objects.order_by("order")),
     )
     transversal = certification.assessment_methods.filter(block__isnull=True).order_by("order")
     return render(
@@ -54,6 +50,7 @@ def detail(request, slug: str):
         "certifications/detail.html",
         {
             "certification": certification,
+            "referential": referential,
             "transversal": transversal,
             # The notes say how the data was transcribed: for its certifiers and admins only.
             "show_notes": request.user.is_superuser

@@ -55,6 +55,25 @@ def test_the_certification_page_needs_a_fixed_number_of_queries(client, django_a
     assert len(ctx.captured_queries) == big_count
 
 
+def test_a_published_referential_is_read_once_then_rendered_from_the_cache(client, django_assert_num_queries):
+    certification = make_certification(published=True, blocks=3, competencies=4)
+    first = client.get(certification.get_absolute_url()).content.decode()
+
+    with django_assert_num_queries(2):  # the certification and its certifiers, not its referential
+        again = client.get(certification.get_absolute_url()).content.decode()
+
+    def referential(page):
+        return page.split("Blocs de compétences", 1)[1]
+
+    assert referential(again) == referential(first)
+    assert all(block.title in again for block in certification.blocks.all())
+    # A new version published is another referential, read and shown as it is.
+    draft = services.new_version(certification)
+    draft.blocks.filter(order=1).update(title="Bloc réécrit pour la version 2")
+    services.publish(draft)
+    assert "Bloc réécrit pour la version 2" in client.get(certification.get_absolute_url()).content.decode()
+
+
 def test_a_draft_has_no_public_page(client):
     draft = make_certification()
     assert client.get(draft.get_absolute_url()).status_code == 404
