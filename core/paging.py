@@ -4,7 +4,7 @@ aggregate) rather than by a COUNT of the paginator's own."""
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 
 def page_of(queryset: QuerySet, number, per_page: int, count: int) -> Page:
@@ -17,3 +17,19 @@ def page_of(queryset: QuerySet, number, per_page: int, count: int) -> Page:
     start = (page.number - 1) * per_page
     page.object_list = list(queryset[start : start + per_page])
     return page
+
+
+def upcoming_and_past(request, rows: QuerySet, listed: QuerySet, upcoming: Q, when: str, per_page: int) -> dict:
+    """Two lists of ``rows`` on one page, each paginated on its own: those to come (``upcoming``),
+    soonest first, under ``?a_venir=``, then the others, latest first, under ``?passees=`` (by
+    the date field ``when``). Both counted by one aggregate on ``rows``; the pages read from
+    ``listed`` (``rows`` with what the list shows: joins, annotations)."""
+    counts = rows.aggregate(upcoming=Count("pk", filter=upcoming), others=Count("pk", filter=~upcoming))
+    return {
+        "upcoming": page_of(
+            listed.filter(upcoming).order_by(when, "pk"), request.GET.get("a_venir"), per_page, counts["upcoming"]
+        ),
+        "others": page_of(
+            listed.exclude(upcoming).order_by(f"-{when}", "-pk"), request.GET.get("passees"), per_page, counts["others"]
+        ),
+    }

@@ -25,7 +25,7 @@ from backoffice.permissions import (
 )
 from backoffice.views.common import button_action, form_action
 from core import limits
-from core.paging import page_of
+from core.paging import upcoming_and_past
 from core.subqueries import count_of
 from dossiers.enums import DossierStatus
 from juries import queries, services
@@ -89,24 +89,8 @@ def session_list(request):
     """The sessions to come, soonest first, then the past or cancelled ones, latest first: two
     lists, each paginated on its own (``a_venir``, ``passees``)."""
     sessions = sessions_for(request.user)
-    now = timezone.now()
-    upcoming = Q(status=SessionStatus.PLANNED, starts_at__gte=now)
-    counts = sessions.aggregate(upcoming=Count("pk", filter=upcoming), others=Count("pk", filter=~upcoming))
-    sessions = _with_counts(sessions)
-    context = {
-        "upcoming": page_of(
-            sessions.filter(upcoming).order_by("starts_at", "pk"),
-            request.GET.get("a_venir"),
-            SESSIONS_PER_PAGE,
-            counts["upcoming"],
-        ),
-        "others": page_of(
-            sessions.exclude(upcoming).order_by("-starts_at", "-pk"),
-            request.GET.get("passees"),
-            SESSIONS_PER_PAGE,
-            counts["others"],
-        ),
-    }
+    upcoming = Q(status=SessionStatus.PLANNED, starts_at__gte=timezone.now())
+    context = upcoming_and_past(request, sessions, _with_counts(sessions), upcoming, "starts_at", SESSIONS_PER_PAGE)
     return render(request, "backoffice/sessions/list.html", context)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from django.db.models import Count, OuterRef, Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.actions import button_action
-from core.paging import page_of
+from core.paging import upcoming_and_past
 from core.subqueries import count_of
 from juries import permissions
 from juries.enums import Attendance, ConvocationStatus, SessionStatus
@@ -33,30 +33,16 @@ def session_list(request):
     two lists, each paginated in the database on its own (``a_venir``, ``passees``)."""
     seats = permissions.seats_of(request.user)
     start_of_today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
-    current = Q(session__status=SessionStatus.PLANNED, session__starts_at__gte=start_of_today)
-    counts = seats.aggregate(current=Count("pk", filter=current), others=Count("pk", filter=~current))
+    upcoming = Q(session__status=SessionStatus.PLANNED, session__starts_at__gte=start_of_today)
     convoked = Convocation.objects.filter(session=OuterRef("session")).exclude(status=ConvocationStatus.CANCELLED)
     # Not the procès-verbaux's frozen content: decoding it for each row cost more than the page.
-    seats = (
+    listed = (
         seats.select_related("session__certification", "session__minutes")
         .defer("session__minutes__content")
         .annotate(n_convoked=count_of(convoked, "session"))
     )
-    pages = {
-        "current": page_of(
-            seats.filter(current).order_by("session__starts_at", "pk"),
-            request.GET.get("a_venir"),
-            SESSIONS_PER_PAGE,
-            counts["current"],
-        ),
-        "others": page_of(
-            seats.exclude(current).order_by("-session__starts_at", "-pk"),
-            request.GET.get("passees"),
-            SESSIONS_PER_PAGE,
-            counts["others"],
-        ),
-    }
-    for seat in [*pages["current"], *pages["others"]]:
+    pages = upcoming_and_past(request, seats, listed, upcoming, "session__starts_at", SESSIONS_PER_PAGE)
+    for seat in [*pages["upcoming"], *pages["others"]]:
         seat.access_ends_at = permissions.members_access_ends_at(seat.session)
         seat.access_open = permissions.members_access_open(seat.session)
     return render(request, "juries/session_list.html", pages)
