@@ -128,6 +128,16 @@ class Accompaniment(models.Model):
                 fields=["dossier"], condition=Q(state__in=LIVE_STATES), name="accompaniment_one_live_per_dossier"
             )
         ]
+        # An organisation's list (``views.home``): its current candidates first, the latest first.
+        indexes = [
+            models.Index(
+                "organisation",
+                "state",
+                models.F("decided_at").desc(),
+                models.F("id").desc(),
+                name="accompaniment_listed_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation} — {self.dossier_id} ({self.get_state_display()})"

@@ -29,6 +29,7 @@ from core.csv_export import csv_response
 from core.files import serve_file
 from core.http import next_path
 from core.paging import page_of
+from core.search import search_people
 from core.subqueries import count_of
 from dossiers import permissions as dossier_permissions
 from dossiers.enums import DossierStatus
@@ -80,10 +81,15 @@ def waiting_items(accompaniment: Accompaniment) -> list[str]:
 @require_safe
 def home(request):
     """The candidates the user's organisations accompany (with their stage and what is waiting),
-    the requests to answer, and the teams they manage."""
+    found by name or e-mail address (``?q=``, accents and case aside), the requests to answer,
+    and the teams they manage."""
     members = _staff_or_404(request.user)
     org_ids = [m.organisation_id for m in members]
-    readable = permissions.readable_accompaniments(request.user)
+    query = request.GET.get("q", "").strip()[:200]
+    readable = search_people(permissions.readable_accompaniments(request.user), query, person="dossier__candidate")
+    # The current ones first, each the latest accepted first (``accompaniment_listed_idx``): an
+    # order by the candidates' names joined every accompanied dossier to its candidate to sort
+    # them, 35 ms of SQL for an organisation with 7,000 candidates; the search finds a name.
     # Counted by subqueries on the page's rows only (a join of comments and statements
     # multiplied them before grouping: 3 s for an organisation with 7,000 candidates).
     listed = (
@@ -97,7 +103,7 @@ def home(request):
             ),
             has_opinion=Exists(Opinion.objects.filter(accompaniment=OuterRef("pk"))),
         )
-        .order_by("-state", "dossier__candidate__last_name", "pk")
+        .order_by("state", "-decided_at", "-pk")
     )
     accompaniments = page_of(listed, request.GET.get("page"), ACCOMPANIED_PER_PAGE, readable.count())
     for a in accompaniments:
@@ -111,6 +117,7 @@ def home(request):
         {
             "members": members,
             "accompaniments": accompaniments,
+            "query": query,
             "requests": requests,
             "managed": [m.organisation for m in members if m.is_manager],
         },

@@ -65,6 +65,28 @@ def test_the_home_page_of_another_organisation_does_not_show_the_candidate(clien
     assert w["candidate"].get_full_name() not in page and w["candidate"].email not in page
 
 
+def test_the_home_page_finds_a_candidate_by_name_accents_aside_the_latest_accepted_first(client, w):
+    certification = w["dossier"].certification
+    helene = dossier_in_state(S.ADMISSIBLE, certification=certification)
+    type(helene.candidate).objects.filter(pk=helene.candidate_id).update(first_name="Hélène", last_name="Vérité")
+    accompany(helene, w["org"], w["aap"])  # accepted after the fixture's candidate
+    elsewhere = dossier_in_state(S.ADMISSIBLE, certification=certification)
+    type(elsewhere.candidate).objects.filter(pk=elsewhere.candidate_id).update(first_name="Hélène", last_name="Vérin")
+    accompany(elsewhere, w["other"], w["other_aap"])  # another organisation's candidate
+    home = reverse("accompaniment:home")
+    login(client, w["aap"])
+
+    listed = client.get(home).content.decode()
+    found = client.get(home, {"q": "helene VERI"}).content.decode()
+    none = client.get(home, {"q": "personne"}).content.decode()
+
+    assert listed.index("Hélène Vérité") < listed.index(w["candidate"].get_full_name())
+    assert "Hélène Vérité" in found and w["candidate"].get_full_name() not in found
+    assert "Hélène Vérin" not in found  # never another organisation's
+    assert 'value="helene VERI"' in found
+    assert "Aucun candidat accompagné ne correspond." in none
+
+
 @pytest.mark.parametrize("role", ["candidate", "other_candidate", "certifier"])
 def test_the_home_page_is_a_404_for_anyone_but_staff(client, w, role):
     assert login(client, w[role]).get(reverse("accompaniment:home")).status_code == 404
