@@ -59,7 +59,7 @@ def _snapshot(convocation):
 def snapshot_content(convocation):
     """(snapshot, readable content) of the candidate's dossier de validation; 404 without one."""
     snapshot = _snapshot(convocation)
-    proofs = {p.pk: p for p in convocation.dossier.proofs.only("pk", "sha256")}
+    proofs = {p.pk: p for p in convocation.dossier.proofs.all()}  # whole rows: each one's scan and file are shown
     return snapshot, readable_content(snapshot, proofs)
 
 

@@ -568,6 +568,41 @@ def test_the_grid_page_query_count_does_not_grow_with_members_or_criteria(jury, 
         assert client.get(url).status_code == 200
 
 
+def test_the_candidate_and_bloc_pages_need_as_many_queries_with_more_proofs(jury, login, django_assert_max_num_queries):
+    from dossiers.enums import SnapshotKind
+    from dossiers.models import Proof
+    from tests.factories import pdf_upload
+
+    conv = jury.convocation
+    declare_none([jury.pro], conv)
+    client = login(jury.pro)
+    dossier = conv.dossier
+    snapshot = dossier.snapshots.filter(kind=SnapshotKind.VALIDATION).order_by("-number").first()
+    block_id = snapshot.content["blocks"][0]["id"]
+    urls = [reverse("jury:candidate", args=[conv.pk]), reverse("jury:dossier_block", args=[conv.pk, block_id])]
+
+    def counts():
+        counted = []
+        for url in urls:
+            with django_assert_max_num_queries(40) as ctx:
+                assert client.get(url).status_code == 200
+            counted.append(len(ctx.captured_queries))
+        return counted
+
+    before = counts()
+    # Three more proofs frozen in the submitted version, each linked to the bloc's first compétence.
+    content = snapshot.content
+    for n in range(3):
+        proof = Proof.objects.create(
+            dossier=dossier, title=f"Preuve {n}", kind="other", file=pdf_upload(f"p{n}.pdf"), sha256=f"{n}" * 64, size=9
+        )
+        content["proofs"].append({**content["proofs"][0], "id": proof.pk, "sha256": proof.sha256, "title": proof.title})
+        content["blocks"][0]["competencies"][0].setdefault("proofs", []).append(proof.pk)
+    type(snapshot).objects.filter(pk=snapshot.pk).update(content=content)
+
+    assert counts() == before
+
+
 def test_an_absent_candidate_is_decided_without_blocs(jury, login):
     conv = jury.other_convocation
     client = login(jury.president)
