@@ -13,7 +13,9 @@ from django.urls import reverse
 from accompaniment import demo as accompaniment_demo
 from accounts import demo as accounts_demo
 from certifications import demo as certifications_demo
+from dossiers import services as dossier_services
 from dossiers.models import Dossier
+from tests.factories import pdf_upload
 from tests.perf.pages import main_pages, pick_subjects
 from vae_portal import bulk_demo
 
@@ -45,12 +47,23 @@ def query_counts(pages) -> dict[str, tuple[int, int]]:
 
 
 def test_every_main_page_needs_as_many_queries_with_four_times_the_dossiers(generated):
-    pages = main_pages(pick_subjects())
+    subjects = pick_subjects()
+    pages = main_pages(subjects)
     assert {"accompagnateur : accueil", "accompagnateur : dossier"} <= {name for name, *_ in pages}
     small = query_counts(pages)
     dossiers = Dossier.objects.count()
 
     bulk_demo.seed(LARGE, seed=7)
+    # The candidate's own dossier grows too: a per-proof query on its pages would show.
+    competency = subjects.stage2.targeted_blocks().first().competencies.order_by("order").first()
+    for n in range(3):
+        dossier_services.add_proof(
+            subjects.stage2,
+            pdf_upload(f"en-plus-{n}.pdf"),
+            competencies=[competency],
+            title=f"En plus {n}",
+            kind="other",
+        )
     large = query_counts(pages)
 
     assert Dossier.objects.count() >= dossiers + (LARGE - SMALL)
