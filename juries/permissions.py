@@ -35,6 +35,7 @@ from django.utils import timezone
 from core import file_access
 from juries.enums import ConvocationStatus, EvaluationStatus, LinkKind, MinutesStatus
 from juries.models import ConflictDeclaration, Convocation, Evaluation, JuryDocument, JuryMember, JurySession
+from juries.queries import kept
 
 
 def _access_period() -> dt.timedelta:
@@ -105,25 +106,12 @@ def convocation_or_404(user, pk: int) -> tuple[JuryMember, Convocation]:
         pk=pk,
     )
     member = seats_of(user).select_related("user").get(session_id=convocation.session_id)
-    convocation._jury_reads = {}  # this request's reads of it are kept (``_kept``)
+    convocation._jury_reads = {}  # this request's reads of it are kept (``queries.kept``)
     return member, convocation
 
 
-def _kept(convocation: Convocation, name: str, read):
-    """``read()``, kept on a convocation a view loaded for one request (``convocation_or_404``
-    opens the store): a jury page asks the same questions of one candidate from the view, the
-    grid and the checks (the deliberation asked for the members' validations five times). Any
-    other convocation (a service's, locked and reloaded before it writes) reads afresh."""
-    kept = getattr(convocation, "_jury_reads", None)
-    if kept is None:
-        return read()
-    if name not in kept:
-        kept[name] = read()
-    return kept[name]
-
-
 def declaration_of(member: JuryMember, convocation: Convocation) -> ConflictDeclaration | None:
-    declarations = _kept(
+    declarations = kept(
         convocation,
         "declarations",
         lambda: {d.member_id: d for d in ConflictDeclaration.objects.filter(convocation=convocation).order_by("pk")},
@@ -186,10 +174,30 @@ def _validated_rubrics(convocation: Convocation) -> dict[int, set[int]]:
 
 def scorers_of(convocation: Convocation) -> list[JuryMember]:
     """``scoring_members`` of this candidate among their session's members (read once)."""
-    return _kept(
+    return kept(
         convocation,
         "scorers",
         lambda: scoring_members(convocation, members_with_declarations(convocation.session)),
+    )
+
+
+def validated_scorings(convocation: Convocation) -> list[Evaluation]:
+    """The validated scorings that count for this candidate: the scoring members' (``scorers_of``),
+    every grille, with their scores and members (read once per request). What the deliberation
+    computes on; a page shows them to a member only once ``sees_others_scorings`` lets them."""
+    return kept(
+        convocation,
+        "validated_scorings",
+        lambda: list(
+            Evaluation.objects.filter(
+                convocation=convocation,
+                status=EvaluationStatus.VALIDATED,
+                member__in=[m.pk for m in scorers_of(convocation)],
+            )
+            .select_related("member__user")
+            .prefetch_related("scores")
+            .order_by("member__role", "member_id")
+        ),
     )
 
 
@@ -197,7 +205,7 @@ def has_validated_all(member: JuryMember, convocation: Convocation, rubric_ids: 
     """Every grille of this candidate is validated by ``member``."""
     if not rubric_ids:
         return True
-    validated = _kept(convocation, "validated", lambda: _validated_rubrics(convocation))
+    validated = kept(convocation, "validated", lambda: _validated_rubrics(convocation))
     return validated.get(member.pk, set()) >= rubric_ids
 
 
@@ -210,15 +218,6 @@ def sees_others_scorings(member: JuryMember, convocation: Convocation, rubric_id
     if member.scores:
         return has_validated_all(member, convocation, rubric_ids)
     return all(has_validated_all(m, convocation, rubric_ids) for m in scorers_of(convocation))
-
-
-def others_evaluations(member: JuryMember, convocation: Convocation, rubric_ids: set[int]) -> QuerySet[Evaluation]:
-    """The evaluations of this candidate ``member`` may see: their own, and the others' only
-    under the independence rule."""
-    evaluations = Evaluation.objects.filter(convocation=convocation, member__session=convocation.session_id)
-    if sees_others_scorings(member, convocation, rubric_ids):
-        return evaluations
-    return evaluations.filter(member=member)
 
 
 def require_president(member: JuryMember) -> None:

@@ -22,7 +22,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certifications.models import AssessmentMethod, Block, Competency, Rubric, RubricLevel
+from certifications.models import AssessmentMethod, Block, Competency, Rubric, RubricCriterion, RubricLevel
 from core.templatetags.french import fr_time
 from juries import agreement
 from juries.composition import CompositionCheck, JuryRule, Seat, check
@@ -31,6 +31,7 @@ from juries.formats import display_name, when
 from juries.models import (
     BlockDecision,
     ConflictDeclaration,
+    Convocation,
     CriterionScore,
     Decision,
     DivergenceSettlement,
@@ -42,7 +43,6 @@ from juries.models import (
 )
 
 if TYPE_CHECKING:
-    from certifications.models import RubricCriterion
     from dossiers.models import Dossier
 
 # --- what the jury assesses ---------------------------------------------------------------
@@ -74,6 +74,36 @@ class Item:
 
     def competencies(self) -> list[Competency]:
         return list(self.block.competencies.all()) if self.block else []
+
+
+def kept(convocation: Convocation, name: str, read):
+    """``read()``, kept on a convocation a view loaded for one request
+    (``permissions.convocation_or_404`` opens the store): a jury page asks the same questions of
+    one candidate from the view, the grid and the checks (the deliberation asked for the members'
+    validations five times). Any other convocation (a service's, locked and reloaded before it
+    writes) reads afresh."""
+    store = getattr(convocation, "_jury_reads", None)
+    if store is None:
+        return read()
+    if name not in store:
+        store[name] = read()
+    return store[name]
+
+
+def rubrics_with_parts(ids) -> dict[int, Rubric]:
+    """The grilles ``ids`` with their criteria (and the compétences each names) and levels."""
+    return {
+        r.pk: r
+        for r in Rubric.objects.filter(pk__in=ids).prefetch_related(
+            Prefetch("criteria", queryset=RubricCriterion.objects.order_by("order").prefetch_related("competencies")),
+            "levels",
+        )
+    }
+
+
+def candidate_rubrics(convocation: Convocation) -> dict[int, Rubric]:
+    """Every grille this candidate is assessed on, with its parts (read once per request)."""
+    return kept(convocation, "rubrics", lambda: rubrics_with_parts(rubric_ids(assessed_items(convocation.dossier))))
 
 
 def assessed_items(dossier: Dossier) -> list[Item]:

@@ -31,14 +31,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
-from certifications.models import Competency, Rubric, RubricCriterion, RubricLevel
+from certifications.models import Competency, RubricCriterion, RubricLevel
 from dossiers import services as dossier_services
 from juries import scoring
-from juries.enums import Attendance, ConvocationStatus, EvaluationStatus, SessionStatus
+from juries.enums import Attendance, ConvocationStatus, SessionStatus
 from juries.formats import display_name, when
-from juries.models import BlockDecision, Convocation, Decision, DivergenceSettlement, Evaluation, JuryMember, Minutes
-from juries.permissions import declaration_of, has_validated_all, scorers_of
-from juries.queries import Item, assessed_items, rubric_ids
+from juries.models import BlockDecision, Convocation, Decision, DivergenceSettlement, JuryMember, Minutes
+from juries.permissions import declaration_of, has_validated_all, scorers_of, validated_scorings
+from juries.queries import Item, assessed_items, candidate_rubrics, rubric_ids
 from juries.scoring import Outcome, jury_result
 from juries.services.errors import JuryError
 from juries.services.locking import ensure_president, ensure_started, locked_convocation, not_started_reason
@@ -99,17 +99,9 @@ def divergent_criteria(convocation: Convocation) -> dict[int, tuple[Item, set[in
     """The criteria (by id) on which the validated scorings that count diverge, with their item
     and the ids of the criteria's rubric levels."""
     graded = {i.rubric.pk: i for i in assessed_items(convocation.dossier) if i.rubric is not None}
-    members = scorers_of(convocation)
-    evaluations = list(
-        Evaluation.objects.filter(
-            convocation=convocation,
-            status=EvaluationStatus.VALIDATED,
-            member__in=[m.pk for m in members],
-            rubric_id__in=list(graded),
-        ).prefetch_related("scores")
-    )
+    evaluations = [e for e in validated_scorings(convocation) if e.rubric_id in graded]
     found: dict[int, tuple[Item, set[int]]] = {}
-    for rubric in Rubric.objects.filter(pk__in=list(graded)).prefetch_related("criteria", "levels"):
+    for rubric in candidate_rubrics(convocation).values():
         item = graded[rubric.pk]
         grille = scoring.Grille.from_rubric(rubric)
         choices = {

@@ -1,5 +1,6 @@
 """Shared by the jury members' views: finding the candidate a member may look at, and the
-grid of the members' scorings (read through ``permissions.others_evaluations`` only)."""
+grid of the members' scorings (shown only once ``permissions.sees_others_scorings`` lets the
+member see them)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,14 @@ from dataclasses import dataclass, field
 from functools import wraps
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from certifications.models import Rubric, RubricCriterion
+from certifications.models import Rubric
 from juries import permissions, scoring
-from juries.enums import EvaluationStatus
 from juries.models import Convocation, DivergenceSettlement, Evaluation, JuryMember
-from juries.queries import Item, assessed_items, rubric_ids
+from juries.queries import Item, assessed_items, candidate_rubrics, rubric_ids
 
 
 def candidate(request, pk: int):
@@ -42,16 +41,6 @@ def reads_candidate(view):
         return view(request, member, convocation, *args, **kwargs)
 
     return wrapper
-
-
-def rubrics_with_parts(ids) -> dict[int, Rubric]:
-    return {
-        r.pk: r
-        for r in Rubric.objects.filter(pk__in=ids).prefetch_related(
-            Prefetch("criteria", queryset=RubricCriterion.objects.order_by("order").prefetch_related("competencies")),
-            "levels",
-        )
-    }
 
 
 @dataclass
@@ -111,16 +100,11 @@ def grid_for(member: JuryMember, convocation: Convocation, only_rubric: int | No
         items = [i for i in items if i.rubric.pk == only_rubric]
     if not permissions.sees_others_scorings(member, convocation, ids):
         return Grid(visible=False, items=[])
-    rubrics = rubrics_with_parts({i.rubric.pk for i in items})
-    # Conflicted or absent members' scorings never count, even validated before.
+    rubrics = candidate_rubrics(convocation)
+    # The others' scorings, now that the independence rule lets this member see them (above);
+    # conflicted or absent members' scorings never count, even validated before.
     members = permissions.scorers_of(convocation)
-    evaluations = list(
-        permissions.others_evaluations(member, convocation, ids)
-        .filter(status=EvaluationStatus.VALIDATED, rubric_id__in=rubrics, member__in=[m.pk for m in members])
-        .select_related("member__user")
-        .prefetch_related("scores")
-        .order_by("member__role", "member_id")
-    )
+    evaluations = permissions.validated_scorings(convocation)
     settled = {
         st.criterion_id: st
         for st in DivergenceSettlement.objects.filter(convocation=convocation).select_related("level")

@@ -9,7 +9,7 @@ script needed: the levels chosen, the score); the confirmation posts ``confirm``
 version it showed, and only then is the scoring validated.
 
 Independence: the grid, its fragment and its export read the others' scorings only through
-``views.common.grid_for`` (``permissions.others_evaluations``).
+``views.common.grid_for``, which asks ``permissions.sees_others_scorings`` first.
 """
 
 from __future__ import annotations
@@ -36,11 +36,11 @@ from core.templatetags.french import fr_time
 from juries import permissions, scoring
 from juries.forms import ScoringForm
 from juries.models import Evaluation
-from juries.queries import assessed_items, evaluation_values
+from juries.queries import assessed_items, evaluation_values, rubrics_with_parts
 from juries.services import scorings
 from juries.services.errors import EvaluationConflict
 from juries.views.candidates import snapshot_content
-from juries.views.common import candidate, grid_for, reads_candidate, rubrics_with_parts
+from juries.views.common import candidate, grid_for, reads_candidate
 
 
 def _is_autosave(request) -> bool:

@@ -603,6 +603,27 @@ def test_the_candidate_and_bloc_pages_need_as_many_queries_with_more_proofs(jury
     assert counts() == before
 
 
+def test_the_deliberation_reads_the_scorings_and_grilles_once_for_the_grid_and_the_checks(jury, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    conv = jury.convocation
+    declare_none([jury.pro, jury.president], conv)
+    score_everything([jury.pro, jury.president], conv)
+    client = login(jury.president)
+    client.post(reverse("jury:attendance", args=[conv.pk]), {"attendance": Attendance.PRESENT})
+
+    with CaptureQueriesContext(connection) as ctx:
+        body = page(client.get(candidate_urls(jury)["deliberate"]))
+
+    def reads(table):
+        return [q for q in ctx.captured_queries if f'FROM "{table}"' in q["sql"]]
+
+    assert "grid-" in body  # the grid is shown (its criteria are anchored)
+    assert len(reads("juries_criterionscore")) == 1  # the scores, once for the grid and the checks
+    assert len(reads("certifications_rubriclevel")) == 1  # the grilles' levels, once
+
+
 def test_an_absent_candidate_is_decided_without_blocs(jury, login):
     conv = jury.other_convocation
     client = login(jury.president)
