@@ -138,19 +138,21 @@ def run(args) -> None:
     statement = subjects.stage2.statements.get(competency=competency)
     surname = subjects.submitted.candidate.last_name
 
-    def measure(client, url, extra, method="get", data=None) -> tuple[list[float], int, int]:
-        send = getattr(client, method)
+    def measure(client, url, extra) -> tuple[list[float], int, int]:
+        def request():
+            return client.get(url, secure=True, **extra)
+
         for _ in range(3):
-            send(url, data, secure=True, **extra) if data is not None else send(url, secure=True, **extra)
+            request()
         times = []
         status = 0
         for _ in range(args.iterations):
             start = time.perf_counter()
-            response = send(url, data, secure=True, **extra) if data is not None else send(url, secure=True, **extra)
+            response = request()
             times.append((time.perf_counter() - start) * 1000)
             status = response.status_code
         with CaptureQueriesContext(connection) as queries:
-            send(url, data, secure=True, **extra) if data is not None else send(url, secure=True, **extra)
+            request()
         if args.queries:
             slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:4]
             print(f"\n-- {url} : {len(queries)} requêtes, les plus lentes :")
@@ -160,10 +162,7 @@ def run(args) -> None:
                 print("\n".join("   " + line for line in explain(slowest[0]["sql"])))
         count = len(queries)  # before profiling: the connection keeps only the last 9,000 queries
         if args.profile:
-            print_profile(
-                url,
-                lambda: send(url, data, secure=True, **extra) if data is not None else send(url, secure=True, **extra),
-            )
+            print_profile(url, request)
         return times, count, status
 
     results = {}
